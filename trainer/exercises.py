@@ -1,0 +1,624 @@
+"""The exercise model, and loading and validating exercise files (TOML).
+
+An exercise is an ordered list of phases; each phase has a kind (ramp, hold, release,
+rest), a target band in newtons, how it ends, and a feedback mode. Files are described
+in ``exercises/README.md``.
+
+Example::
+
+    library = ExerciseLibrary.load()
+    exercise = library.get("ischemic-compression")
+    for phase in exercise.phases:
+        print(phase.kind, phase.band)
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field, replace
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+#: a 50 kg bar load cell, the size the hardware guide recommends for a pad
+DEFAULT_CAPACITY_N = 490.0
+
+ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+class PhaseKind(StrEnum):
+    """What the student does in a phase."""
+
+    RAMP = "ramp"  # raise (or lower) the force at a steady rate into the band
+    HOLD = "hold"  # keep the force inside the band
+    RELEASE = "release"  # ease off into a low band
+    REST = "rest"  # hands off; not scored
+
+
+class FeedbackMode(StrEnum):
+    """Whether the student sees the force during the phase."""
+
+    LIVE = "live"
+    BLIND = "blind"  # gauge hidden; knowledge of results only afterwards
+
+
+DEFAULT_CUES: dict[PhaseKind, str] = {
+    PhaseKind.RAMP: "Press in slowly and steadily",
+    PhaseKind.HOLD: "Hold steady inside the band",
+    PhaseKind.RELEASE: "Ease off slowly",
+    PhaseKind.REST: "Hands off the pad and relax",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TargetBand:
+    """A force range in newtons, ``low <= force <= high``."""
+
+    low_n: float
+    high_n: float
+    level: str | None = None  # the named level it came from, if any
+
+    @property
+    def centre_n(self) -> float:
+        return (self.low_n + self.high_n) / 2
+
+    @property
+    def width_n(self) -> float:
+        return self.high_n - self.low_n
+
+    def distance_n(self, force_n: float) -> float:
+        """Signed distance to the band: negative below, 0 inside, positive above."""
+        if force_n < self.low_n:
+            return force_n - self.low_n
+        if force_n > self.high_n:
+            return force_n - self.high_n
+        return 0.0
+
+    def label(self) -> str:
+        text = f"{self.low_n:g}-{self.high_n:g} N"
+        return f"{self.level} ({text})" if self.level else text
+
+
+@dataclass(frozen=True, slots=True)
+class Phase:
+    """One step of an exercise, after repeats are expanded.
+
+    Ending: a fixed ``duration_s``; or, for holds, once ``hold_s`` seconds were spent
+    inside the band (at most ``max_s``); ramps end on reaching the band, releases on
+    dropping into theirs, each at most ``max_s``.
+    """
+
+    kind: PhaseKind
+    name: str
+    band: TargetBand | None
+    cue: str
+    feedback: FeedbackMode = FeedbackMode.LIVE
+    duration_s: float | None = None
+    hold_s: float | None = None
+    max_s: float | None = None
+    rate_n_per_s: float | None = None
+    rate_tolerance_n_per_s: float | None = None
+    repetition: int | None = None  # 1-based repeat number inside a repeated group
+
+    @property
+    def scored(self) -> bool:
+        return self.kind is not PhaseKind.REST and self.band is not None
+
+    @property
+    def nominal_s(self) -> float:
+        """How long the phase is planned to take (for timelines and summaries)."""
+        if self.duration_s is not None:
+            return self.duration_s
+        if self.hold_s is not None:
+            return self.hold_s
+        if self.kind is PhaseKind.RAMP and self.band and self.rate_n_per_s:
+            return min(self.max_s or math.inf, self.band.low_n / self.rate_n_per_s)
+        return self.max_s or 0.0
+
+    @property
+    def limit_s(self) -> float:
+        """The longest the phase can last."""
+        if self.duration_s is not None:
+            return self.duration_s
+        assert self.max_s is not None
+        return self.max_s
+
+
+@dataclass(frozen=True, slots=True)
+class Exercise:
+    """A technique drill: identity, instructions and the expanded phase list."""
+
+    id: str
+    name: str
+    technique: str
+    instructions: str
+    phases: tuple[Phase, ...]
+    levels: Mapping[str, TargetBand] = field(default_factory=dict)
+    source: str = ""  # the file it was read from
+    builtin: bool = True
+
+    @property
+    def nominal_s(self) -> float:
+        return sum(p.nominal_s for p in self.phases)
+
+    def target_summary(self) -> str:
+        """A short line such as ``40-60 N; ramp 8 N/s``."""
+        bands: list[str] = []
+        rates: list[str] = []
+        for phase in self.phases:
+            if phase.kind not in (PhaseKind.RAMP, PhaseKind.HOLD) or phase.band is None:
+                continue
+            text = f"{phase.band.low_n:g}-{phase.band.high_n:g} N"
+            if text not in bands:
+                bands.append(text)
+            if phase.kind is PhaseKind.RAMP and phase.rate_n_per_s:
+                rate = f"{phase.rate_n_per_s:g}"
+                if rate not in rates:
+                    rates.append(rate)
+        summary = ", ".join(bands[:3]) + (" ..." if len(bands) > 3 else "")
+        if rates:
+            summary += f"; ramp {'/'.join(rates)} N/s"
+        return summary
+
+    def snapshot(self) -> dict[str, Any]:
+        """A JSON-ready copy of the exercise as used, for the session record."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "technique": self.technique,
+            "instructions": self.instructions,
+            "source": self.source,
+            "builtin": self.builtin,
+            "phases": [_phase_to_json(p) for p in self.phases],
+        }
+
+    @classmethod
+    def from_snapshot(cls, snap: Mapping[str, Any]) -> Exercise:
+        """Rebuild an exercise from :meth:`snapshot` output (a stored session)."""
+        phases = []
+        for p in snap["phases"]:
+            band = p.get("band")
+            phases.append(
+                Phase(
+                    kind=PhaseKind(p["kind"]),
+                    name=p["name"],
+                    band=TargetBand(**band) if band else None,
+                    cue=p["cue"],
+                    feedback=FeedbackMode(p["feedback"]),
+                    duration_s=p.get("duration_s"),
+                    hold_s=p.get("hold_s"),
+                    max_s=p.get("max_s"),
+                    rate_n_per_s=p.get("rate_n_per_s"),
+                    rate_tolerance_n_per_s=p.get("rate_tolerance_n_per_s"),
+                    repetition=p.get("repetition"),
+                )
+            )
+        return cls(
+            id=snap["id"],
+            name=snap["name"],
+            technique=snap["technique"],
+            instructions=snap["instructions"],
+            phases=tuple(phases),
+            source=snap.get("source", ""),
+            builtin=snap.get("builtin", True),
+        )
+
+
+def _phase_to_json(phase: Phase) -> dict[str, Any]:
+    data = asdict(phase)
+    data["kind"] = phase.kind.value
+    data["feedback"] = phase.feedback.value
+    return data
+
+
+# -- validation ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseProblem:
+    """One thing wrong in an exercise file, located as precisely as possible."""
+
+    file: str
+    where: str  # "phase 2", "phase 3, step 1", or "" for the file itself
+    field: str
+    value: Any
+    allowed: str
+
+    def __str__(self) -> str:
+        place = ", ".join(part for part in (self.file, self.where) if part)
+        shown = "missing" if self.value is _MISSING else repr(self.value)
+        return f"{place}: {self.field} = {shown}: {self.allowed}"
+
+
+class ExerciseError(Exception):
+    """An exercise file is invalid; ``problems`` lists every error found."""
+
+    def __init__(self, problems: list[ExerciseProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+_MISSING: Any = type("Missing", (), {"__repr__": lambda self: "missing"})()
+
+_PHASE_KEYS = {
+    "kind",
+    "name",
+    "band",
+    "cue",
+    "feedback",
+    "duration_s",
+    "hold_s",
+    "max_s",
+    "rate_n_per_s",
+    "rate_tolerance_n_per_s",
+}
+_TOP_KEYS = {"id", "name", "technique", "instructions", "feedback", "levels", "phases"}
+
+
+class _Checker:
+    """Collects problems while parsing one file, so all are reported at once."""
+
+    def __init__(self, file: str, capacity_n: float) -> None:
+        self.file = file
+        self.capacity_n = capacity_n
+        self.problems: list[ExerciseProblem] = []
+
+    def problem(self, where: str, field_name: str, value: Any, allowed: str) -> None:
+        self.problems.append(ExerciseProblem(self.file, where, field_name, value, allowed))
+
+    def text(self, table: Mapping[str, Any], key: str, where: str, required: bool) -> str | None:
+        value = table.get(key, _MISSING)
+        if value is _MISSING:
+            if required:
+                self.problem(where, key, value, "required: a text in quotes")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.problem(where, key, value, "must be a non-empty text in quotes")
+            return None
+        return value.strip()
+
+    def number(
+        self,
+        table: Mapping[str, Any],
+        key: str,
+        where: str,
+        *,
+        positive: bool = True,
+        maximum: float | None = None,
+    ) -> float | None:
+        value = table.get(key, _MISSING)
+        if value is _MISSING:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+            self.problem(where, key, value, "must be a number")
+            return None
+        if positive and value <= 0:
+            self.problem(where, key, value, "must be greater than 0")
+            return None
+        if maximum is not None and value > maximum:
+            self.problem(where, key, value, f"must be at most {maximum:g}")
+            return None
+        return float(value)
+
+    def band(
+        self, value: Any, where: str, key: str, levels: Mapping[str, TargetBand]
+    ) -> TargetBand | None:
+        if isinstance(value, str):
+            if value in levels:
+                return levels[value]
+            known = ", ".join(sorted(levels)) or "none defined in [levels]"
+            self.problem(where, key, value, f"unknown level; known levels: {known}")
+            return None
+        if (
+            not isinstance(value, list)
+            or len(value) != 2
+            or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+        ):
+            self.problem(
+                where, key, value, "must be [low, high] in newtons or a level name from [levels]"
+            )
+            return None
+        low, high = float(value[0]), float(value[1])
+        ok = True
+        if low < 0 or high > self.capacity_n:
+            self.problem(
+                where,
+                key,
+                value,
+                f"forces must lie within 0..{self.capacity_n:g} N (the load cell's capacity)",
+            )
+            ok = False
+        if low >= high:
+            self.problem(where, key, value, "low must be less than high")
+            ok = False
+        return TargetBand(low, high) if ok else None
+
+
+def parse_exercise(
+    raw: Mapping[str, Any],
+    file: str = "<exercise>",
+    *,
+    capacity_n: float = DEFAULT_CAPACITY_N,
+    builtin: bool = False,
+) -> Exercise:
+    """Build an :class:`Exercise` from parsed TOML; raise :class:`ExerciseError` with all problems."""
+    check = _Checker(file, capacity_n)
+    for key in sorted(set(raw) - _TOP_KEYS):
+        check.problem("", key, raw[key], f"unknown field; allowed: {', '.join(sorted(_TOP_KEYS))}")
+
+    ex_id = check.text(raw, "id", "", required=True)
+    if ex_id is not None and not set(ex_id) <= ID_CHARS:
+        check.problem("", "id", ex_id, "use lower-case letters, digits, '-' and '_' only")
+    name = check.text(raw, "name", "", required=True)
+    technique = check.text(raw, "technique", "", required=True)
+    instructions = check.text(raw, "instructions", "", required=True)
+    default_feedback = _feedback(check, raw, "", FeedbackMode.LIVE)
+
+    levels: dict[str, TargetBand] = {}
+    raw_levels = raw.get("levels", {})
+    if not isinstance(raw_levels, dict):
+        check.problem("", "levels", raw_levels, "must be a table such as light = [10, 20]")
+    else:
+        for level_name, value in raw_levels.items():
+            band = check.band(value, "[levels]", level_name, {})
+            if band is not None:
+                levels[level_name] = TargetBand(band.low_n, band.high_n, level_name)
+
+    phases: list[Phase] = []
+    raw_phases = raw.get("phases", _MISSING)
+    if not isinstance(raw_phases, list) or not raw_phases:
+        check.problem(
+            "", "phases", raw_phases, "at least one [[phases]] table is required"
+        )
+        raw_phases = []
+    for index, entry in enumerate(raw_phases, start=1):
+        where = f"phase {index}"
+        if not isinstance(entry, dict):
+            check.problem(where, "phases", entry, "each phase must be a [[phases]] table")
+            continue
+        if "repeat" in entry or "steps" in entry:
+            phases.extend(_repeat_group(check, entry, where, levels, default_feedback))
+        else:
+            phase = _phase(check, entry, where, levels, default_feedback)
+            if phase is not None:
+                phases.append(phase)
+
+    if check.problems:
+        raise ExerciseError(check.problems)
+    assert ex_id and name and technique and instructions
+    return Exercise(
+        id=ex_id,
+        name=name,
+        technique=technique,
+        instructions=instructions,
+        phases=tuple(phases),
+        levels=levels,
+        source=file,
+        builtin=builtin,
+    )
+
+
+def _feedback(
+    check: _Checker, table: Mapping[str, Any], where: str, default: FeedbackMode
+) -> FeedbackMode:
+    value = table.get("feedback", _MISSING)
+    if value is _MISSING:
+        return default
+    try:
+        return FeedbackMode(value)
+    except ValueError:
+        check.problem(where, "feedback", value, "must be \"live\" or \"blind\"")
+        return default
+
+
+def _repeat_group(
+    check: _Checker,
+    entry: Mapping[str, Any],
+    where: str,
+    levels: Mapping[str, TargetBand],
+    default_feedback: FeedbackMode,
+) -> list[Phase]:
+    for key in sorted(set(entry) - {"repeat", "steps", "feedback"}):
+        check.problem(where, key, entry[key], "a repeat group holds only repeat, steps, feedback")
+    times = entry.get("repeat", _MISSING)
+    if isinstance(times, bool) or not isinstance(times, int) or not 1 <= times <= 100:
+        check.problem(where, "repeat", times, "must be a whole number from 1 to 100")
+        times = 0
+    feedback = _feedback(check, entry, where, default_feedback)
+    steps = entry.get("steps", _MISSING)
+    if not isinstance(steps, list) or not steps:
+        check.problem(where, "steps", steps, "a repeat group needs [[phases.steps]] tables")
+        return []
+    group: list[Phase] = []
+    for step_index, step in enumerate(steps, start=1):
+        step_where = f"{where}, step {step_index}"
+        if not isinstance(step, dict):
+            check.problem(step_where, "steps", step, "each step must be a table")
+            continue
+        phase = _phase(check, step, step_where, levels, feedback)
+        if phase is not None:
+            group.append(phase)
+    expanded: list[Phase] = []
+    for repetition in range(1, times + 1):
+        for phase in group:
+            expanded.append(_with_repetition(phase, repetition, times))
+    return expanded
+
+
+def _with_repetition(phase: Phase, repetition: int, times: int) -> Phase:
+    return replace(phase, name=f"{phase.name} {repetition}/{times}", repetition=repetition)
+
+
+def _phase(
+    check: _Checker,
+    entry: Mapping[str, Any],
+    where: str,
+    levels: Mapping[str, TargetBand],
+    default_feedback: FeedbackMode,
+) -> Phase | None:
+    before = len(check.problems)
+    for key in sorted(set(entry) - _PHASE_KEYS):
+        check.problem(where, key, entry[key], f"unknown field; allowed: {', '.join(sorted(_PHASE_KEYS))}")
+    raw_kind = entry.get("kind", _MISSING)
+    try:
+        kind = PhaseKind(raw_kind)
+    except ValueError:
+        check.problem(where, "kind", raw_kind, "must be one of ramp, hold, release, rest")
+        return None
+
+    band: TargetBand | None = None
+    if "band" in entry:
+        band = check.band(entry["band"], where, "band", levels)
+    elif kind is not PhaseKind.REST:
+        check.problem(where, "band", _MISSING, f"a {kind} phase needs a target band")
+
+    duration_s = check.number(entry, "duration_s", where, maximum=3600)
+    hold_s = check.number(entry, "hold_s", where, maximum=3600)
+    max_s = check.number(entry, "max_s", where, maximum=3600)
+    rate = check.number(entry, "rate_n_per_s", where, maximum=check.capacity_n)
+    tolerance = check.number(entry, "rate_tolerance_n_per_s", where, maximum=check.capacity_n)
+    feedback = _feedback(check, entry, where, default_feedback)
+
+    if duration_s is not None and (hold_s is not None or max_s is not None):
+        check.problem(
+            where, "duration_s", duration_s, "give either duration_s, or hold_s/max_s, not both"
+        )
+    if hold_s is not None and kind is not PhaseKind.HOLD:
+        check.problem(where, "hold_s", hold_s, "only hold phases end after time in the band")
+    if hold_s is not None and max_s is not None and max_s < hold_s:
+        check.problem(where, "max_s", max_s, f"must be at least hold_s ({hold_s:g})")
+    if duration_s is None and max_s is None and "duration_s" not in entry and "max_s" not in entry:
+        if kind in (PhaseKind.HOLD, PhaseKind.REST) and hold_s is None:
+            check.problem(where, "duration_s", _MISSING, "give duration_s, or hold_s with max_s")
+        elif kind in (PhaseKind.RAMP, PhaseKind.RELEASE) or hold_s is not None:
+            check.problem(
+                where, "max_s", _MISSING, f"a {kind} phase needs max_s (or duration_s) as a limit"
+            )
+    if kind is PhaseKind.RAMP:
+        if rate is None and "rate_n_per_s" not in entry:
+            check.problem(where, "rate_n_per_s", _MISSING, "a ramp needs a target rate in N/s")
+        if tolerance is not None and rate is not None and tolerance >= rate:
+            check.problem(
+                where, "rate_tolerance_n_per_s", tolerance, f"must be less than the rate ({rate:g})"
+            )
+    elif rate is not None or tolerance is not None:
+        check.problem(where, "rate_n_per_s", rate, "only ramp phases have a target rate")
+
+    name = check.text(entry, "name", where, required=False)
+    cue = check.text(entry, "cue", where, required=False)
+    if len(check.problems) > before:
+        return None
+    if kind is PhaseKind.RAMP and tolerance is None and rate is not None:
+        tolerance = round(rate * 0.3, 3)
+    default_name = kind.value.capitalize()
+    if band is not None and band.level:
+        default_name = f"{default_name} {band.level}"
+    return Phase(
+        kind=kind,
+        name=name or default_name,
+        band=band,
+        cue=cue or DEFAULT_CUES[kind],
+        feedback=feedback,
+        duration_s=duration_s,
+        hold_s=hold_s,
+        max_s=max_s,
+        rate_n_per_s=rate,
+        rate_tolerance_n_per_s=tolerance,
+    )
+
+
+def load_exercise_file(
+    path: Path, *, capacity_n: float = DEFAULT_CAPACITY_N, builtin: bool = False
+) -> Exercise:
+    """Read and validate one TOML file; raise :class:`ExerciseError` naming every problem."""
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ExerciseError(
+            [ExerciseProblem(name, "", "file", _MISSING, "no such file: check the path")]
+        ) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ExerciseError(
+            [ExerciseProblem(name, "", "file", str(error), "the file must be readable UTF-8 text")]
+        ) from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ExerciseError(
+            [ExerciseProblem(name, "", "TOML syntax", str(error), "fix the file's TOML syntax")]
+        ) from None
+    return parse_exercise(raw, name, capacity_n=capacity_n, builtin=builtin)
+
+
+# -- the library -------------------------------------------------------------------
+
+
+def builtin_exercise_dir() -> Path:
+    """The shipped technique library: inside the wheel, or ``exercises/`` in a checkout."""
+    packaged = Path(__file__).parent / "builtin_exercises"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "exercises"
+
+
+def user_exercise_dir() -> Path:
+    """Instructors' own exercises (``TRAINER_EXERCISES`` overrides the platform folder)."""
+    override = os.environ.get("TRAINER_EXERCISES")
+    if override:
+        return Path(override)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("pressure-trainer", appauthor=False)) / "exercises"
+
+
+@dataclass
+class ExerciseLibrary:
+    """Built-in exercises plus the user folder; a user file overrides a built-in by id.
+
+    Broken files never stop the rest from loading: they are kept in ``errors``.
+    """
+
+    exercises: dict[str, Exercise]
+    errors: list[ExerciseError]
+
+    @classmethod
+    def load(
+        cls,
+        builtin_dir: Path | None = None,
+        user_dir: Path | None = None,
+        *,
+        capacity_n: float = DEFAULT_CAPACITY_N,
+    ) -> ExerciseLibrary:
+        exercises: dict[str, Exercise] = {}
+        errors: list[ExerciseError] = []
+        sources: Iterable[tuple[Path, bool]] = (
+            (builtin_dir or builtin_exercise_dir(), True),
+            (user_dir or user_exercise_dir(), False),
+        )
+        for folder, builtin in sources:
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.glob("*.toml")):
+                try:
+                    exercise = load_exercise_file(path, capacity_n=capacity_n, builtin=builtin)
+                except ExerciseError as error:
+                    errors.append(error)
+                    continue
+                exercises[exercise.id] = exercise
+        return cls(exercises, errors)
+
+    def get(self, exercise_id: str) -> Exercise:
+        """The exercise with this id; ``KeyError`` with the known ids otherwise."""
+        try:
+            return self.exercises[exercise_id]
+        except KeyError:
+            known = ", ".join(sorted(self.exercises)) or "none"
+            raise KeyError(f"no exercise with id {exercise_id!r}; known ids: {known}") from None
+
+    def sorted(self) -> list[Exercise]:
+        """Every exercise, by name."""
+        return sorted(self.exercises.values(), key=lambda e: e.name)

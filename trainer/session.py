@@ -1,0 +1,159 @@
+"""A practice session: sensor samples through the filter into the engine and the records.
+
+This is the thin imperative shell around the pure engine, shared by the headless
+``trainer simulate`` and the live screen. It never waits and never draws.
+
+Example::
+
+    session = PracticeSession.begin(store, exercise, "Ana", sensor.describe(), rate_hz=80)
+    for sample in samples:
+        events = session.process(sample)
+    result = session.finish()
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from trainer.engine import Event, SessionEngine
+from trainer.exercises import Exercise
+from trainer.scoring import SessionResult
+from trainer.sensors.base import EndOfStream, Sample, SensorError
+from trainer.sensors.filters import ForceFilter
+from trainer.sensors.students import PROFILES, VirtualStudent
+from trainer.store import SampleRecorder, Store, StoreError
+
+
+class PracticeSession:
+    """One student doing one exercise, recorded sample by sample."""
+
+    def __init__(
+        self,
+        exercise: Exercise,
+        recorder: SampleRecorder,
+        *,
+        rate_hz: float,
+        smoothing_s: float = 0.0,
+    ) -> None:
+        self.exercise = exercise
+        self.engine = SessionEngine(exercise)
+        self.filter = ForceFilter(rate_hz, smoothing_s=smoothing_s)
+        self.recorder = recorder
+        self.store = recorder.store
+        self.session_id = recorder.session_id
+        #: the last failed write (a full disk); samples stay queued until one succeeds
+        self.store_error: StoreError | None = None
+        self.result: SessionResult | None = None
+        self.status: str | None = None
+
+    @classmethod
+    def begin(
+        cls,
+        store: Store,
+        exercise: Exercise,
+        student: str,
+        sensor_info: dict[str, Any],
+        *,
+        rate_hz: float,
+        smoothing_s: float = 0.0,
+        calibration: dict[str, Any] | None = None,
+    ) -> PracticeSession:
+        """Record a new session and return it ready for samples."""
+        session_id = store.start_session(
+            student, exercise, sensor_info=sensor_info, calibration=calibration
+        )
+        return cls(
+            exercise, store.recorder(session_id), rate_hz=rate_hz, smoothing_s=smoothing_s
+        )
+
+    def process(self, sample: Sample) -> list[Event]:
+        """Filter, judge and record one sample; return the engine's events."""
+        force_n, flags = self.filter.apply(sample)
+        phase = self.engine.phase_index
+        events = self.engine.feed(sample.t_s, force_n)
+        try:
+            self.recorder.add(sample, force_n, flags, phase)
+        except StoreError as error:
+            self.store_error = error
+        else:
+            if self.store_error is not None and self.recorder.pending == 0:
+                self.store_error = None
+        return events
+
+    def tare(self) -> None:
+        """Forget filter history after the sensor re-zeroed."""
+        self.filter.reset()
+
+    def finish(self, status: str | None = None) -> SessionResult:
+        """Write everything and mark the session ended.
+
+        ``status`` defaults to ``complete`` when the exercise ran to its end, else
+        ``incomplete``; pass ``aborted`` when the student chose to stop.
+        """
+        if self.result is not None and self.status is not None:
+            return self.result
+        result = self.engine.result() if self.engine.finished else self.engine.abort()
+        if status is None:
+            status = "complete" if result.completed else "incomplete"
+        self.result, self.status = result, status
+        self.recorder.flush()  # raises StoreError if the disk is still full
+        self.store_error = None
+        self.store.finish_session(self.session_id, result, status)
+        return result
+
+
+@dataclass(frozen=True)
+class SimulationOutcome:
+    session_id: int
+    result: SessionResult
+    status: str
+    samples: int
+
+
+def simulate(
+    store: Store,
+    exercise: Exercise,
+    *,
+    profile: str,
+    seed: int,
+    speed: float = 0.0,
+    rate_hz: float = 80.0,
+    student: str | None = None,
+) -> SimulationOutcome:
+    """Run a whole session with a virtual student; stored like any other session.
+
+    Interrupted (Ctrl+C or a termination signal turned into ``KeyboardInterrupt``), it
+    keeps every sample and marks the session incomplete before re-raising.
+    """
+    virtual = VirtualStudent(PROFILES[profile], seed=seed)
+    sensor = virtual.sensor(rate_hz=rate_hz, speed=speed)
+    info = sensor.describe() | {"student_profile": profile}
+    session = PracticeSession.begin(
+        store, exercise, student or f"sim-{profile}", info, rate_hz=rate_hz
+    )
+    engine = session.engine
+    count = 0
+    # Nobody holds a phase forever: stop at twice the exercise's longest possible time.
+    limit = 2 * sum(p.limit_s for p in exercise.phases) * rate_hz + 10
+    try:
+        with sensor:
+            virtual.observe(engine.state)
+            while not engine.finished and count < limit:
+                try:
+                    sample = sensor.read(timeout_s=5.0)
+                except EndOfStream:
+                    break
+                except SensorError:
+                    time.sleep(0.01)
+                    continue
+                session.process(sample)
+                virtual.observe(engine.state)
+                count += 1
+    except BaseException:
+        session.finish("incomplete")
+        raise
+    result = session.finish()
+    assert session.status is not None
+    return SimulationOutcome(session.session_id, result, session.status, count)

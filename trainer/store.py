@@ -1,0 +1,445 @@
+"""Session records in one SQLite file: students, sessions, samples, results.
+
+The schema version lives in ``PRAGMA user_version``; :data:`MIGRATIONS` bring any older
+file up to date when it is opened. WAL mode and batched sample writes (at least every
+``flush_interval_s``) mean a killed process loses at most the last fraction of a second
+and leaves a readable file.
+
+Example::
+
+    store = Store.open(default_db_path())
+    session_id = store.start_session("Ana", exercise, sensor_info={"backend": "simulated"})
+    recorder = store.recorder(session_id)
+    recorder.add(sample, force_n=sample.force_n, flags=sample.flags, phase=0)
+    recorder.close()
+    store.finish_session(session_id, result)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from trainer.exercises import Exercise
+from trainer.scoring import SessionResult
+from trainer.sensors.base import Sample, SampleFlag
+
+DB_ENV = "TRAINER_DB"
+#: a session whose samples stopped arriving this long ago was interrupted
+STALE_AFTER_S = 15.0
+
+MIGRATIONS: list[str] = [
+    # 1: the first schema
+    """
+    CREATE TABLE students (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY,
+        student_id INTEGER NOT NULL REFERENCES students(id),
+        exercise_id TEXT NOT NULL,
+        technique TEXT NOT NULL,
+        exercise_json TEXT NOT NULL,
+        sensor_json TEXT NOT NULL,
+        calibration_json TEXT,
+        started_at TEXT NOT NULL,
+        updated_at REAL NOT NULL,
+        ended_at TEXT,
+        status TEXT NOT NULL
+            CHECK (status IN ('running', 'complete', 'incomplete', 'aborted'))
+    );
+    CREATE INDEX sessions_by_student ON sessions(student_id, started_at);
+    CREATE TABLE samples (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        t_s REAL NOT NULL,
+        force_n REAL NOT NULL,
+        raw_force_n REAL NOT NULL,
+        counts INTEGER,
+        flags INTEGER NOT NULL,
+        phase INTEGER NOT NULL,
+        PRIMARY KEY (session_id, seq)
+    ) WITHOUT ROWID;
+    CREATE TABLE results (
+        session_id INTEGER PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+        score REAL NOT NULL,
+        time_in_band_pct REAL NOT NULL,
+        result_json TEXT NOT NULL
+    );
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class StoreError(Exception):
+    """The records cannot be read or written; the message says why and what to do."""
+
+
+class StoreFull(StoreError):
+    """The disk is full; unsaved samples are kept in memory until a write succeeds."""
+
+
+def default_db_path() -> Path:
+    """``$TRAINER_DB`` if set, else ``trainer.db`` in the platform's user data folder."""
+    override = os.environ.get(DB_ENV)
+    if override:
+        return Path(override)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("pressure-trainer", appauthor=False)) / "trainer.db"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _explain(error: sqlite3.Error, path: Path) -> StoreError:
+    text = str(error)
+    if "full" in text:
+        return StoreFull(
+            f"the disk holding {path} is full: free some space; "
+            "samples not yet saved are kept until then"
+        )
+    if "not a database" in text or "malformed" in text:
+        return StoreError(
+            f"{path} is damaged or is not a trainer database: move it aside "
+            f"(or point --db / ${DB_ENV} at another file) and start again"
+        )
+    if "readonly" in text or "unable to open" in text or "permission" in text.lower():
+        return StoreError(
+            f"cannot write the records at {path}: check that the folder exists and is "
+            f"writable, or choose another file with --db or ${DB_ENV}"
+        )
+    if "locked" in text:
+        return StoreError(f"{path} is busy in another program: close it and try again")
+    return StoreError(f"the records at {path} could not be used: {text}")
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRow:
+    """One session as listed in the history."""
+
+    id: int
+    student: str
+    exercise_id: str
+    exercise_name: str
+    technique: str
+    started_at: str
+    ended_at: str | None
+    status: str
+    score: float | None
+    time_in_band_pct: float | None
+    backend: str
+
+
+class Store:
+    """The records database. Use one per thread (SQLite connections are not shared)."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self.db = connection
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path | str) -> Store:
+        """Open (creating if needed) and migrate the database at ``path``."""
+        path = Path(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(
+                f"cannot create the folder {path.parent} for the records ({error.strerror}): "
+                f"choose another file with --db or ${DB_ENV}"
+            ) from None
+        try:
+            connection = sqlite3.connect(path, timeout=5.0, check_same_thread=False)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.execute("PRAGMA foreign_keys=ON")
+            store = cls(connection, path)
+            store._migrate()
+            store._close_stale_sessions()
+        except sqlite3.Error as error:
+            raise _explain(error, path) from None
+        return store
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        row = self.db.execute("PRAGMA user_version").fetchone()
+        return int(row[0])
+
+    def _migrate(self) -> None:
+        version = self.schema_version
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} was written by a newer Pressure Trainer (schema {version}, "
+                f"this one knows {SCHEMA_VERSION}): update the trainer"
+            )
+        for number in range(version, SCHEMA_VERSION):
+            # One transaction per step: a crash mid-migration leaves the old version intact.
+            self.db.executescript(
+                "BEGIN;" + MIGRATIONS[number] + f"; PRAGMA user_version = {number + 1}; COMMIT;"
+            )
+
+    def _close_stale_sessions(self) -> None:
+        with self.db:
+            self.db.execute(
+                "UPDATE sessions SET status = 'incomplete', ended_at = COALESCE(ended_at, ?) "
+                "WHERE status = 'running' AND updated_at < ?",
+                (_now(), time.time() - STALE_AFTER_S),
+            )
+
+    def _write(self, action: Callable[[], Any]) -> Any:
+        try:
+            with self.db:
+                return action()
+        except sqlite3.Error as error:
+            raise _explain(error, self.path) from None
+
+    # -- students -------------------------------------------------------------------
+    def student_id(self, name: str) -> int:
+        """The id of the student called ``name``, adding them if new."""
+        name = name.strip()
+        if not name:
+            raise StoreError("a student needs a name")
+
+        def add() -> int:
+            row = self.db.execute("SELECT id FROM students WHERE name = ?", (name,)).fetchone()
+            if row:
+                return int(row[0])
+            cursor = self.db.execute(
+                "INSERT INTO students (name, created_at) VALUES (?, ?)", (name, _now())
+            )
+            assert cursor.lastrowid is not None
+            return cursor.lastrowid
+
+        result: int = self._write(add)
+        return result
+
+    def students(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT name FROM students ORDER BY name")]
+
+    # -- sessions -------------------------------------------------------------------
+    def start_session(
+        self,
+        student: str,
+        exercise: Exercise,
+        *,
+        sensor_info: dict[str, Any],
+        calibration: dict[str, Any] | None = None,
+    ) -> int:
+        """Record a new running session with a snapshot of the exercise as used."""
+        student_id = self.student_id(student)
+
+        def insert() -> int:
+            cursor = self.db.execute(
+                "INSERT INTO sessions (student_id, exercise_id, technique, exercise_json, "
+                "sensor_json, calibration_json, started_at, updated_at, status) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running')",
+                (
+                    student_id,
+                    exercise.id,
+                    exercise.technique,
+                    json.dumps(exercise.snapshot()),
+                    json.dumps(sensor_info),
+                    json.dumps(calibration) if calibration is not None else None,
+                    _now(),
+                    time.time(),
+                ),
+            )
+            assert cursor.lastrowid is not None
+            return cursor.lastrowid
+
+        result: int = self._write(insert)
+        return result
+
+    def finish_session(self, session_id: int, result: SessionResult | None, status: str) -> None:
+        """Mark a session ended (complete, incomplete or aborted) with its result."""
+
+        def update() -> None:
+            self.db.execute(
+                "UPDATE sessions SET status = ?, ended_at = ?, updated_at = ? WHERE id = ?",
+                (status, _now(), time.time(), session_id),
+            )
+            if result is not None:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)",
+                    (
+                        session_id,
+                        result.score,
+                        result.time_in_band_pct,
+                        json.dumps(result.to_dict()),
+                    ),
+                )
+
+        self._write(update)
+
+    def recorder(self, session_id: int, flush_interval_s: float = 0.25) -> SampleRecorder:
+        return SampleRecorder(self, session_id, flush_interval_s)
+
+    def session(self, session_id: int) -> dict[str, Any]:
+        """Everything recorded about one session except its samples."""
+        row = self.db.execute(
+            "SELECT s.id, st.name, s.exercise_id, s.technique, s.exercise_json, s.sensor_json, "
+            "s.calibration_json, s.started_at, s.ended_at, s.status, r.result_json "
+            "FROM sessions s JOIN students st ON st.id = s.student_id "
+            "LEFT JOIN results r ON r.session_id = s.id WHERE s.id = ?",
+            (session_id,),
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"there is no session {session_id}: see `trainer history`")
+        return {
+            "session_id": row[0],
+            "student": row[1],
+            "exercise_id": row[2],
+            "technique": row[3],
+            "exercise": json.loads(row[4]),
+            "sensor": json.loads(row[5]),
+            "calibration": json.loads(row[6]) if row[6] else None,
+            "started_at": row[7],
+            "ended_at": row[8],
+            "status": row[9],
+            "result": json.loads(row[10]) if row[10] else None,
+        }
+
+    def result(self, session_id: int) -> SessionResult | None:
+        row = self.db.execute(
+            "SELECT result_json FROM results WHERE session_id = ?", (session_id,)
+        ).fetchone()
+        return SessionResult.from_dict(json.loads(row[0])) if row else None
+
+    def history(
+        self, student: str | None = None, exercise_id: str | None = None, limit: int = 500
+    ) -> list[SessionRow]:
+        """Sessions, newest first, optionally for one student or exercise."""
+        query = (
+            "SELECT s.id, st.name, s.exercise_id, json_extract(s.exercise_json, '$.name'), "
+            "s.technique, s.started_at, s.ended_at, s.status, r.score, r.time_in_band_pct, "
+            "json_extract(s.sensor_json, '$.backend') "
+            "FROM sessions s JOIN students st ON st.id = s.student_id "
+            "LEFT JOIN results r ON r.session_id = s.id WHERE 1 = 1"
+        )
+        params: list[Any] = []
+        if student:
+            query += " AND st.name = ?"
+            params.append(student)
+        if exercise_id:
+            query += " AND s.exercise_id = ?"
+            params.append(exercise_id)
+        query += " ORDER BY s.id DESC LIMIT ?"
+        params.append(limit)
+        return [SessionRow(*row) for row in self.db.execute(query, params)]
+
+    def samples(self, session_id: int) -> list[Sample]:
+        """The session's samples as the sensor gave them (unfiltered)."""
+        return [
+            Sample(t_s=t, force_n=raw, counts=counts, flags=SampleFlag(flags))
+            for t, raw, counts, flags in self.db.execute(
+                "SELECT t_s, raw_force_n, counts, flags FROM samples "
+                "WHERE session_id = ? ORDER BY seq",
+                (session_id,),
+            )
+        ]
+
+    def sample_rows(self, session_id: int) -> Iterator[tuple[Any, ...]]:
+        """(seq, t_s, force_n, raw_force_n, counts, flags, phase) rows, in order."""
+        yield from self.db.execute(
+            "SELECT seq, t_s, force_n, raw_force_n, counts, flags, phase FROM samples "
+            "WHERE session_id = ? ORDER BY seq",
+            (session_id,),
+        )
+
+    def sample_count(self, session_id: int) -> int:
+        row = self.db.execute(
+            "SELECT COUNT(*) FROM samples WHERE session_id = ?", (session_id,)
+        ).fetchone()
+        return int(row[0])
+
+
+class SampleRecorder:
+    """Buffers samples and writes them in batches at least every ``flush_interval_s``.
+
+    If a write fails (a full disk), the batch stays in memory and is written with the
+    next successful flush; :class:`StoreFull` / :class:`StoreError` tells the caller.
+    """
+
+    BATCH_ROWS = 5000
+
+    def __init__(
+        self,
+        store: Store,
+        session_id: int,
+        flush_interval_s: float = 0.25,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.store = store
+        self.session_id = session_id
+        self.flush_interval_s = flush_interval_s
+        self.clock = clock
+        self._rows: list[tuple[Any, ...]] = []
+        self._seq = 0
+        self._last_flush = clock()
+        self.written = 0
+
+    @property
+    def pending(self) -> int:
+        """Samples not yet on disk."""
+        return len(self._rows)
+
+    def add(self, sample: Sample, force_n: float, flags: int, phase: int) -> None:
+        """Queue one sample (``force_n`` as judged, the sample's own force as raw)."""
+        self._rows.append(
+            (
+                self.session_id,
+                self._seq,
+                sample.t_s,
+                force_n,
+                sample.force_n,
+                sample.counts,
+                int(flags),
+                phase,
+            )
+        )
+        self._seq += 1
+        if len(self._rows) >= self.BATCH_ROWS or (
+            self.clock() - self._last_flush >= self.flush_interval_s
+        ):
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what is queued; on failure keep it queued and raise."""
+        self._last_flush = self.clock()
+        if not self._rows:
+            return
+        rows = self._rows
+        db = self.store.db
+
+        def write() -> None:
+            db.executemany("INSERT INTO samples VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            db.execute(
+                "UPDATE sessions SET updated_at = ? WHERE id = ?", (time.time(), self.session_id)
+            )
+
+        self.store._write(write)
+        self.written += len(rows)
+        self._rows = []
+
+    def close(self) -> None:
+        self.flush()
