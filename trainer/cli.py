@@ -62,22 +62,34 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run a whole session without a screen: a virtual student presses a "
         "simulated pad, the session is judged, stored and summarised.",
     )
-    sim.add_argument("--exercise", required=True, metavar="ID", help="exercise id (see 'trainer exercises list')")
+    sim.add_argument(
+        "--exercise", required=True, metavar="ID", help="exercise id (see 'trainer exercises list')"
+    )
     sim.add_argument(
         "--student-profile",
         default="steady",
         metavar="NAME",
         help="virtual student: steady, shaky, overshooter, slow, fatiguing or novice (default steady)",
     )
-    sim.add_argument("--seed", type=int, default=0, help="random seed: same seed, same samples (default 0)")
+    sim.add_argument(
+        "--seed", type=int, default=0, help="random seed: same seed, same samples (default 0)"
+    )
     sim.add_argument(
         "--speed",
         type=float,
         default=0.0,
         help="1 real time, 2 twice as fast, 0 as fast as possible (default 0)",
     )
-    sim.add_argument("--rate", type=float, default=80.0, choices=[10.0, 80.0], help="samples per second (default 80)")
-    sim.add_argument("--student", metavar="NAME", help="record under this student name (default sim-PROFILE)")
+    sim.add_argument(
+        "--rate",
+        type=float,
+        default=80.0,
+        choices=[10.0, 80.0],
+        help="samples per second (default 80)",
+    )
+    sim.add_argument(
+        "--student", metavar="NAME", help="record under this student name (default sim-PROFILE)"
+    )
     sim.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     sim.set_defaults(handler=cmd_simulate)
 
@@ -88,9 +100,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ex_commands = exercises.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     ex_commands.required = True
-    ex_list = ex_commands.add_parser("list", help="list every exercise", description="List every exercise.")
+    ex_list = ex_commands.add_parser(
+        "list", help="list every exercise", description="List every exercise."
+    )
     ex_list.set_defaults(handler=cmd_exercises_list)
-    ex_show = ex_commands.add_parser("show", help="show one exercise's phases", description="Show one exercise.")
+    ex_show = ex_commands.add_parser(
+        "show", help="show one exercise's phases", description="Show one exercise."
+    )
     ex_show.add_argument("id", metavar="ID")
     ex_show.set_defaults(handler=cmd_exercises_show)
     ex_check = ex_commands.add_parser(
@@ -102,7 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex_check.set_defaults(handler=cmd_exercises_check)
 
     history = commands.add_parser(
-        "history", help="list recorded sessions", description="List recorded sessions, newest first."
+        "history",
+        help="list recorded sessions",
+        description="List recorded sessions, newest first.",
     )
     history.add_argument("--student", metavar="NAME", help="only this student's sessions")
     history.add_argument("--exercise", metavar="ID", help="only this exercise")
@@ -116,7 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("session_id", type=int, metavar="SESSION_ID")
     export.add_argument("--format", choices=["csv", "json"], default="csv")
-    export.add_argument("--output", "-o", type=Path, metavar="FILE", help="write here instead of the screen")
+    export.add_argument(
+        "--output", "-o", type=Path, metavar="FILE", help="write here instead of the screen"
+    )
     export.set_defaults(handler=cmd_export)
 
     for module_name in EXTENSIONS:
@@ -315,7 +335,9 @@ def cmd_history(args: argparse.Namespace) -> int:
         who = f" for {args.student}" if args.student else ""
         print(f"No sessions recorded{who} yet. Try 'trainer simulate --exercise graded-levels'.")
         return EXIT_OK
-    print(f"{'id':>5}  {'started (UTC)':<20} {'student':<16} {'exercise':<30} {'status':<10} {'score':>5} {'in band':>7}")
+    print(
+        f"{'id':>5}  {'started (UTC)':<20} {'student':<16} {'exercise':<30} {'status':<10} {'score':>5} {'in band':>7}"
+    )
     for row in rows:
         score = f"{row.score:.0f}" if row.score is not None else "-"
         in_band = f"{row.time_in_band_pct:.0f}%" if row.time_in_band_pct is not None else "-"
@@ -350,7 +372,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             writer.writerows(store.sample_rows(args.session_id))
         else:
             session["samples"] = [
-                dict(zip(CSV_COLUMNS, row, strict=True)) for row in store.sample_rows(args.session_id)
+                dict(zip(CSV_COLUMNS, row, strict=True))
+                for row in store.sample_rows(args.session_id)
             ]
             json.dump(session, out, indent=1)
             out.write("\n")

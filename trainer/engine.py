@@ -143,6 +143,7 @@ class SessionEngine:
         self._ramp_from = 0.0
         self._ramp_sign = 1.0
         self._ramp_half = 0.0
+        self._ramp_rate = 0.0
         self._tolerance = 0.0
         self._hysteresis = 0.0
         self._limit_s = 0.0
@@ -211,7 +212,7 @@ class SessionEngine:
 
         low, high = band.low_n, band.high_n
         if self._ramp_half:
-            centre = self._ramp_from + self._ramp_sign * self.phases[self._index].rate_n_per_s * elapsed  # type: ignore[operator]
+            centre = self._ramp_from + self._ramp_sign * self._ramp_rate * elapsed
             goal = band.centre_n
             if (centre - goal) * self._ramp_sign > 0:
                 centre = goal
@@ -287,12 +288,15 @@ class SessionEngine:
         if band is not None:
             self._tolerance = miss_tolerance_n(band)
             self._hysteresis = min(0.5, band.width_n * 0.1)
-            if phase.kind is PhaseKind.RAMP and phase.rate_n_per_s and not (
-                band.low_n <= force_n <= band.high_n
+            if (
+                phase.kind is PhaseKind.RAMP
+                and phase.rate_n_per_s
+                and not (band.low_n <= force_n <= band.high_n)
             ):
                 self._ramp_from = force_n
                 self._ramp_sign = 1.0 if band.centre_n >= force_n else -1.0
                 self._ramp_half = max(band.width_n / 2, MIN_RAMP_HALF_WIDTH_N)
+                self._ramp_rate = phase.rate_n_per_s
         self._pending.append(PhaseStarted(t_s, index, phase))
 
     def _check_end(self, t_s: float, force_n: float) -> None:
@@ -325,13 +329,17 @@ class SessionEngine:
         metrics = scorer.metrics(completed)
         self._done.append(metrics)
         self._scorers.append(scorer)
-        self._pending.append(PhaseEnded(t_s if t_s is not None else self._last_t or 0.0, scorer.index, metrics))
+        self._pending.append(
+            PhaseEnded(t_s if t_s is not None else self._last_t or 0.0, scorer.index, metrics)
+        )
 
     def _finish(self, t_s: float | None = None) -> None:
         self._finished = True
         self._zone = Zone.NONE
         self._result = summarise(self._done, self._scorers, completed=not self._aborted)
-        self._pending.append(SessionFinished(t_s if t_s is not None else self._last_t or 0.0, self._result))
+        self._pending.append(
+            SessionFinished(t_s if t_s is not None else self._last_t or 0.0, self._result)
+        )
 
     # -- reading -------------------------------------------------------------------
     def result(self) -> SessionResult:

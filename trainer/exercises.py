@@ -370,9 +370,7 @@ def parse_exercise(
     phases: list[Phase] = []
     raw_phases = raw.get("phases", _MISSING)
     if not isinstance(raw_phases, list) or not raw_phases:
-        check.problem(
-            "", "phases", raw_phases, "at least one [[phases]] table is required"
-        )
+        check.problem("", "phases", raw_phases, "at least one [[phases]] table is required")
         raw_phases = []
     for index, entry in enumerate(raw_phases, start=1):
         where = f"phase {index}"
@@ -410,7 +408,7 @@ def _feedback(
     try:
         return FeedbackMode(value)
     except ValueError:
-        check.problem(where, "feedback", value, "must be \"live\" or \"blind\"")
+        check.problem(where, "feedback", value, 'must be "live" or "blind"')
         return default
 
 
@@ -461,7 +459,9 @@ def _phase(
 ) -> Phase | None:
     before = len(check.problems)
     for key in sorted(set(entry) - _PHASE_KEYS):
-        check.problem(where, key, entry[key], f"unknown field; allowed: {', '.join(sorted(_PHASE_KEYS))}")
+        check.problem(
+            where, key, entry[key], f"unknown field; allowed: {', '.join(sorted(_PHASE_KEYS))}"
+        )
     raw_kind = entry.get("kind", _MISSING)
     try:
         kind = PhaseKind(raw_kind)

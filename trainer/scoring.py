@@ -254,7 +254,9 @@ class PhaseScorer:
             if phase.kind is PhaseKind.RAMP and target_rate and rate is not None:
                 tolerance = phase.rate_tolerance_n_per_s or 0.3 * target_rate
                 credit = rate_credit(abs(rate), target_rate, tolerance)
-                score = 100.0 * (RAMP_TRACKING_WEIGHT * tracking + (1 - RAMP_TRACKING_WEIGHT) * credit)
+                score = 100.0 * (
+                    RAMP_TRACKING_WEIGHT * tracking + (1 - RAMP_TRACKING_WEIGHT) * credit
+                )
         steadiness: float | None = None
         hold = self._hold_spread
         if phase.kind is PhaseKind.HOLD and hold.n > 1 and hold.mean > 0:
@@ -293,7 +295,9 @@ class PhaseScorer:
         return band is None or band.low_n >= self.start_force_n
 
 
-def summarise(phases: list[PhaseMetrics], scorers: list[PhaseScorer], completed: bool) -> SessionResult:
+def summarise(
+    phases: list[PhaseMetrics], scorers: list[PhaseScorer], completed: bool
+) -> SessionResult:
     """Overall measures: sample-weighted over the scored (ramp and hold) phases."""
     weights = [(m, s) for m, s in zip(phases, scorers, strict=True) if m.score is not None]
     total = sum(s.n for _, s in weights)

@@ -64,9 +64,7 @@ class PracticeSession:
         session_id = store.start_session(
             student, exercise, sensor_info=sensor_info, calibration=calibration
         )
-        return cls(
-            exercise, store.recorder(session_id), rate_hz=rate_hz, smoothing_s=smoothing_s
-        )
+        return cls(exercise, store.recorder(session_id), rate_hz=rate_hz, smoothing_s=smoothing_s)
 
     def process(self, sample: Sample) -> list[Event]:
         """Filter, judge and record one sample; return the engine's events."""

@@ -26,7 +26,7 @@ class Unit(StrEnum):
     def to_newtons(self, value: float) -> float:
         return value * self.newtons
 
-    def format(self, force_n: float, decimals: int | None = None) -> str:
+    def show(self, force_n: float, decimals: int | None = None) -> str:
         """``'12.3 N'``, ``'1.25 kgf'``: precision suited to the unit."""
         places = decimals if decimals is not None else (1 if self is Unit.N else 2)
         return f"{self.from_newtons(force_n):.{places}f} {self.value}"
