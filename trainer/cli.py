@@ -37,7 +37,7 @@ class _Parser(argparse.ArgumentParser):
 
 Handler = Callable[[argparse.Namespace], int]
 #: modules that add subcommands of their own: each has ``register(subparsers)``
-EXTENSIONS = ("trainer.ui.commands", "trainer.hardware_commands")
+EXTENSIONS = ("trainer.ui.commands", "trainer.hardware_commands", "trainer.instructor_commands")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -148,6 +148,14 @@ def build_parser() -> argparse.ArgumentParser:
             continue
         module.register(commands)
     return parser
+
+
+def subparsers_of(parser: argparse.ArgumentParser) -> Any:
+    """The sub-command group of ``parser``, so extensions can add e.g. ``exercises`` actions."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    raise LookupError(f"{parser.prog} has no sub-commands")
 
 
 def open_store(args: argparse.Namespace) -> Any:
