@@ -76,6 +76,85 @@ MIGRATIONS: list[str] = [
         result_json TEXT NOT NULL
     );
     """,
+    # 2: instructors (trainer/instructor): classes, archive flag, band overrides, pass
+    # marks, the PIN and its lock-out, assessments, feedback schedules
+    """
+    ALTER TABLE students ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE classes (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        created_at TEXT NOT NULL,
+        archived INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE class_members (
+        class_id INTEGER NOT NULL REFERENCES classes(id),
+        student_id INTEGER NOT NULL REFERENCES students(id),
+        PRIMARY KEY (class_id, student_id)
+    );
+    CREATE TABLE band_overrides (
+        scope TEXT NOT NULL CHECK (scope IN ('class', 'student')),
+        scope_id INTEGER NOT NULL,
+        exercise_id TEXT NOT NULL,
+        target TEXT NOT NULL,
+        low_n REAL NOT NULL,
+        high_n REAL NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (scope, scope_id, exercise_id, target)
+    );
+    CREATE TABLE pass_marks (
+        exercise_id TEXT PRIMARY KEY,
+        min_score REAL,
+        trials_required INTEGER,
+        trial_in_band_pct REAL NOT NULL DEFAULT 70,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE instructor_pin (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        salt BLOB,
+        pin_hash BLOB,
+        params TEXT,
+        failures INTEGER NOT NULL DEFAULT 0,
+        locked_until REAL NOT NULL DEFAULT 0
+    );
+    CREATE TABLE assessments (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        exercise_ids_json TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE assessment_runs (
+        id INTEGER PRIMARY KEY,
+        assessment_id INTEGER NOT NULL REFERENCES assessments(id),
+        student_id INTEGER NOT NULL REFERENCES students(id),
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'incomplete')),
+        passed INTEGER
+    );
+    CREATE TABLE assessment_items (
+        run_id INTEGER NOT NULL REFERENCES assessment_runs(id),
+        position INTEGER NOT NULL,
+        exercise_id TEXT NOT NULL,
+        session_id INTEGER REFERENCES sessions(id),
+        passed INTEGER,
+        detail_json TEXT,
+        PRIMARY KEY (run_id, position)
+    );
+    CREATE TABLE feedback_schedules (
+        scope TEXT NOT NULL CHECK (scope IN ('class', 'student')),
+        scope_id INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        params_json TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (scope, scope_id)
+    );
+    CREATE TABLE session_feedback (
+        session_id INTEGER PRIMARY KEY REFERENCES sessions(id),
+        schedule_json TEXT NOT NULL,
+        peeks INTEGER NOT NULL DEFAULT 0,
+        report_json TEXT NOT NULL
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
