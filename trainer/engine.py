@@ -302,11 +302,12 @@ class SessionEngine:
     def _check_end(self, t_s: float, force_n: float) -> None:
         phase = self.phases[self._index]
         elapsed = self._phase_elapsed
-        done = elapsed >= self._limit_s
+        # The clock is a sum of sample intervals: allow for floating-point rounding.
+        done = elapsed >= self._limit_s - 1e-9
         if not done and phase.duration_s is None:
             band = phase.band
             if phase.hold_s is not None:
-                done = self._in_band_s >= phase.hold_s
+                done = self._in_band_s >= phase.hold_s - 1e-9
             elif band is not None and phase.kind is PhaseKind.RAMP:
                 if self._ramp_sign > 0:
                     done = force_n >= band.low_n

@@ -229,7 +229,10 @@ class ExerciseProblem:
 
     def __str__(self) -> str:
         place = ", ".join(part for part in (self.file, self.where) if part)
-        shown = "missing" if self.value is _MISSING else repr(self.value)
+        value = self.value
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # show 10, as the instructor wrote it, not 10.0
+        shown = "missing" if value is _MISSING else repr(value)
         return f"{place}: {self.field} = {shown}: {self.allowed}"
 
 

@@ -1,0 +1,11 @@
+"""Instructor tools: roster, target overrides, PIN, feedback schedules, assessment,
+reports, exercise packs and editing. Plain Python over :class:`trainer.store.Store`;
+the command line lives in ``trainer.instructor_commands`` and the screens in
+``trainer.ui.instructor``.
+"""
+
+from __future__ import annotations
+
+
+class InstructorError(Exception):
+    """An instructor action cannot be done; the message says why and what to do."""

@@ -1,0 +1,227 @@
+"""Students and classes: add, rename, archive. Recorded sessions are never deleted.
+
+Example::
+
+    roster = Roster(store)
+    roster.add_class("Monday group")
+    roster.enrol("Monday group", "Ana")
+    roster.archive_student("Ana")   # hidden from lists, sessions kept
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from trainer.instructor import InstructorError
+from trainer.store import Store
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True, slots=True)
+class StudentInfo:
+    """One student as the roster lists them."""
+
+    id: int
+    name: str
+    archived: bool
+    classes: tuple[str, ...]
+    sessions: int
+
+
+@dataclass(frozen=True, slots=True)
+class ClassInfo:
+    """One class and who is in it."""
+
+    id: int
+    name: str
+    archived: bool
+    students: tuple[str, ...]
+
+
+class Roster:
+    """Queries and changes on students and classes, over an open :class:`Store`."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.db = store.db
+
+    # -- students ---------------------------------------------------------------------
+    def student_id(self, name: str) -> int:
+        """The id of an existing student; a clear error naming the known students otherwise."""
+        row = self.db.execute("SELECT id FROM students WHERE name = ?", (name.strip(),)).fetchone()
+        if row is None:
+            known = ", ".join(self.db_names("students")) or "none yet"
+            raise InstructorError(
+                f"there is no student called {name!r}: add them with "
+                f"'trainer instructor students add NAME' (students: {known})"
+            )
+        return int(row[0])
+
+    def db_names(self, table: str) -> list[str]:
+        assert table in ("students", "classes")
+        return [r[0] for r in self.db.execute(f"SELECT name FROM {table} ORDER BY name")]
+
+    def add_student(self, name: str) -> int:
+        """Add a student (an archived one of that name is brought back)."""
+        name = _clean(name, "student")
+        row = self.db.execute("SELECT id FROM students WHERE name = ?", (name,)).fetchone()
+        if row is not None:
+            with self.db:
+                self.db.execute("UPDATE students SET archived = 0 WHERE id = ?", (row[0],))
+            return int(row[0])
+        return self.store.student_id(name)
+
+    def rename_student(self, old: str, new: str) -> None:
+        """Rename a student; their sessions follow them."""
+        student = self.student_id(old)
+        new = _clean(new, "student")
+        try:
+            with self.db:
+                self.db.execute("UPDATE students SET name = ? WHERE id = ?", (new, student))
+        except sqlite3.IntegrityError:
+            raise InstructorError(
+                f"there is already a student called {new!r}: choose another name"
+            ) from None
+
+    def archive_student(self, name: str, archived: bool = True) -> None:
+        """Hide a student from lists (``archived=False`` brings them back); sessions stay."""
+        student = self.student_id(name)
+        with self.db:
+            self.db.execute(
+                "UPDATE students SET archived = ? WHERE id = ?", (int(archived), student)
+            )
+
+    def students(
+        self, *, include_archived: bool = False, class_name: str | None = None
+    ) -> list[StudentInfo]:
+        """Students by name, with their classes and session counts."""
+        query = (
+            "SELECT st.id, st.name, st.archived, "
+            "(SELECT group_concat(c.name, '\x1f') FROM class_members m "
+            " JOIN classes c ON c.id = m.class_id WHERE m.student_id = st.id), "
+            "(SELECT COUNT(*) FROM sessions s WHERE s.student_id = st.id) "
+            "FROM students st WHERE 1 = 1"
+        )
+        params: list[object] = []
+        if not include_archived:
+            query += " AND st.archived = 0"
+        if class_name is not None:
+            query += " AND st.id IN (SELECT student_id FROM class_members WHERE class_id = ?)"
+            params.append(self.class_id(class_name))
+        query += " ORDER BY st.name COLLATE NOCASE"
+        return [
+            StudentInfo(
+                id=row[0],
+                name=row[1],
+                archived=bool(row[2]),
+                classes=tuple(sorted(row[3].split("\x1f"))) if row[3] else (),
+                sessions=row[4],
+            )
+            for row in self.db.execute(query, params)
+        ]
+
+    # -- classes ----------------------------------------------------------------------
+    def class_id(self, name: str) -> int:
+        row = self.db.execute("SELECT id FROM classes WHERE name = ?", (name.strip(),)).fetchone()
+        if row is None:
+            known = ", ".join(self.db_names("classes")) or "none yet"
+            raise InstructorError(
+                f"there is no class called {name!r}: add it with "
+                f"'trainer instructor classes add NAME' (classes: {known})"
+            )
+        return int(row[0])
+
+    def add_class(self, name: str) -> int:
+        name = _clean(name, "class")
+        try:
+            with self.db:
+                cursor = self.db.execute(
+                    "INSERT INTO classes (name, created_at) VALUES (?, ?)", (name, _now())
+                )
+        except sqlite3.IntegrityError:
+            raise InstructorError(
+                f"there is already a class called {name!r}: choose another name"
+            ) from None
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def rename_class(self, old: str, new: str) -> None:
+        class_id = self.class_id(old)
+        new = _clean(new, "class")
+        try:
+            with self.db:
+                self.db.execute("UPDATE classes SET name = ? WHERE id = ?", (new, class_id))
+        except sqlite3.IntegrityError:
+            raise InstructorError(
+                f"there is already a class called {new!r}: choose another name"
+            ) from None
+
+    def archive_class(self, name: str, archived: bool = True) -> None:
+        """Hide a class from lists; its members and their sessions stay."""
+        class_id = self.class_id(name)
+        with self.db:
+            self.db.execute(
+                "UPDATE classes SET archived = ? WHERE id = ?", (int(archived), class_id)
+            )
+
+    def enrol(self, class_name: str, student: str) -> None:
+        """Put a student in a class, adding the student if new."""
+        class_id = self.class_id(class_name)
+        student_id = self.add_student(student)
+        with self.db:
+            self.db.execute(
+                "INSERT OR IGNORE INTO class_members VALUES (?, ?)", (class_id, student_id)
+            )
+
+    def unenrol(self, class_name: str, student: str) -> None:
+        class_id = self.class_id(class_name)
+        student_id = self.student_id(student)
+        with self.db:
+            self.db.execute(
+                "DELETE FROM class_members WHERE class_id = ? AND student_id = ?",
+                (class_id, student_id),
+            )
+
+    def classes(self, *, include_archived: bool = False) -> list[ClassInfo]:
+        query = "SELECT id, name, archived FROM classes"
+        if not include_archived:
+            query += " WHERE archived = 0"
+        query += " ORDER BY name COLLATE NOCASE"
+        out = []
+        for class_id, name, archived in self.db.execute(query).fetchall():
+            members = tuple(
+                r[0]
+                for r in self.db.execute(
+                    "SELECT st.name FROM class_members m JOIN students st ON st.id = m.student_id "
+                    "WHERE m.class_id = ? AND st.archived = 0 ORDER BY st.name COLLATE NOCASE",
+                    (class_id,),
+                )
+            )
+            out.append(ClassInfo(class_id, name, bool(archived), members))
+        return out
+
+    def classes_of(self, student: str) -> list[int]:
+        """Ids of the (unarchived) classes a student is in, oldest class first."""
+        student_id = self.student_id(student)
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT c.id FROM class_members m JOIN classes c ON c.id = m.class_id "
+                "WHERE m.student_id = ? AND c.archived = 0 ORDER BY c.id",
+                (student_id,),
+            )
+        ]
+
+
+def _clean(name: str, what: str) -> str:
+    name = name.strip()
+    if not name:
+        raise InstructorError(f"a {what} needs a name: give one in quotes")
+    if len(name) > 60:
+        raise InstructorError(f"that {what} name is {len(name)} characters: use at most 60")
+    return name
