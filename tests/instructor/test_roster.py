@@ -28,7 +28,7 @@ def test_rename_to_existing_name_is_refused_with_a_sentence(store: Store) -> Non
     roster = Roster(store)
     roster.add_student("Ana")
     roster.add_student("Ben")
-    with pytest.raises(InstructorError, match="already a student called 'Ana'"):
+    with pytest.raises(InstructorError, match="already a student called 'ana'"):
         roster.rename_student("Ben", "ana")
 
 

@@ -29,7 +29,9 @@ def test_student_beats_class_beats_builtin(targets: BandTargets, library: Exerci
     ben = {row.index: row for row in targets.explain(exercise, student="Ben")}
     deep = next(i for i, p in enumerate(exercise.phases) if p.band and p.band.level == "deep")
     light = next(i for i, p in enumerate(exercise.phases) if p.band and p.band.level == "light")
-    moderate = next(i for i, p in enumerate(exercise.phases) if p.band and p.band.level == "moderate")
+    moderate = next(
+        i for i, p in enumerate(exercise.phases) if p.band and p.band.level == "moderate"
+    )
     assert ana[deep].builtin == TargetBand(45, 70, "deep")
     assert ana[deep].class_band == TargetBand(40, 60)
     assert ana[deep].effective == TargetBand(30, 45, "deep") and ana[deep].source == "student"
