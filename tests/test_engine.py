@@ -89,9 +89,7 @@ def test_zone_hysteresis_stops_chatter_at_the_edge() -> None:
 
 
 def test_perfect_ramp_scores_full_marks_and_measures_the_rate() -> None:
-    exercise = make_exercise(
-        [{"kind": "ramp", "band": [40, 50], "rate_n_per_s": 10, "max_s": 10}]
-    )
+    exercise = make_exercise([{"kind": "ramp", "band": [40, 50], "rate_n_per_s": 10, "max_s": 10}])
     engine = SessionEngine(exercise)
     run(engine, [10.0 * i / 10 for i in range(60)])
     phase = engine.result().phases[0]
@@ -105,7 +103,15 @@ def test_perfect_ramp_scores_full_marks_and_measures_the_rate() -> None:
 
 def test_a_too_fast_ramp_loses_rate_credit_and_leaves_the_moving_band() -> None:
     exercise = make_exercise(
-        [{"kind": "ramp", "band": [40, 50], "rate_n_per_s": 10, "rate_tolerance_n_per_s": 3, "max_s": 10}]
+        [
+            {
+                "kind": "ramp",
+                "band": [40, 50],
+                "rate_n_per_s": 10,
+                "rate_tolerance_n_per_s": 3,
+                "max_s": 10,
+            }
+        ]
     )
     engine = SessionEngine(exercise)
     run(engine, [25.0 * i / 10 for i in range(30)])  # 25 N/s against 10

@@ -167,7 +167,9 @@ def test_builtin_library_is_complete_and_valid(library: ExerciseLibrary) -> None
     assert 5 <= ramp.rate_n_per_s <= 10  # 0.5-1 kg/cm2/s on a 1 cm2 tip
     precision = library.get("precision-drill")
     assert all(
-        p.band.width_n <= 4 and p.band.high_n <= 15 for p in precision.phases if p.kind is PhaseKind.HOLD
+        p.band.width_n <= 4 and p.band.high_n <= 15
+        for p in precision.phases
+        if p.kind is PhaseKind.HOLD
     )
     assert builtin_exercise_dir().is_dir()
 

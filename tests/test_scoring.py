@@ -9,9 +9,9 @@ from tests.conftest import make_exercise
 from trainer.engine import SessionEngine
 from trainer.scoring import rate_credit, steadiness_credit
 
-bands = st.tuples(
-    st.floats(min_value=0, max_value=300), st.floats(min_value=1, max_value=80)
-).map(lambda lw: (round(lw[0], 2), round(lw[0] + lw[1], 2)))
+bands = st.tuples(st.floats(min_value=0, max_value=300), st.floats(min_value=1, max_value=80)).map(
+    lambda lw: (round(lw[0], 2), round(lw[0] + lw[1], 2))
+)
 
 
 def hold(band: tuple[float, float], duration: float = 2.0) -> SessionEngine:
@@ -21,7 +21,9 @@ def hold(band: tuple[float, float], duration: float = 2.0) -> SessionEngine:
 
 
 @given(band=bands, duration=st.floats(min_value=0.2, max_value=5))
-def test_a_trace_at_band_centre_scores_100_in_band(band: tuple[float, float], duration: float) -> None:
+def test_a_trace_at_band_centre_scores_100_in_band(
+    band: tuple[float, float], duration: float
+) -> None:
     engine = hold(band, duration)
     centre = (band[0] + band[1]) / 2
     t = 0.0
@@ -34,7 +36,9 @@ def test_a_trace_at_band_centre_scores_100_in_band(band: tuple[float, float], du
 
 
 @given(band=bands, data=st.data())
-def test_a_trace_entirely_below_scores_0_in_band(band: tuple[float, float], data: st.DataObject) -> None:
+def test_a_trace_entirely_below_scores_0_in_band(
+    band: tuple[float, float], data: st.DataObject
+) -> None:
     low = band[0]
     if low <= 0:
         return

@@ -64,7 +64,12 @@ def test_tremor_peaks_between_8_and_12_hz() -> None:
     power = {}
     for k in range(1, 400):
         hz = k * 80 / 800
-        power[hz] = abs(sum((f - mean) * cmath.exp(-2j * math.pi * k * i / 800) for i, f in enumerate(trace[:800:1])))
+        power[hz] = abs(
+            sum(
+                (f - mean) * cmath.exp(-2j * math.pi * k * i / 800)
+                for i, f in enumerate(trace[:800:1])
+            )
+        )
     peak = max(power, key=lambda hz: power[hz])
     assert 8 <= peak <= 12
 
@@ -87,8 +92,6 @@ def test_real_time_pacing_at_speed_one() -> None:
     start = time.monotonic()
     forces(sensor, 17)
     assert time.monotonic() - start >= 0.19
-
-
 
 
 @pytest.mark.parametrize(

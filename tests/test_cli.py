@@ -1,0 +1,167 @@
+"""The `trainer` command: help, errors, simulate, exercises, history and export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from trainer.cli import build_parser, main, subparsers_of
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(argv))
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def all_subcommands() -> list[list[str]]:
+    found: list[list[str]] = []
+
+    def walk(parser, path: list[str]) -> None:
+        try:
+            group = subparsers_of(parser)
+        except LookupError:
+            found.append(path)
+            return
+        found.append(path)
+        for name, child in group.choices.items():
+            walk(child, [*path, name])
+
+    walk(build_parser(), [])
+    return found
+
+
+@pytest.mark.parametrize("command", all_subcommands(), ids=lambda c: " ".join(c) or "trainer")
+def test_every_subcommand_has_help(capsys: pytest.CaptureFixture[str], command: list[str]) -> None:
+    code, out, _ = run(capsys, *command, "--help")
+    assert code == 0
+    assert out.startswith("usage: trainer")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["simulate"],
+        ["simulate", "--exercise", "graded-levels", "--seed", "x"],
+        ["simulate", "--exercise", "nope"],
+        ["simulate", "--exercise", "graded-levels", "--student-profile", "lazy"],
+        ["simulate", "--exercise", "graded-levels", "--speed", "-1"],
+        ["export", "abc"],
+        ["frobnicate"],
+        ["exercises"],
+    ],
+)
+def test_bad_arguments_give_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1, err
+    assert err.startswith("trainer")
+    assert "Traceback" not in err
+
+
+def test_simulate_json_has_the_promised_fields(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys,
+        "simulate",
+        "--exercise",
+        "graded-levels",
+        "--student-profile",
+        "shaky",
+        "--seed",
+        "7",
+        "--json",
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert {"score", "time_in_band_pct", "session_id", "phases"} <= set(data)
+    assert 0 <= data["score"] <= 100
+    assert data["phases"][0]["time_in_band_pct"] >= 0
+    assert {"constant_error_n", "variable_error_n", "overshoot_count"} <= set(data["phases"][0])
+    code, again, _ = run(
+        capsys,
+        "simulate",
+        "--exercise",
+        "graded-levels",
+        "--student-profile",
+        "shaky",
+        "--seed",
+        "7",
+        "--json",
+    )
+    second = json.loads(again)
+    assert second["score"] == data["score"] and second["session_id"] == data["session_id"] + 1
+
+
+def test_simulate_prints_a_readable_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "simulate", "--exercise", "precision-drill", "--seed", "1")
+    assert code == 0
+    assert "Precision drill" in out and "Score" in out and "in band" in out
+
+
+def test_exercises_list_and_show(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "exercises", "list")
+    assert code == 0 and "ischemic-compression" in out and "40-60 N" in out
+    code, out, _ = run(capsys, "exercises", "show", "steady-ramp")
+    assert code == 0 and "7.5±2.5 N/s" in out and "Ramp 1/3" in out
+
+
+def test_exercises_check_exits_1_with_every_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        'id = "x"\nname = "x"\ntechnique = "x"\ninstructions = "x"\n'
+        '[[phases]]\nkind = "hold"\nband = [50, 10]\n'
+    )
+    good = Path(__file__).parents[1] / "exercises" / "graded-levels.toml"
+    code, out, _ = run(capsys, "exercises", "check", str(good), str(bad))
+    assert code == 1
+    assert "graded-levels.toml: ok" in out
+    assert "bad.toml: invalid, 2 problems" in out
+    assert "band = [50, 10]: low must be less than high" in out
+
+
+def test_history_and_export(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, _ = run(capsys, "history")
+    assert "No sessions recorded yet" in out
+    run(capsys, "simulate", "--exercise", "precision-drill", "--student", "Ana")
+    code, out, _ = run(capsys, "history", "--student", "Ana")
+    assert code == 0 and "Precision drill" in out and "complete" in out
+    code, out, _ = run(capsys, "export", "1", "--format", "csv")
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == ["seq", "t_s", "force_n", "raw_force_n", "counts", "flags", "phase"]
+    assert len(rows) > 100
+    target = tmp_path / "s.json"
+    code, out, _ = run(capsys, "export", "1", "--format", "json", "-o", str(target))
+    data = json.loads(target.read_text())
+    assert data["student"] == "Ana" and len(data["samples"]) == len(rows) - 1
+    code, _, err = run(capsys, "export", "42")
+    assert code == 1 and "no session 42" in err
+
+
+def test_a_bad_database_is_one_sentence_not_a_traceback(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"x" * 4096)
+    code, _, err = run(capsys, "--db", str(junk), "history")
+    assert code == 1
+    assert "damaged or is not a trainer database" in err and "Traceback" not in err
+
+
+def test_the_console_script_entry_point_runs() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "trainer.cli", "--version"], capture_output=True, text=True
+    )
+    assert result.returncode == 0 and result.stdout.startswith("trainer ")
