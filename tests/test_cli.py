@@ -63,7 +63,7 @@ def test_every_subcommand_has_help(capsys: pytest.CaptureFixture[str], command: 
 def test_bad_arguments_give_one_line_and_exit_2(
     capsys: pytest.CaptureFixture[str], argv: list[str]
 ) -> None:
-    code, out, err = run(capsys, *argv)
+    code, _out, err = run(capsys, *argv)
     assert code == 2
     assert len(err.strip().splitlines()) == 1, err
     assert err.startswith("trainer")

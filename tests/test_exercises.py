@@ -148,7 +148,7 @@ def test_a_user_file_overrides_a_builtin_by_id(tmp_path: Path) -> None:
 
 
 def test_unknown_id_lists_the_known_ones(library: ExerciseLibrary) -> None:
-    with pytest.raises(KeyError, match="known ids: .*graded-levels"):
+    with pytest.raises(KeyError, match=r"known ids: .*graded-levels"):
         library.get("nope")
 
 

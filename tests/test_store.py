@@ -35,7 +35,7 @@ def test_migrations_run_in_order_on_open(tmp_path: Path, monkeypatch: pytest.Mon
 def test_a_database_from_a_newer_trainer_is_refused_clearly(tmp_path: Path) -> None:
     path = tmp_path / "new.db"
     sqlite3.connect(path).execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
-    with pytest.raises(StoreError, match="newer Pressure Trainer.*update the trainer"):
+    with pytest.raises(StoreError, match=r"newer Pressure Trainer.*update the trainer"):
         Store.open(path)
 
 
