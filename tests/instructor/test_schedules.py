@@ -40,9 +40,9 @@ def test_faded_feedback_drops_as_scores_rise() -> None:
     for batch in batches:
         control.observe(batch)
         current = control.current
-        if current is not None and exercise.phases[current.index].kind.value == "hold":
-            if not trials or trials[-1][0] != current.index:
-                trials.append((current.index, current.gauge))
+        is_hold = current is not None and exercise.phases[current.index].kind.value == "hold"
+        if is_hold and current is not None and (not trials or trials[-1][0] != current.index):
+            trials.append((current.index, current.gauge))
     shown = [gauge is GaugeMode.SHOWN for _, gauge in trials]
     # first trial live; after a high score only every 5th (20 %)
     assert shown == [True, False, False, False, False, True] + [False] * 4 + [True, False]
