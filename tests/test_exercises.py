@@ -193,3 +193,14 @@ def test_parse_rejects_unknown_fields_with_the_allowed_list() -> None:
                 "phases": [{"kind": "rest", "durationn_s": 5}],
             }
         )
+
+
+def test_the_annotated_example_in_the_format_guide_is_valid() -> None:
+    guide = (Path(__file__).parents[1] / "exercises" / "README.md").read_text(encoding="utf-8")
+    block = guide.split("```toml\n", 1)[1].split("```", 1)[0]
+    import tomllib
+
+    exercise = parse_exercise(tomllib.loads(block), "exercises/README.md")
+    assert exercise.id == "thumb-compression"
+    assert len(exercise.phases) == 3 + 5 * 4
+    assert exercise.phases[1].feedback is FeedbackMode.BLIND
