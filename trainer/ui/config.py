@@ -22,7 +22,7 @@ from trainer.units import Unit
 if TYPE_CHECKING:
     from trainer.engine import Event
     from trainer.exercises import Exercise, ExerciseLibrary
-    from trainer.sensors.base import Sensor
+    from trainer.sensors.base import Sample, Sensor
     from trainer.sensors.simulated import ManualIntent
     from trainer.store import Store
 
@@ -101,3 +101,6 @@ class UIConfig:
     sensor_label: str | None = None
     #: False for tests that drain the sample queue themselves
     timers: bool = True
+    #: benchmark hook: called after the repaint that first shows a frame's samples,
+    #: with those samples (arrival time, sample) and the time of the repaint
+    frame_probe: Callable[[list[tuple[float, Sample]], float], None] | None = None

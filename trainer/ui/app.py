@@ -1,0 +1,169 @@
+"""The Textual app: screens, app-wide keys, cue listeners and the injected configuration.
+
+The app holds no session logic: the live screen's :class:`LiveController` runs the
+:class:`~trainer.session.PracticeSession`. Build it with :func:`build_app` so tests
+inject a temporary database and a fake sensor.
+
+Example::
+
+    app = build_app(UIConfig(store, library, simulated_sensor_factory(), student="Ana"))
+    app.run()
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
+
+from trainer.engine import BandEntered, BandLeft, Event, PhaseStarted
+from trainer.ui.config import UIConfig
+from trainer.ui.screens.home import HomeScreen
+from trainer.units import Unit
+
+if TYPE_CHECKING:
+    from trainer.ui.controller import LiveController
+
+log = logging.getLogger(__name__)
+
+
+class TrainerCommands(Provider):
+    """The command palette's list of screens and actions."""
+
+    def _commands(self) -> list[tuple[str, str, str]]:
+        return [
+            ("Home: technique library", "home", "Pick an exercise and start"),
+            ("History: my sessions", "history", "Past sessions, score trends, results"),
+            ("Help: keys", "help", "Every key on every screen"),
+            ("Units: N / kgf / lbf", "cycle_units", "Show forces in the next unit"),
+            ("Bell cue on/off", "toggle_bell", "Ring on band entry, exit and phase change"),
+            ("Theme: dark / light", "toggle_dark", "Switch between the dark and light theme"),
+        ]
+
+    async def discover(self) -> Hits:
+        app = self.app
+        assert isinstance(app, TrainerApp)
+        for title, action, help_text in self._commands():
+            yield DiscoveryHit(title, partial(app.run_action, action), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        app = self.app
+        assert isinstance(app, TrainerApp)
+        matcher = self.matcher(query)
+        for title, action, help_text in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(title),
+                    partial(app.run_action, action),
+                    help=help_text,
+                )
+
+
+class TrainerApp(App[None]):
+    """Pressure Trainer: technique library, live session, results and history."""
+
+    CSS_PATH = "trainer.tcss"
+    TITLE = "Pressure Trainer"
+    COMMANDS = App.COMMANDS | {TrainerCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Ctrl+C and a closed terminal save the session as incomplete, then leave.
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("f1,question_mark", "help", "Help", key_display="?"),
+        Binding("u", "cycle_units", "Units"),
+        Binding("b", "toggle_bell", "Bell", show=False),
+    ]
+
+    def __init__(self, config: UIConfig) -> None:
+        super().__init__()
+        self.config = config
+        self.units: Unit = config.units
+        self.student: str = config.student.strip()
+        self.bell_on = config.bell
+        self.live: LiveController | None = None
+        self.listeners = [self.ring_bell, *config.listeners]
+        self.theme = "textual-dark"
+
+    def get_default_screen(self) -> Screen[None]:
+        return HomeScreen()
+
+    def on_mount(self) -> None:
+        if self.config.exercise_id:
+            home = self.screen
+            if isinstance(home, HomeScreen):
+                self.call_after_refresh(home.start_exercise, self.config.exercise_id)
+
+    # -- cues ----------------------------------------------------------------------
+    def ring_bell(self, event: Event) -> None:
+        """The terminal bell on band entry, band exit and phase change (if switched on)."""
+        if self.bell_on and isinstance(event, BandEntered | BandLeft | PhaseStarted):
+            self.bell()
+
+    # -- app-wide actions ------------------------------------------------------------
+    def action_cycle_units(self) -> None:
+        self.units = self.units.next()
+        self.notify(f"Forces now shown in {self.units.value}.", timeout=2)
+        screen = self.screen
+        hook = getattr(screen, "units_changed", None)
+        if callable(hook):
+            hook()
+
+    def action_toggle_bell(self) -> None:
+        self.bell_on = not self.bell_on
+        state = "on: it rings on band entry, exit and phase change" if self.bell_on else "off"
+        self.notify(f"Bell {state}.", timeout=2)
+        hook = getattr(self.screen, "bell_changed", None)
+        if callable(hook):
+            hook()
+
+    def action_toggle_dark(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    def action_help(self) -> None:
+        from trainer.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_home(self) -> None:
+        if self.live is not None:
+            self.notify("Finish or stop the session first (A stops it).", severity="warning")
+            return
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def action_history(self) -> None:
+        from trainer.ui.screens.history import HistoryScreen
+
+        if self.live is not None:
+            self.notify("Finish or stop the session first (A stops it).", severity="warning")
+            return
+        if not isinstance(self.screen, HistoryScreen):
+            self.push_screen(HistoryScreen())
+
+    async def action_quit(self) -> None:
+        self.save_and_close("incomplete")
+        self.exit()
+
+    # -- sessions --------------------------------------------------------------------
+    def save_and_close(self, status: str) -> int | None:
+        """Save the session in progress (if any) with ``status`` and stop its sensor."""
+        live, self.live = self.live, None
+        if live is None:
+            return None
+        try:
+            return live.finish(status)
+        finally:
+            live.close()
+
+
+def build_app(config: UIConfig) -> TrainerApp:
+    """The app, built from injected configuration (see :class:`UIConfig`)."""
+    return TrainerApp(config)

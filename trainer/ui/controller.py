@@ -1,0 +1,282 @@
+"""The live screen's shell around one practice session: no widgets, no session logic.
+
+:class:`LiveController` owns the sensor thread hand-over (:class:`SampleFeed`), starts
+the :class:`~trainer.session.PracticeSession` when the student presses start, passes
+every drained sample to it, pauses the engine while the sensor is gone, fans events out
+to the cue listeners and finishes the record however the session ends. The live screen
+calls :meth:`LiveController.pump` once a frame and draws from :meth:`display_state`.
+
+Example::
+
+    controller = LiveController(store, exercise, "Ana", setup, full_scale_n=90.0)
+    controller.open()                       # the sensor starts reading
+    controller.start()                      # the session record begins
+    frame = controller.pump()               # once a frame, on the UI thread
+    draw(controller.display_state())
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from trainer.engine import Event, LiveState, SessionEngine, SessionFinished, Zone
+from trainer.exercises import Exercise
+from trainer.sensors.base import (
+    EndOfStream,
+    Sample,
+    SensorDisconnected,
+    SensorError,
+    SensorTimeout,
+)
+from trainer.session import PracticeSession
+from trainer.store import Store, StoreError
+from trainer.ui.config import CueListener, SensorSetup
+from trainer.ui.feed import SampleFeed
+
+log = logging.getLogger(__name__)
+
+
+class Stage(StrEnum):
+    """Where the live screen is in a session's life."""
+
+    READY = "ready"  # the force shows, nothing is recorded yet
+    RUNNING = "running"
+    FINISHED = "finished"
+
+
+@dataclass
+class Frame:
+    """What one :meth:`LiveController.pump` did."""
+
+    samples: list[tuple[float, Sample]] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    finished: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TracePoint:
+    """One judged sample as the trace draws it (band ``None`` outside scored phases)."""
+
+    t_s: float
+    force_n: float
+    band_low_n: float | None
+    band_high_n: float | None
+
+
+class LiveController:
+    """One student doing one exercise on the live screen (see the module docstring)."""
+
+    def __init__(
+        self,
+        store: Store,
+        exercise: Exercise,
+        student: str,
+        setup: SensorSetup,
+        *,
+        full_scale_n: float,
+        listeners: list[CueListener] | None = None,
+        trace_window_s: float = 15.0,
+    ) -> None:
+        self.store = store
+        self.exercise = exercise
+        self.student = student
+        self.setup = setup
+        self.sensor = setup.sensor
+        self.full_scale_n = full_scale_n
+        self.listeners = listeners if listeners is not None else []
+        self.trace_window_s = trace_window_s
+        self.feed = SampleFeed()
+        self.stage = Stage.READY
+        self.session: PracticeSession | None = None
+        self.user_paused = False
+        #: the sensor problem being shown (cleared when samples flow again)
+        self.sensor_problem: str | None = None
+        self.force_n = 0.0
+        self.last_t_s = 0.0
+        self.trace: deque[TracePoint] = deque()
+        self._preview = SessionEngine(exercise).state
+        self._opened = False
+        self._broken_listeners: set[int] = set()
+
+    # -- lifecycle ---------------------------------------------------------------
+    def open(self) -> None:
+        """Open the sensor and start its acquisition thread."""
+        self.sensor.open()
+        self._opened = True
+        self.sensor.start(self.feed.on_sample, self.feed.on_error)
+
+    def close(self) -> None:
+        """Stop the sensor thread and release the sensor (safe to call twice)."""
+        if self._opened:
+            self._opened = False
+            try:
+                self.sensor.close()
+            except SensorError as error:  # a dying sensor must not stop the save
+                log.warning("closing the sensor failed: %s", error)
+
+    def start(self) -> None:
+        """Begin the recorded session: from now on every sample is judged and stored."""
+        if self.stage is not Stage.READY:
+            return
+        info = self.sensor.describe()
+        self.session = PracticeSession.begin(
+            self.store,
+            self.exercise,
+            self.student,
+            info,
+            rate_hz=self.sensor.rate_hz,
+            calibration=self.setup.calibration,
+        )
+        self.stage = Stage.RUNNING
+        self.trace.clear()
+        if self.sensor_problem is not None:
+            self.session.engine.pause()
+
+    def toggle_pause(self) -> bool:
+        """Pause or resume the phase clock; return True when now paused."""
+        if self.session is None or self.stage is not Stage.RUNNING:
+            return False
+        self.user_paused = not self.user_paused
+        if self.user_paused:
+            self.session.engine.pause()
+        elif self.sensor_problem is None:
+            self.session.engine.resume()
+        return self.user_paused
+
+    def tare(self) -> None:
+        """Zero the pad (call from a worker thread: a real chip averages for a moment)."""
+        self.sensor.tare()
+
+    def after_tare(self) -> None:
+        """Forget the filter's history once the sensor re-zeroed (UI thread)."""
+        if self.session is not None:
+            self.session.tare()
+
+    def finish(self, status: str | None = None) -> int | None:
+        """Save everything and mark the session ended; return its id (None if never started).
+
+        ``status`` is ``complete``/``incomplete`` by default, ``aborted`` when the student
+        stopped, ``incomplete`` for a quit, Ctrl+C or a closed terminal.
+        """
+        session = self.session
+        if session is None:
+            self.stage = Stage.FINISHED
+            return None
+        if self.stage is Stage.FINISHED and session.status is not None:
+            return session.session_id
+        # Samples already handed over by the sensor thread are part of the session too.
+        self._process(self.feed.drain(), Frame())
+        self.stage = Stage.FINISHED
+        session.finish(status)
+        return session.session_id
+
+    @property
+    def session_id(self) -> int | None:
+        return self.session.session_id if self.session is not None else None
+
+    # -- the frame ---------------------------------------------------------------
+    def pump(self) -> Frame:
+        """Drain the queue: every sample to the session, every event to the listeners."""
+        frame = Frame()
+        items = self.feed.drain()
+        if items:
+            self._process(items, frame)
+        return frame
+
+    def _process(self, items: list[tuple[float, Sample | SensorError]], frame: Frame) -> None:
+        session = self.session if self.stage is Stage.RUNNING else None
+        band = self._current_band()
+        for arrived, item in items:
+            if isinstance(item, SensorError):
+                self._sensor_failed(item)
+                continue
+            if self.sensor_problem is not None:
+                self._sensor_back()
+            frame.samples.append((arrived, item))
+            if session is not None and session.status is None:
+                events = session.process(item)
+                if events:
+                    frame.events.extend(events)
+                    self._notify(events)
+                    band = self._current_band()
+                    if any(isinstance(e, SessionFinished) for e in events):
+                        frame.finished = True
+                force = session.engine.state.force_n  # the filtered force, as judged
+            else:
+                force = item.force_n
+            self.force_n = force
+            self.last_t_s = item.t_s
+            low, high = band if band is not None else (None, None)
+            self.trace.append(TracePoint(item.t_s, force, low, high))
+        trace = self.trace
+        if trace:
+            oldest = trace[-1].t_s - self.trace_window_s
+            while trace[0].t_s < oldest:
+                trace.popleft()
+
+    def _current_band(self) -> tuple[float, float] | None:
+        state = self.display_state()
+        if state.band is None or state.phase is None or not state.phase.scored:
+            return None
+        return state.band.low_n, state.band.high_n
+
+    def _notify(self, events: list[Event]) -> None:
+        for listener in self.listeners:
+            key = id(listener)
+            if key in self._broken_listeners:
+                continue
+            for event in events:
+                try:
+                    listener(event)
+                except Exception:  # a broken buzzer must not stop the session
+                    log.exception("cue listener %r failed; it is switched off", listener)
+                    self._broken_listeners.add(key)
+                    break
+
+    def _sensor_failed(self, error: SensorError) -> None:
+        if isinstance(error, SensorDisconnected):
+            text = f"Sensor disconnected: {error}"
+        elif isinstance(error, SensorTimeout):
+            text = f"No readings from the sensor: {error}"
+        elif isinstance(error, EndOfStream):
+            text = "The sensor stopped sending readings"
+        else:
+            text = f"Sensor problem: {error}"
+        self.sensor_problem = text
+        if self.session is not None and self.stage is Stage.RUNNING:
+            self.session.engine.pause()
+
+    def _sensor_back(self) -> None:
+        self.sensor_problem = None
+        if self.session is not None and self.stage is Stage.RUNNING:
+            self.session.tare()  # the filter must not judge the first reading as a spike
+            if not self.user_paused:
+                self.session.engine.resume()
+
+    # -- what the screen shows ------------------------------------------------------
+    @property
+    def store_problem(self) -> StoreError | None:
+        return self.session.store_error if self.session is not None else None
+
+    @property
+    def recorded(self) -> int:
+        """Samples recorded in this session so far (written or queued)."""
+        if self.session is None:
+            return 0
+        return self.session.recorder.written + self.session.recorder.pending
+
+    def display_state(self) -> LiveState:
+        """The engine's live state, or before the start a preview of the first phase."""
+        if self.session is not None:
+            return self.session.engine.state
+        force = self.force_n
+        band = self._preview.band
+        zone = Zone.NONE
+        distance = 0.0
+        if band is not None:
+            distance = band.distance_n(force)
+            zone = Zone.BELOW if distance < 0 else Zone.ABOVE if distance > 0 else Zone.IN
+        return replace(self._preview, force_n=force, zone=zone, distance_n=distance)

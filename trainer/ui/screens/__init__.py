@@ -1,0 +1,1 @@
+"""The trainer's screens: home, live session, results, history, help and confirmation."""

@@ -1,0 +1,212 @@
+"""Home: the technique library, its instructions, the student's name, live or blind, start."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Input, Label, Static, Switch
+
+from trainer.exercises import Exercise, FeedbackMode
+from trainer.ui import text
+from trainer.ui.widgets.topbar import TopBar
+
+if TYPE_CHECKING:
+    from trainer.ui.app import TrainerApp
+
+
+def blind_version(exercise: Exercise) -> Exercise:
+    """The same exercise with every phase blind (results only at the end)."""
+    phases = tuple(replace(p, feedback=FeedbackMode.BLIND) for p in exercise.phases)
+    return replace(exercise, phases=phases)
+
+
+class HomeScreen(Screen[None]):
+    """Pick an exercise, type your name, choose live or blind, start."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "start", "Start"),
+        Binding("h", "app.history", "History"),
+        Binding("m", "toggle_mode", "Live/blind"),
+        Binding("n", "focus_name", "Name"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    @property
+    def trainer(self) -> TrainerApp:
+        from trainer.ui.app import TrainerApp
+
+        assert isinstance(self.app, TrainerApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        app = self.trainer
+        yield TopBar(
+            "Pressure Trainer - technique library",
+            simulated=app.config.simulated,
+            status=self._status_text(),
+        )
+        with Vertical(id="home-body"):
+            yield DataTable(id="library", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="details"):
+                yield Static(id="details-title")
+                yield Static(id="details-text")
+            with Horizontal(id="home-controls"):
+                yield Label("Student", classes="control-label")
+                yield Input(
+                    value=app.student,
+                    placeholder="your name",
+                    id="student",
+                    max_length=40,
+                )
+                yield Switch(value=False, id="blind")
+                yield Label("Blind", id="blind-label", classes="control-label")
+                yield Button("Start", id="start", variant="success")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#library", DataTable)
+        table.add_column("Exercise", key="name", width=22)
+        table.add_column("Technique", key="technique", width=16)
+        table.add_column("Targets", key="targets", width=14)
+        table.add_column("Min", key="minutes", width=4)
+        table.add_column("Last", key="last", width=4)
+        table.add_column("Best", key="best", width=4)
+        self.fill_library()
+        table.focus()
+        errors = self.trainer.config.library.errors
+        if errors:
+            self.notify(
+                f"{len(errors)} exercise file(s) could not be read and were skipped: "
+                "run 'trainer exercises check' on them to see why.",
+                severity="warning",
+                timeout=8,
+            )
+
+    def on_screen_resume(self) -> None:
+        self.fill_library()
+        self.query_one(TopBar).set_status(self._status_text())
+
+    def units_changed(self) -> None:
+        self.fill_library()
+
+    def bell_changed(self) -> None:
+        self.query_one(TopBar).set_status(self._status_text())
+
+    def _status_text(self) -> str:
+        app = self.trainer
+        return f"bell {'on' if app.bell_on else 'off'} | {app.units.value}"
+
+    def fill_library(self) -> None:
+        """(Re)list every exercise with the student's last and best score."""
+        app = self.trainer
+        table = self.query_one("#library", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        last: dict[str, float] = {}
+        best: dict[str, float] = {}
+        if app.student:
+            for row in app.config.store.history(student=app.student, limit=5000):
+                if row.score is None or row.status not in ("complete", "incomplete"):
+                    continue
+                last.setdefault(row.exercise_id, row.score)
+                best[row.exercise_id] = max(best.get(row.exercise_id, 0.0), row.score)
+        for exercise in app.config.library.sorted():
+            table.add_row(
+                exercise.name,
+                exercise.technique,
+                text.target_summary(exercise, app.units),
+                f"{exercise.nominal_s / 60:.1f}",
+                f"{last[exercise.id]:.0f}" if exercise.id in last else "-",
+                f"{best[exercise.id]:.0f}" if exercise.id in best else "-",
+                key=exercise.id,
+            )
+        if table.row_count:
+            table.move_cursor(row=min(cursor, table.row_count - 1))
+            self.show_details(self.selected_id())
+
+    def selected_id(self) -> str | None:
+        table = self.query_one("#library", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return str(key.value) if key.value is not None else None
+
+    def show_details(self, exercise_id: str | None) -> None:
+        if exercise_id is None:
+            return
+        app = self.trainer
+        exercise = app.config.library.exercises[exercise_id]
+        title = self.query_one("#details-title", Static)
+        body = self.query_one("#details-text", Static)
+        title.update(f"[b]{exercise.name}[/b]  ({exercise.technique})")
+        steps = len(exercise.phases)
+        origin = "" if exercise.builtin else f"\nYour own exercise, from {exercise.source}"
+        body.update(
+            " ".join(exercise.instructions.split())
+            + f"\n[dim]{steps} steps, about {text.seconds(exercise.nominal_s)}; "
+            f"targets {text.target_summary(exercise, app.units)}{origin}[/dim]"
+        )
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key.value is not None:
+            self.show_details(str(event.row_key.value))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_start()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "start":
+            self.action_start()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.trainer.student = event.value.strip()
+        self.fill_library()
+        self.query_one("#library", DataTable).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.trainer.student = event.value.strip()
+
+    def action_focus_name(self) -> None:
+        self.query_one("#student", Input).focus()
+
+    def action_toggle_mode(self) -> None:
+        switch = self.query_one("#blind", Switch)
+        switch.value = not switch.value
+
+    def on_switch_changed(self, event: Switch.Changed) -> None:
+        label = "Blind: no gauge, results at the end" if event.value else "Blind"
+        self.query_one("#blind-label", Label).update(label)
+
+    def action_start(self) -> None:
+        exercise_id = self.selected_id()
+        if exercise_id is not None:
+            self.start_exercise(exercise_id)
+
+    def start_exercise(self, exercise_id: str) -> None:
+        """Open the live screen for this exercise (asks for a name first if none)."""
+        app = self.trainer
+        library = app.config.library
+        if exercise_id not in library.exercises:
+            known = ", ".join(sorted(library.exercises))
+            self.notify(
+                f"There is no exercise {exercise_id!r}: pick one from the list ({known}).",
+                severity="error",
+                timeout=8,
+            )
+            return
+        app.student = self.query_one("#student", Input).value.strip() or app.student
+        if not app.student:
+            self.notify("Type your name first, so your sessions are kept under it.")
+            self.query_one("#student", Input).focus()
+            return
+        exercise = library.exercises[exercise_id]
+        if self.query_one("#blind", Switch).value:
+            exercise = blind_version(exercise)
+        from trainer.ui.screens.live import LiveScreen
+
+        app.push_screen(LiveScreen(exercise))

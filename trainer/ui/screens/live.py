@@ -1,0 +1,411 @@
+"""The live session: big force digits, the gauge with its band, the phase, the trace.
+
+Readable at arm's length on a 7-inch screen and in an 80x24 terminal. Samples reach
+the screen through :class:`LiveController` (a queue filled by the sensor thread); a
+timer drains it about 30 times a second and redraws once from the engine's state.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Digits, Footer, Label, Static
+
+from trainer.engine import LiveState, Zone
+from trainer.exercises import Exercise, PhaseKind
+from trainer.sensors.base import SensorError
+from trainer.ui import text
+from trainer.ui.config import full_scale_n
+from trainer.ui.controller import Frame, LiveController, Stage
+from trainer.ui.messages import AimNudged, AimSet
+from trainer.ui.widgets.gauge import Gauge
+from trainer.ui.widgets.topbar import TopBar
+from trainer.ui.widgets.trace import ForceTrace, bucket
+
+if TYPE_CHECKING:
+    from trainer.ui.app import TrainerApp
+
+ZONE_WORDS = {
+    Zone.BELOW: ("▲ PRESS HARDER", "zone-below"),
+    Zone.IN: ("● HOLD", "zone-in"),
+    Zone.ABOVE: ("▼ LIGHTER", "zone-above"),
+}
+
+
+def zone_words(state: LiveState) -> tuple[str, str]:
+    """What the student should do, in words (and the style class that colours it)."""
+    phase = state.phase
+    if phase is None:
+        return "Done", "zone-none"
+    if state.blind:
+        return "BLIND: press from feel", "zone-blind"
+    if phase.kind is PhaseKind.REST or state.band is None:
+        return "Rest: hands off", "zone-none"
+    if state.zone is Zone.NONE:
+        distance = state.distance_n
+        zone = Zone.BELOW if distance < 0 else Zone.ABOVE if distance > 0 else Zone.IN
+    else:
+        zone = state.zone
+    words, css = ZONE_WORDS[zone]
+    if zone is Zone.IN and phase.kind is PhaseKind.RAMP:
+        words = "● ON TRACK"
+    elif zone is Zone.IN and phase.kind is PhaseKind.RELEASE:
+        words = "● RELEASED"
+    return words, css
+
+
+class LiveScreen(Screen[None]):
+    """One exercise, live (see the module docstring)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "start_pause", "Start/Pause", key_display="Space"),
+        Binding("t", "tare", "Tare"),
+        Binding("a", "abort", "Abort"),
+        Binding("escape", "back", "Back", show=False),
+        Binding("q", "quit_session", "Quit"),
+        Binding("up", "nudge(1)", "Press", show=False, key_display="↑↓"),
+        Binding("down", "nudge(-1)", "Lighter", show=False),
+        Binding("shift+up,pageup,right", "nudge(5)", "Press more", show=False),
+        Binding("shift+down,pagedown,left", "nudge(-5)", "Lighter more", show=False),
+        *(
+            Binding(str(digit % 10), f"aim_fraction({digit / 10})", show=False)
+            for digit in range(1, 11)
+        ),
+        Binding("grave_accent", "aim_fraction(0)", show=False),
+    ]
+
+    def __init__(self, exercise: Exercise) -> None:
+        super().__init__()
+        self.exercise = exercise
+        self.full_scale_n = full_scale_n(exercise)
+        self.controller: LiveController | None = None
+        self._timer: Timer | None = None
+        self._shown: dict[str, object] = {}
+        self._results_shown = False
+
+    @property
+    def trainer(self) -> TrainerApp:
+        from trainer.ui.app import TrainerApp
+
+        assert isinstance(self.app, TrainerApp)
+        return self.app
+
+    # -- building ------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        app = self.trainer
+        yield TopBar(
+            f"{self.exercise.name} | {app.student}",
+            simulated=app.config.simulated,
+            status=self._status_text(),
+        )
+        yield Static(id="banner")
+        with Horizontal(id="live-top"):
+            with Vertical(id="force-panel"):
+                with Horizontal(id="force-row"):
+                    yield Digits("0.0", id="force")
+                    yield Label(app.units.value, id="unit")
+                yield Label("", id="zone")
+            with Vertical(id="phase-panel"):
+                yield Label("", id="phase-name")
+                yield Label("", id="phase-cue")
+                yield Label("", id="phase-time")
+                yield Label("", id="phase-next")
+        yield Gauge(self.full_scale_n, app.units, id="gauge")
+        yield ForceTrace(self.full_scale_n, app.units, id="trace")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        app = self.trainer
+        try:
+            setup = app.config.sensor_factory(self.exercise, self.full_scale_n)
+            controller = LiveController(
+                app.config.store,
+                self.exercise,
+                app.student,
+                setup,
+                full_scale_n=self.full_scale_n,
+                listeners=app.listeners,
+                trace_window_s=app.config.trace_window_s,
+            )
+            controller.open()
+        except SensorError as error:
+            self.notify(f"The sensor could not start: {error}", severity="error", timeout=10)
+            self.app.pop_screen()
+            return
+        self.controller = controller
+        app.live = controller
+        if app.config.timers:
+            self._timer = self.set_interval(1 / app.config.fps, self.frame)
+        self.redraw()
+
+    def on_unmount(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        controller = self.controller
+        if controller is not None:
+            if controller.stage is Stage.RUNNING:
+                controller.finish("incomplete")
+            controller.close()
+        if self.trainer.live is controller:
+            self.trainer.live = None
+
+    # -- the frame -------------------------------------------------------------------
+    def frame(self) -> Frame | None:
+        """Drain the samples, pass on the events, redraw once; called by the timer."""
+        controller = self.controller
+        if controller is None:
+            return None
+        frame = controller.pump()
+        if frame.finished:
+            self.show_results()
+            return frame
+        self.redraw()
+        probe = self.trainer.config.frame_probe
+        if probe is not None and frame.samples:
+            samples = frame.samples
+            self.call_after_refresh(lambda: probe(samples, time.monotonic()))
+        return frame
+
+    def redraw(self) -> None:
+        """Show the controller's state; each widget repaints only when its text changes."""
+        controller = self.controller
+        if controller is None:
+            return
+        app = self.trainer
+        unit = app.units
+        state = controller.display_state()
+        blind = state.blind
+        self._set_label("#banner", self._banner(controller, state))
+        banner = self.query_one("#banner")
+        banner.display = bool(self._shown.get("#banner"))
+        value = "--.-" if blind else f"{unit.from_newtons(state.force_n):.{1 if unit.value == 'N' else 2}f}"
+        if self._shown.get("force") != value:
+            self._shown["force"] = value
+            self.query_one("#force", Digits).update(value)
+        words, css = zone_words(state)
+        if state.band is not None and not blind and css in ("zone-below", "zone-above"):
+            words += f"  {abs(unit.from_newtons(state.distance_n)):.1f} {unit.value}"
+        zone_label = self.query_one("#zone", Label)
+        if self._shown.get("zone-css") != css:
+            if isinstance(self._shown.get("zone-css"), str):
+                zone_label.remove_class(str(self._shown["zone-css"]))
+            zone_label.add_class(css)
+            self._shown["zone-css"] = css
+        self._set_label("#zone", words)
+        self._phase_panel(state)
+        gauge = self.query_one(Gauge)
+        band = None
+        if state.band is not None and state.phase is not None and state.phase.scored:
+            band = (state.band.low_n, state.band.high_n)
+        gauge.show(
+            state.force_n,
+            band,
+            state.zone,
+            "Gauge hidden: a blind phase. Feel the force; results at the end." if blind else None,
+        )
+        trace = self.query_one(ForceTrace)
+        trace.display = not blind
+        if not blind and controller.trace:
+            end = controller.last_t_s
+            start = end - controller.trace_window_s
+            points = (
+                (p.t_s, p.force_n, p.band_low_n, p.band_high_n) for p in controller.trace
+            )
+            trace.columns = bucket(points, start, end, trace.plot_width)
+
+    def _set_label(self, selector: str, value: str) -> None:
+        if self._shown.get(selector) != value:
+            self._shown[selector] = value
+            widget = self.query_one(selector)
+            if isinstance(widget, Label | Static):
+                widget.update(value)
+
+    def _phase_panel(self, state: LiveState) -> None:
+        unit = self.trainer.units
+        phase = state.phase
+        if phase is None:
+            self._set_label("#phase-name", "Finished")
+            for selector in ("#phase-cue", "#phase-time", "#phase-next"):
+                self._set_label(selector, "")
+            return
+        self._set_label(
+            "#phase-name", f"{state.phase_index + 1}/{state.phase_count}  {phase.name}"
+        )
+        self._set_label("#phase-cue", phase.cue)
+        parts: list[str] = []
+        if phase.band is not None and phase.scored:
+            parts.append(text.band(unit, phase.band))
+        if state.hold_left_s is not None:
+            parts.append(f"{text.seconds(state.hold_left_s)} more in band")
+        if state.time_left_s is not None:
+            parts.append(f"{text.seconds(state.time_left_s)} left")
+        if phase.kind is PhaseKind.RAMP and phase.rate_n_per_s and not state.blind:
+            parts.append(
+                f"rate {unit.from_newtons(state.rate_n_per_s):.1f}/"
+                f"{unit.from_newtons(phase.rate_n_per_s):g} {unit.value}/s"
+            )
+        self._set_label("#phase-time", " | ".join(parts))
+        upcoming = [p.name for p in state.next_phases[:4]]
+        more = len(state.next_phases) - len(upcoming)
+        nxt = "Next: " + ", ".join(upcoming) + (f" +{more}" if more > 0 else "")
+        self._set_label("#phase-next", nxt if upcoming else "Last step")
+
+    def _banner(self, controller: LiveController, state: LiveState) -> str:
+        if controller.sensor_problem is not None:
+            return (
+                f"⚠ {controller.sensor_problem}. Paused: it carries on by itself when "
+                "readings return; nothing recorded is lost."
+            )
+        problem = controller.store_problem
+        if problem is not None:
+            return f"⚠ {problem}"
+        if controller.stage is Stage.READY:
+            return "Press SPACE to start. T zeroes the pad first (hands off)."
+        if controller.user_paused:
+            return "PAUSED: press SPACE to carry on (A stops the session)."
+        return ""
+
+    def _status_text(self) -> str:
+        app = self.trainer
+        return f"bell {'on' if app.bell_on else 'off'}"
+
+    def units_changed(self) -> None:
+        unit = self.trainer.units
+        self.query_one("#unit", Label).update(unit.value)
+        self.query_one(Gauge).set_unit(unit)
+        self.query_one(ForceTrace).set_unit(unit)
+        self._shown.clear()
+        self.redraw()
+
+    def bell_changed(self) -> None:
+        self.query_one(TopBar).set_status(self._status_text())
+
+    # -- intents ---------------------------------------------------------------------
+    def action_start_pause(self) -> None:
+        controller = self.controller
+        if controller is None:
+            return
+        if controller.stage is Stage.READY:
+            try:
+                controller.start()
+            except Exception as error:  # a StoreError: the records cannot be written
+                self.notify(f"Cannot start: {error}", severity="error", timeout=10)
+                return
+        else:
+            controller.toggle_pause()
+        self.redraw()
+
+    def action_tare(self) -> None:
+        if self.controller is not None:
+            self.run_worker(self._tare, thread=True, exclusive=True, group="tare")
+
+    def _tare(self) -> None:
+        controller = self.controller
+        assert controller is not None
+        try:
+            controller.tare()
+        except SensorError as error:
+            self.app.call_from_thread(
+                self.notify, f"Could not zero the pad: {error}", severity="error"
+            )
+            return
+        self.app.call_from_thread(controller.after_tare)
+        self.app.call_from_thread(self.notify, "Pad zeroed.", timeout=2)
+
+    def _intent_step_n(self) -> float:
+        return self.full_scale_n / 100
+
+    def action_nudge(self, steps: int) -> None:
+        controller = self.controller
+        if controller is None or controller.setup.intent is None:
+            return
+        controller.setup.intent.nudge(steps * self._intent_step_n())
+
+    def action_aim_fraction(self, fraction: float) -> None:
+        controller = self.controller
+        if controller is None or controller.setup.intent is None:
+            return
+        controller.setup.intent.set(fraction * self.full_scale_n)
+
+    def on_aim_nudged(self, message: AimNudged) -> None:
+        self.action_nudge(message.steps)
+
+    def on_aim_set(self, message: AimSet) -> None:
+        controller = self.controller
+        if controller is not None and controller.setup.intent is not None:
+            controller.setup.intent.set(message.force_n)
+
+    def action_abort(self) -> None:
+        controller = self.controller
+        if controller is None or controller.stage is not Stage.RUNNING:
+            self.leave()
+            return
+        from trainer.ui.screens.confirm import ConfirmScreen
+
+        def answered(stop: bool | None) -> None:
+            if stop:
+                self.stop_session("aborted")
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Stop this session now?",
+                "What you did so far is saved and marked as stopped early.",
+            ),
+            answered,
+        )
+
+    def action_back(self) -> None:
+        self.action_abort()
+
+    def action_quit_session(self) -> None:
+        controller = self.controller
+        if controller is None or controller.stage is not Stage.RUNNING:
+            self.app.exit()
+            return
+        from trainer.ui.screens.confirm import ConfirmScreen
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.trainer.save_and_close("incomplete")
+                self.app.exit()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Quit the trainer?",
+                "This session is saved and marked incomplete.",
+            ),
+            answered,
+        )
+
+    def leave(self) -> None:
+        """Back to the library without recording anything (nothing was started)."""
+        self.trainer.save_and_close("incomplete")
+        self.app.pop_screen()
+
+    def stop_session(self, status: str) -> None:
+        session_id = self.trainer.save_and_close(status)
+        self._open_results(session_id)
+
+    def show_results(self) -> None:
+        """The exercise ran to its end: save it and show the debrief."""
+        session_id = self.trainer.save_and_close("complete")
+        self._open_results(session_id)
+
+    def _open_results(self, session_id: int | None) -> None:
+        if self._results_shown:
+            return
+        self._results_shown = True
+        if self._timer is not None:
+            self._timer.stop()
+        if session_id is None:
+            self.app.pop_screen()
+            return
+        from trainer.ui.screens.results import ResultsScreen
+
+        self.app.switch_screen(ResultsScreen(session_id))

@@ -1,0 +1,59 @@
+"""Short texts the screens share: forces in the chosen unit, bands, times, targets."""
+
+from __future__ import annotations
+
+from trainer.exercises import Exercise, Phase, PhaseKind, TargetBand
+from trainer.units import Unit
+
+
+def force(unit: Unit, force_n: float) -> str:
+    """``'12.3 N'``, ``'1.25 kgf'``."""
+    return unit.show(force_n)
+
+
+def band(unit: Unit, target: TargetBand | tuple[float, float]) -> str:
+    """``'light 10-20 N'``, ``'1.0-2.0 kgf'``."""
+    if isinstance(target, TargetBand):
+        low, high, level = target.low_n, target.high_n, target.level
+    else:
+        (low, high), level = target, None
+    places = 0 if unit is Unit.N else 1
+    text = (
+        f"{unit.from_newtons(low):.{places}f}-{unit.from_newtons(high):.{places}f} {unit.value}"
+    )
+    return f"{level} {text}" if level else text
+
+
+def seconds(value_s: float) -> str:
+    """``'42 s'`` or ``'1:05'``."""
+    value = max(0, round(value_s))
+    return f"{value} s" if value < 60 else f"{value // 60}:{value % 60:02d}"
+
+
+def target_summary(exercise: Exercise, unit: Unit) -> str:
+    """The distinct bands of the scored phases, in the chosen unit."""
+    bands: list[str] = []
+    for phase in exercise.phases:
+        if phase.kind in (PhaseKind.RAMP, PhaseKind.HOLD) and phase.band is not None:
+            text = band(unit, (phase.band.low_n, phase.band.high_n))
+            if text not in bands:
+                bands.append(text)
+    summary = ", ".join(bands[:3]) + (" ..." if len(bands) > 3 else "")
+    rates = sorted({p.rate_n_per_s for p in exercise.phases if p.rate_n_per_s})
+    if rates:
+        summary += "; ramp " + "/".join(f"{unit.from_newtons(r):g}" for r in rates)
+        summary += f" {unit.value}/s"
+    return summary
+
+
+def phase_goal(phase: Phase, unit: Unit) -> str:
+    """What ends the phase, in words: ``'hold 6 s'``, ``'30 s in the band'``."""
+    if phase.kind is PhaseKind.REST:
+        return f"rest {seconds(phase.limit_s)}"
+    if phase.duration_s is not None:
+        return f"{phase.kind.value} {seconds(phase.duration_s)}"
+    if phase.hold_s is not None:
+        return f"{seconds(phase.hold_s)} in the band"
+    if phase.kind is PhaseKind.RAMP and phase.rate_n_per_s:
+        return f"ramp at {unit.from_newtons(phase.rate_n_per_s):g} {unit.value}/s"
+    return phase.kind.value

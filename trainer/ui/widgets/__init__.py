@@ -1,0 +1,1 @@
+"""Widgets of the trainer's screens: each owns its rendering and its default styles."""

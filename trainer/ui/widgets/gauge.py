@@ -1,0 +1,170 @@
+"""The force gauge: a horizontal bar filled to the force, the target band framing it.
+
+The band is drawn as a strip above and below the bar, so it stays visible when the
+force fills over it. Colour shows the zone, and the screen says it in words too.
+Mouse: the wheel presses harder or lighter, a click aims at that force (simulation).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import events
+from textual.widget import Widget
+
+from trainer.engine import Zone
+from trainer.ui.messages import AimNudged, AimSet
+from trainer.units import Unit
+
+_PARTIAL = " ▏▎▍▌▋▊▉█"
+MARGIN = 1
+
+
+class Gauge(Widget):
+    """Force against a 0..full-scale bar, with the band marked; hidden in blind phases."""
+
+    COMPONENT_CLASSES = {
+        "gauge--band",
+        "gauge--track",
+        "gauge--in",
+        "gauge--above",
+        "gauge--below",
+        "gauge--plain",
+        "gauge--label",
+    }
+
+    DEFAULT_CSS = """
+    Gauge { height: 4; }
+    Gauge > .gauge--band { color: $success; }
+    Gauge > .gauge--track { background: $surface-lighten-1; }
+    Gauge > .gauge--in { color: $success; }
+    Gauge > .gauge--above { color: $error; }
+    Gauge > .gauge--below { color: $warning; }
+    Gauge > .gauge--plain { color: $primary; }
+    Gauge > .gauge--label { color: $text-muted; }
+    """
+
+    def __init__(
+        self,
+        full_scale_n: float,
+        unit: Unit = Unit.N,
+        *,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.full_scale_n = full_scale_n
+        self.unit = unit
+        self.force_n = 0.0
+        self.band: tuple[float, float] | None = None
+        self.zone = Zone.NONE
+        self.hidden_text: str | None = None
+        self._drawn: tuple[object, ...] = ()
+
+    def show(
+        self,
+        force_n: float,
+        band: tuple[float, float] | None,
+        zone: Zone,
+        hidden_text: str | None = None,
+    ) -> None:
+        """Set what to draw; repaint only if a cell would change."""
+        self.force_n, self.band, self.zone, self.hidden_text = force_n, band, zone, hidden_text
+        key = (self._cells(force_n), band, zone, hidden_text, self.unit, self.size)
+        if key != self._drawn:
+            self._drawn = key
+            self.refresh()
+
+    def set_unit(self, unit: Unit) -> None:
+        self.unit = unit
+        self.refresh()
+
+    @property
+    def bar_width(self) -> int:
+        return max(1, self.size.width - 2 * MARGIN)
+
+    def _cells(self, force_n: float) -> int:
+        """The bar's length in eighths of a cell."""
+        fraction = min(1.0, max(0.0, force_n / self.full_scale_n))
+        return round(fraction * self.bar_width * 8)
+
+    def _column(self, force_n: float) -> int:
+        fraction = min(1.0, max(0.0, force_n / self.full_scale_n))
+        return min(self.bar_width - 1, int(fraction * self.bar_width))
+
+    def render(self) -> Text:
+        width = self.bar_width
+        style = self.get_component_rich_style
+        label_style = style("gauge--label")
+        text = Text(no_wrap=True, overflow="crop")
+        if self.hidden_text is not None:
+            text.append("\n")
+            text.append(self.hidden_text.center(self.size.width), label_style)
+            return text
+        pad = " " * MARGIN
+        band_cols: tuple[int, int] | None = None
+        if self.band is not None:
+            band_cols = (self._column(self.band[0]), self._column(self.band[1]))
+        # top band strip
+        text.append(pad)
+        for col in range(width):
+            inside = band_cols is not None and band_cols[0] <= col <= band_cols[1]
+            text.append("▄" if inside else " ", style("gauge--band"))
+        text.append("\n" + pad)
+        # the bar
+        zone_style = style(
+            {
+                Zone.IN: "gauge--in",
+                Zone.ABOVE: "gauge--above",
+                Zone.BELOW: "gauge--below",
+            }.get(self.zone, "gauge--plain")
+        )
+        track = style("gauge--track")
+        eighths = self._cells(self.force_n)
+        full, part = divmod(eighths, 8)
+        bar = "█" * min(full, width)
+        if full < width:
+            bar += _PARTIAL[part]
+        text.append(bar, zone_style + track)
+        text.append(" " * (width - len(bar)), track)
+        text.append("\n" + pad)
+        # bottom band strip
+        for col in range(width):
+            inside = band_cols is not None and band_cols[0] <= col <= band_cols[1]
+            text.append("▀" if inside else " ", style("gauge--band"))
+        text.append("\n")
+        # scale labels: 0, the band's edges, full scale
+        labels = [" "] * (width + 2 * MARGIN)
+
+        def put(col: int, label: str) -> None:
+            start = max(0, min(len(labels) - len(label), col + MARGIN - len(label) // 2))
+            if all(c == " " for c in labels[max(0, start - 1) : start + len(label) + 1]):
+                labels[start : start + len(label)] = list(label)
+
+        unit = self.unit
+        put(0, "0")
+        put(width - 1, f"{unit.from_newtons(self.full_scale_n):g} {unit.value}")
+        if self.band is not None and band_cols is not None:
+            put(band_cols[0], _short(unit.from_newtons(self.band[0])))
+            put(band_cols[1], _short(unit.from_newtons(self.band[1])))
+        text.append("".join(labels), label_style)
+        return text
+
+    # -- mouse -------------------------------------------------------------------
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        self.post_message(AimNudged(+1))
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        self.post_message(AimNudged(-1))
+
+    def on_click(self, event: events.Click) -> None:
+        if self.hidden_text is not None:
+            return  # a click must not reveal where a blind force is
+        column = event.x - MARGIN
+        if 0 <= column <= self.bar_width:
+            self.post_message(AimSet(column / self.bar_width * self.full_scale_n))
+
+
+def _short(value: float) -> str:
+    return f"{value:.0f}" if value >= 10 else f"{value:.1f}".rstrip("0").rstrip(".")
