@@ -76,3 +76,40 @@ def test_kill_9_mid_session_loses_at_most_one_second(
     monkeypatch.setattr(store_module, "STALE_AFTER_S", -1.0)
     store = Store.open(db)
     assert store.history()[0].status == "incomplete"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_a_stopped_run_keeps_its_samples_and_is_marked_incomplete(
+    tmp_path: Path, signum: signal.Signals
+) -> None:
+    db = tmp_path / "stop.db"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "trainer.cli",
+            "--db",
+            str(db),
+            "simulate",
+            "--exercise",
+            "ischemic-compression",
+            "--speed",
+            "4",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 20
+    while sample_stats(db)[0] < 80:
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.02)
+    process.send_signal(signum)
+    _, err = process.communicate(timeout=10)
+    assert process.returncode == 130
+    assert "Everything recorded so far is saved" in err and "Traceback" not in err
+    store = Store.open(db)
+    row = store.history()[0]
+    assert row.status == "incomplete"
+    assert store.sample_count(row.id) >= 80
+    assert store.result(row.id) is not None
