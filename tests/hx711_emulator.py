@@ -1,0 +1,342 @@
+"""An emulated HX711 behind gpiozero MockFactory pins, for tests and benchmarks.
+
+The chip converts at 10 or 80 SPS on a thread of its own, pulls DOUT low when a
+conversion is ready, shifts 24-bit two's complement out MSB first on PD_SCK's rising
+edges, takes 25/26/27 pulses as the next conversion's channel/gain (A/128, B/32, A/64),
+powers down when PD_SCK stays high over 60 us and wakes reset to A/128 after settling.
+Force becomes counts through a linear model with Gaussian noise.
+
+Faults: bit errors, stalls while the clock is high (a preempted reader), DOUT stuck
+high or low, all-ones data, saturation, and a chip that disappears and comes back.
+
+Example::
+
+    Device.pin_factory = MockFactory()
+    with HX711Emulator(rate_hz=80) as chip:
+        chip.force_n = 30.0
+        sensor = HX711Sensor(5, 6, 80)
+        with sensor:
+            counts = sensor.read_raw(timeout=0.5)
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, Self
+
+from gpiozero import Device
+from gpiozero.pins.mock import MockFactory, MockPin
+
+POWER_DOWN_AFTER_S = 60e-6
+#: channel/gain selected by the number of pulses in a read
+MODE_BY_PULSES = {25: ("A", 128), 26: ("B", 32), 27: ("A", 64)}
+
+
+class _QuietPin(MockPin):  # type: ignore[misc]
+    """A mock pin that keeps no state history (a long run would fill memory)."""
+
+    chip: HX711Emulator | None = None
+
+    def _change_state(self, value: bool) -> bool:
+        if self._state != value:
+            self._state = value
+            self._last_change = time.monotonic()
+            return True
+        return False
+
+
+class EmulatedClockPin(_QuietPin):
+    """PD_SCK: every write is passed to the chip."""
+
+    def _set_state(self, value: Any) -> None:
+        super()._set_state(value)
+        chip = self.chip
+        if chip is not None:
+            chip.on_clock(bool(value))
+
+
+class EmulatedDataPin(_QuietPin):
+    """DOUT: the chip drives it; a pull-up only shows when the chip is gone."""
+
+    def _set_pull(self, value: str) -> None:
+        chip = self.chip
+        if chip is None:
+            super()._set_pull(value)
+            return
+        self._pull = value
+        chip.refresh_dout()
+
+
+@dataclass
+class ChipStats:
+    produced: int = 0  # conversions completed while powered
+    shifted: int = 0  # conversions clocked out completely (25+ pulses)
+    overwritten: int = 0  # completed but replaced before anyone read them
+    power_downs: int = 0
+    bit_errors: list[int] = field(default_factory=list)  # bit flipped, one entry per read
+    stalls: int = 0  # clock-high stalls injected
+
+
+class HX711Emulator:
+    """The chip. Set :attr:`force_n` (thread-safe) to press the pad."""
+
+    def __init__(
+        self,
+        factory: MockFactory | None = None,
+        *,
+        data_pin: int = 5,
+        clock_pin: int = 6,
+        rate_hz: float = 80,
+        counts_per_n: float = 5000.0,
+        zero_counts: float = 80_000.0,
+        noise_counts: float = 40.0,
+        channel_b_counts: float = -12_345.0,
+        power_down_after_s: float = POWER_DOWN_AFTER_S,
+        settle_periods: int = 4,
+        seed: int = 0,
+    ) -> None:
+        factory = factory or Device.pin_factory
+        assert isinstance(factory, MockFactory), "set Device.pin_factory = MockFactory() first"
+        self.dout: EmulatedDataPin = factory.pin(data_pin, pin_class=EmulatedDataPin)
+        self.sck: EmulatedClockPin = factory.pin(clock_pin, pin_class=EmulatedClockPin)
+        assert isinstance(self.dout, EmulatedDataPin), "pin already made: use a fresh MockFactory"
+        assert isinstance(self.sck, EmulatedClockPin), "pin already made: use a fresh MockFactory"
+        self.rate_hz = rate_hz
+        self.period_s = 1.0 / rate_hz
+        self.counts_per_n = counts_per_n
+        self.zero_counts = zero_counts
+        self.noise_counts = noise_counts
+        self.channel_b_counts = channel_b_counts
+        self.power_down_after_s = power_down_after_s
+        self.settle_s = settle_periods * self.period_s
+        self.stats = ChipStats()
+        self.force_n = 0.0
+        # faults
+        self.connected = True
+        self.stuck_dout: str | None = None  # "high" or "low"
+        self.all_ones = False
+        self.saturate: str | None = None  # "high" or "low"
+        self._bit_errors: list[int | None] = []
+        self._stalls: list[tuple[int, float]] = []
+        # chip state
+        self._rng = random.Random(seed)
+        self._lock = threading.RLock()
+        self._mode = ("A", 128)  # this conversion's channel/gain
+        self._next_mode = ("A", 128)
+        self._data = 0
+        self._ready = False  # a conversion waits to be read
+        self._pulses = 0  # since the conversion was ready
+        self._flip: int | None = None
+        self._sck_high = False
+        self._t_rise = 0.0
+        self._last_edge = 0.0
+        self._wake_at = time.monotonic() + self.settle_s
+        self._dout_level = True
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        self.dout.chip = self
+        self.sck.chip = self
+        self.refresh_dout()
+
+    # -- lifecycle --------------------------------------------------------------------------
+    def start(self) -> Self:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="hx711-emulator", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2.0)
+            self._thread = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+        self.dout.chip = None
+        self.sck.chip = None
+
+    # -- fault injection --------------------------------------------------------------------
+    def inject_bit_errors(self, count: int = 1, bit: int | None = None) -> None:
+        """Flip one bit (``bit``, or a random one from 17 to 22) in each of the next reads."""
+        with self._lock:
+            self._bit_errors.extend([bit] * count)
+
+    def inject_stalls(self, count: int = 1, stall_s: float = 200e-6) -> None:
+        """In each of the next reads, hold one clock pulse high for ``stall_s``."""
+        with self._lock:
+            for _ in range(count):
+                self._stalls.append((self._rng.randrange(1, 25), stall_s))
+
+    def disconnect(self) -> None:
+        """The chip vanishes (a pulled wire): no conversions, DOUT follows the pull-up."""
+        with self._lock:
+            self.connected = False
+            self._ready = False
+            self.refresh_dout()
+
+    def reconnect(self) -> None:
+        """The chip answers again, freshly powered: A/128, ready after settling."""
+        with self._lock:
+            self.connected = True
+            self._reset(time.monotonic())
+
+    # -- the chip -----------------------------------------------------------------------------
+    @property
+    def mode(self) -> tuple[str, int]:
+        """Channel and gain of the conversion being produced."""
+        return self._mode
+
+    def expected_counts(self, force_n: float | None = None) -> float:
+        """What channel A at gain 128 reads for ``force_n`` without noise."""
+        force = self.force_n if force_n is None else force_n
+        return self.zero_counts + force * self.counts_per_n
+
+    def refresh_dout(self) -> None:
+        """Put the pin at the level the chip (or, without one, the pull resistor) sets."""
+        with self._lock:
+            self._set_dout(self._dout_level)
+
+    def stick_dout(self, level: str | None) -> None:
+        """Hold DOUT ``"high"`` or ``"low"`` whatever the chip does; None to release."""
+        with self._lock:
+            self.stuck_dout = level
+            self._set_dout(self._dout_level)
+
+    def _set_dout(self, level: bool) -> None:
+        self._dout_level = level  # what the chip drives
+        if not self.connected:
+            level = self.dout.pull != "down"  # the pull-up (or a floating line) wins
+        elif self.stuck_dout is not None:
+            level = self.stuck_dout == "high"
+        if self.dout.function != "input":
+            return
+        if level:
+            self.dout.drive_high()
+        else:
+            self.dout.drive_low()
+
+    def _reset(self, now: float) -> None:
+        if self._ready:
+            self.stats.overwritten += 1
+        self._ready = False
+        self._pulses = 0
+        self._mode = self._next_mode = ("A", 128)
+        self._wake_at = now + self.settle_s
+        self._dout_level = True
+        self._set_dout(True)
+
+    def _run(self) -> None:
+        next_t = time.monotonic() + self.period_s
+        retry = 0.0005
+        while not self._stop.wait(max(0.0, next_t - time.monotonic())):
+            now = time.monotonic()
+            with self._lock:
+                delivered = self._convert(now)
+            if delivered:
+                next_t += self.period_s
+                if next_t < now:
+                    next_t = now + self.period_s  # we were starved: no burst of catch-ups
+            else:
+                next_t = now + retry
+
+    def _convert(self, now: float) -> bool:
+        """Complete a conversion now if the chip can; False to try again very soon."""
+        if not self.connected:
+            return True  # nothing produced; keep the schedule
+        if self._sck_high and time.perf_counter() - self._t_rise > self.power_down_after_s:
+            return True  # powered down by a long clock-high
+        if now < self._wake_at:
+            return True  # settling after a reset
+        if 0 < self._pulses < 25 or (
+            self._pulses >= 25 and time.perf_counter() - self._last_edge < 0.0003
+        ):
+            return False  # a read in progress: the output register waits for it
+        if self._pulses >= 25:
+            self._next_mode = MODE_BY_PULSES[min(self._pulses, 27)]
+        if self._ready:
+            self.stats.overwritten += 1
+        self._mode = self._next_mode
+        self._data = self._code(self._mode) & 0xFFFFFF
+        self._flip = None
+        if self._bit_errors:
+            bit = self._bit_errors.pop(0)
+            self._flip = bit if bit is not None else self._rng.randrange(17, 23)
+            self.stats.bit_errors.append(self._flip)
+        self._ready = True
+        self._pulses = 0
+        self.stats.produced += 1
+        self._set_dout(False)
+        return True
+
+    def _code(self, mode: tuple[str, int]) -> int:
+        if self.all_ones:
+            return 0xFFFFFF
+        if self.saturate == "high":
+            return 0x7FFFFF
+        if self.saturate == "low":
+            return 0x800000
+        noise = self._rng.gauss(0.0, self.noise_counts)
+        if mode[0] == "B":
+            value = self.channel_b_counts + noise
+        else:
+            value = (self.zero_counts + self.force_n * self.counts_per_n) * mode[1] / 128 + noise
+        return max(-0x800000, min(0x7FFFFF, round(value)))
+
+    def on_clock(self, high: bool) -> None:
+        """Called from the reader's thread on every PD_SCK write."""
+        now = time.perf_counter()
+        stall = 0.0
+        with self._lock:
+            if high == self._sck_high:
+                return
+            self._last_edge = now
+            if high:
+                self._sck_high = True
+                self._t_rise = now
+                if self.stuck_dout == "low" and self.connected:
+                    return
+                if not (self._ready or self._pulses) or not self.connected:
+                    return
+                self._pulses += 1
+                pulse = self._pulses
+                if pulse <= 24:
+                    bit = (self._data >> (24 - pulse)) & 1
+                    if self._flip is not None and self._flip == 24 - pulse:
+                        bit ^= 1
+                    self._set_dout(bool(bit))
+                    if self._stalls and self._stalls[0][0] == pulse:
+                        stall = self._stalls.pop(0)[1]
+                        self.stats.stalls += 1
+                elif pulse == 25:
+                    self._ready = False
+                    self.stats.shifted += 1
+                    self._set_dout(True)
+            else:
+                self._sck_high = False
+                if now - self._t_rise > self.power_down_after_s:
+                    self.stats.power_downs += 1
+                    self._reset(time.monotonic())
+        if stall:
+            # The reader is preempted with the clock high, as a forced GIL switch does.
+            _busy_sleep(stall)
+
+
+def _busy_sleep(seconds: float) -> None:
+    end = time.perf_counter() + seconds
+    if seconds > 0.002:
+        time.sleep(seconds - 0.001)
+    while time.perf_counter() < end:
+        pass

@@ -1,0 +1,265 @@
+"""The trainer's hardware settings: one TOML file, every key optional.
+
+The file lives in the platform's config folder (``config.toml``); ``$TRAINER_CONFIG``
+names another. A missing file means the defaults (an HX711 on BCM 5 and 6 at 80 samples
+per second, a 50 kg cell, no LEDs, buzzer or buttons). A bad value is a
+:class:`ConfigError` whose message names the key and the fix.
+
+Example file::
+
+    [hx711]
+    data_pin = 5          # DT / DOUT, BCM numbering
+    clock_pin = 6         # SCK / PD_SCK
+    rate_hz = 80          # 80 with the board's RATE pin high, 10 with it low
+    channel = "A"         # A (gain 128 or 64) or B (gain 32)
+    gain = 128
+    capacity_kg = 50      # the load cell's rated capacity
+
+    [feedback]
+    led_below = 17
+    led_in = 27
+    led_above = 22
+    buzzer = 23
+    button_start = 24     # start / pause
+    button_tare = 25
+
+Example::
+
+    config = load_config()
+    print(config.hx711.data_pin, config.calibration_path)
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from trainer.sensors.base import SensorError
+
+CONFIG_ENV = "TRAINER_CONFIG"
+CALIBRATION_ENV = "TRAINER_CALIBRATION"
+STANDARD_GRAVITY = 9.80665
+#: the chip's two conversion rates, set by its RATE pin
+HX711_RATES_HZ = (10, 80)
+#: channel -> gains the HX711 offers on it
+CHANNEL_GAINS: dict[str, tuple[int, ...]] = {"A": (128, 64), "B": (32,)}
+#: BCM numbers of the GPIO pins on a Raspberry Pi's 40-pin header
+BCM_PINS = range(28)
+
+Pin = int | str
+
+
+class ConfigError(SensorError):
+    """The config file cannot be used; the message names the key and the fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class HX711Config:
+    """Where the HX711 is wired and how it converts."""
+
+    data_pin: Pin = 5
+    clock_pin: Pin = 6
+    rate_hz: int = 80
+    channel: str = "A"
+    gain: int = 128
+    capacity_kg: float = 50.0
+
+    @property
+    def capacity_n(self) -> float:
+        return self.capacity_kg * STANDARD_GRAVITY
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackConfig:
+    """Optional LEDs, buzzer and buttons on the Pi; ``None`` means not fitted."""
+
+    led_below: Pin | None = None
+    led_in: Pin | None = None
+    led_above: Pin | None = None
+    buzzer: Pin | None = None
+    button_start: Pin | None = None
+    button_tare: Pin | None = None
+
+    @property
+    def any_fitted(self) -> bool:
+        return any(getattr(self, name) is not None for name in self.__slots__)
+
+    def pins(self) -> dict[str, Pin]:
+        """Every fitted part and its pin."""
+        return {
+            name: value for name in self.__slots__ if (value := getattr(self, name)) is not None
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Everything in the config file, plus where it came from."""
+
+    hx711: HX711Config = field(default_factory=HX711Config)
+    feedback: FeedbackConfig = field(default_factory=FeedbackConfig)
+    path: Path | None = None  # the file read, None when it did not exist
+    calibration_file: Path | None = None  # as written in the file, if at all
+
+    @property
+    def calibration_path(self) -> Path:
+        """``$TRAINER_CALIBRATION``, the file's ``calibration_file``, or next to the config."""
+        override = os.environ.get(CALIBRATION_ENV)
+        if override:
+            return Path(override)
+        if self.calibration_file is not None:
+            return self.calibration_file
+        return default_config_path().parent / "calibration.json"
+
+
+def default_config_path() -> Path:
+    """``$TRAINER_CONFIG`` if set, else ``config.toml`` in the platform's config folder."""
+    override = os.environ.get(CONFIG_ENV)
+    if override:
+        return Path(override)
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("pressure-trainer", appauthor=False)) / "config.toml"
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read and validate the config file; defaults where it is silent or absent."""
+    path = path or default_config_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Config()
+    except OSError as error:
+        raise ConfigError(
+            f"cannot read the config file {path} ({error.strerror}); fix its permissions or "
+            f"set {CONFIG_ENV} to another file"
+        ) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(
+            f"the config file {path} is not valid TOML ({error}); correct that line or delete "
+            "the file to use the defaults"
+        ) from None
+    return parse_config(data, path)
+
+
+def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
+    """Validate the parsed TOML; raise :class:`ConfigError` naming the first bad key."""
+    where = str(path) if path else "the config"
+    unknown = set(data) - {"hx711", "feedback", "calibration_file"}
+    if unknown:
+        raise ConfigError(
+            f"{where} has an unknown section or key {sorted(unknown)[0]!r}; "
+            "use [hx711], [feedback] and calibration_file only"
+        )
+    hx = _table(data, "hx711", where)
+    fb = _table(data, "feedback", where)
+    _no_unknown(hx, HX711Config.__slots__, "hx711", where)
+    _no_unknown(fb, FeedbackConfig.__slots__, "feedback", where)
+
+    defaults = HX711Config()
+    rate = hx.get("rate_hz", defaults.rate_hz)
+    if isinstance(rate, bool) or rate not in HX711_RATES_HZ:
+        raise ConfigError(
+            f"{where}: hx711.rate_hz is {rate!r}, but the HX711 converts at 10 or 80 per second; "
+            "set rate_hz = 80 (RATE pin high) or 10 (RATE pin low)"
+        )
+    channel = hx.get("channel", defaults.channel)
+    if not isinstance(channel, str) or channel.upper() not in CHANNEL_GAINS:
+        raise ConfigError(f'{where}: hx711.channel is {channel!r}; set channel = "A" or "B"')
+    channel = channel.upper()
+    gain = hx.get("gain", CHANNEL_GAINS[channel][0])
+    if isinstance(gain, bool) or gain not in CHANNEL_GAINS[channel]:
+        allowed = " or ".join(str(g) for g in CHANNEL_GAINS[channel])
+        raise ConfigError(
+            f"{where}: hx711.gain {gain!r} is not available on channel {channel}; "
+            f"set gain = {allowed}"
+        )
+    capacity = hx.get("capacity_kg", defaults.capacity_kg)
+    if (
+        isinstance(capacity, bool)
+        or not isinstance(capacity, int | float)
+        or not math.isfinite(capacity)
+        or not 0.1 <= capacity <= 2000
+    ):
+        raise ConfigError(
+            f"{where}: hx711.capacity_kg is {capacity!r}; set it to the load cell's rated "
+            "capacity in kilograms, e.g. 20 or 50"
+        )
+    hx711 = HX711Config(
+        data_pin=_pin(hx.get("data_pin", defaults.data_pin), "hx711.data_pin", where),
+        clock_pin=_pin(hx.get("clock_pin", defaults.clock_pin), "hx711.clock_pin", where),
+        rate_hz=int(rate),
+        channel=channel,
+        gain=int(gain),
+        capacity_kg=float(capacity),
+    )
+    feedback = FeedbackConfig(
+        **{name: _pin(value, f"feedback.{name}", where) for name, value in fb.items()}
+    )
+    used: dict[str, str] = {}
+    pins = {"hx711.data_pin": hx711.data_pin, "hx711.clock_pin": hx711.clock_pin}
+    pins |= {f"feedback.{name}": pin for name, pin in feedback.pins().items()}
+    for key, pin in pins.items():
+        label = _pin_label(pin)
+        if label in used:
+            raise ConfigError(
+                f"{where}: {key} and {used[label]} are both on {label}; give each part its own pin"
+            )
+        used[label] = key
+    calibration_file = data.get("calibration_file")
+    if calibration_file is not None and not (
+        isinstance(calibration_file, str) and calibration_file.strip()
+    ):
+        raise ConfigError(
+            f"{where}: calibration_file must be a file path in quotes, e.g. "
+            '"/home/pi/calibration.json"'
+        )
+    return Config(
+        hx711=hx711,
+        feedback=feedback,
+        path=path,
+        calibration_file=Path(calibration_file).expanduser() if calibration_file else None,
+    )
+
+
+def _table(data: dict[str, Any], name: str, where: str) -> dict[str, Any]:
+    table = data.get(name, {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: {name} must be a section written [{name}]")
+    return table
+
+
+def _no_unknown(table: dict[str, Any], known: tuple[str, ...], section: str, where: str) -> None:
+    unknown = sorted(set(table) - set(known))
+    if unknown:
+        raise ConfigError(
+            f"{where}: [{section}] has no setting {unknown[0]!r}; the settings are "
+            + ", ".join(known)
+        )
+
+
+def _pin(value: object, key: str, where: str) -> Pin:
+    """A BCM number (0-27) or a gpiozero pin name such as ``"GPIO17"`` or ``"BOARD11"``."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value in BCM_PINS:
+            return value
+    elif isinstance(value, str) and value.strip():
+        return value.strip()
+    raise ConfigError(
+        f"{where}: {key} is {value!r}; give a BCM GPIO number from 0 to 27 "
+        '(or a name such as "GPIO17"), or leave it out if nothing is fitted'
+    )
+
+
+def _pin_label(pin: Pin) -> str:
+    if isinstance(pin, int):
+        return f"GPIO{pin}"
+    upper = pin.upper()
+    if upper.startswith("BCM"):
+        return "GPIO" + upper[3:]
+    return upper

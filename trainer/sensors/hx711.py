@@ -1,0 +1,618 @@
+"""The real load cell: an HX711 24-bit ADC read through gpiozero's pin factory.
+
+Every pin goes through ``gpiozero.Device.pin_factory`` as it is found (lgpio on a Pi 5,
+whatever gpiozero picks on older Pis, ``MockFactory`` with an emulated chip in tests),
+so tests run this exact code.
+
+The bit reader is our own. adafruit-circuitpython-hx711 (the ``pi`` extra) supplies the
+``HX711`` class, its channel/gain constants and tare values when it is installed, but its
+own read cannot work on Linux (CircuitPython-only calls, ~70 us clock pulses that power
+the chip down, one conversion discarded per read, a busy wait with no timeout, and a
+sign conversion that turns negative readings into huge positive ones); see
+``hardware/README.md``. Without the package the same constants come from here.
+
+How one conversion is read:
+
+* wait for DOUT's falling edge (data ready) on an event, re-checking the level because
+  an edge can arrive before or after the level it reports, with a timeout of a few
+  conversion periods: no data for that long is :class:`SensorDisconnected`;
+* 24 clock pulses shift the 24-bit two's complement value out MSB first, then 1-3 more
+  select the next conversion's channel and gain (25: A/128, 26: B/32, 27: A/64);
+* each clock-high interval is timed: the chip powers down when PD_SCK stays high over
+  60 us, so a read in which one exceeded ``max_clock_high_s`` is discarded, counted as
+  a glitch, and the next conversion is re-synchronised (read once to set the gain if the
+  chip may have reset to A/128);
+* all-ones reads (a dead chip) and jumps no hand can make are discarded; the
+  saturation codes 0x7FFFFF / 0x800000 are flagged as overload.
+
+Example::
+
+    sensor = HX711Sensor(data_pin=5, clock_pin=6, rate_hz=80, calibration=calibration)
+    with sensor:
+        counts = sensor.read_raw(timeout=0.5)
+        sample = sensor.read(timeout_s=0.5)      # newtons, via the calibration
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from trainer.sensors.base import (
+    Sample,
+    SampleFlag,
+    Sensor,
+    SensorDisconnected,
+    SensorError,
+    SensorNotCalibrated,
+    SensorTimeout,
+)
+
+if TYPE_CHECKING:
+    from trainer.calibration import Calibration
+    from trainer.config import Config
+
+#: the chip powers down when PD_SCK stays high longer than this (datasheet)
+POWER_DOWN_AFTER_S = 60e-6
+#: a clock-high interval longer than this makes the read untrustworthy
+SAFE_CLOCK_HIGH_S = 50e-6
+#: the chip's conversion rates (RATE pin low / high)
+RATES_HZ = (10, 80)
+#: the saturation codes: the input is beyond the ADC's range
+CODE_MAX = 0x7FFFFF
+CODE_MIN = -0x800000
+#: what a chip that drives DOUT high (or is missing, with the pull-up) shifts out
+ALL_ONES = 0xFFFFFF
+#: this many dead reads in a row mean the chip is gone
+DEAD_READS_BEFORE_DISCONNECT = 3
+#: a hand cannot change the force on a pad faster than this
+MAX_HAND_RATE_N_PER_S = 1500.0
+#: without a calibration, jumps over this fraction of full scale are impossible
+UNCALIBRATED_MAX_JUMP_COUNTS = 1 << 18
+
+
+class _Constants:
+    """The channel/gain pulse counts and tare values, as adafruit_hx711.HX711 has them.
+
+    Used when the package is not installed (simulation, CI); the values are the
+    datasheet's and the package's.
+    """
+
+    CHAN_A_GAIN_128 = 25
+    CHAN_A_GAIN_64 = 27
+    CHAN_B_GAIN_32 = 26
+
+    def __init__(self, data_pin: Any, clock_pin: Any) -> None:
+        self._data_pin = data_pin
+        self._clock_pin = clock_pin
+        self._tare_value_a = 0
+        self._tare_value_b = 0
+        self._initialize()
+
+    def _initialize(self) -> None:
+        """A power reset: clock high for 1 ms, then low (the chip wakes at A/128)."""
+        self.power_down(True)
+        time.sleep(0.001)
+        self.power_down(False)
+
+    def power_down(self, down: bool) -> None:
+        self._clock_pin.value = down
+
+    @property
+    def tare_value_a(self) -> int:
+        return self._tare_value_a
+
+    @tare_value_a.setter
+    def tare_value_a(self, value: int) -> None:
+        self._tare_value_a = value
+
+    @property
+    def tare_value_b(self) -> int:
+        return self._tare_value_b
+
+    @tare_value_b.setter
+    def tare_value_b(self, value: int) -> None:
+        self._tare_value_b = value
+
+
+def adafruit_version() -> str | None:
+    """The installed adafruit-circuitpython-hx711 version, or None if it cannot be used."""
+    base = _adafruit_base()
+    if base is None:
+        return None
+    import adafruit_hx711.hx711 as module
+
+    return str(getattr(module, "__version__", "unknown"))
+
+
+_adafruit: list[type | None] = []
+
+
+def _adafruit_base() -> type | None:
+    """adafruit_hx711's ``HX711`` class, imported on first use; None when unusable."""
+    if not _adafruit:
+        try:
+            from adafruit_hx711.hx711 import HX711
+        # Blinka raises more than ImportError on a machine it does not know (a laptop, CI):
+        # any failure here only means "use our constants".
+        except Exception:
+            _adafruit.append(None)
+        else:
+            _adafruit.append(HX711)
+    return _adafruit[0]
+
+
+def driver_class() -> type:
+    """``HX711`` from the package (or our constants) with a Linux-safe bit reader."""
+    base: type = _adafruit_base() or _Constants
+
+    class LinuxHX711(base):  # type: ignore[misc, valid-type]
+        """The package's HX711 reading every conversion through :class:`HX711Sensor`."""
+
+        sensor: HX711Sensor | None = None
+
+        def _read_channel_raw(self, chan_gain: int) -> int:
+            assert self.sensor is not None, "LinuxHX711 reads through an HX711Sensor"
+            return self.sensor.read_raw()
+
+        def read(self, chan_gain: int = 25) -> int:
+            # One conversion per read: the package reads twice and throws one away.
+            tare = self.tare_value_b if chan_gain == self.CHAN_B_GAIN_32 else self.tare_value_a
+            return int(self._read_channel_raw(chan_gain)) - int(tare)
+
+    return LinuxHX711
+
+
+def to_signed(raw: int) -> int:
+    """A 24-bit two's complement code as a Python int (0x800001 is -8388607)."""
+    return raw - (1 << 24) if raw & 0x800000 else raw
+
+
+class _PinValue:
+    """A digitalio-style ``.value`` over a gpiozero pin, for the package's driver."""
+
+    def __init__(self, pin: Any) -> None:
+        self._pin = pin
+
+    @property
+    def value(self) -> bool:
+        return bool(self._pin.state)
+
+    @value.setter
+    def value(self, value: bool) -> None:
+        self._pin.state = bool(value)
+
+
+@dataclass
+class HX711Stats:
+    """What the reader has seen since it was opened."""
+
+    conversions: int = 0  # conversions shifted out of the chip
+    used: int = 0  # returned to the caller
+    timing_glitches: int = 0  # a clock-high interval over the safe bound
+    resync_discards: int = 0  # read only to set the gain after a possible reset
+    jumps_rejected: int = 0  # physically impossible changes
+    dead_reads: int = 0  # all-ones (or stuck-low) reads
+    overloads: int = 0  # saturation codes
+    disconnects: int = 0  # times the chip stopped answering
+    worst_clock_high_s: float = 0.0
+
+    @property
+    def discarded(self) -> int:
+        return self.timing_glitches + self.resync_discards + self.jumps_rejected + self.dead_reads
+
+
+def _pin_text(pin: int | str) -> str:
+    return f"GPIO{pin}" if isinstance(pin, int) else str(pin)
+
+
+class HX711Sensor(Sensor):
+    """An HX711 load cell amplifier on two GPIO pins.
+
+    ``read_raw()`` returns one conversion's signed counts; ``read()`` returns newtons
+    and needs a :class:`~trainer.calibration.Calibration`. Channel A at gain 128 is the
+    default; ``channel="B", gain=32`` reads the second input.
+
+    Example::
+
+        with HX711Sensor(data_pin=5, clock_pin=6, calibration=calibration) as sensor:
+            sensor.tare()
+            print(sensor.read().force_n)
+    """
+
+    backend: ClassVar[str] = "hx711"
+
+    def __init__(
+        self,
+        data_pin: int | str = 5,
+        clock_pin: int | str = 6,
+        rate_hz: float = 80,
+        *,
+        channel: str = "A",
+        gain: int = 128,
+        calibration: Calibration | None = None,
+        zero_tracking: bool = True,
+        max_clock_high_s: float = SAFE_CLOCK_HIGH_S,
+        ready_timeout_s: float | None = None,
+        max_jump_counts: float | None = None,
+    ) -> None:
+        if rate_hz not in RATES_HZ:
+            raise ValueError(f"the HX711 converts at 10 or 80 per second, not {rate_hz}")
+        if (channel, gain) not in {("A", 128), ("A", 64), ("B", 32)}:
+            raise ValueError(
+                f"the HX711 has channel A at gain 128 or 64 and channel B at gain 32, "
+                f"not {channel}/{gain}"
+            )
+        super().__init__(rate_hz)
+        self.data_pin = data_pin
+        self.clock_pin = clock_pin
+        self.channel = channel
+        self.gain = gain
+        self.max_clock_high_s = max_clock_high_s
+        # A few conversion periods, and enough for the chip to settle after a reset
+        # (400 ms at 10 SPS); a dead chip is reported well within a second.
+        self.ready_timeout_s = ready_timeout_s or max(0.25, 5.0 / rate_hz)
+        self.calibration = calibration
+        self.zero_tracking = zero_tracking
+        self.stats = HX711Stats()
+        self._max_jump = max_jump_counts
+        self._ready = threading.Event()
+        self._io = threading.Lock()  # one reader of the chip at a time
+        self._dout: Any = None
+        self._sck: Any = None
+        self._factory: Any = None
+        self.driver: Any = None
+        self._pulses = 25
+        self._resync = False
+        self._dead_run = 0
+        self._last_counts: int | None = None
+        self._candidate: int | None = None
+        self._recent: deque[int] = deque(maxlen=16)
+        self._tracker: Any = None
+        self._zero: float | None = None
+        self._lost = False
+
+    # -- lifecycle ---------------------------------------------------------------------
+    @property
+    def is_open(self) -> bool:
+        return self._sck is not None
+
+    def open(self) -> None:
+        """Claim the pins, power-reset the chip and select the channel and gain."""
+        if self.is_open:
+            return
+        factory = _pin_factory()
+        try:
+            factory.reserve_pins(self, self.data_pin, self.clock_pin)
+        except Exception as error:
+            raise SensorError(
+                f"GPIO pins {_pin_text(self.data_pin)}/{_pin_text(self.clock_pin)} are not "
+                f"free ({error}); stop the other program using them or change the pins in "
+                "the config file"
+            ) from None
+        self._factory = factory
+        try:
+            dout = factory.pin(self.data_pin)
+            sck = factory.pin(self.clock_pin)
+            sck.function = "output"
+            sck.state = False
+            dout.function = "input"
+            # A pulled or broken DT wire then reads high (not ready), never random data.
+            dout.pull = "up"
+            dout.edges = "falling"
+            dout.when_changed = self._on_data_ready  # a bound method: gpiozero keeps a weakref
+        except Exception as error:
+            factory.release_pins(self, self.data_pin, self.clock_pin)
+            raise SensorError(
+                f"cannot set up GPIO pins {_pin_text(self.data_pin)}/"
+                f"{_pin_text(self.clock_pin)} ({error}); check the pin numbers in the config file"
+            ) from None
+        self._dout, self._sck = dout, sck
+        self.driver = driver_class()(_PinValue(dout), _PinValue(sck))  # power reset: A/128
+        self.driver.sensor = self
+        self._pulses = {
+            ("A", 128): self.driver.CHAN_A_GAIN_128,
+            ("A", 64): self.driver.CHAN_A_GAIN_64,
+            ("B", 32): self.driver.CHAN_B_GAIN_32,
+        }[(self.channel, self.gain)]
+        self._resync = True  # the first conversion after the reset is at A/128
+        self._dead_run = 0
+        self._last_counts = self._candidate = None
+        if self.calibration is not None:
+            self._set_zero(self.calibration.offset_counts)
+
+    def close(self) -> None:
+        """Stop acquiring, power the chip down (clock held high) and free the pins."""
+        super().close()
+        if not self.is_open:
+            return
+        with self._io:
+            try:
+                self._sck.state = True  # held high > 60 us: the chip powers down
+                self._dout.when_changed = None
+            finally:
+                self._factory.release_pins(self, self.data_pin, self.clock_pin)
+                self._dout = self._sck = None
+                self.driver = None
+
+    def _conflicts_with(self, other: object) -> bool:
+        """gpiozero's reservation check: nothing else may share our pins."""
+        return True
+
+    def _on_data_ready(self, ticks: object, state: object) -> None:
+        self._ready.set()
+
+    # -- reading -------------------------------------------------------------------------
+    def read_raw(self, timeout: float = 1.0) -> int:
+        """The signed 24-bit count of the next good conversion.
+
+        Raises :class:`SensorTimeout` if none arrives within ``timeout`` and
+        :class:`SensorDisconnected` if the chip stops answering.
+        """
+        counts, _, _ = self._next_conversion(timeout)
+        return counts
+
+    def read(self, timeout_s: float = 1.0) -> Sample:
+        calibration = self.calibration
+        if calibration is None:
+            raise SensorNotCalibrated(
+                "the load cell is not calibrated, so forces would be wrong; run 'trainer calibrate'"
+            )
+        counts, t_s, flags = self._next_conversion(timeout_s)
+        if self._tracker is not None and not flags:
+            zero = self._tracker.update(t_s, counts)
+        else:
+            zero = self._zero if self._zero is not None else calibration.offset_counts
+        force_n = calibration.force_n(counts, zero)
+        if abs(force_n) > 1.2 * calibration.capacity_n:
+            flags |= SampleFlag.OVERLOAD  # beyond the cell's rated range: not a true force
+        return Sample(t_s=t_s, force_n=force_n, counts=counts, flags=flags)
+
+    def tare(self) -> None:
+        """Make the present load read zero: the mean of the last readings."""
+        if not self.running:
+            # Nobody else is reading: take a short fresh average ourselves.
+            for _ in range(8):
+                self.read_raw(timeout=max(0.5, 3 * self.ready_timeout_s))
+        if not self._recent:
+            raise SensorError("no readings to tare with yet; wait for the pad to show a force")
+        zero = sum(self._recent) / len(self._recent)
+        if self.driver is not None:
+            if self.channel == "B":
+                self.driver.tare_value_b = round(zero)
+            else:
+                self.driver.tare_value_a = round(zero)
+        self._set_zero(zero)
+
+    @property
+    def zero_counts(self) -> float | None:
+        """The count read as zero newtons now (after tare and zero tracking)."""
+        if self._tracker is not None:
+            return float(self._tracker.zero_counts)
+        return self._zero
+
+    def _set_zero(self, zero: float) -> None:
+        self._zero = zero
+        if self.calibration is not None and self.zero_tracking:
+            from trainer.calibration import ZeroTracker
+
+            if self._tracker is None:
+                self._tracker = ZeroTracker(self.calibration.scale_counts_per_n, zero)
+            else:
+                self._tracker.reset(zero)
+
+    @property
+    def max_jump_counts(self) -> float:
+        """A change between two conversions larger than this cannot come from a hand."""
+        if self._max_jump is not None:
+            return self._max_jump
+        if self.calibration is not None:
+            newtons = max(5.0, MAX_HAND_RATE_N_PER_S / self.rate_hz)
+            return newtons * abs(self.calibration.scale_counts_per_n)
+        return UNCALIBRATED_MAX_JUMP_COUNTS
+
+    def describe(self) -> dict[str, object]:
+        version = adafruit_version()
+        return {
+            "backend": self.backend,
+            "rate_hz": self.rate_hz,
+            "data_pin": self.data_pin,
+            "clock_pin": self.clock_pin,
+            "channel": self.channel,
+            "gain": self.gain,
+            "driver": f"adafruit-circuitpython-hx711 {version}" if version else "built-in",
+            "zero_tracking": self.zero_tracking,
+            "stats": asdict(self.stats),
+        }
+
+    # -- the reader ----------------------------------------------------------------------
+    def _next_conversion(self, timeout_s: float) -> tuple[int, float, SampleFlag]:
+        if not self.is_open:
+            raise SensorError("the load cell is not open; start the session again")
+        start = time.monotonic()
+        deadline = start + timeout_s
+        with self._io:
+            # Contact is judged per conversion: each good one restarts the ready timeout.
+            contact_deadline = start + self.ready_timeout_s
+            while True:
+                if self.stopping and self.running:
+                    raise SensorTimeout("acquisition stopped")
+                if not self._wait_ready(min(deadline, contact_deadline)):
+                    if time.monotonic() >= contact_deadline:
+                        raise self._disconnected(
+                            f"no data from the HX711 for {self.ready_timeout_s:.2f} s"
+                        )
+                    raise SensorTimeout(f"no conversion within {timeout_s:.2f} s")
+                t_s = time.monotonic()
+                raw, worst = self._shift_in()
+                outcome = self._judge(raw, worst)
+                if outcome is None:
+                    contact_deadline = time.monotonic() + self.ready_timeout_s
+                    continue
+                counts, flags = outcome
+                if self._lost:
+                    self._lost = False
+                self._recent.append(counts)
+                self.stats.used += 1
+                return counts, t_s, flags
+
+    def _wait_ready(self, deadline: float) -> bool:
+        """Wait for DOUT low (data ready) until ``deadline``, without spinning."""
+        dout, ready = self._dout, self._ready
+        while True:
+            ready.clear()
+            # The level decides: an edge event can lag the pin, or be lost.
+            if not dout.state:
+                return True
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            ready.wait(min(remaining, 0.05))
+
+    def _shift_in(self) -> tuple[int, float]:
+        """Clock out one conversion; return the 24-bit code and the longest clock-high."""
+        sck, dout = self._sck, self._dout
+        perf = time.perf_counter
+        value = 0
+        worst = 0.0
+        for _ in range(24):
+            # Only the two writes sit between these clock reads: the clock is high
+            # for as short a time as Python allows, and never while we read DOUT
+            # (which holds its bit from one rising edge to the next).
+            t0 = perf()
+            sck.state = True
+            sck.state = False
+            high = perf() - t0
+            if high > worst:
+                worst = high
+            value = (value << 1) | dout.state
+        for _ in range(self._pulses - 24):
+            t0 = perf()
+            sck.state = True
+            sck.state = False
+            high = perf() - t0
+            if high > worst:
+                worst = high
+        self.stats.conversions += 1
+        if worst > self.stats.worst_clock_high_s:
+            self.stats.worst_clock_high_s = worst
+        return value, worst
+
+    def _judge(self, raw: int, worst: float) -> tuple[int, SampleFlag] | None:
+        """Accept a conversion (counts and flags) or discard it (None), counting why."""
+        stats = self.stats
+        if worst > self.max_clock_high_s:
+            # The chip may have powered down mid-read: bits may be shifted or reset.
+            stats.timing_glitches += 1
+            self._resync = True
+            return None
+        # After the 25th pulse the chip pulls DOUT high until the next conversion.
+        stuck_low = raw == 0 and not self._dout.state
+        if raw == ALL_ONES or stuck_low:
+            stats.dead_reads += 1
+            self._dead_run += 1
+            if self._dead_run >= DEAD_READS_BEFORE_DISCONNECT:
+                self._dead_run = 0
+                level = "low" if stuck_low else "high"
+                raise self._disconnected(f"the HX711's DT line is stuck {level}")
+            return None
+        self._dead_run = 0
+        if self._resync:
+            self._resync = False
+            if self._pulses != self.driver.CHAN_A_GAIN_128:
+                # Read at the reset gain; this read set ours for the next conversion.
+                stats.resync_discards += 1
+                return None
+        counts = to_signed(raw)
+        if counts in (CODE_MAX, CODE_MIN):
+            stats.overloads += 1
+            return counts, SampleFlag.OVERLOAD
+        last = self._last_counts
+        limit = self.max_jump_counts
+        if last is not None and abs(counts - last) > limit:
+            candidate = self._candidate
+            if candidate is None or abs(counts - candidate) > limit:
+                # One impossible jump is a corrupted read; the next one confirms a real step.
+                self._candidate = counts
+                stats.jumps_rejected += 1
+                return None
+        self._last_counts = counts
+        self._candidate = None
+        return counts, SampleFlag.NONE
+
+    def _disconnected(self, what: str) -> SensorDisconnected:
+        if not self._lost:
+            self._lost = True
+            self.stats.disconnects += 1
+        # When it answers again it has been reset: re-sync and forget the last value.
+        self._resync = True
+        self._last_counts = self._candidate = None
+        return SensorDisconnected(
+            f"{what} (DT {_pin_text(self.data_pin)}, SCK {_pin_text(self.clock_pin)}); "
+            "check the load cell's wires and the board's 3.3 V supply: the session "
+            "resumes by itself when it answers"
+        )
+
+
+def _pin_factory() -> Any:
+    """gpiozero's pin factory as configured (``GPIOZERO_PIN_FACTORY``, tests, or the default)."""
+    try:
+        from gpiozero import Device
+    except ImportError:  # pragma: no cover - gpiozero is a core dependency
+        raise SensorError(
+            "gpiozero is not installed; run 'pip install gpiozero' in the trainer's environment"
+        ) from None
+    if Device.pin_factory is None:
+        try:
+            Device.ensure_pin_factory()
+        except Exception as error:
+            raise SensorError(
+                f"cannot reach the GPIO pins ({error}); run on a Raspberry Pi with "
+                "python3-lgpio installed and your user in the gpio group "
+                "(hardware/setup-pi.sh does both)"
+            ) from None
+    return Device.pin_factory
+
+
+def open_calibrated(config: Config | None = None) -> HX711Sensor:
+    """The load cell named by the config, calibrated and answering, opened.
+
+    Raises :class:`SensorNotCalibrated`, :class:`SensorDisconnected` or
+    :class:`SensorError`, each with one sentence that says what to do.
+    """
+    from trainer.calibration import load_calibration
+    from trainer.config import load_config
+
+    config = config or load_config()
+    hx = config.hx711
+    calibration = load_calibration(config.calibration_path)
+    if not calibration.matches(hx.channel, hx.gain):
+        raise SensorNotCalibrated(
+            f"the load cell was calibrated on channel {calibration.channel} at gain "
+            f"{calibration.gain}, but the config file says channel {hx.channel} at gain "
+            f"{hx.gain}; run 'trainer calibrate' again"
+        )
+    sensor = HX711Sensor(
+        hx.data_pin,
+        hx.clock_pin,
+        hx.rate_hz,
+        channel=hx.channel,
+        gain=hx.gain,
+        calibration=calibration,
+    )
+    sensor.open()
+    try:
+        sensor.read_raw(timeout=2 * sensor.ready_timeout_s)
+    except SensorError as error:
+        sensor.close()
+        if isinstance(error, SensorDisconnected | SensorTimeout):
+            raise SensorDisconnected(
+                f"no HX711 answers on DT {_pin_text(hx.data_pin)} / SCK "
+                f"{_pin_text(hx.clock_pin)}; check the wiring (hardware/README.md) or run "
+                "'trainer doctor'"
+            ) from None
+        raise
+    return sensor
