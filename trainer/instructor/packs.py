@@ -1,0 +1,174 @@
+"""Exercise packs: several exercises in one TOML file, to carry between stations.
+
+A pack holds each exercise's table as written in its file (levels and repeat groups
+kept), so importing it on another station gives the same exercises. Every exercise is
+checked before anything is written; an exercise that differs from one already in the
+user folder is only replaced when asked, and the old file is moved aside, not lost.
+
+Example::
+
+    text = export_pack([library.get("graded-levels"), library.get("my-holds")])
+    Path("monday.pack.toml").write_text(text)
+    report = import_pack(Path("monday.pack.toml"))
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from trainer.exercises import (
+    Exercise,
+    ExerciseError,
+    ExerciseLibrary,
+    ExerciseProblem,
+    builtin_exercise_dir,
+    parse_exercise,
+    user_exercise_dir,
+)
+from trainer.instructor import InstructorError
+from trainer.instructor.editing import Draft, _move_aside, to_toml, user_file_for
+
+PACK_FORMAT = "pressure-trainer-pack"
+PACK_VERSION = 1
+
+
+def export_pack(exercises: list[Exercise], note: str = "") -> str:
+    """The TOML text of a pack holding ``exercises``."""
+    if not exercises:
+        raise InstructorError("a pack needs at least one exercise: name their ids")
+    tables = [Draft.from_exercise(e).raw for e in exercises]
+    pack: dict[str, Any] = {
+        "format": PACK_FORMAT,
+        "version": PACK_VERSION,
+        "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    if note:
+        pack["note"] = note
+    pack["exercises"] = tables
+    header = (
+        f"A Pressure Trainer exercise pack: {len(tables)} exercise(s).\n"
+        "Import with: trainer exercises import FILE"
+    )
+    return "".join(f"# {line}\n" for line in header.splitlines()) + _pack_toml(pack)
+
+
+def _pack_toml(pack: dict[str, Any]) -> str:
+    import tomli_w
+
+    # Each exercise in the usual key order (to_toml orders keys; re-read it to reuse that).
+    ordered = [tomllib.loads(to_toml(t)) for t in pack["exercises"]]
+    return tomli_w.dumps(pack | {"exercises": ordered}, multiline_strings=True)
+
+
+@dataclass
+class ImportReport:
+    """What an import did: ids added, replaced (with where the old file went), unchanged."""
+
+    added: list[str] = field(default_factory=list)
+    replaced: list[tuple[str, Path]] = field(default_factory=list)
+    over_builtin: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+def read_pack(path: Path) -> list[dict[str, Any]]:
+    """The exercise tables in a pack, all validated; raises with every problem found."""
+    name = str(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InstructorError(f"there is no file {path}: check the path") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise InstructorError(f"cannot read {path} ({error}): it must be a text file") from None
+    except tomllib.TOMLDecodeError as error:
+        raise InstructorError(f"{path} is not valid TOML ({error}): was it edited?") from None
+    if raw.get("format") != PACK_FORMAT:
+        if "phases" in raw and "id" in raw:
+            return [_validated(raw, name)]  # a single exercise file imports too
+        raise InstructorError(
+            f"{path} is not an exercise pack: export one with 'trainer exercises export'"
+        )
+    version = raw.get("version")
+    if not isinstance(version, int) or version > PACK_VERSION:
+        raise InstructorError(
+            f"{path} is pack version {version!r}, this trainer reads {PACK_VERSION}: update it"
+        )
+    tables = raw.get("exercises")
+    if not isinstance(tables, list) or not tables:
+        raise InstructorError(f"{path} holds no exercises")
+    problems: list[ExerciseProblem] = []
+    seen: set[str] = set()
+    for number, table in enumerate(tables, start=1):
+        try:
+            exercise = parse_exercise(table, f"{name} (exercise {number})")
+        except ExerciseError as error:
+            problems.extend(error.problems)
+            continue
+        if exercise.id in seen:
+            raise InstructorError(f"{path} holds the id {exercise.id!r} twice: rename one")
+        seen.add(exercise.id)
+    if problems:
+        raise ExerciseError(problems)
+    return [dict(t) for t in tables]
+
+
+def _validated(table: dict[str, Any], name: str) -> dict[str, Any]:
+    parse_exercise(table, name)
+    return table
+
+
+def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return parse_exercise(a).snapshot() | {"source": ""} == parse_exercise(b).snapshot() | {
+        "source": ""
+    }
+
+
+def import_pack(path: Path, *, replace: bool = False, folder: Path | None = None) -> ImportReport:
+    """Write a pack's exercises into the user folder; see the module notes on conflicts."""
+    tables = read_pack(path)
+    folder = folder or user_exercise_dir()
+    builtins = ExerciseLibrary.load(builtin_exercise_dir(), Path("/nonexistent-user-folder"))
+    report = ImportReport()
+    plan: list[tuple[dict[str, Any], Path | None]] = []
+    conflicts = []
+    for table in tables:
+        exercise_id = table["id"]
+        existing = user_file_for(exercise_id, folder)
+        if existing is not None:
+            with existing.open("rb") as handle:
+                try:
+                    current = tomllib.load(handle)
+                    same = _same(current, table)
+                except (tomllib.TOMLDecodeError, ExerciseError):
+                    same = False
+            if same:
+                report.unchanged.append(exercise_id)
+                continue
+            if not replace:
+                conflicts.append(exercise_id)
+            plan.append((table, existing))
+            continue
+        if exercise_id in builtins.exercises:
+            builtin_raw = Draft.from_exercise(builtins.exercises[exercise_id]).raw
+            if _same(builtin_raw, table):
+                report.unchanged.append(exercise_id)
+                continue
+            report.over_builtin.append(exercise_id)
+        plan.append((table, None))
+    if conflicts:
+        raise InstructorError(
+            "your folder already has different versions of "
+            + ", ".join(conflicts)
+            + ": import with --replace to use the pack's (yours are kept in .removed)"
+        )
+    for table, existing in plan:
+        if existing is not None:
+            moved = _move_aside(existing)
+            report.replaced.append((table["id"], moved))
+        elif table["id"] not in report.over_builtin:
+            report.added.append(table["id"])
+        Draft(table).save(folder)
+    return report
