@@ -71,34 +71,15 @@ def test_bad_arguments_give_one_line_and_exit_2(
 
 
 def test_simulate_json_has_the_promised_fields(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(
-        capsys,
-        "simulate",
-        "--exercise",
-        "graded-levels",
-        "--student-profile",
-        "shaky",
-        "--seed",
-        "7",
-        "--json",
-    )
+    argv = ["simulate", "--exercise", "graded-levels", "--student-profile", "shaky"]
+    code, out, _ = run(capsys, *argv, "--seed", "7", "--json")
     assert code == 0
     data = json.loads(out)
     assert {"score", "time_in_band_pct", "session_id", "phases"} <= set(data)
     assert 0 <= data["score"] <= 100
     assert data["phases"][0]["time_in_band_pct"] >= 0
     assert {"constant_error_n", "variable_error_n", "overshoot_count"} <= set(data["phases"][0])
-    code, again, _ = run(
-        capsys,
-        "simulate",
-        "--exercise",
-        "graded-levels",
-        "--student-profile",
-        "shaky",
-        "--seed",
-        "7",
-        "--json",
-    )
+    _, again, _ = run(capsys, *argv, "--seed", "7", "--json")
     second = json.loads(again)
     assert second["score"] == data["score"] and second["session_id"] == data["session_id"] + 1
 

@@ -31,11 +31,9 @@ def sample_stats(db: Path) -> tuple[int, float]:
     return count, last or 0.0
 
 
-def test_kill_9_mid_session_loses_at_most_one_second(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    db = tmp_path / "kill.db"
-    process = subprocess.Popen(
+def start_simulation(db: Path, speed: float) -> subprocess.Popen[str]:
+    """A real `trainer simulate` process, paced against the wall clock."""
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -46,11 +44,19 @@ def test_kill_9_mid_session_loses_at_most_one_second(
             "--exercise",
             "ischemic-compression",
             "--speed",
-            "1",
+            str(speed),
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        text=True,
     )
+
+
+def test_kill_9_mid_session_loses_at_most_one_second(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "kill.db"
+    process = start_simulation(db, speed=1)
     try:
         deadline = time.monotonic() + 20
         while sample_stats(db)[0] == 0:
@@ -83,23 +89,7 @@ def test_a_stopped_run_keeps_its_samples_and_is_marked_incomplete(
     tmp_path: Path, signum: signal.Signals
 ) -> None:
     db = tmp_path / "stop.db"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "trainer.cli",
-            "--db",
-            str(db),
-            "simulate",
-            "--exercise",
-            "ischemic-compression",
-            "--speed",
-            "4",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_simulation(db, speed=4)
     deadline = time.monotonic() + 20
     while sample_stats(db)[0] < 80:
         assert time.monotonic() < deadline and process.poll() is None
