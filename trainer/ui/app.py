@@ -95,10 +95,27 @@ class TrainerApp(App[None]):
         return HomeScreen()
 
     def on_mount(self) -> None:
+        if self.config.handle_signals:
+            self._handle_signals()
         if self.config.exercise_id:
             home = self.screen
             if isinstance(home, HomeScreen):
                 self.call_after_refresh(home.start_exercise, self.config.exercise_id)
+
+    def _handle_signals(self) -> None:
+        import asyncio
+        import signal
+
+        loop = asyncio.get_running_loop()
+        for name in ("SIGHUP", "SIGTERM"):
+            number = getattr(signal, name, None)
+            if number is not None:
+                loop.add_signal_handler(number, self._on_signal)
+
+    def _on_signal(self) -> None:
+        """A closed terminal or a kill: save the session as incomplete, then leave."""
+        self.save_and_close("incomplete")
+        self.exit()
 
     # -- cues ----------------------------------------------------------------------
     def ring_bell(self, event: Event) -> None:
@@ -153,8 +170,11 @@ class TrainerApp(App[None]):
         self.exit()
 
     # -- sessions --------------------------------------------------------------------
-    def save_and_close(self, status: str) -> int | None:
-        """Save the session in progress (if any) with ``status`` and stop its sensor."""
+    def save_and_close(self, status: str | None) -> int | None:
+        """Save the session in progress (if any) and stop its sensor.
+
+        ``status`` None means complete if the exercise ran to its end, else incomplete.
+        """
         live, self.live = self.live, None
         if live is None:
             return None

@@ -101,6 +101,8 @@ class UIConfig:
     sensor_label: str | None = None
     #: False for tests that drain the sample queue themselves
     timers: bool = True
+    #: save and leave on SIGHUP / SIGTERM (a closed terminal, a kill); off in tests
+    handle_signals: bool = False
     #: benchmark hook: called after the repaint that first shows a frame's samples,
     #: with those samples (arrival time, sample) and the time of the repaint
     frame_probe: Callable[[list[tuple[float, Sample]], float], None] | None = None

@@ -18,9 +18,7 @@ def band(unit: Unit, target: TargetBand | tuple[float, float]) -> str:
     else:
         (low, high), level = target, None
     places = 0 if unit is Unit.N else 1
-    text = (
-        f"{unit.from_newtons(low):.{places}f}-{unit.from_newtons(high):.{places}f} {unit.value}"
-    )
+    text = f"{unit.from_newtons(low):.{places}f}-{unit.from_newtons(high):.{places}f} {unit.value}"
     return f"{level} {text}" if level else text
 
 

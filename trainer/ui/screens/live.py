@@ -184,7 +184,11 @@ class LiveScreen(Screen[None]):
         self._set_label("#banner", self._banner(controller, state))
         banner = self.query_one("#banner")
         banner.display = bool(self._shown.get("#banner"))
-        value = "--.-" if blind else f"{unit.from_newtons(state.force_n):.{1 if unit.value == 'N' else 2}f}"
+        value = (
+            "--.-"
+            if blind
+            else f"{unit.from_newtons(state.force_n):.{1 if unit.value == 'N' else 2}f}"
+        )
         if self._shown.get("force") != value:
             self._shown["force"] = value
             self.query_one("#force", Digits).update(value)
@@ -214,9 +218,7 @@ class LiveScreen(Screen[None]):
         if not blind and controller.trace:
             end = controller.last_t_s
             start = end - controller.trace_window_s
-            points = (
-                (p.t_s, p.force_n, p.band_low_n, p.band_high_n) for p in controller.trace
-            )
+            points = ((p.t_s, p.force_n, p.band_low_n, p.band_high_n) for p in controller.trace)
             trace.columns = bucket(points, start, end, trace.plot_width)
 
     def _set_label(self, selector: str, value: str) -> None:
@@ -234,9 +236,7 @@ class LiveScreen(Screen[None]):
             for selector in ("#phase-cue", "#phase-time", "#phase-next"):
                 self._set_label(selector, "")
             return
-        self._set_label(
-            "#phase-name", f"{state.phase_index + 1}/{state.phase_count}  {phase.name}"
-        )
+        self._set_label("#phase-name", f"{state.phase_index + 1}/{state.phase_count}  {phase.name}")
         self._set_label("#phase-cue", phase.cue)
         parts: list[str] = []
         if phase.band is not None and phase.scored:
@@ -394,7 +394,7 @@ class LiveScreen(Screen[None]):
 
     def show_results(self) -> None:
         """The exercise ran to its end: save it and show the debrief."""
-        session_id = self.trainer.save_and_close("complete")
+        session_id = self.trainer.save_and_close(None)
         self._open_results(session_id)
 
     def _open_results(self, session_id: int | None) -> None:

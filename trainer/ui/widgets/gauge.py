@@ -7,6 +7,8 @@ Mouse: the wheel presses harder or lighter, a click aims at that force (simulati
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual import events
 from textual.widget import Widget
@@ -22,7 +24,7 @@ MARGIN = 1
 class Gauge(Widget):
     """Force against a 0..full-scale bar, with the band marked; hidden in blind phases."""
 
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "gauge--band",
         "gauge--track",
         "gauge--in",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -46,9 +47,7 @@ def bucket(
         sums[index] += force
         counts[index] += 1
         bands[index] = (low, high)
-    return [
-        Column(sums[i] / counts[i] if counts[i] else None, *bands[i]) for i in range(width)
-    ]
+    return [Column(sums[i] / counts[i] if counts[i] else None, *bands[i]) for i in range(width)]
 
 
 def nice_top(value_n: float) -> float:
@@ -66,7 +65,7 @@ class ForceTrace(Widget):
     shaded rows behind. Set :attr:`columns` (reassign, do not mutate) to redraw.
     """
 
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "trace--band",
         "trace--in",
         "trace--above",

@@ -1,0 +1,244 @@
+"""Two or three concrete coaching sentences derived from a session's metrics. Pure.
+
+Each rule looks at one measure (overshoots, ramp rate, bias, steadiness, time to the
+band, blind-phase error), and says what happened with numbers and what to do next.
+The most serious findings come first; when little went wrong, the praise is specific.
+
+Example::
+
+    for sentence in coaching_sentences(result, Unit.N):
+        print(sentence)
+    # You overshot the band 3 times on the ramps (up to 6.2 N over): slow down in the last 5 N.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from trainer.scoring import PhaseMetrics, SessionResult
+from trainer.units import Unit
+
+#: a hold's coefficient of variation (%) above which the force counts as unsteady
+UNSTEADY_CV_PCT = 6.0
+#: ramp rate error (%) above which the rate is worth a remark
+RATE_ERROR_PCT = 25.0
+#: seconds to reach a hold's band above which the approach is slow
+SLOW_REACH_S = 2.0
+#: a bias this fraction of the band's width (or 1 N) is worth a remark
+BIAS_FRACTION = 0.25
+
+
+@dataclass(frozen=True, slots=True)
+class Advice:
+    """One finding: how serious it is (higher first) and the sentence."""
+
+    severity: float
+    sentence: str
+
+
+def _f(unit: Unit, force_n: float) -> str:
+    return unit.show(abs(force_n))
+
+
+def _nice_margin(unit: Unit, force_n: float) -> str:
+    """A round distance to slow down within, e.g. ``'5 N'``, at least the peak overshoot."""
+    value = unit.from_newtons(max(force_n, 2.0))
+    step = 1.0 if value <= 5 else 5.0
+    rounded = math.ceil(value / step) * step
+    return f"{rounded:g} {unit.value}"
+
+
+def _weighted(phases: list[PhaseMetrics], value: list[float]) -> float:
+    total = sum(p.samples for p in phases)
+    if not total:
+        return 0.0
+    return sum(v * p.samples for v, p in zip(value, phases, strict=True)) / total
+
+
+def _overshoots(result: SessionResult, unit: Unit) -> list[Advice]:
+    advice: list[Advice] = []
+    for kind, where, fix in (
+        ("ramp", "on the ramps", "slow down in the last {margin} before the band"),
+        (
+            "hold",
+            "during the holds",
+            "make smaller corrections, and ease off as soon as it says LIGHTER",
+        ),
+    ):
+        phases = [p for p in result.phases if p.kind == kind and p.overshoot_count]
+        count = sum(p.overshoot_count for p in phases)
+        if not count:
+            continue
+        peak = max(p.overshoot_peak_n or 0.0 for p in phases)
+        if kind == "ramp" and len(phases) == 1:
+            where = f"on the ramp '{phases[0].name}'"
+        times = "once" if count == 1 else f"{count} times"
+        sentence = (
+            f"You overshot the band {times} {where} (up to {_f(unit, peak)} over): "
+            + fix.format(margin=_nice_margin(unit, peak))
+            + "."
+        )
+        advice.append(Advice(10.0 * count + 3.0 * peak, sentence))
+    return advice
+
+
+def _ramp_rate(result: SessionResult, unit: Unit) -> list[Advice]:
+    ramps = [
+        p
+        for p in result.phases
+        if p.kind == "ramp" and p.ramp_rate_n_per_s is not None and p.target_rate_n_per_s
+    ]
+    if not ramps:
+        return []
+    rates = [abs(p.ramp_rate_n_per_s or 0.0) for p in ramps]
+    targets = [p.target_rate_n_per_s or 0.0 for p in ramps]
+    rate = sum(rates) / len(rates)
+    target = sum(targets) / len(targets)
+    error_pct = 100.0 * (rate - target) / target
+    if abs(error_pct) < RATE_ERROR_PCT:
+        return []
+    per_s = f"{unit.value}/s"
+    measured = f"{unit.from_newtons(rate):.1f} {per_s}"
+    aim = f"{unit.from_newtons(target):g} {per_s}"
+    if error_pct > 0:
+        sentence = (
+            f"Your ramps climbed at {measured} against {aim}: count the seconds aloud "
+            f"and add only about {_f(unit, target)} each second."
+        )
+    else:
+        sentence = (
+            f"Your ramps climbed at only {measured} against {aim}: commit to the climb, "
+            f"about {_f(unit, target)} more each second."
+        )
+    return [Advice(abs(error_pct) / 2, sentence)]
+
+
+def _bias(result: SessionResult, unit: Unit) -> list[Advice]:
+    holds = [p for p in result.phases if p.kind == "hold" and p.feedback == "live" and p.samples]
+    if not holds:
+        return []
+    bias = _weighted(holds, [p.constant_error_n for p in holds])
+    widths = [(p.band_high_n or 0.0) - (p.band_low_n or 0.0) for p in holds]
+    width = _weighted(holds, widths)
+    if abs(bias) < max(1.0, BIAS_FRACTION * width):
+        return []
+    if bias < 0:
+        sentence = (
+            f"In the holds you were {_f(unit, bias)} too light on average: settle a little "
+            "deeper, towards the middle of the band."
+        )
+    else:
+        sentence = (
+            f"In the holds you were {_f(unit, bias)} too heavy on average: lighten up "
+            "until you sit in the middle of the band."
+        )
+    return [Advice(100.0 * abs(bias) / max(width, 1.0), sentence)]
+
+
+def _steadiness(result: SessionResult) -> list[Advice]:
+    holds = [p for p in result.phases if p.kind == "hold" and p.steadiness_cv_pct is not None]
+    if not holds:
+        return []
+    worst = max(holds, key=lambda p: p.steadiness_cv_pct or 0.0)
+    cv = worst.steadiness_cv_pct or 0.0
+    if cv < UNSTEADY_CV_PCT:
+        return []
+    sentence = (
+        f"Your force wavered in '{worst.name}' (it varied by {cv:.0f}% of its mean): rest "
+        "your forearm, breathe out slowly and make only small corrections."
+    )
+    return [Advice(3.0 * cv, sentence)]
+
+
+def _reach(result: SessionResult) -> list[Advice]:
+    holds = [
+        p for p in result.phases if p.kind == "hold" and p.time_to_band_s is not None and p.samples
+    ]
+    if not holds:
+        return []
+    mean = sum(p.time_to_band_s or 0.0 for p in holds) / len(holds)
+    if mean < SLOW_REACH_S:
+        return []
+    sentence = (
+        f"You took {mean:.1f} s on average to reach each band: go straight to the level "
+        "in one movement, then fine-tune."
+    )
+    return [Advice(8.0 * mean, sentence)]
+
+
+def _blind(result: SessionResult, unit: Unit) -> list[Advice]:
+    blind = [
+        p
+        for p in result.phases
+        if p.feedback == "blind" and p.kind in ("hold", "ramp") and p.samples
+    ]
+    if not blind:
+        return []
+    bias = _weighted(blind, [p.constant_error_n for p in blind])
+    in_band = _weighted(blind, [p.time_in_band_pct for p in blind])
+    if abs(bias) < 1.0:
+        sentence = (
+            f"Without the gauge you were {in_band:.0f}% of the time in the band and only "
+            f"{_f(unit, bias)} off on average: your feel for these levels is good."
+        )
+        return [Advice(5.0, sentence)]
+    side = "light" if bias < 0 else "heavy"
+    sentence = (
+        f"Without the gauge you pressed {_f(unit, bias)} too {side} on average: "
+        f"practise with the gauge, then check by feel again."
+    )
+    return [Advice(20.0 + 10.0 * abs(bias), sentence)]
+
+
+def _praise(result: SessionResult, unit: Unit) -> list[Advice]:
+    scored = [p for p in result.phases if p.score is not None]
+    advice = [
+        Advice(
+            1.0,
+            f"You were in the band {result.time_in_band_pct:.0f}% of the time, with a "
+            f"consistency (variable error) of {_f(unit, result.variable_error_n)}.",
+        )
+    ]
+    if scored:
+        best = max(scored, key=lambda p: p.score or 0.0)
+        worst = min(scored, key=lambda p: p.score or 0.0)
+        if worst is not best and (best.score or 0) - (worst.score or 0) >= 10:
+            advice.append(
+                Advice(
+                    0.5,
+                    f"Your best step was '{best.name}' ({best.score:.0f}) and your weakest "
+                    f"'{worst.name}' ({worst.score:.0f}): give that one extra attention.",
+                )
+            )
+        else:
+            advice.append(
+                Advice(
+                    0.5,
+                    "Every step went about equally well: try the blind version to check "
+                    "that your hands know the levels without the gauge.",
+                )
+            )
+    return advice
+
+
+def coaching_sentences(result: SessionResult, unit: Unit = Unit.N, limit: int = 3) -> list[str]:
+    """Up to ``limit`` sentences (at least two when there is anything scored), worst first."""
+    findings = [
+        *_overshoots(result, unit),
+        *_ramp_rate(result, unit),
+        *_bias(result, unit),
+        *_steadiness(result),
+        *_reach(result),
+        *_blind(result, unit),
+    ]
+    findings.sort(key=lambda a: a.severity, reverse=True)
+    sentences = [a.sentence for a in findings[:limit]]
+    if len(sentences) < 2:
+        for advice in _praise(result, unit):
+            if len(sentences) >= min(2, limit):
+                break
+            sentences.append(advice.sentence)
+    if not result.completed:
+        sentences.append("The session stopped early, so these cover only the steps you did.")
+    return sentences

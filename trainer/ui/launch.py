@@ -1,0 +1,116 @@
+"""``trainer run``'s work: choose the sensor, open the records, run the app, save on exit.
+
+The load cell backend is imported lazily; where none is calibrated (or it is missing
+on a laptop) one line says so and simulation is offered instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from typing import TextIO
+
+from trainer.ui.config import SensorFactory, SensorSetup, simulated_sensor_factory
+
+CALIBRATE_HINT = "run 'trainer calibrate' to set one up"
+
+
+def hx711_factory() -> SensorFactory:
+    """Open the calibrated load cell now (so a problem shows before the UI starts).
+
+    Raises :class:`~trainer.sensors.base.SensorError` (or ImportError where the
+    backend is not there) with one sentence saying what is wrong.
+    """
+    from trainer.sensors.hx711 import open_calibrated
+
+    with warnings.catch_warnings():
+        # gpiozero warns about each pin library it falls back from; the error says enough.
+        warnings.simplefilter("ignore")
+        sensor = open_calibrated()
+    calibration = getattr(sensor, "calibration", None)
+    info = calibration.to_dict() if calibration is not None else None
+
+    def make(exercise: object, full_scale: float) -> SensorSetup:
+        return SensorSetup(sensor, None, info)
+
+    return make
+
+
+def choose_sensor(
+    args: argparse.Namespace, stdin: TextIO | None = None, out: TextIO | None = None
+) -> tuple[SensorFactory, bool] | None:
+    """The sensor factory and whether it is simulated; None if the student declined."""
+    stdin = stdin or sys.stdin
+    out = out or sys.stderr
+    if args.sim:
+        return simulated_sensor_factory(seed=args.seed), True
+    from trainer.sensors.base import SensorError
+
+    try:
+        return hx711_factory(), False
+    except (ImportError, SensorError, OSError) as error:
+        reason = str(error).rstrip(".") or type(error).__name__
+    if stdin.isatty():
+        print(f"No calibrated load cell found ({reason}).", file=out)
+        out.write(f"Start in simulation instead ({CALIBRATE_HINT} later)? [y/N] ")
+        out.flush()
+        answer = stdin.readline().strip().lower()
+        if answer not in ("y", "yes"):
+            print(f"Nothing started: {CALIBRATE_HINT}, or use 'trainer run --sim'.", file=out)
+            return None
+        return simulated_sensor_factory(seed=args.seed), True
+    if args.sensor:
+        from trainer.cli import CommandFailed
+
+        raise CommandFailed(
+            f"no calibrated load cell found ({reason}); {CALIBRATE_HINT}, or use --sim"
+        )
+    print(
+        f"No calibrated load cell found ({reason}). Starting in simulation; {CALIBRATE_HINT}.",
+        file=out,
+    )
+    return simulated_sensor_factory(seed=args.seed), True
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Run the live trainer; every session is saved however the app ends."""
+    from trainer.cli import UsageError, load_library, open_store
+    from trainer.units import Unit
+
+    unit = Unit.parse(args.units)
+    student = (args.student or "").strip()
+    if args.student is not None and not student:
+        raise UsageError("--student needs a name, e.g. --student Ana")
+    library = load_library()
+    if args.exercise and args.exercise not in library.exercises:
+        known = ", ".join(sorted(library.exercises))
+        raise UsageError(f"no exercise with id {args.exercise!r}; known ids: {known}")
+    chosen = choose_sensor(args)
+    if chosen is None:
+        return 1
+    factory, simulated = chosen
+    store = open_store(args)
+
+    from trainer.ui.app import build_app
+    from trainer.ui.config import UIConfig
+
+    config = UIConfig(
+        store=store,
+        library=library,
+        sensor_factory=factory,
+        simulated=simulated,
+        student=student,
+        units=unit,
+        exercise_id=args.exercise,
+        bell=args.bell,
+        handle_signals=True,
+    )
+    app = build_app(config)
+    try:
+        app.run()
+    finally:
+        # However the app ended (a crash included), the session in progress is kept.
+        app.save_and_close("incomplete")
+        store.close()
+    return app.return_code or 0

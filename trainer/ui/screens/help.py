@@ -1,0 +1,84 @@
+"""Every key, screen by screen (F1 or ? anywhere)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEYS: list[tuple[str, list[tuple[str, str]]]] = [
+    (
+        "Everywhere",
+        [
+            ("? / F1", "this help"),
+            ("U", "units: N, kgf, lbf"),
+            ("B", "bell cue on/off (band entry, exit, phase change)"),
+            ("Ctrl+P", "command palette: screens, actions, dark/light theme"),
+            ("Ctrl+Q / Ctrl+C", "quit (a session in progress is saved as incomplete)"),
+        ],
+    ),
+    (
+        "Home",
+        [
+            ("Up / Down, Enter", "choose an exercise, start it"),
+            ("S", "start the highlighted exercise"),
+            ("N", "type your name"),
+            ("M", "live or blind mode"),
+            ("H", "history"),
+        ],
+    ),
+    (
+        "Live session",
+        [
+            ("Space", "start; then pause / carry on"),
+            ("T", "tare: zero the pad (hands off)"),
+            ("A / Escape", "abort (asks first; what you did is saved)"),
+            ("Q", "quit (asks first)"),
+            ("Simulation:", ""),
+            ("Up / Down", "press a little harder / lighter"),
+            ("Shift+Up/Down, PgUp/PgDn, Right/Left", "press a lot harder / lighter"),
+            ("1 ... 9, 0", "aim at 10 % ... 90 %, 100 % of the gauge"),
+            ("` (backtick)", "hands off"),
+            ("Mouse wheel on the gauge", "harder / lighter; click aims there"),
+        ],
+    ),
+    (
+        "Results",
+        [("Enter / Escape", "back"), ("R", "the same exercise again"), ("H", "history")],
+    ),
+    (
+        "History",
+        [("Enter", "open a session's results"), ("F", "filter by technique"), ("Escape", "back")],
+    ),
+]
+
+
+def help_text() -> str:
+    """The key list as Rich markup (also the README's key list)."""
+    lines: list[str] = []
+    for section, keys in KEYS:
+        lines.append(f"[b]{section}[/b]")
+        for key, what in keys:
+            lines.append(f"  {key:<26} {what}" if what else f"  [i]{key}[/i]")
+        lines.append("")
+    lines.append("[dim]Escape closes this help.[/dim]")
+    return "\n".join(lines)
+
+
+class HelpScreen(ModalScreen[None]):
+    """The key list; Escape closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f1,question_mark,q", "close", "Close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box"):
+            yield Static(help_text(), id="help-text")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

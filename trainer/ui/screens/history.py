@@ -1,0 +1,140 @@
+"""History: the student's sessions, filtered by technique, a score trend per technique."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Select, Static
+
+from trainer.store import SessionRow
+from trainer.ui.widgets.topbar import TopBar
+
+if TYPE_CHECKING:
+    from trainer.ui.app import TrainerApp
+
+_BARS = "▁▂▃▄▅▆▇█"
+ALL = "__all__"
+
+
+def sparkline(scores: list[float]) -> str:
+    """Scores 0-100 as a row of block characters, oldest first."""
+    return "".join(_BARS[min(7, max(0, int(score / 100 * 8)))] for score in scores)
+
+
+def trends(rows: list[SessionRow], width: int = 24) -> list[tuple[str, str, float, float, int]]:
+    """Per technique: (technique, sparkline of the last ``width`` scores, last, best, count)."""
+    by_technique: dict[str, list[float]] = {}
+    for row in reversed(rows):  # rows come newest first; trends read left to right in time
+        if row.score is not None and row.status in ("complete", "incomplete"):
+            by_technique.setdefault(row.technique, []).append(row.score)
+    return [
+        (technique, sparkline(scores[-width:]), scores[-1], max(scores), len(scores))
+        for technique, scores in sorted(by_technique.items())
+    ]
+
+
+class HistoryScreen(Screen[None]):
+    """Past sessions: Enter opens one's results."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("enter", "open", "Open", show=False),
+        Binding("f", "focus_filter", "Filter"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    @property
+    def trainer(self) -> TrainerApp:
+        from trainer.ui.app import TrainerApp
+
+        assert isinstance(self.app, TrainerApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        app = self.trainer
+        who = app.student or "all students"
+        yield TopBar(f"History | {who}", simulated=app.config.simulated)
+        with Horizontal(id="history-filter"):
+            yield Label("Technique", classes="control-label")
+            yield Select[str](
+                self._technique_options(), value=ALL, allow_blank=False, id="technique"
+            )
+        yield Static(id="trends")
+        yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def _rows(self, technique: str | None = None) -> list[SessionRow]:
+        app = self.trainer
+        rows = app.config.store.history(student=app.student or None, limit=5000)
+        if technique:
+            rows = [r for r in rows if r.technique == technique]
+        return rows
+
+    def _technique_options(self) -> list[tuple[str, str]]:
+        techniques = sorted({r.technique for r in self._rows()})
+        return [("all techniques", ALL), *((t, t) for t in techniques)]
+
+    def on_mount(self) -> None:
+        table = self.query_one("#sessions", DataTable)
+        table.add_column("Date", key="date", width=16)
+        table.add_column("Exercise", key="exercise", width=24)
+        table.add_column("Status", key="status", width=10)
+        table.add_column("Score", key="score", width=5)
+        table.add_column("In band", key="in_band", width=7)
+        self.fill()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.fill()
+
+    def fill(self) -> None:
+        value = self.query_one("#technique", Select).value
+        technique = value if isinstance(value, str) and value != ALL else None
+        rows = self._rows(technique)
+        table = self.query_one("#sessions", DataTable)
+        table.clear()
+        for row in rows:
+            table.add_row(
+                row.started_at[:16].replace("T", " "),
+                row.exercise_name or row.exercise_id,
+                row.status,
+                f"{row.score:.0f}" if row.score is not None else "-",
+                f"{row.time_in_band_pct:.0f}%" if row.time_in_band_pct is not None else "-",
+                key=str(row.id),
+            )
+        lines = [
+            f"{name[:26]:<26} {line:<24} last {last:>3.0f} best {best:>3.0f} ({count})"
+            for name, line, last, best, count in trends(rows)
+        ]
+        if not rows:
+            lines = ["No sessions yet: pick an exercise on the home screen and press Start."]
+        self.query_one("#trends", Static).update("\n".join(lines))
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self.fill()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.open_session(int(event.row_key.value))
+
+    def action_open(self) -> None:
+        table = self.query_one("#sessions", DataTable)
+        if table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+            if key.value is not None:
+                self.open_session(int(key.value))
+
+    def open_session(self, session_id: int) -> None:
+        from trainer.ui.screens.results import ResultsScreen
+
+        self.app.push_screen(ResultsScreen(session_id))
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#technique", Select).focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

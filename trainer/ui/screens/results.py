@@ -1,0 +1,190 @@
+"""Results: the score, coaching sentences, the whole trace with its bands, phase metrics."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Digits, Footer, Static
+
+from trainer.coaching import coaching_sentences
+from trainer.scoring import PhaseMetrics
+from trainer.store import StoreError
+from trainer.ui import text
+from trainer.ui.config import full_scale_n
+from trainer.ui.report import SessionReport, load_report
+from trainer.ui.widgets.topbar import TopBar
+from trainer.ui.widgets.trace import ForceTrace, bucket
+from trainer.units import Unit
+
+if TYPE_CHECKING:
+    from trainer.ui.app import TrainerApp
+
+STATUS_WORDS = {
+    "complete": "complete",
+    "incomplete": "incomplete: stopped before the end",
+    "aborted": "stopped early by you",
+    "running": "still running",
+}
+
+
+def _n(unit: Unit, value: float | None, signed: bool = False) -> str:
+    if value is None:
+        return "-"
+    shown = unit.from_newtons(value)
+    return f"{shown:+.1f}" if signed else f"{shown:.1f}"
+
+
+def phase_row(metrics: PhaseMetrics, unit: Unit) -> tuple[str, ...]:
+    """One phase's metrics as table cells, forces in ``unit``."""
+    band = "-"
+    if metrics.band_low_n is not None and metrics.band_high_n is not None:
+        band = text.band(unit, (metrics.band_low_n, metrics.band_high_n)).rsplit(" ", 1)[0]
+    rate = "-"
+    if metrics.ramp_rate_n_per_s is not None and metrics.target_rate_n_per_s:
+        rate = (
+            f"{unit.from_newtons(abs(metrics.ramp_rate_n_per_s)):.1f}/"
+            f"{unit.from_newtons(metrics.target_rate_n_per_s):g}"
+        )
+    scored = metrics.score is not None
+    return (
+        str(metrics.index + 1),
+        metrics.name + ("" if metrics.completed else " (cut short)"),
+        band,
+        f"{metrics.time_in_band_pct:.0f}%" if metrics.band_low_n is not None else "-",
+        _n(unit, metrics.constant_error_n, signed=True) if scored else "-",
+        _n(unit, metrics.variable_error_n) if scored else "-",
+        f"{metrics.steadiness_cv_pct:.1f}" if metrics.steadiness_cv_pct is not None else "-",
+        f"{metrics.time_to_band_s:.1f}" if metrics.time_to_band_s is not None else "-",
+        str(metrics.overshoot_count) if scored else "-",
+        rate,
+        f"{metrics.score:.0f}" if metrics.score is not None else "-",
+    )
+
+
+class ResultsScreen(Screen[None]):
+    """The debrief of one stored session (just finished, or opened from the history)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,enter", "back", "Back"),
+        Binding("r", "again", "Again"),
+        Binding("h", "app.history", "History"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, session_id: int) -> None:
+        super().__init__()
+        self.session_id = session_id
+        self.report: SessionReport | None = None
+
+    @property
+    def trainer(self) -> TrainerApp:
+        from trainer.ui.app import TrainerApp
+
+        assert isinstance(self.app, TrainerApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        app = self.trainer
+        try:
+            self.report = load_report(app.config.store, self.session_id)
+        except StoreError as error:
+            self.report = None
+            yield TopBar("Results", simulated=app.config.simulated)
+            yield Static(f"This session cannot be shown: {error}", id="results-error")
+            yield Footer()
+            return
+        report = self.report
+        when = report.started_at[:16].replace("T", " ")
+        yield TopBar(
+            f"Results | {report.exercise.name} | {report.student} | {when}",
+            simulated=app.config.simulated,
+        )
+        with VerticalScroll(id="results-body"):
+            with Horizontal(id="score-row"):
+                yield Digits("--", id="score")
+                yield Static(id="score-summary")
+            yield Static(id="coaching")
+            yield ForceTrace(full_scale_n(report.exercise), app.units, id="session-trace")
+            yield DataTable(id="phase-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.fill()
+
+    def on_resize(self) -> None:
+        self._draw_trace()
+
+    def units_changed(self) -> None:
+        self.query_one(ForceTrace).set_unit(self.trainer.units)
+        self.fill()
+
+    def fill(self) -> None:
+        report = self.report
+        if report is None:
+            return
+        unit = self.trainer.units
+        result = report.result
+        status = STATUS_WORDS.get(report.status, report.status)
+        digits = self.query_one("#score", Digits)
+        summary = self.query_one("#score-summary", Static)
+        coaching = self.query_one("#coaching", Static)
+        if result is None:
+            digits.update("--")
+            summary.update(f"No score: {status}, {len(report.points)} samples kept.")
+            coaching.update("")
+        else:
+            digits.update(f"{result.score:.0f}")
+            summary.update(
+                f"[b]score out of 100[/b], {status}\n"
+                f"in band {result.time_in_band_pct:.0f}% | "
+                f"bias {_n(unit, result.constant_error_n, signed=True)} {unit.value} | "
+                f"consistency {_n(unit, result.variable_error_n)} {unit.value} | "
+                f"overshoots {result.overshoot_count} | "
+                f"{text.seconds(result.duration_s)}"
+            )
+            sentences = coaching_sentences(result, unit)
+            coaching.update("\n".join(f"• {s}" for s in sentences))
+        table = self.query_one("#phase-table", DataTable)
+        table.clear(columns=True)
+        table.add_columns(
+            "#",
+            "Phase",
+            f"Band {unit.value}",
+            "In",
+            "Bias",
+            "VE",
+            "CV%",
+            "Reach",
+            "Over",
+            f"Rate {unit.value}/s",
+            "Score",
+        )
+        if result is not None:
+            for metrics in result.phases:
+                table.add_row(*phase_row(metrics, unit))
+        self._draw_trace()
+
+    def _draw_trace(self) -> None:
+        report = self.report
+        if report is None or not self.is_mounted:
+            return
+        trace = self.query_one(ForceTrace)
+        trace.columns = bucket(report.points, 0.0, max(report.duration_s, 1.0), trace.plot_width)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_again(self) -> None:
+        """The same exercise again, straight to the live screen."""
+        report = self.report
+        if report is None:
+            return
+        from trainer.ui.screens.live import LiveScreen
+
+        app = self.trainer
+        app.student = report.student
+        self.app.switch_screen(LiveScreen(report.exercise))
