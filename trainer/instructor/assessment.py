@@ -1,0 +1,414 @@
+"""Assessment: pass marks per exercise, and fixed sequences of exercises run blind.
+
+A *trial* is one repetition of a repeat group (a stroke: press, glide, lift), or one
+scored phase outside repeat groups. A trial is *in band* when the force was inside the
+band for at least ``trial_in_band_pct`` of its scored time. A pass mark asks for a
+minimum score, a number of trials in band ("4 of 5 trials in band"), or both.
+
+Example::
+
+    marks = PassMarks(store)
+    marks.set(PassMark("graded-levels", trials_required=5))
+    verdict = marks.judge(exercise, result)      # PassVerdict(passed=True, ...)
+
+    book = Assessments(store)
+    book.create("Module 2", ["graded-levels", "steady-ramp"])
+    run_id = book.start_run("Module 2", "Ana")
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from trainer.exercises import Exercise, FeedbackMode, PhaseKind
+from trainer.instructor import InstructorError
+from trainer.instructor.roster import Roster
+from trainer.scoring import PhaseMetrics, SessionResult
+from trainer.store import Store
+
+SCORED = (PhaseKind.RAMP, PhaseKind.HOLD)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True, slots=True)
+class PassMark:
+    """What an exercise needs to pass; ``None`` parts are not required."""
+
+    exercise_id: str
+    min_score: float | None = None
+    trials_required: int | None = None
+    trial_in_band_pct: float = 70.0
+
+    def __post_init__(self) -> None:
+        if self.min_score is None and self.trials_required is None:
+            raise InstructorError(
+                "a pass mark needs a minimum score, a number of trials in band, or both"
+            )
+        if self.min_score is not None and not 0 <= self.min_score <= 100:
+            raise InstructorError("a minimum score is from 0 to 100")
+        if self.trials_required is not None and self.trials_required < 1:
+            raise InstructorError("the trials in band needed is a whole number from 1")
+        if not 1 <= self.trial_in_band_pct <= 100:
+            raise InstructorError("a trial counts as in band from 1 to 100 % of its time")
+
+    def describe(self, trials: int | None = None) -> str:
+        parts = []
+        if self.trials_required is not None:
+            of = f" of {trials}" if trials else ""
+            parts.append(
+                f"{self.trials_required}{of} trials in band "
+                f"(≥{self.trial_in_band_pct:g}% of each trial's time)"
+            )
+        if self.min_score is not None:
+            parts.append(f"score ≥ {self.min_score:g}")
+        return " and ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class PassVerdict:
+    """How a session fared against its pass mark."""
+
+    passed: bool
+    trials: int
+    trials_in_band: int
+    score: float
+    mark: str
+
+    def text(self) -> str:
+        outcome = "PASS" if self.passed else "not yet"
+        return (
+            f"{outcome}: {self.trials_in_band} of {self.trials} trials in band, "
+            f"score {self.score:.0f} (needs {self.mark})"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def trials_of(exercise: Exercise, result: SessionResult) -> list[list[PhaseMetrics]]:
+    """The session's scored phases grouped into trials (see the module notes)."""
+    by_index = {m.index: m for m in result.phases}
+    trials: list[list[PhaseMetrics]] = []
+    last_key: int | None = None
+    for index, phase in enumerate(exercise.phases):
+        if phase.kind not in SCORED or phase.band is None:
+            continue
+        key = phase.repetition
+        if key is None or key != last_key or not trials:
+            trials.append([])
+        last_key = key
+        metrics = by_index.get(index)
+        if metrics is not None:
+            trials[-1].append(metrics)
+    return trials
+
+
+def trial_in_band_pct(trial: list[PhaseMetrics]) -> float:
+    samples = sum(m.samples for m in trial)
+    if not samples:
+        return 0.0
+    return sum(m.time_in_band_pct * m.samples for m in trial) / samples
+
+
+def judge(mark: PassMark, exercise: Exercise, result: SessionResult) -> PassVerdict:
+    """Compare a session's result with a pass mark. Unfinished trials count as not in band."""
+    trials = trials_of(exercise, result)
+    in_band = sum(1 for t in trials if t and trial_in_band_pct(t) >= mark.trial_in_band_pct)
+    passed = True
+    if mark.trials_required is not None and in_band < mark.trials_required:
+        passed = False
+    if mark.min_score is not None and result.score < mark.min_score:
+        passed = False
+    return PassVerdict(passed, len(trials), in_band, result.score, mark.describe(len(trials)))
+
+
+def blind(exercise: Exercise) -> Exercise:
+    """The exercise with every phase blind: no live force shown, results afterwards."""
+    return replace(
+        exercise, phases=tuple(replace(p, feedback=FeedbackMode.BLIND) for p in exercise.phases)
+    )
+
+
+class PassMarks:
+    """Pass marks per exercise, set by the instructor."""
+
+    def __init__(self, store: Store) -> None:
+        self.db = store.db
+
+    def set(self, mark: PassMark) -> None:
+        with self.db:
+            self.db.execute(
+                "INSERT OR REPLACE INTO pass_marks VALUES (?, ?, ?, ?, ?)",
+                (
+                    mark.exercise_id,
+                    mark.min_score,
+                    mark.trials_required,
+                    mark.trial_in_band_pct,
+                    _now(),
+                ),
+            )
+
+    def clear(self, exercise_id: str) -> bool:
+        with self.db:
+            return (
+                self.db.execute(
+                    "DELETE FROM pass_marks WHERE exercise_id = ?", (exercise_id,)
+                ).rowcount
+                > 0
+            )
+
+    def get(self, exercise_id: str) -> PassMark | None:
+        row = self.db.execute(
+            "SELECT exercise_id, min_score, trials_required, trial_in_band_pct FROM pass_marks "
+            "WHERE exercise_id = ?",
+            (exercise_id,),
+        ).fetchone()
+        return PassMark(row[0], row[1], row[2], row[3]) if row else None
+
+    def all(self) -> list[PassMark]:
+        return [
+            PassMark(*row)
+            for row in self.db.execute(
+                "SELECT exercise_id, min_score, trials_required, trial_in_band_pct FROM pass_marks "
+                "ORDER BY exercise_id"
+            )
+        ]
+
+    def judge(self, exercise: Exercise, result: SessionResult) -> PassVerdict | None:
+        """The verdict for a session, or None when the exercise has no pass mark."""
+        mark = self.get(exercise.id)
+        return judge(mark, exercise, result) if mark else None
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """A named, fixed sequence of exercises run blind."""
+
+    id: int
+    name: str
+    exercise_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RunItem:
+    position: int
+    exercise_id: str
+    session_id: int | None
+    passed: bool | None
+    detail: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentRun:
+    """One student's sitting of an assessment (instructor only: behind the PIN)."""
+
+    id: int
+    assessment: str
+    student: str
+    started_at: str
+    ended_at: str | None
+    status: str
+    passed: bool | None
+    items: tuple[RunItem, ...]
+
+
+class Assessments:
+    """Assessment definitions and runs stored in the records."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.db = store.db
+        self.roster = Roster(store)
+
+    def create(self, name: str, exercise_ids: list[str], known_ids: set[str] | None = None) -> int:
+        """Create (or redefine) an assessment; ``known_ids`` checks the exercise ids."""
+        name = name.strip()
+        if not name:
+            raise InstructorError("an assessment needs a name: give one in quotes")
+        if not exercise_ids:
+            raise InstructorError("an assessment needs at least one exercise id")
+        if known_ids is not None:
+            unknown = [e for e in exercise_ids if e not in known_ids]
+            if unknown:
+                raise InstructorError(
+                    f"no exercise with id {', '.join(unknown)}: see 'trainer exercises list'"
+                )
+        with self.db:
+            self.db.execute(
+                "INSERT INTO assessments (name, exercise_ids_json, created_at) VALUES (?, ?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET exercise_ids_json = excluded.exercise_ids_json",
+                (name, json.dumps(exercise_ids), _now()),
+            )
+        return self.get(name).id
+
+    def get(self, name: str) -> Assessment:
+        row = self.db.execute(
+            "SELECT id, name, exercise_ids_json FROM assessments WHERE name = ?", (name.strip(),)
+        ).fetchone()
+        if row is None:
+            known = ", ".join(a.name for a in self.all()) or "none yet"
+            raise InstructorError(
+                f"there is no assessment called {name!r}: create it with "
+                f"'trainer instructor assessment create NAME EXERCISE...' (assessments: {known})"
+            )
+        return Assessment(row[0], row[1], tuple(json.loads(row[2])))
+
+    def all(self) -> list[Assessment]:
+        return [
+            Assessment(r[0], r[1], tuple(json.loads(r[2])))
+            for r in self.db.execute(
+                "SELECT id, name, exercise_ids_json FROM assessments ORDER BY name COLLATE NOCASE"
+            )
+        ]
+
+    def start_run(self, name: str, student: str) -> int:
+        assessment = self.get(name)
+        student_id = self.roster.add_student(student)
+        with self.db:
+            cursor = self.db.execute(
+                "INSERT INTO assessment_runs (assessment_id, student_id, started_at, status) "
+                "VALUES (?, ?, ?, 'running')",
+                (assessment.id, student_id, _now()),
+            )
+            assert cursor.lastrowid is not None
+            self.db.executemany(
+                "INSERT INTO assessment_items (run_id, position, exercise_id) VALUES (?, ?, ?)",
+                [(cursor.lastrowid, i, e) for i, e in enumerate(assessment.exercise_ids)],
+            )
+        return cursor.lastrowid
+
+    def record(
+        self, run_id: int, position: int, session_id: int, verdict: PassVerdict | None
+    ) -> None:
+        """Attach a finished session to its place in the run, with its verdict."""
+        with self.db:
+            self.db.execute(
+                "UPDATE assessment_items SET session_id = ?, passed = ?, detail_json = ? "
+                "WHERE run_id = ? AND position = ?",
+                (
+                    session_id,
+                    None if verdict is None else int(verdict.passed),
+                    json.dumps(verdict.to_json()) if verdict else None,
+                    run_id,
+                    position,
+                ),
+            )
+
+    def finish_run(self, run_id: int) -> AssessmentRun:
+        """Close a run: complete when every exercise was done; passed when all passed."""
+        run = self.run(run_id)
+        done = all(item.session_id is not None for item in run.items)
+        marked = [item.passed for item in run.items if item.passed is not None]
+        passed: bool | None
+        if not done:
+            passed = False  # an unfinished assessment is not a pass
+        elif not marked:
+            passed = None  # no pass marks set: the instructor judges from the results
+        else:
+            passed = all(marked)
+        with self.db:
+            self.db.execute(
+                "UPDATE assessment_runs SET ended_at = ?, status = ?, passed = ? WHERE id = ?",
+                (_now(), "complete" if done else "incomplete", passed, run_id),
+            )
+        return self.run(run_id)
+
+    def run(self, run_id: int) -> AssessmentRun:
+        row = self.db.execute(
+            "SELECT r.id, a.name, st.name, r.started_at, r.ended_at, r.status, r.passed "
+            "FROM assessment_runs r JOIN assessments a ON a.id = r.assessment_id "
+            "JOIN students st ON st.id = r.student_id WHERE r.id = ?",
+            (run_id,),
+        ).fetchone()
+        if row is None:
+            raise InstructorError(
+                f"there is no assessment run {run_id}: see 'trainer instructor assessment results'"
+            )
+        items = tuple(
+            RunItem(
+                r[0],
+                r[1],
+                r[2],
+                None if r[3] is None else bool(r[3]),
+                json.loads(r[4]) if r[4] else None,
+            )
+            for r in self.db.execute(
+                "SELECT position, exercise_id, session_id, passed, detail_json "
+                "FROM assessment_items WHERE run_id = ? ORDER BY position",
+                (run_id,),
+            )
+        )
+        return AssessmentRun(
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            row[4],
+            row[5],
+            None if row[6] is None else bool(row[6]),
+            items,
+        )
+
+    def runs(
+        self, *, student: str | None = None, assessment: str | None = None
+    ) -> list[AssessmentRun]:
+        query = (
+            "SELECT r.id FROM assessment_runs r JOIN assessments a ON a.id = r.assessment_id "
+            "JOIN students st ON st.id = r.student_id WHERE 1 = 1"
+        )
+        params: list[object] = []
+        if student:
+            query += " AND st.name = ?"
+            params.append(student)
+        if assessment:
+            query += " AND a.name = ?"
+            params.append(assessment)
+        query += " ORDER BY r.id DESC"
+        return [self.run(r[0]) for r in self.db.execute(query, params).fetchall()]
+
+
+def assessment_exercise(store: Store, exercise: Exercise, student: str) -> Exercise:
+    """The exercise as assessed for this student: their bands in force, every phase blind."""
+    from trainer.instructor.targets import BandTargets
+
+    return blind(BandTargets(store).apply(exercise, student=student))
+
+
+def simulate_assessment(
+    store: Store,
+    exercises: dict[str, Exercise],
+    name: str,
+    student: str,
+    *,
+    profile: str,
+    seed: int = 0,
+) -> AssessmentRun:
+    """Run a whole assessment with a virtual student (demonstrations, tests, practice)."""
+    from trainer.session import simulate
+
+    book = Assessments(store)
+    marks = PassMarks(store)
+    assessment = book.get(name)
+    missing = [e for e in assessment.exercise_ids if e not in exercises]
+    if missing:
+        raise InstructorError(
+            f"assessment {name!r} uses exercises that are not installed here "
+            f"({', '.join(missing)}): import them or redefine the assessment"
+        )
+    run_id = book.start_run(name, student)
+    try:
+        for position, exercise_id in enumerate(assessment.exercise_ids):
+            exercise = assessment_exercise(store, exercises[exercise_id], student)
+            outcome = simulate(
+                store, exercise, profile=profile, seed=seed + position, student=student
+            )
+            book.record(run_id, position, outcome.session_id, marks.judge(exercise, outcome.result))
+    finally:
+        run = book.finish_run(run_id)
+    return run
