@@ -340,3 +340,22 @@ def _busy_sleep(seconds: float) -> None:
         time.sleep(seconds - 0.001)
     while time.perf_counter() < end:
         pass
+
+
+# -- pytest fixtures (import them into a test module to use them) ------------------------------
+
+#: generous timing bounds for tests that are not about timing: a loaded CI machine may
+#: preempt any thread for milliseconds, which the strict 60 us bound would (rightly) reject
+RELAXED_S = 0.02
+
+
+def fresh_mock_factory() -> Any:
+    """A pytest fixture body: a fresh MockFactory as gpiozero's pin factory, then restored."""
+    previous = Device.pin_factory
+    factory = MockFactory()
+    Device.pin_factory = factory
+    try:
+        yield factory
+    finally:
+        factory.reset()
+        Device.pin_factory = previous
