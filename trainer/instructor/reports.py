@@ -1,0 +1,460 @@
+"""Review and export: progress per student, class overview, CSV/JSON, printable HTML.
+
+The HTML session report is one self-contained file (inline SVG trace with its bands,
+metrics tables, no scripts or links) that opens and prints in any browser.
+
+Example::
+
+    overview = class_overview(store, "Monday")
+    with open("monday.csv", "w", newline="") as out:
+        write_class_csv(store, "Monday", out)
+    Path("session-12.html").write_text(session_html(store, 12))
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from trainer.exercises import Exercise
+from trainer.instructor.assessment import PassMarks, PassVerdict
+from trainer.instructor.roster import Roster
+from trainer.scoring import SessionResult
+from trainer.store import Store
+from trainer.units import Unit
+
+SAMPLE_COLUMNS = ["seq", "t_s", "force_n", "raw_force_n", "counts", "flags", "phase"]
+CLASS_COLUMNS = [
+    "class",
+    "student",
+    "session_id",
+    "exercise_id",
+    "exercise_name",
+    "started_at",
+    "status",
+    "score",
+    "time_in_band_pct",
+    "constant_error_n",
+    "variable_error_n",
+    "overshoots",
+    "pass_mark",
+    "passed",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressPoint:
+    """One finished session on a student's progress plot."""
+
+    session_id: int
+    started_at: str
+    exercise_id: str
+    score: float
+    time_in_band_pct: float
+    variable_error_n: float
+    steadiness_cv_pct: float | None  # mean over the holds
+
+
+def _result_rows(store: Store, where: str, params: Iterable[Any]) -> list[tuple[Any, ...]]:
+    return store.db.execute(
+        "SELECT s.id, st.name, s.exercise_id, s.exercise_json, s.started_at, s.status, "
+        "r.result_json FROM sessions s JOIN students st ON st.id = s.student_id "
+        "LEFT JOIN results r ON r.session_id = s.id WHERE " + where + " ORDER BY s.id",
+        tuple(params),
+    ).fetchall()
+
+
+def _mean_cv(result: SessionResult) -> float | None:
+    values = [p.steadiness_cv_pct for p in result.phases if p.steadiness_cv_pct is not None]
+    return sum(values) / len(values) if values else None
+
+
+def student_progress(
+    store: Store, student: str, exercise_id: str | None = None
+) -> list[ProgressPoint]:
+    """The student's scored sessions, oldest first: scores, time in band, steadiness."""
+    Roster(store).student_id(student)  # a clear error for an unknown name
+    where, params = "st.name = ? AND r.result_json IS NOT NULL", [student]
+    if exercise_id:
+        where += " AND s.exercise_id = ?"
+        params.append(exercise_id)
+    points = []
+    for sid, _, ex_id, _, started, _, result_json in _result_rows(store, where, params):
+        result = SessionResult.from_dict(json.loads(result_json))
+        points.append(
+            ProgressPoint(
+                sid,
+                started,
+                ex_id,
+                result.score,
+                result.time_in_band_pct,
+                result.variable_error_n,
+                _mean_cv(result),
+            )
+        )
+    return points
+
+
+def trend(values: list[float]) -> float | None:
+    """Least-squares slope per session (positive: rising), None with fewer than 2 values."""
+    n = len(values)
+    if n < 2:
+        return None
+    mean_x, mean_y = (n - 1) / 2, sum(values) / n
+    den = sum((i - mean_x) ** 2 for i in range(n))
+    return sum((i - mean_x) * (v - mean_y) for i, v in enumerate(values)) / den
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewRow:
+    """One student and one exercise in the class overview (exercise None: no practice yet)."""
+
+    student: str
+    exercise_id: str | None
+    exercise_name: str
+    sessions: int
+    latest_score: float | None
+    best_score: float | None
+    last_practised: str | None
+    pass_mark: str
+    below_pass_mark: bool | None  # None when the exercise has no pass mark
+
+
+def _verdict(marks: PassMarks, exercise_json: str, result_json: str) -> PassVerdict | None:
+    exercise = Exercise.from_snapshot(json.loads(exercise_json))
+    return marks.judge(exercise, SessionResult.from_dict(json.loads(result_json)))
+
+
+def class_overview(store: Store, class_name: str | None = None) -> list[OverviewRow]:
+    """Who practised what, how often, latest and best score, who is below the pass mark."""
+    roster = Roster(store)
+    marks = PassMarks(store)
+    students = roster.students(class_name=class_name)
+    rows: list[OverviewRow] = []
+    for student in students:
+        by_exercise: dict[str, list[tuple[Any, ...]]] = {}
+        for row in _result_rows(store, "st.id = ?", [student.id]):
+            by_exercise.setdefault(row[2], []).append(row)
+        if not by_exercise:
+            rows.append(
+                OverviewRow(student.name, None, "(no sessions yet)", 0, None, None, None, "", None)
+            )
+        for exercise_id, sessions in sorted(by_exercise.items()):
+            scored = [r for r in sessions if r[6] is not None]
+            scores = [json.loads(r[6])["score"] for r in scored]
+            name = json.loads(sessions[-1][3]).get("name", exercise_id)
+            mark = marks.get(exercise_id)
+            below: bool | None = None
+            if mark is not None and scored:
+                verdict = _verdict(marks, scored[-1][3], scored[-1][6])
+                below = verdict is not None and not verdict.passed
+            elif mark is not None:
+                below = True
+            rows.append(
+                OverviewRow(
+                    student.name,
+                    exercise_id,
+                    name,
+                    len(sessions),
+                    scores[-1] if scores else None,
+                    max(scores) if scores else None,
+                    sessions[-1][4],
+                    mark.describe() if mark else "",
+                    below,
+                )
+            )
+    return rows
+
+
+def write_class_csv(store: Store, class_name: str | None, out: TextIO) -> int:
+    """Every session of the class's students, one row each; return the row count."""
+    roster = Roster(store)
+    marks = PassMarks(store)
+    students = roster.students(class_name=class_name)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CLASS_COLUMNS)
+    count = 0
+    for student in students:
+        for sid, name, ex_id, ex_json, started, status, result_json in _result_rows(
+            store, "st.id = ?", [student.id]
+        ):
+            result = json.loads(result_json) if result_json else None
+            verdict = _verdict(marks, ex_json, result_json) if result_json else None
+            mark = marks.get(ex_id)
+            writer.writerow(
+                [
+                    class_name or "",
+                    name,
+                    sid,
+                    ex_id,
+                    json.loads(ex_json).get("name", ex_id),
+                    started,
+                    status,
+                    _fmt(result["score"]) if result else "",
+                    _fmt(result["time_in_band_pct"]) if result else "",
+                    _fmt(result["constant_error_n"], 3) if result else "",
+                    _fmt(result["variable_error_n"], 3) if result else "",
+                    result["overshoot_count"] if result else "",
+                    mark.describe() if mark else "",
+                    "" if verdict is None else ("yes" if verdict.passed else "no"),
+                ]
+            )
+            count += 1
+    return count
+
+
+def _fmt(value: float, places: int = 1) -> str:
+    return f"{value:.{places}f}"
+
+
+def write_session_csv(store: Store, session_id: int, out: TextIO) -> None:
+    """One row a sample: the columns of ``trainer export``."""
+    store.session(session_id)  # a clear error for an unknown id
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(SAMPLE_COLUMNS)
+    writer.writerows(store.sample_rows(session_id))
+
+
+def session_document(store: Store, session_id: int) -> dict[str, Any]:
+    """Everything about a session as one JSON-ready object, samples and verdict included."""
+    from trainer.instructor.feedback_store import SchedulePlans
+
+    session = store.session(session_id)
+    session["samples"] = [
+        dict(zip(SAMPLE_COLUMNS, row, strict=True)) for row in store.sample_rows(session_id)
+    ]
+    session["feedback"] = SchedulePlans(store).report(session_id)
+    verdict = None
+    if session["result"]:
+        verdict = PassMarks(store).judge(
+            Exercise.from_snapshot(session["exercise"]),
+            SessionResult.from_dict(session["result"]),
+        )
+    session["pass"] = verdict.to_json() if verdict else None
+    return session
+
+
+# -- the printable HTML report ---------------------------------------------------------
+
+_W, _H, _PAD_L, _PAD_R, _PAD_T, _PAD_B = 900, 320, 56, 16, 16, 40
+_KIND_FILL = {"ramp": "#9ecae1", "hold": "#74c476", "release": "#fdd0a2", "rest": "none"}
+_MAX_POINTS = 1800
+
+
+def _nice_step(span: float, ticks: int = 6) -> float:
+    raw = span / ticks
+    magnitude = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
+    for factor in (1, 2, 5, 10):
+        if factor * magnitude >= raw:
+            return factor * magnitude
+    return 10 * magnitude
+
+
+def _thin(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    # Keep each bucket's lowest and highest sample so peaks (overshoots) stay visible.
+    if len(points) <= _MAX_POINTS:
+        return points
+    size = math.ceil(len(points) / (_MAX_POINTS / 2))
+    out: list[tuple[float, float]] = []
+    for start in range(0, len(points), size):
+        bucket = points[start : start + size]
+        low = min(bucket, key=lambda p: p[1])
+        high = max(bucket, key=lambda p: p[1])
+        out.extend(sorted({low, high}))
+    return out
+
+
+def trace_svg(
+    samples: list[tuple[float, float, int]], phases: list[dict[str, Any]], unit: Unit = Unit.N
+) -> str:
+    """An SVG plot of force against time with each phase's band shaded behind it."""
+    if not samples:
+        return '<p class="empty">No samples were recorded in this session.</p>'
+    t0 = samples[0][0]
+    t_end = max(samples[-1][0] - t0, 1.0)
+    top_n = max(
+        [f for _, f, _ in samples] + [p["band"]["high_n"] for p in phases if p.get("band")] + [10.0]
+    )
+    top = unit.from_newtons(top_n) * 1.1
+    plot_w, plot_h = _W - _PAD_L - _PAD_R, _H - _PAD_T - _PAD_B
+
+    def x(t: float) -> float:
+        return _PAD_L + (t - t0) / t_end * plot_w
+
+    def y(force_n: float) -> float:
+        return _PAD_T + plot_h - unit.from_newtons(force_n) / top * plot_h
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_W} {_H}" role="img" '
+        f'aria-label="force trace">',
+        f'<rect x="{_PAD_L}" y="{_PAD_T}" width="{plot_w}" height="{plot_h}" fill="#fff" stroke="#999"/>',
+    ]
+    spans: dict[int, tuple[float, float]] = {}
+    for t, _, phase_index in samples:
+        first, last = spans.get(phase_index, (t, t))
+        spans[phase_index] = (min(first, t), max(last, t))
+    for index, (first, last) in sorted(spans.items()):
+        if index >= len(phases):
+            continue
+        phase: dict[str, Any] = phases[index]
+        band = phase.get("band")
+        fill = _KIND_FILL.get(phase["kind"], "#ddd")
+        if band and fill != "none":
+            parts.append(
+                f'<rect x="{x(first):.1f}" y="{y(band["high_n"]):.1f}" '
+                f'width="{max(1.0, x(last) - x(first)):.1f}" '
+                f'height="{max(1.0, y(band["low_n"]) - y(band["high_n"])):.1f}" '
+                f'fill="{fill}" fill-opacity="0.55"><title>{html.escape(phase["name"])}: '
+                f"{band['low_n']:g}-{band['high_n']:g} N</title></rect>"
+            )
+        parts.append(
+            f'<line x1="{x(first):.1f}" y1="{_PAD_T}" x2="{x(first):.1f}" y2="{_PAD_T + plot_h}" '
+            f'stroke="#ccc" stroke-dasharray="3,3"/>'
+        )
+    step = _nice_step(top)
+    value = 0.0
+    while value <= top:
+        yy = _PAD_T + plot_h - value / top * plot_h
+        parts.append(
+            f'<line x1="{_PAD_L - 4}" y1="{yy:.1f}" x2="{_PAD_L}" y2="{yy:.1f}" stroke="#333"/>'
+            f'<text x="{_PAD_L - 6}" y="{yy + 4:.1f}" text-anchor="end" font-size="11">{value:g}</text>'
+        )
+        value += step
+    t_step = _nice_step(t_end, 10)
+    tick = 0.0
+    while tick <= t_end:
+        xx = _PAD_L + tick / t_end * plot_w
+        parts.append(
+            f'<line x1="{xx:.1f}" y1="{_PAD_T + plot_h}" x2="{xx:.1f}" y2="{_PAD_T + plot_h + 4}" stroke="#333"/>'
+            f'<text x="{xx:.1f}" y="{_PAD_T + plot_h + 16}" text-anchor="middle" font-size="11">{tick:g}</text>'
+        )
+        tick += t_step
+    parts.append(
+        f'<text x="{_PAD_L + plot_w / 2}" y="{_H - 6}" text-anchor="middle" font-size="12">time (s)</text>'
+        f'<text x="14" y="{_PAD_T + plot_h / 2}" text-anchor="middle" font-size="12" '
+        f'transform="rotate(-90 14 {_PAD_T + plot_h / 2})">force ({unit.value})</text>'
+    )
+    points = _thin([(t, f) for t, f, _ in samples])
+    path = " ".join(f"{x(t):.1f},{y(f):.1f}" for t, f in points)
+    parts.append(f'<polyline points="{path}" fill="none" stroke="#08306b" stroke-width="1.3"/>')
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+_CSS = """
+body { font-family: system-ui, sans-serif; margin: 2em; color: #111; }
+h1 { font-size: 1.4em; margin-bottom: 0.2em; }
+.meta { color: #444; margin-top: 0; }
+table { border-collapse: collapse; margin: 1em 0; font-size: 0.9em; }
+th, td { border: 1px solid #bbb; padding: 3px 8px; text-align: right; }
+th { background: #eee; } td.name, th.name { text-align: left; }
+.pass { font-weight: bold; color: #006d2c; } .fail { font-weight: bold; color: #a50f15; }
+.legend span { display: inline-block; padding: 0 8px; margin-right: 6px; }
+svg { width: 100%; max-width: 900px; height: auto; }
+@media print { body { margin: 1cm; } }
+"""
+
+
+def _cell(
+    value: float | None, unit: Unit | None = None, places: int = 1, signed: bool = False
+) -> str:
+    if value is None:
+        return "–"
+    if unit is not None:
+        value = unit.from_newtons(value)
+        places = 1 if unit is Unit.N else 2
+    return f"{value:+.{places}f}" if signed else f"{value:.{places}f}"
+
+
+def session_html(store: Store, session_id: int, unit: Unit = Unit.N) -> str:
+    """The printable report of one session: header, verdict, trace plot, metrics tables."""
+    doc = session_document(store, session_id)
+    exercise = doc["exercise"]
+    result = doc["result"]
+    esc = html.escape
+    samples = [(s["t_s"], s["force_n"], s["phase"]) for s in doc["samples"]]
+    u = unit.value
+    title = f"{exercise['name']}: {doc['student']}"
+    lines = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{esc(title)} (session {session_id})</title>",
+        f"<style>{_CSS}</style></head><body>",
+        f"<h1>{esc(title)}</h1>",
+        f'<p class="meta">Session {session_id} · {esc(doc["started_at"][:16].replace("T", " "))} UTC · '
+        f"{esc(doc['status'])} · technique: {esc(exercise['technique'])} · "
+        f"sensor: {esc(str(doc['sensor'].get('backend', '?')))}</p>",
+    ]
+    if doc["pass"]:
+        verdict = doc["pass"]
+        css = "pass" if verdict["passed"] else "fail"
+        word = "Passed" if verdict["passed"] else "Not yet passed"
+        lines.append(
+            f'<p class="{css}">{word}: {verdict["trials_in_band"]} of {verdict["trials"]} '
+            f"trials in band, score {verdict['score']:.0f} (pass mark: {esc(verdict['mark'])})</p>"
+        )
+    if doc["feedback"]:
+        fb = doc["feedback"]
+        text = (
+            f"Feedback schedule: {esc(fb['schedule'])}; live feedback on "
+            f"{fb['trials_with_live_feedback']} of {fb['trials']} trials"
+        )
+        if fb.get("peeks"):
+            text += f"; {fb['peeks']} peeks"
+        if fb.get("variable_error_n") is not None:
+            text += f"; retention variable error {_cell(fb['variable_error_n'], unit)} {u}"
+        lines.append(f"<p>{text}</p>")
+    lines.append(trace_svg(samples, exercise["phases"], unit))
+    lines.append(
+        '<p class="legend">'
+        + "".join(
+            f'<span style="background:{c}">{k}</span>' for k, c in _KIND_FILL.items() if c != "none"
+        )
+        + " bands; the line is the force.</p>"
+    )
+    if result:
+        lines += [
+            "<h2>Summary</h2><table><tr>",
+            "<th>score</th><th>time in band</th>",
+            f"<th>bias ({u})</th><th>absolute error ({u})</th><th>consistency VE ({u})</th>",
+            "<th>overshoots</th><th>duration (s)</th></tr><tr>",
+            f"<td>{result['score']:.0f}</td><td>{result['time_in_band_pct']:.0f}%</td>",
+            f"<td>{_cell(result['constant_error_n'], unit, signed=True)}</td>",
+            f"<td>{_cell(result['absolute_error_n'], unit)}</td>",
+            f"<td>{_cell(result['variable_error_n'], unit)}</td>",
+            f"<td>{result['overshoot_count']}</td><td>{result['duration_s']:.1f}</td></tr></table>",
+            "<h2>Phases</h2><table><tr>",
+            '<th>#</th><th class="name">phase</th>',
+            f"<th>band ({u})</th><th>in band</th><th>bias ({u})</th><th>VE ({u})</th>",
+            "<th>CV %</th><th>reach (s)</th><th>overshoots</th><th>rate (N/s)</th><th>score</th></tr>",
+        ]
+        for p in result["phases"]:
+            band = "–"
+            if p["band_low_n"] is not None:
+                band = f"{_cell(p['band_low_n'], unit)}–{_cell(p['band_high_n'], unit)}"
+            rate = "–"
+            if p["ramp_rate_n_per_s"] is not None:
+                rate = f"{p['ramp_rate_n_per_s']:.1f} / {p['target_rate_n_per_s']:g}"
+            lines.append(
+                f'<tr><td>{p["index"] + 1}</td><td class="name">{esc(p["name"])}</td>'
+                f"<td>{band}</td><td>{p['time_in_band_pct']:.0f}%</td>"
+                f"<td>{_cell(p['constant_error_n'], unit, signed=True)}</td>"
+                f"<td>{_cell(p['variable_error_n'], unit)}</td>"
+                f"<td>{_cell(p['steadiness_cv_pct'])}</td><td>{_cell(p['time_to_band_s'])}</td>"
+                f"<td>{p['overshoot_count']}</td><td>{rate}</td>"
+                f"<td>{_cell(p['score'], places=0)}</td></tr>"
+            )
+        lines.append("</table>")
+    else:
+        lines.append("<p>This session has no result (it was stopped before it was scored).</p>")
+    lines.append(
+        '<p class="meta">Pressure Trainer session report. Forces are measured in newtons; '
+        "bias is negative when too light, VE is the spread of the force about the target.</p>"
+    )
+    lines.append("</body></html>")
+    return "\n".join(lines)
