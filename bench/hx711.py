@@ -1,0 +1,291 @@
+"""Benchmark the HX711 reader on the emulated chip (tests/hx711_emulator.py).
+
+Prints measured figures, never pass/fail:
+
+* conversions used per conversion produced at 80 SPS, alone and while the live screen
+  runs in the same process (the real Textual app, headless, fed by this very sensor;
+  a stand-in redraw thread if the UI cannot be imported). Target 1.00, at least 0.95;
+  the adafruit package's read() throws every other conversion away (0.50 at best);
+* CPU seconds per second of the acquisition thread at 10 SPS (target under 0.05; a
+  busy wait for data-ready costs 1.00), beside a busy-wait reader measured the same way;
+* glitches caught versus injected: clock stalls (a preempted reader, the chip powers
+  down mid-read) and bit errors in the top bits, and how many bad values got through.
+
+The emulated chip uses the datasheet's 60 us power-down, so any preemption of the
+reader with the clock high really corrupts the read, as on the Pi.
+
+Run: python bench/hx711.py [--seconds 10] [--load auto|ui|standin]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from gpiozero import Device  # noqa: E402
+from gpiozero.pins.mock import MockFactory  # noqa: E402
+from hx711_emulator import HX711Emulator  # noqa: E402
+
+from trainer.calibration import Calibration  # noqa: E402
+from trainer.sensors.hx711 import HX711Sensor  # noqa: E402
+
+SCALE = 5000.0
+ZERO = 80_000.0
+NOISE = 40.0
+
+
+def fresh_chip(rate_hz: float) -> HX711Emulator:
+    Device.pin_factory = MockFactory()
+    return HX711Emulator(rate_hz=rate_hz, noise_counts=NOISE, counts_per_n=SCALE, zero_counts=ZERO)
+
+
+def calibration() -> Calibration:
+    return Calibration(
+        created=datetime.now(UTC).replace(microsecond=0),
+        scale_counts_per_n=SCALE,
+        offset_counts=ZERO,
+        capacity_n=490.0,
+        noise_n=NOISE / SCALE,
+    )
+
+
+def thread_cpu_s(native_id: int) -> float:
+    """CPU seconds a thread has used (Linux: /proc/self/task/<tid>/schedstat)."""
+    with open(f"/proc/self/task/{native_id}/schedstat") as handle:
+        return int(handle.read().split()[0]) / 1e9
+
+
+def used_fraction(
+    seconds: float, rate_hz: float, load: Callable[[HX711Sensor, float], str] | None = None
+) -> tuple[float, dict[str, Any], str]:
+    """Run the sensor's acquisition thread; return used/produced, stats and the load used."""
+    with fresh_chip(rate_hz) as chip:
+        chip.force_n = 20.0
+        sensor = HX711Sensor(5, 6, rate_hz, calibration=calibration())
+        sensor.open()
+        time.sleep(0.2)  # past the power-on settling
+        produced0, used0 = chip.stats.produced, sensor.stats.used
+        late0, glitches0 = chip.stats.overwritten, sensor.stats.timing_glitches
+        if load is None:
+            count = [0]
+            sensor.start(lambda s: count.__setitem__(0, count[0] + 1))
+            time.sleep(seconds)
+            sensor.stop()
+            what = "none"
+        else:
+            what = load(sensor, seconds)
+        sensor.close()
+        produced = chip.stats.produced - produced0
+        used = sensor.stats.used - used0
+        stats = dict(vars(sensor.stats))
+        lost = {
+            "overwritten": chip.stats.overwritten - late0,
+            "timing_glitches": sensor.stats.timing_glitches - glitches0,
+        }
+    return used / max(produced, 1), stats | lost | {"produced": produced, "used": used}, what
+
+
+def ui_load(sensor: HX711Sensor, seconds: float) -> str:
+    """The real live screen, headless, showing this sensor's samples."""
+    from trainer.exercises import ExerciseLibrary
+    from trainer.store import Store
+    from trainer.ui.app import build_app
+    from trainer.ui.config import SensorSetup, UIConfig
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-hx711-"))
+    store = Store.open(tmp / "bench.db")
+    library = ExerciseLibrary.load(user_dir=tmp / "exercises")
+    exercise_id = max(library.exercises.values(), key=lambda e: e.nominal_s).id
+
+    def factory(exercise: object, full_scale: float) -> SensorSetup:
+        return SensorSetup(
+            sensor, None, sensor.calibration.to_dict() if sensor.calibration else None
+        )
+
+    app = build_app(
+        UIConfig(
+            store=store,
+            library=library,
+            sensor_factory=factory,
+            simulated=False,
+            student="bench",
+            exercise_id=exercise_id,
+        )
+    )
+
+    async def drive() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause(0.5)
+            await pilot.press("space")  # start the session, if the screen waits for it
+            await pilot.pause(seconds)
+            app.save_and_close("incomplete")
+
+    asyncio.run(drive())
+    store.close()
+    return f"live screen (trainer.ui, headless, exercise {exercise_id})"
+
+
+def standin_load(sensor: HX711Sensor, seconds: float) -> str:
+    """A thread redrawing at 30 fps with Python work per frame, like the live screen."""
+    stop = threading.Event()
+    received: list[float] = []
+
+    def redraw() -> None:
+        while not stop.is_set():
+            frame_start = time.perf_counter()
+            recent = received[-1200:]
+            rows = []
+            for y in range(40):  # a trace and a gauge drawn into text, cell by cell
+                rows.append(
+                    "".join("#" if (x * 7 + y + len(recent)) % 11 < 5 else " " for x in range(120))
+                )
+            _ = "\n".join(rows), statistics.fmean(recent) if recent else 0.0
+            stop.wait(max(0.0, 1 / 30 - (time.perf_counter() - frame_start)))
+
+    thread = threading.Thread(target=redraw, daemon=True)
+    thread.start()
+    sensor.start(lambda s: received.append(s.force_n))
+    time.sleep(seconds)
+    sensor.stop()
+    stop.set()
+    thread.join()
+    return "stand-in: a thread redrawing 120x40 text at 30 fps"
+
+
+def cpu_at_10sps(seconds: float) -> tuple[float, float]:
+    """Acquisition-thread CPU s/s at 10 SPS: our edge-waiting reader, and a busy wait."""
+    with fresh_chip(10) as chip:
+        chip.force_n = 20.0
+        sensor = HX711Sensor(5, 6, 10, calibration=calibration())
+        sensor.open()
+        sensor.read_raw(timeout=1.0)
+        sensor.start(lambda s: None)
+        time.sleep(0.2)
+        assert sensor._thread is not None and sensor._thread.native_id is not None
+        tid = sensor._thread.native_id
+        cpu0, t0 = thread_cpu_s(tid), time.perf_counter()
+        time.sleep(seconds)
+        ours = (thread_cpu_s(tid) - cpu0) / (time.perf_counter() - t0)
+        sensor.close()
+
+        # The package's approach: poll DOUT until it goes low.
+        dout = chip.dout
+        stop = threading.Event()
+
+        def busy() -> None:
+            while not stop.is_set():
+                while dout.state and not stop.is_set():
+                    pass
+                time.sleep(0)  # (no clocking: we only measure the wait)
+
+        thread = threading.Thread(target=busy, daemon=True)
+        thread.start()
+        time.sleep(0.1)
+        assert thread.native_id is not None
+        cpu0, t0 = thread_cpu_s(thread.native_id), time.perf_counter()
+        time.sleep(min(seconds, 2.0))
+        busy_cost = (thread_cpu_s(thread.native_id) - cpu0) / (time.perf_counter() - t0)
+        stop.set()
+        thread.join()
+    return ours, busy_cost
+
+
+def glitches(reads: int) -> dict[str, int]:
+    """Inject clock stalls and bit errors; count what the reader caught and what escaped."""
+    out: dict[str, int] = {}
+    with fresh_chip(80) as chip:
+        chip.force_n = 20.0
+        expected = chip.expected_counts()
+        with HX711Sensor(5, 6, 80, calibration=calibration()) as sensor:
+            for _ in range(5):
+                sensor.read_raw(timeout=1.0)
+            escaped = 0
+            stalls = bits = 0
+            for i in range(reads):
+                if i % 10 == 3:
+                    chip.inject_stalls(1, stall_s=150e-6)
+                    stalls += 1
+                elif i % 10 == 7:
+                    chip.inject_bit_errors(1)  # a random bit from 17 to 22
+                    bits += 1
+                value = sensor.read_raw(timeout=1.0)
+                if abs(value - expected) > 8 * NOISE:
+                    escaped += 1
+            out = {
+                "stalls injected": chip.stats.stalls,
+                "timing glitches caught": sensor.stats.timing_glitches,
+                "bit errors injected": len(chip.stats.bit_errors),
+                "impossible jumps rejected": sensor.stats.jumps_rejected,
+                "bad values returned": escaped,
+            }
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--load", choices=["auto", "ui", "standin"], default="auto")
+    args = parser.parse_args()
+    print(
+        f"HX711 reader benchmark on the emulated chip; {os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
+    )
+    print(f"interpreter switch interval {sys.getswitchinterval() * 1000:.1f} ms")
+
+    ratio, stats, _ = used_fraction(args.seconds, 80)
+    print(
+        f"used / produced at 80 SPS, alone:            {ratio:.3f}  ({stats['used']}/{stats['produced']}, "
+        f"glitches {stats['timing_glitches']}, read late {stats['overwritten']}, "
+        f"worst clock-high {stats['worst_clock_high_s'] * 1e6:.0f} us)"
+    )
+
+    load: Callable[[HX711Sensor, float], str]
+    if args.load == "standin":
+        load = standin_load
+    else:
+        try:
+            import trainer.ui.app  # noqa: F401
+        except ImportError as error:
+            if args.load == "ui":
+                raise
+            print(f"(trainer.ui unavailable: {error}; using the stand-in load)")
+            load = standin_load
+        else:
+            load = ui_load
+    ratio, stats, what = used_fraction(args.seconds, 80, load)
+    print(
+        f"used / produced at 80 SPS, with {what}: {ratio:.3f}  ({stats['used']}/{stats['produced']}, "
+        f"glitches {stats['timing_glitches']}, read late {stats['overwritten']}, "
+        f"worst clock-high {stats['worst_clock_high_s'] * 1e6:.0f} us)"
+    )
+    if load is ui_load:
+        ratio, stats, what = used_fraction(args.seconds, 80, standin_load)
+        print(
+            f"used / produced at 80 SPS, with {what}: {ratio:.3f}  ({stats['used']}/{stats['produced']}, "
+            f"glitches {stats['timing_glitches']}, read late {stats['overwritten']})"
+        )
+
+    ours, busy = cpu_at_10sps(min(args.seconds, 5.0))
+    print(
+        f"acquisition CPU s/s at 10 SPS:  {ours:.4f} (edge wait)   {busy:.2f} (busy wait, for comparison)"
+    )
+
+    for key, value in glitches(200).items():
+        print(f"{key + ':':<28}{value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
