@@ -69,6 +69,18 @@ def _ordered(table: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
     return known | {k: v for k, v in table.items() if k not in known}
 
 
+_NUMBER_ARRAY = re.compile(r"\[\n((?:[ ]+-?[0-9][0-9.eE+-]*,\n)+)[ ]*\]")
+
+
+def _inline_number_arrays(text: str) -> str:
+    # tomli-w puts every array item on its own line; bands read better as [20, 30].
+    def join(match: re.Match[str]) -> str:
+        items = [line.strip().rstrip(",") for line in match.group(1).splitlines()]
+        return "[" + ", ".join(items) + "]"
+
+    return _NUMBER_ARRAY.sub(join, text)
+
+
 def to_toml(raw: dict[str, Any], header: str | None = None) -> str:
     """The exercise table as TOML text, keys in the usual order, optional ``#`` header."""
     table = _ordered(raw, TOP_ORDER)
@@ -85,7 +97,7 @@ def to_toml(raw: dict[str, Any], header: str | None = None) -> str:
         table["phases"] = phases
     if isinstance(table.get("instructions"), str):
         table["instructions"] = table["instructions"].strip() + "\n"
-    text = tomli_w.dumps(table, multiline_strings=True)
+    text = _inline_number_arrays(tomli_w.dumps(table, multiline_strings=True))
     if header:
         text = "".join(f"# {line}\n" for line in header.splitlines()) + text
     return text

@@ -30,7 +30,13 @@ from trainer.exercises import (
     user_exercise_dir,
 )
 from trainer.instructor import InstructorError
-from trainer.instructor.editing import Draft, _move_aside, to_toml, user_file_for
+from trainer.instructor.editing import (
+    Draft,
+    _inline_number_arrays,
+    _move_aside,
+    to_toml,
+    user_file_for,
+)
 
 PACK_FORMAT = "pressure-trainer-pack"
 PACK_VERSION = 1
@@ -61,7 +67,9 @@ def _pack_toml(pack: dict[str, Any]) -> str:
 
     # Each exercise in the usual key order (to_toml orders keys; re-read it to reuse that).
     ordered = [tomllib.loads(to_toml(t)) for t in pack["exercises"]]
-    return tomli_w.dumps(pack | {"exercises": ordered}, multiline_strings=True)
+    return _inline_number_arrays(
+        tomli_w.dumps(pack | {"exercises": ordered}, multiline_strings=True)
+    )
 
 
 @dataclass

@@ -144,12 +144,19 @@ class PinGuard:
         """Raise unless ``pin`` is right; passes when no PIN has been set."""
         if not self.is_set:
             return
+        left = self.locked_for_s()
+        if left:
+            raise PinLocked(left)
         if pin is None:
             raise PinRefused("this needs the instructor PIN: ask your instructor")
         if not self.verify(pin):
             left = self.locked_for_s()
-            extra = f"; locked for {_duration(left)}" if left else ""
-            raise PinRefused(f"that PIN is not right{extra}: check it and try again")
+            if left:
+                raise PinRefused(
+                    f"that PIN is not right, and after repeated wrong PINs entry is locked: "
+                    f"wait {_duration(left)}, then try again"
+                )
+            raise PinRefused("that PIN is not right: check it and try again")
 
     def clear(self) -> None:
         """Remove the PIN (after :meth:`require`): editing becomes open to everyone."""
