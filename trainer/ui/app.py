@@ -97,10 +97,6 @@ class TrainerApp(App[None]):
     def on_mount(self) -> None:
         if self.config.handle_signals:
             self._handle_signals()
-        if self.config.exercise_id:
-            home = self.screen
-            if isinstance(home, HomeScreen):
-                self.call_after_refresh(home.start_exercise, self.config.exercise_id)
 
     def _handle_signals(self) -> None:
         import asyncio

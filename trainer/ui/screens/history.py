@@ -78,7 +78,14 @@ class HistoryScreen(Screen[None]):
         techniques = sorted({r.technique for r in self._rows()})
         return [("all techniques", ALL), *((t, t) for t in techniques)]
 
+    _filled = False
+
     def on_mount(self) -> None:
+        # Widgets nested in containers mount after the screen: fill once they are there.
+        self.call_after_refresh(self._fill_first)
+
+    def _fill_first(self) -> None:
+        self._filled = True
         table = self.query_one("#sessions", DataTable)
         table.add_column("Date", key="date", width=16)
         table.add_column("Exercise", key="exercise", width=24)
@@ -89,7 +96,8 @@ class HistoryScreen(Screen[None]):
         table.focus()
 
     def on_screen_resume(self) -> None:
-        self.fill()
+        if self._filled:
+            self.fill()
 
     def fill(self) -> None:
         value = self.query_one("#technique", Select).value
@@ -115,7 +123,8 @@ class HistoryScreen(Screen[None]):
         self.query_one("#trends", Static).update("\n".join(lines))
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        self.fill()
+        if self._filled:
+            self.fill()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:

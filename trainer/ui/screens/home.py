@@ -69,6 +69,11 @@ class HomeScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # Widgets nested in containers mount after the screen: fill once they are there.
+        self.call_after_refresh(self._fill_first)
+
+    def _fill_first(self) -> None:
+        self._filled = True
         table = self.query_one("#library", DataTable)
         table.add_column("Exercise", key="name", width=22)
         table.add_column("Technique", key="technique", width=16)
@@ -78,6 +83,9 @@ class HomeScreen(Screen[None]):
         table.add_column("Best", key="best", width=4)
         self.fill_library()
         table.focus()
+        exercise_id, self.trainer.config.exercise_id = self.trainer.config.exercise_id, None
+        if exercise_id:
+            self.start_exercise(exercise_id)
         errors = self.trainer.config.library.errors
         if errors:
             self.notify(
@@ -87,12 +95,19 @@ class HomeScreen(Screen[None]):
                 timeout=8,
             )
 
+    _filled = False
+    #: start exercises with every phase blind
+    blind = False
+
     def on_screen_resume(self) -> None:
+        if not self._filled:
+            return
         self.fill_library()
         self.query_one(TopBar).set_status(self._status_text())
 
     def units_changed(self) -> None:
-        self.fill_library()
+        if self._filled:
+            self.fill_library()
 
     def bell_changed(self) -> None:
         self.query_one(TopBar).set_status(self._status_text())
@@ -179,6 +194,7 @@ class HomeScreen(Screen[None]):
         switch.value = not switch.value
 
     def on_switch_changed(self, event: Switch.Changed) -> None:
+        self.blind = event.value
         label = "Blind: no gauge, results at the end" if event.value else "Blind"
         self.query_one("#blind-label", Label).update(label)
 
@@ -199,13 +215,12 @@ class HomeScreen(Screen[None]):
                 timeout=8,
             )
             return
-        app.student = self.query_one("#student", Input).value.strip() or app.student
         if not app.student:
             self.notify("Type your name first, so your sessions are kept under it.")
             self.query_one("#student", Input).focus()
             return
         exercise = library.exercises[exercise_id]
-        if self.query_one("#blind", Switch).value:
+        if self.blind:
             exercise = blind_version(exercise)
         from trainer.ui.screens.live import LiveScreen
 

@@ -88,6 +88,7 @@ class LiveScreen(Screen[None]):
         self._timer: Timer | None = None
         self._shown: dict[str, object] = {}
         self._results_shown = False
+        self._ready = False
 
     @property
     def trainer(self) -> TrainerApp:
@@ -140,8 +141,13 @@ class LiveScreen(Screen[None]):
             return
         self.controller = controller
         app.live = controller
-        if app.config.timers:
-            self._timer = self.set_interval(1 / app.config.fps, self.frame)
+        # Nested widgets may still be mounting: draw once everything is in place.
+        self.call_after_refresh(self._begin)
+
+    def _begin(self) -> None:
+        self._ready = True
+        if self.trainer.config.timers and self._timer is None:
+            self._timer = self.set_interval(1 / self.trainer.config.fps, self.frame)
         self.redraw()
 
     def on_unmount(self) -> None:
@@ -175,7 +181,7 @@ class LiveScreen(Screen[None]):
     def redraw(self) -> None:
         """Show the controller's state; each widget repaints only when its text changes."""
         controller = self.controller
-        if controller is None:
+        if controller is None or not self._ready:
             return
         app = self.trainer
         unit = app.units

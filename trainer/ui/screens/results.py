@@ -79,6 +79,7 @@ class ResultsScreen(Screen[None]):
         super().__init__()
         self.session_id = session_id
         self.report: SessionReport | None = None
+        self._filled = False
 
     @property
     def trainer(self) -> TrainerApp:
@@ -113,19 +114,23 @@ class ResultsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.fill()
+        # Widgets nested in containers mount after the screen: fill once they are there.
+        self.call_after_refresh(self.fill)
 
     def on_resize(self) -> None:
-        self._draw_trace()
+        if self._filled:
+            self._draw_trace()
 
     def units_changed(self) -> None:
-        self.query_one(ForceTrace).set_unit(self.trainer.units)
-        self.fill()
+        if self._filled:
+            self.query_one(ForceTrace).set_unit(self.trainer.units)
+            self.fill()
 
     def fill(self) -> None:
         report = self.report
         if report is None:
             return
+        self._filled = True
         unit = self.trainer.units
         result = report.result
         status = STATUS_WORDS.get(report.status, report.status)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.widget import Widget
@@ -120,7 +121,7 @@ class Gauge(Widget):
                 Zone.BELOW: "gauge--below",
             }.get(self.zone, "gauge--plain")
         )
-        track = style("gauge--track")
+        track = Style(bgcolor=style("gauge--track").bgcolor)
         eighths = self._cells(self.force_n)
         full, part = divmod(eighths, 8)
         bar = "█" * min(full, width)
