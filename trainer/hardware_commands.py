@@ -1,0 +1,472 @@
+"""``trainer calibrate`` and ``trainer doctor``: the load cell's setup commands.
+
+Imported by every ``trainer`` invocation to register the subcommands, so nothing heavy
+(gpiozero, textual) is imported here until a handler runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from trainer.calibration import CalibrationProcedure
+    from trainer.config import Config
+    from trainer.sensors.hx711 import HX711Sensor
+
+EXIT_OK, EXIT_FAILED = 0, 1
+
+
+def register(subparsers: Any) -> None:
+    """Add ``calibrate`` and ``doctor`` to the ``trainer`` command."""
+    calibrate = subparsers.add_parser(
+        "calibrate",
+        help="calibrate the load cell with a known mass (guided, about two minutes)",
+        description="Calibrate the load cell: tare the empty pad, place a known mass, verify "
+        "with a second mass (or the same again), save. Needs the HX711 wired to the Pi.",
+    )
+    calibrate.add_argument(
+        "--plain",
+        action="store_true",
+        help="ask the questions line by line instead of the full-screen wizard",
+    )
+    calibrate.set_defaults(handler=cmd_calibrate)
+
+    doctor = subparsers.add_parser(
+        "doctor",
+        help="check the Pi's load cell setup and say what to fix",
+        description="Check GPIO access, the HX711, its data rate and noise, the calibration "
+        "and the feedback parts; print what to do about each problem. Keep the pad empty.",
+    )
+    doctor.add_argument(
+        "--seconds",
+        type=float,
+        default=2.0,
+        help="how long to measure the data rate and noise (default 2)",
+    )
+    doctor.set_defaults(handler=cmd_doctor)
+
+
+# -- calibrate ---------------------------------------------------------------------------
+
+
+def open_uncalibrated(config: Config) -> HX711Sensor:
+    """The configured HX711, opened and answering (raw counts only)."""
+    import warnings
+
+    from trainer.sensors.base import SensorDisconnected, SensorError, SensorTimeout
+    from trainer.sensors.hx711 import HX711Sensor
+
+    hx = config.hx711
+    sensor = HX711Sensor(hx.data_pin, hx.clock_pin, hx.rate_hz, channel=hx.channel, gain=hx.gain)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # gpiozero's pin-library fallbacks: the error says it
+        sensor.open()
+    try:
+        sensor.read_raw(timeout=2 * sensor.ready_timeout_s)
+    except (SensorDisconnected, SensorTimeout):
+        sensor.close()
+        raise SensorDisconnected(
+            f"no HX711 answers on DT {hx.data_pin} / SCK {hx.clock_pin}; check the wiring "
+            "(hardware/README.md) and run 'trainer doctor'"
+        ) from None
+    except SensorError:
+        sensor.close()
+        raise
+    return sensor
+
+
+def make_procedure(config: Config, sensor: HX711Sensor) -> CalibrationProcedure:
+    from trainer.calibration import CalibrationProcedure
+
+    hx = config.hx711
+    timeout = 2 * sensor.ready_timeout_s
+    return CalibrationProcedure(
+        lambda: sensor.read_raw(timeout=timeout),
+        capacity_n=hx.capacity_n,
+        rate_hz=hx.rate_hz,
+        channel=hx.channel,
+        gain=hx.gain,
+    )
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from trainer.config import load_config
+
+    config = load_config()
+    sensor = open_uncalibrated(config)
+    try:
+        procedure = make_procedure(config, sensor)
+        if args.plain or not (sys.stdin.isatty() and sys.stdout.isatty()):
+            return plain_wizard(procedure, config.calibration_path, sys.stdin, sys.stdout)
+        from trainer.ui.calibrate import CalibrationWizard
+
+        wizard = CalibrationWizard(procedure, config.calibration_path)
+        wizard.run()
+        return EXIT_OK if wizard.saved else EXIT_FAILED
+    finally:
+        sensor.close()
+
+
+class Cancelled(Exception):
+    """The user typed q or closed the input."""
+
+
+def _ask(prompt: str, stdin: TextIO, out: TextIO) -> str:
+    out.write(prompt)
+    out.flush()
+    line = stdin.readline()
+    if not line:
+        raise Cancelled
+    answer = line.strip()
+    if answer.lower() in ("q", "quit"):
+        raise Cancelled
+    return answer
+
+
+def plain_wizard(procedure: CalibrationProcedure, path: Path, stdin: TextIO, out: TextIO) -> int:
+    """The calibration wizard as questions and answers on a plain terminal."""
+    from trainer.calibration import (
+        STANDARD_GRAVITY,
+        NotSteady,
+        describe_mass,
+        parse_mass_kg,
+        save_calibration,
+    )
+    from trainer.sensors.base import SensorError
+
+    def say(text: str = "") -> None:
+        print(text, file=out)
+
+    def ask_mass(prompt: str, allow_skip: bool = False) -> float | None:
+        while True:
+            answer = _ask(prompt, stdin, out)
+            if not answer and allow_skip:
+                return None
+            try:
+                kg = parse_mass_kg(answer)
+            except ValueError as error:
+                say(f"  {error}")
+                continue
+            if kg * STANDARD_GRAVITY > procedure.capacity_n:
+                say(
+                    f"  {describe_mass(kg)} is more than the cell's capacity "
+                    f"({procedure.capacity_n / STANDARD_GRAVITY:g} kg); use a lighter mass"
+                )
+                continue
+            return kg
+
+    say("Load cell calibration. Type q at any question to stop without saving.")
+    say(f"Each measurement takes about {procedure.window / procedure.rate_hz:.0f} s.")
+    try:
+        say()
+        say("Step 1 of 4: tare. Take everything off the pad and keep your hands away.")
+        while True:
+            _ask("Press Enter when the pad is empty. ", stdin, out)
+            try:
+                zero = procedure.tare()
+            except NotSteady as error:
+                say(f"  Not steady: {error}.")
+                continue
+            say(f"  Zero: {zero.mean_counts:.0f} counts, noise {zero.sd_counts:.0f} counts.")
+            break
+
+        say()
+        say("Step 2 of 4: place a known mass in the middle of the pad (a bag of sugar, a")
+        say("kitchen weight; the heavier the better, up to the cell's capacity).")
+        while True:
+            mass = ask_mass("Its mass, with the unit (e.g. '2 kg' or '500 g'): ")
+            assert mass is not None
+            try:
+                scale = procedure.place_mass(mass)
+            except NotSteady as error:
+                say(f"  Not steady: {error}.")
+                continue
+            assert procedure.zero is not None
+            noise_n = procedure.zero.sd_counts / abs(scale)
+            say(f"  Scale: {scale:.1f} counts per newton; noise {noise_n:.3f} N.")
+            break
+
+        say()
+        say("Step 3 of 4: verify. Lift the mass off and put it back (or use a second")
+        say("mass) to check repeatability or linearity.")
+        while True:
+            verify = ask_mass(
+                "Mass now on the pad (e.g. '1 kg'), or Enter to skip: ", allow_skip=True
+            )
+            if verify is None:
+                say("  Skipped.")
+                break
+            try:
+                error_n = procedure.verify(verify)
+            except NotSteady as error:
+                say(f"  Not steady: {error}.")
+                continue
+            expected = verify * STANDARD_GRAVITY
+            what = "repeatability" if verify == procedure.mass_kg else "linearity"
+            say(
+                f"  Reads {expected + error_n:.2f} N for {describe_mass(verify)} "
+                f"({expected:.2f} N): {what} error {error_n:+.2f} N "
+                f"({100 * abs(error_n) / expected:.1f} %)."
+            )
+            break
+
+        calibration = procedure.result()
+        say()
+        answer = _ask(f"Step 4 of 4: save the calibration to {path}? [Y/n] ", stdin, out)
+        if answer.lower() not in ("", "y", "yes"):
+            say("Not saved; the previous calibration (if any) is unchanged.")
+            return EXIT_FAILED
+        save_calibration(calibration, path)
+        say("Saved. Forces are now in newtons: start with 'trainer run'.")
+        return EXIT_OK
+    except Cancelled:
+        say()
+        say("Calibration stopped; nothing saved.")
+        return EXIT_FAILED
+    except SensorError as error:
+        say()
+        say(f"The load cell stopped answering ({error}); nothing saved.")
+        return EXIT_FAILED
+
+
+# -- doctor --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One line of the doctor's report."""
+
+    name: str
+    status: str  # "ok", "warn", "FAIL" or "skip"
+    detail: str
+    fix: str = ""
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    if not 0.2 <= args.seconds <= 60:
+        from trainer.cli import UsageError
+
+        raise UsageError("--seconds must be between 0.2 and 60")
+    checks = run_doctor(args.seconds)
+    print_checks(checks, sys.stdout)
+    return EXIT_FAILED if any(c.status == "FAIL" for c in checks) else EXIT_OK
+
+
+def print_checks(checks: list[Check], out: TextIO) -> None:
+    print("Pressure Trainer doctor (keep the pad empty while it measures)", file=out)
+    for check in checks:
+        print(f"  {check.status:<5} {check.name:<12} {check.detail}", file=out)
+        if check.fix:
+            print(f"  {'':<5} {'':<12} fix: {check.fix}", file=out)
+    failed = sum(c.status == "FAIL" for c in checks)
+    warned = sum(c.status == "warn" for c in checks)
+    if failed:
+        print(f"{failed} problem{'s' if failed > 1 else ''} to fix (see 'fix:' above).", file=out)
+    elif warned:
+        print("Everything works; see the warnings above.", file=out)
+    else:
+        print("Everything works.", file=out)
+
+
+def run_doctor(seconds: float = 2.0) -> list[Check]:
+    """Every check, in order; later ones are skipped when an earlier one makes them moot."""
+    import warnings
+
+    from trainer.calibration import STALE_AFTER_DAYS, Calibration, load_calibration
+    from trainer.config import ConfigError, load_config
+    from trainer.sensors.base import SensorError
+    from trainer.sensors.hx711 import HX711Sensor, _pin_factory
+
+    checks: list[Check] = []
+    try:
+        config = load_config()
+    except ConfigError as error:
+        return [Check("config", "FAIL", str(error), "correct the file, or delete it for defaults")]
+    hx = config.hx711
+    where = f"{config.path}" if config.path else "no config file (defaults)"
+    checks.append(
+        Check(
+            "config",
+            "ok",
+            f"{where}: HX711 DT {hx.data_pin}, SCK {hx.clock_pin}, {hx.rate_hz}/s, "
+            f"channel {hx.channel} gain {hx.gain}, {hx.capacity_kg:g} kg cell",
+        )
+    )
+
+    calibration: Calibration | None = None
+    try:
+        calibration = load_calibration(config.calibration_path)
+    except SensorError as error:
+        checks.append(
+            Check("calibration", "FAIL", str(error).split(";")[0], "run 'trainer calibrate'")
+        )
+    else:
+        age = calibration.age_days()
+        detail = (
+            f"{calibration.created:%Y-%m-%d} ({age:.0f} days old), "
+            f"{calibration.scale_counts_per_n:.1f} counts/N, noise {calibration.noise_n:.3f} N"
+        )
+        if not calibration.matches(hx.channel, hx.gain):
+            checks.append(
+                Check(
+                    "calibration",
+                    "FAIL",
+                    f"made on channel {calibration.channel} gain {calibration.gain}, "
+                    f"but the config says {hx.channel} {hx.gain}",
+                    "run 'trainer calibrate' again",
+                )
+            )
+        elif age > STALE_AFTER_DAYS:
+            checks.append(Check("calibration", "warn", detail, "recalibrate: 'trainer calibrate'"))
+        else:
+            checks.append(Check("calibration", "ok", detail))
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            factory = _pin_factory()
+        except SensorError as error:
+            checks.append(Check("GPIO", "FAIL", str(error).split(";")[0], _gpio_fix()))
+            checks.append(Check("chip", "skip", "no GPIO access"))
+            return checks
+    checks.append(Check("GPIO", "ok", f"pins through {type(factory).__name__}"))
+
+    sensor = HX711Sensor(
+        hx.data_pin,
+        hx.clock_pin,
+        hx.rate_hz,
+        channel=hx.channel,
+        gain=hx.gain,
+        zero_tracking=False,
+    )
+    try:
+        sensor.open()
+    except SensorError as error:
+        checks.append(Check("chip", "FAIL", str(error).split(";")[0], str(error).split("; ")[-1]))
+        return checks
+    try:
+        try:
+            sensor.read_raw(timeout=2 * sensor.ready_timeout_s)
+        except SensorError:
+            checks.append(
+                Check(
+                    "chip",
+                    "FAIL",
+                    f"no data from an HX711 on DT {hx.data_pin} / SCK {hx.clock_pin}",
+                    "check VCC to 3.3 V, GND, DT and SCK (hardware/README.md wiring table) "
+                    "and the pin numbers in the config file",
+                )
+            )
+            return checks
+        checks.append(Check("chip", "ok", "an HX711 answers"))
+        checks.extend(_measure(sensor, hx.rate_hz, seconds, calibration))
+    finally:
+        sensor.close()
+
+    if config.feedback.any_fitted:
+        from trainer.feedback import PiFeedback
+
+        try:
+            PiFeedback(config.feedback).close()
+        except SensorError as error:
+            checks.append(
+                Check("feedback", "FAIL", str(error).split(";")[0], str(error).split("; ")[-1])
+            )
+        else:
+            parts = ", ".join(f"{k} {v}" for k, v in config.feedback.pins().items())
+            checks.append(Check("feedback", "ok", parts))
+    return checks
+
+
+def _gpio_fix() -> str:
+    return (
+        "run on the Pi with python3-lgpio installed and your user in the gpio group "
+        "(hardware/setup-pi.sh does both; log out and in after it)"
+    )
+
+
+def _measure(sensor: HX711Sensor, rate_hz: int, seconds: float, calibration: Any) -> list[Check]:
+    from trainer.sensors.base import SensorError
+
+    counts: list[int] = []
+    start_stats = sensor.stats.conversions
+    start = time.monotonic()
+    end = start + seconds
+    problem: str | None = None
+    while time.monotonic() < end:
+        try:
+            counts.append(sensor.read_raw(timeout=2 * sensor.ready_timeout_s))
+        except SensorError as error:
+            problem = str(error).split(";")[0]
+            break
+    elapsed = time.monotonic() - start
+    checks: list[Check] = []
+    if problem is not None:
+        checks.append(
+            Check("data rate", "FAIL", f"the chip stopped answering: {problem}", "check the wires")
+        )
+        return checks
+    achieved = (sensor.stats.conversions - start_stats) / elapsed
+    used = len(counts) / elapsed
+    detail = f"{achieved:.1f} conversions/s, {used:.1f} used/s (expected {rate_hz})"
+    if abs(achieved - rate_hz) <= 0.15 * rate_hz:
+        checks.append(
+            Check(
+                "data rate",
+                "ok" if used >= 0.95 * achieved else "warn",
+                detail,
+                ""
+                if used >= 0.95 * achieved
+                else "reads are being disturbed: close other busy programs on the Pi",
+            )
+        )
+    elif rate_hz == 80 and abs(achieved - 10) <= 2:
+        checks.append(
+            Check(
+                "data rate",
+                "FAIL",
+                detail,
+                "the board's RATE pin is low (10/s): connect RATE to VCC, or set rate_hz = 10",
+            )
+        )
+    elif rate_hz == 10 and abs(achieved - 80) <= 12:
+        checks.append(
+            Check("data rate", "FAIL", detail, "the board runs at 80/s: set rate_hz = 80")
+        )
+    else:
+        checks.append(
+            Check(
+                "data rate",
+                "FAIL",
+                detail,
+                "check the wiring and that no other program uses these pins",
+            )
+        )
+    if len(counts) >= 3:
+        sd = statistics.stdev(counts)
+        if calibration is not None:
+            noise_n = sd / abs(calibration.scale_counts_per_n)
+            detail = (
+                f"{sd:.0f} counts SD = {noise_n:.3f} N (at calibration {calibration.noise_n:.3f} N)"
+            )
+            if noise_n > max(3 * calibration.noise_n, 0.05):
+                checks.append(
+                    Check(
+                        "noise",
+                        "warn",
+                        detail,
+                        "keep the pad empty and still; if it stays high, check the load cell "
+                        "wires and the board's ground",
+                    )
+                )
+            else:
+                checks.append(Check("noise", "ok", detail))
+        else:
+            checks.append(Check("noise", "ok", f"{sd:.0f} counts SD (calibrate to see newtons)"))
+    return checks
