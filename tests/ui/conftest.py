@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +18,17 @@ from trainer.ui.app import TrainerApp, build_app
 from trainer.ui.config import SensorSetup, UIConfig
 from trainer.ui.screens.live import LiveScreen
 from trainer.units import Unit
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Run ``async def`` tests in a fresh event loop (no asyncio plugin needed)."""
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    names = pyfuncitem._fixtureinfo.argnames
+    asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
+    return True
+
 
 BUILTIN = Path(__file__).resolve().parents[2] / "exercises"
 
@@ -75,6 +88,16 @@ class SensorBox:
     @property
     def current(self) -> SteppedSensor:
         return self.sensors[-1]
+
+
+@pytest.fixture(autouse=True)
+def quick_pilot(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pilot waits for the app to go idle after every key by polling every 20 ms; poll
+    every 2 ms instead, so driving a whole exercise by key presses takes a second."""
+    import textual._wait
+
+    monkeypatch.setattr(textual._wait, "SLEEP_GRANULARITY", 0.002)
+    monkeypatch.setattr(textual._wait, "SLEEP_IDLE", 0.001)
 
 
 @pytest.fixture

@@ -1,0 +1,201 @@
+"""The instructor hub: the exercise list with edit, new, copy, delete, and the way to
+the class overview, reviews, assessment results and teach-by-demonstration."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from trainer.exercises import Exercise, ExerciseLibrary
+from trainer.instructor import InstructorError
+from trainer.instructor.editing import Draft, copy_exercise, delete_exercise, is_builtin_id
+from trainer.ui.widgets.topbar import TopBar
+
+if TYPE_CHECKING:
+    from trainer.ui.app import TrainerApp
+
+HELP = (
+    "[b]E[/b] edit  [b]N[/b] new  [b]C[/b] copy  [b]D[/b] delete / restore built-in  "
+    "[b]T[/b] teach by demonstration\n"
+    "[b]O[/b] class overview  [b]R[/b] review a student  [b]A[/b] assessment results  "
+    "[b]Esc[/b] back"
+)
+
+
+def reload_library(app: TrainerApp) -> ExerciseLibrary:
+    """Read the exercise folders again after a change, so every screen sees it."""
+    library = ExerciseLibrary.load()
+    app.config.library = library
+    return library
+
+
+def origin_text(exercise: Exercise) -> str:
+    if exercise.builtin:
+        return "built-in"
+    return "yours, replaces built-in" if is_builtin_id(exercise.id) else "yours"
+
+
+class InstructorScreen(Screen[None]):
+    """Exercises and the instructor's tools (behind the PIN)."""
+
+    CSS_PATH = "instructor.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("e", "edit", "Edit"),
+        Binding("n", "new", "New"),
+        Binding("c", "copy", "Copy"),
+        Binding("d", "delete", "Delete"),
+        Binding("t", "teach", "Teach"),
+        Binding("o", "overview", "Overview"),
+        Binding("r", "review", "Review"),
+        Binding("a", "assessments", "Assessment"),
+    ]
+
+    @property
+    def trainer(self) -> TrainerApp:
+        from trainer.ui.app import TrainerApp
+
+        assert isinstance(self.app, TrainerApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield TopBar("Instructor | exercises", simulated=self.trainer.config.simulated)
+        yield DataTable(id="inst-exercises", cursor_type="row", zebra_stripes=True)
+        yield Static(HELP, id="inst-help")
+        yield Footer()
+
+    _filled = False
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._fill_first)
+
+    def _fill_first(self) -> None:
+        table = self.query_one("#inst-exercises", DataTable)
+        table.add_column("Exercise", key="name", width=30)
+        table.add_column("Id", key="id", width=22)
+        table.add_column("From", key="origin", width=24)
+        self._filled = True
+        self.fill()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        if self._filled:
+            self.fill()
+
+    def fill(self) -> None:
+        table = self.query_one("#inst-exercises", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        for exercise in reload_library(self.trainer).sorted():
+            table.add_row(exercise.name, exercise.id, origin_text(exercise), key=exercise.id)
+        if table.row_count:
+            table.move_cursor(row=min(cursor, table.row_count - 1))
+
+    def selected(self) -> Exercise | None:
+        table = self.query_one("#inst-exercises", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return self.trainer.config.library.exercises.get(str(key.value))
+
+    def _unused_id(self, stem: str) -> str:
+        known = set(self.trainer.config.library.exercises)
+        candidate, number = stem, 1
+        while candidate in known:
+            number += 1
+            candidate = f"{stem}-{number}"
+        return candidate
+
+    def open_editor(self, draft: Draft) -> None:
+        from trainer.ui.instructor.editor import EditorScreen
+
+        self.app.push_screen(EditorScreen(draft))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_edit()
+
+    def action_edit(self) -> None:
+        exercise = self.selected()
+        if exercise is not None:
+            self.open_editor(Draft.from_exercise(exercise))
+
+    def action_new(self) -> None:
+        self.open_editor(Draft.new(self._unused_id("new-exercise"), "New exercise"))
+
+    def action_copy(self) -> None:
+        exercise = self.selected()
+        if exercise is not None:
+            new_id = self._unused_id(f"{exercise.id}-copy")
+            self.open_editor(copy_exercise(exercise, new_id))
+
+    def action_delete(self) -> None:
+        from trainer.ui.screens.confirm import ConfirmScreen
+
+        exercise = self.selected()
+        if exercise is None:
+            return
+        if exercise.builtin:
+            self.notify(
+                f"{exercise.name} is built in and cannot be deleted; copy it to make your own.",
+                severity="warning",
+            )
+            return
+        restoring = is_builtin_id(exercise.id)
+        question = (
+            f"Remove your copy of {exercise.name} and use the built-in again?"
+            if restoring
+            else f"Delete {exercise.name}?"
+        )
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                moved = delete_exercise(exercise.id)
+            except InstructorError as error:
+                self.notify(str(error).capitalize(), severity="error")
+                return
+            self.notify(f"Done. The file was kept in {moved}.", timeout=6)
+            self.fill()
+
+        self.app.push_screen(
+            ConfirmScreen(question, "The file is moved to the .removed folder, not destroyed."),
+            answered,
+        )
+
+    def action_teach(self) -> None:
+        from trainer.ui.instructor.demonstrate import DemonstrationScreen
+
+        self.app.push_screen(DemonstrationScreen(self._unused_id("demonstrated")))
+
+    def action_overview(self) -> None:
+        from trainer.ui.instructor.review import ClassOverviewScreen
+
+        self.app.push_screen(ClassOverviewScreen())
+
+    def action_review(self) -> None:
+        from trainer.ui.instructor.review import ClassOverviewScreen, ReviewScreen
+
+        student = self.trainer.student
+        if (
+            student
+            and self.trainer.config.store.db.execute(
+                "SELECT 1 FROM students WHERE name = ?", (student,)
+            ).fetchone()
+        ):
+            self.app.push_screen(ReviewScreen(student))
+        else:
+            self.notify("Pick a student in the class overview, then press Enter.", timeout=4)
+            self.app.push_screen(ClassOverviewScreen())
+
+    def action_assessments(self) -> None:
+        from trainer.ui.instructor.assessment import AssessmentResultsScreen
+
+        self.app.push_screen(AssessmentResultsScreen())
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
