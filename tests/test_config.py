@@ -1,0 +1,124 @@
+"""The hardware config file: defaults, overrides, and one clear sentence per mistake."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from trainer.config import (
+    STANDARD_GRAVITY,
+    Config,
+    ConfigError,
+    default_config_path,
+    load_config,
+    parse_config,
+)
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_no_file_means_the_documented_defaults(isolated_user_files: Path) -> None:
+    config = load_config()
+    assert config == Config()
+    assert (config.hx711.data_pin, config.hx711.clock_pin, config.hx711.rate_hz) == (5, 6, 80)
+    assert (config.hx711.channel, config.hx711.gain) == ("A", 128)
+    assert config.hx711.capacity_n == pytest.approx(50 * STANDARD_GRAVITY)
+    assert not config.feedback.any_fitted
+
+
+def test_trainer_config_names_the_file(isolated_user_files: Path) -> None:
+    assert default_config_path() == isolated_user_files / "config.toml"
+    write(isolated_user_files / "config.toml", "[hx711]\nrate_hz = 10\n")
+    assert load_config().hx711.rate_hz == 10
+
+
+def test_the_calibration_sits_next_to_the_config_unless_told_otherwise(
+    isolated_user_files: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    assert load_config().calibration_path == isolated_user_files / "calibration.json"
+    write(isolated_user_files / "config.toml", f'calibration_file = "{tmp_path / "c.json"}"\n')
+    assert load_config().calibration_path == tmp_path / "c.json"
+    monkeypatch.setenv("TRAINER_CALIBRATION", str(tmp_path / "env.json"))
+    assert load_config().calibration_path == tmp_path / "env.json"
+
+
+def test_a_full_file_is_read(isolated_user_files: Path) -> None:
+    path = write(
+        isolated_user_files / "config.toml",
+        """
+[hx711]
+data_pin = 16
+clock_pin = "GPIO20"
+rate_hz = 10
+channel = "b"
+capacity_kg = 20
+
+[feedback]
+led_below = 17
+led_in = 27
+led_above = 22
+buzzer = 23
+button_start = 24
+button_tare = 25
+""",
+    )
+    config = load_config(path)
+    assert config.hx711.data_pin == 16 and config.hx711.clock_pin == "GPIO20"
+    assert (config.hx711.channel, config.hx711.gain) == ("B", 32)  # B's only gain
+    assert config.feedback.pins() == {
+        "led_below": 17,
+        "led_in": 27,
+        "led_above": 22,
+        "buzzer": 23,
+        "button_start": 24,
+        "button_tare": 25,
+    }
+    assert config.path == path
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"hx711": {"rate_hz": 40}}, "set rate_hz = 80"),
+        ({"hx711": {"rate_hz": True}}, "set rate_hz = 80"),
+        ({"hx711": {"channel": "C"}}, 'set channel = "A" or "B"'),
+        ({"hx711": {"channel": "B", "gain": 128}}, "set gain = 32"),
+        ({"hx711": {"gain": 32}}, "set gain = 128 or 64"),
+        ({"hx711": {"capacity_kg": 0}}, "rated capacity in kilograms"),
+        ({"hx711": {"capacity_kg": "50"}}, "rated capacity in kilograms"),
+        ({"hx711": {"data_pin": 40}}, "BCM GPIO number from 0 to 27"),
+        ({"hx711": {"data_pin": -1}}, "BCM GPIO number from 0 to 27"),
+        ({"hx711": {"clock_pin": 5}}, "both on GPIO5; give each part its own pin"),
+        ({"feedback": {"buzzer": 6}}, "both on GPIO6"),
+        ({"feedback": {"led_in": "GPIO17", "led_above": 17}}, "both on GPIO17"),
+        ({"feedback": {"led_green": 17}}, "no setting 'led_green'; the settings are"),
+        ({"hx711": {"pin": 5}}, "no setting 'pin'"),
+        ({"leds": {}}, "unknown section or key 'leds'"),
+        ({"hx711": 5}, "must be a section written [hx711]"),
+        ({"calibration_file": 3}, "calibration_file must be a file path"),
+    ],
+)
+def test_each_mistake_is_named_with_its_fix(data: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(data, Path("/etc/trainer.toml"))
+    text = str(caught.value)
+    assert message in text
+    assert text.startswith("/etc/trainer.toml")
+    assert "\n" not in text
+
+
+def test_broken_toml_names_the_file_and_the_way_out(isolated_user_files: Path) -> None:
+    path = write(isolated_user_files / "config.toml", "[hx711\nrate_hz = 80\n")
+    with pytest.raises(ConfigError, match=r"not valid TOML .*delete the file to use the defaults"):
+        load_config(path)
+
+
+def test_an_unreadable_file_names_the_way_out(isolated_user_files: Path) -> None:
+    path = isolated_user_files / "config.toml"
+    path.mkdir()  # a folder where the file should be: reading it fails
+    with pytest.raises(ConfigError, match="cannot read the config file"):
+        load_config(path)
