@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from trainer.exercises import Exercise, ExerciseError, user_exercise_dir
@@ -265,7 +266,7 @@ class EditorScreen(Screen[None]):
         form = self.query_one("#ed-form", VerticalScroll)
         form.remove_children()
         self.fields = self._field_names()
-        widgets = []
+        widgets: list[Widget] = []
         phase, step = self.selected
         heading = (
             "The exercise"

@@ -1,0 +1,127 @@
+"""Assessment results for the instructor (the hub is behind the PIN): runs and verdicts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from trainer.instructor.assessment import AssessmentRun, Assessments
+from trainer.ui.widgets.topbar import TopBar
+
+if TYPE_CHECKING:
+    from trainer.ui.app import TrainerApp
+
+
+def run_detail(run: AssessmentRun) -> str:
+    """Each exercise of a run with its verdict, one line each."""
+    lines = [
+        f"{run.assessment}: {run.student}, {run.started_at[:16].replace('T', ' ')} ({run.status})"
+    ]
+    for item in run.items:
+        detail = item.detail or {}
+        if item.session_id is None:
+            text = "not done"
+        elif not detail:
+            text = f"session {item.session_id}, no pass mark set"
+        else:
+            word = "pass" if item.passed else "not yet"
+            text = (
+                f"session {item.session_id}: {word}, {detail['trials_in_band']} of "
+                f"{detail['trials']} trials in band, score {detail['score']:.0f} "
+                f"(needs {detail['mark']})"
+            )
+        lines.append(f"  {item.position + 1}. {item.exercise_id}: {text}")
+    return "\n".join(lines)
+
+
+class AssessmentResultsScreen(Screen[None]):
+    """Every assessment run, newest first; the highlighted run's exercises below."""
+
+    CSS_PATH = "instructor.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("enter", "open", "Open session", show=False),
+    ]
+
+    @property
+    def trainer(self) -> TrainerApp:
+        from trainer.ui.app import TrainerApp
+
+        assert isinstance(self.app, TrainerApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield TopBar("Assessment results", simulated=self.trainer.config.simulated)
+        yield DataTable(id="as-runs", cursor_type="row", zebra_stripes=True)
+        yield Static(id="as-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._fill)
+
+    def _fill(self) -> None:
+        table = self.query_one("#as-runs", DataTable)
+        for label, key, width in (
+            ("Run", "id", 4),
+            ("Assessment", "name", 18),
+            ("Student", "student", 16),
+            ("Date", "date", 16),
+            ("Status", "status", 10),
+            ("Result", "result", 10),
+        ):
+            table.add_column(label, key=key, width=width)
+        self.runs = Assessments(self.trainer.config.store).runs()
+        for run in self.runs:
+            result: Text | str = "-"
+            if run.passed is True:
+                result = Text("PASSED", style="bold green")
+            elif run.passed is False:
+                result = Text("NOT PASSED", style="bold red")
+            table.add_row(
+                str(run.id),
+                run.assessment,
+                run.student,
+                run.started_at[:16].replace("T", " "),
+                run.status,
+                result,
+                key=str(run.id),
+            )
+        detail = self.query_one("#as-detail", Static)
+        if not self.runs:
+            detail.update(
+                "No assessment runs yet. Define one with "
+                "'trainer instructor assessment create NAME EXERCISE...'."
+            )
+        else:
+            detail.update(run_detail(self.runs[0]))
+        table.focus()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key.value is None:
+            return
+        run = next((r for r in self.runs if r.id == int(event.row_key.value)), None)
+        if run is not None:
+            self.query_one("#as-detail", Static).update(run_detail(run))
+
+    def action_open(self) -> None:
+        from trainer.ui.screens.results import ResultsScreen
+
+        table = self.query_one("#as-runs", DataTable)
+        if not table.row_count:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        run = next((r for r in self.runs if str(r.id) == key.value), None)
+        done = [i for i in run.items if i.session_id is not None] if run else []
+        if done and done[0].session_id is not None:
+            self.app.push_screen(ResultsScreen(done[0].session_id))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,301 @@
+"""Review: one student's scores over time, trends and last sessions; the class overview."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Select, Sparkline, Static
+
+from trainer.instructor import InstructorError
+from trainer.instructor.reports import (
+    ProgressPoint,
+    class_overview,
+    session_html,
+    student_progress,
+    trend,
+    write_class_csv,
+)
+from trainer.instructor.roster import Roster
+from trainer.ui.widgets.topbar import TopBar
+
+if TYPE_CHECKING:
+    from trainer.ui.app import TrainerApp
+
+ALL = "__all__"
+
+
+def export_dir() -> Path:
+    """Where the screens write exports: ``$TRAINER_EXPORTS`` or ~/pressure-trainer-exports."""
+    import os
+
+    override = os.environ.get("TRAINER_EXPORTS")
+    folder = Path(override) if override else Path.home() / "pressure-trainer-exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def trend_words(values: list[float], unit: str, better_up: bool) -> str:
+    """``rising 2.1 pts/session (better)`` from a list of values, oldest first."""
+    slope = trend(values)
+    if slope is None:
+        return "not enough sessions for a trend"
+    if abs(slope) < 0.05:
+        return "steady"
+    good = (slope > 0) == better_up
+    direction = "rising" if slope > 0 else "falling"
+    return f"{direction} {abs(slope):.1f} {unit}/session ({'better' if good else 'worse'})"
+
+
+class _Base(Screen[None]):
+    CSS_PATH = "instructor.tcss"
+
+    @property
+    def trainer(self) -> TrainerApp:
+        from trainer.ui.app import TrainerApp
+
+        assert isinstance(self.app, TrainerApp)
+        return self.app
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+class ReviewScreen(_Base):
+    """One student: score plot, time-in-band and steadiness trends, last sessions."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("enter", "open", "Open session", show=False),
+        Binding("x", "report", "HTML report"),
+        Binding("f", "focus_filter", "Exercise"),
+    ]
+
+    def __init__(self, student: str) -> None:
+        super().__init__()
+        self.student = student
+        self.points: list[ProgressPoint] = []
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(f"Review | {self.student}", simulated=self.trainer.config.simulated)
+        with Horizontal(id="rv-controls"):
+            yield Label("Exercise", classes="control-label")
+            yield Select[str](self._options(), value=ALL, allow_blank=False, id="rv-exercise")
+        yield Label("Scores over time (oldest left)", id="rv-note")
+        yield Sparkline([], id="rv-scores")
+        yield Static(id="rv-trends")
+        yield DataTable(id="rv-sessions", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def _options(self) -> list[tuple[str, str]]:
+        try:
+            points = student_progress(self.trainer.config.store, self.student)
+        except InstructorError:
+            points = []
+        ids = sorted({p.exercise_id for p in points})
+        return [("every exercise", ALL), *((i, i) for i in ids)]
+
+    _filled = False
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._fill_first)
+
+    def _fill_first(self) -> None:
+        table = self.query_one("#rv-sessions", DataTable)
+        for label, key, width in (
+            ("Date", "date", 16),
+            ("Exercise", "exercise", 22),
+            ("Score", "score", 5),
+            ("In band", "in_band", 7),
+            ("VE N", "ve", 6),
+            ("CV %", "cv", 5),
+        ):
+            table.add_column(label, key=key, width=width)
+        self._filled = True
+        self.fill()
+        table.focus()
+
+    def fill(self) -> None:
+        value = self.query_one("#rv-exercise", Select).value
+        exercise_id = value if isinstance(value, str) and value != ALL else None
+        try:
+            self.points = student_progress(self.trainer.config.store, self.student, exercise_id)
+        except InstructorError as error:
+            self.notify(str(error).capitalize(), severity="error")
+            self.points = []
+        self.query_one("#rv-scores", Sparkline).data = [p.score for p in self.points] or [0.0]
+        scores = [p.score for p in self.points]
+        in_band = [p.time_in_band_pct for p in self.points]
+        steadiness = [p.steadiness_cv_pct for p in self.points if p.steadiness_cv_pct is not None]
+        if self.points:
+            latest, best = scores[-1], max(scores)
+            lines = [
+                f"{len(scores)} sessions; latest score {latest:.0f}, best {best:.0f}",
+                f"score: {trend_words(scores, 'pts', True)}",
+                f"time in band: {trend_words(in_band, '%', True)}",
+                f"steadiness (CV during holds): {trend_words(steadiness, '%', False)}",
+            ]
+        else:
+            lines = [f"{self.student} has no scored sessions yet."]
+        self.query_one("#rv-trends", Static).update("\n".join(lines))
+        table = self.query_one("#rv-sessions", DataTable)
+        table.clear()
+        for p in reversed(self.points[-50:]):
+            table.add_row(
+                p.started_at[:16].replace("T", " "),
+                p.exercise_id,
+                f"{p.score:.0f}",
+                f"{p.time_in_band_pct:.0f}%",
+                f"{p.variable_error_n:.1f}",
+                "-" if p.steadiness_cv_pct is None else f"{p.steadiness_cv_pct:.1f}",
+                key=str(p.session_id),
+            )
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if self._filled:
+            self.fill()
+
+    def _selected_session(self) -> int | None:
+        table = self.query_one("#rv-sessions", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return int(key.value) if key.value is not None else None
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        """The session's results with its trace (the results screen)."""
+        from trainer.ui.screens.results import ResultsScreen
+
+        session_id = self._selected_session()
+        if session_id is not None:
+            self.app.push_screen(ResultsScreen(session_id))
+
+    def action_report(self) -> None:
+        session_id = self._selected_session()
+        if session_id is None:
+            return
+        path = export_dir() / f"session-{session_id}.html"
+        try:
+            path.write_text(
+                session_html(self.trainer.config.store, session_id, self.trainer.units),
+                encoding="utf-8",
+            )
+        except OSError as error:
+            self.notify(f"Cannot write {path}: {error.strerror}.", severity="error")
+            return
+        self.notify(f"Report written to {path}: open it in any browser to print.", timeout=6)
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#rv-exercise", Select).focus()
+
+
+class ClassOverviewScreen(_Base):
+    """Who practised what, how often, latest and best score, who is below the pass mark."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("enter", "review", "Review student", show=False),
+        Binding("x", "export", "Export CSV"),
+        Binding("f", "focus_filter", "Class"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield TopBar("Class overview", simulated=self.trainer.config.simulated)
+        with Horizontal(id="ov-controls"):
+            yield Label("Class", classes="control-label")
+            yield Select[str](self._options(), value=ALL, allow_blank=False, id="ov-class")
+        yield DataTable(id="ov-table", cursor_type="row", zebra_stripes=True)
+        yield Static(
+            "Enter: review the student.  X: export the class results as CSV.  "
+            "BELOW: the latest session missed the exercise's pass mark.",
+            id="ov-note",
+        )
+        yield Footer()
+
+    def _options(self) -> list[tuple[str, str]]:
+        classes = Roster(self.trainer.config.store).classes()
+        return [("every student", ALL), *((c.name, c.name) for c in classes)]
+
+    _filled = False
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._fill_first)
+
+    def _fill_first(self) -> None:
+        table = self.query_one("#ov-table", DataTable)
+        for label, key, width in (
+            ("Student", "student", 16),
+            ("Exercise", "exercise", 22),
+            ("Sessions", "sessions", 8),
+            ("Latest", "latest", 6),
+            ("Best", "best", 5),
+            ("Last", "last", 10),
+            ("Pass mark", "pass", 9),
+        ):
+            table.add_column(label, key=key, width=width)
+        self._filled = True
+        self.fill()
+        table.focus()
+
+    def _class(self) -> str | None:
+        value = self.query_one("#ov-class", Select).value
+        return value if isinstance(value, str) and value != ALL else None
+
+    def fill(self) -> None:
+        table = self.query_one("#ov-table", DataTable)
+        table.clear()
+        rows = class_overview(self.trainer.config.store, self._class())
+        for number, row in enumerate(rows):
+            verdict: Text | str = "-"
+            if row.below_pass_mark is True:
+                verdict = Text("BELOW", style="bold red")
+            elif row.below_pass_mark is False:
+                verdict = Text("ok", style="green")
+            table.add_row(
+                row.student,
+                row.exercise_name,
+                str(row.sessions),
+                "-" if row.latest_score is None else f"{row.latest_score:.0f}",
+                "-" if row.best_score is None else f"{row.best_score:.0f}",
+                (row.last_practised or "-")[:10],
+                verdict,
+                key=f"{number}:{row.student}",
+            )
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if self._filled:
+            self.fill()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_review()
+
+    def action_review(self) -> None:
+        table = self.query_one("#ov-table", DataTable)
+        if not table.row_count:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        if key.value is not None:
+            self.app.push_screen(ReviewScreen(str(key.value).split(":", 1)[1]))
+
+    def action_export(self) -> None:
+        name = self._class()
+        stem = (name or "all-students").lower().replace(" ", "-")
+        path = export_dir() / f"class-{stem}.csv"
+        try:
+            with path.open("w", newline="", encoding="utf-8") as out:
+                count = write_class_csv(self.trainer.config.store, name, out)
+        except OSError as error:
+            self.notify(f"Cannot write {path}: {error.strerror}.", severity="error")
+            return
+        self.notify(f"{count} session(s) written to {path}.", timeout=6)
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#ov-class", Select).focus()
