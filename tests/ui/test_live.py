@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.events import MouseScrollDown, MouseScrollUp
-from textual.widgets import Digits, Label, Static
+from textual.widgets import Label, Static
 
 from tests.ui.conftest import MakeApp, live_screen, open_live, until
 from trainer.engine import BandEntered, Event, PhaseStarted
@@ -14,6 +14,7 @@ from trainer.ui.screens.help import HelpScreen
 from trainer.ui.screens.home import HomeScreen
 from trainer.ui.screens.live import LiveScreen
 from trainer.ui.screens.results import ResultsScreen
+from trainer.ui.widgets.bigdigits import BigDigits
 from trainer.ui.widgets.gauge import Gauge
 from trainer.ui.widgets.trace import ForceTrace
 from trainer.units import Unit
@@ -85,7 +86,7 @@ async def test_arrow_number_and_backtick_keys_move_the_simulated_hand(make_app: 
         # the hand follows with its own lag and tremor: close to 33 N, not exactly
         state = live_screen(app).controller.display_state()  # type: ignore[union-attr]
         assert abs(state.force_n - 33.0) < 2.0
-        assert screen.query_one("#force", Digits).value == f"{state.force_n:.1f}"
+        assert screen.query_one("#force", BigDigits).value == f"{state.force_n:.1f}"
 
 
 async def test_mouse_wheel_and_click_on_the_gauge_aim_the_hand(make_app: MakeApp) -> None:
@@ -144,7 +145,7 @@ async def test_blind_mode_hides_force_gauge_and_trace(make_app: MakeApp) -> None
         await pilot.press("space", "3")
         box.current.pump(1.0)
         screen.frame()
-        assert screen.query_one("#force", Digits).value == "--.-"
+        assert screen.query_one("#force", BigDigits).value == "--.-"
         assert "BLIND" in text_of(screen, "#zone")
         assert screen.query_one(Gauge).hidden_text is not None
         assert not screen.query_one(ForceTrace).display
@@ -164,7 +165,7 @@ async def test_units_key_converts_every_force_on_screen(make_app: MakeApp) -> No
         force_n = screen.controller.display_state().force_n  # type: ignore[union-attr]
         await pilot.press("u")
         assert app.units is Unit.KGF
-        assert screen.query_one("#force", Digits).value == f"{force_n / 9.80665:.2f}"
+        assert screen.query_one("#force", BigDigits).value == f"{force_n / 9.80665:.2f}"
         assert "2.5-4.1 kgf" in text_of(screen, "#phase-time")
         assert screen.query_one(Gauge).unit is Unit.KGF
         await pilot.press("u", "u")

@@ -154,6 +154,8 @@ class EditorScreen(Screen[None]):
         self.last_valid: Exercise | None = None
         self._rows: list[RowKey] = []
         self._ready = False
+        #: form generation: widget ids carry it, as old inputs linger until removed
+        self._gen = 0
 
     @property
     def trainer(self) -> TrainerApp:
@@ -265,6 +267,7 @@ class EditorScreen(Screen[None]):
     def _build_form(self) -> None:
         form = self.query_one("#ed-form", VerticalScroll)
         form.remove_children()
+        self._gen += 1
         self.fields = self._field_names()
         widgets: list[Widget] = []
         phase, step = self.selected
@@ -284,22 +287,37 @@ class EditorScreen(Screen[None]):
                         Input(
                             self._current_text(field),
                             placeholder=hint,
-                            id=f"f{number}",
+                            id=f"f{self._gen}_{number}",
                             classes="ed-input",
                         ),
                         classes="ed-row",
                     ),
-                    Label("", id=f"e{number}", classes="ed-error"),
+                    Label("", id=f"e{self._gen}_{number}", classes="ed-error"),
                     classes="ed-field",
                 )
             )
         form.mount_all(widgets)
 
+    def input_for(self, field: str) -> Input | None:
+        """The input of ``field`` on the form now shown (None if not on it)."""
+        if field not in self.fields:
+            return None
+        found = self.query(f"#f{self._gen}_{self.fields.index(field)}")
+        return found.first(Input) if found else None
+
+    def error_for(self, field: str) -> Label | None:
+        """The label under ``field`` that shows its problem."""
+        if field not in self.fields:
+            return None
+        found = self.query(f"#e{self._gen}_{self.fields.index(field)}")
+        return found.first(Label) if found else None
+
     def on_input_changed(self, event: Input.Changed) -> None:
-        if not self._ready or event.input.id is None or not event.input.id.startswith("f"):
+        prefix = f"f{self._gen}_"
+        if not self._ready or event.input.id is None or not event.input.id.startswith(prefix):
             return
         event.stop()
-        field = self.fields[int(event.input.id[1:])]
+        field = self.fields[int(event.input.id.removeprefix(prefix))]
         if event.value.strip() == self._current_text(field):
             return  # nothing changed (an input reporting its first value)
         phase, step = self.selected
@@ -337,15 +355,14 @@ class EditorScreen(Screen[None]):
         """Validate the draft; show problems by their fields, redraw the timeline."""
         problems = self.draft.field_problems()
         here = self.problems_here(problems)
-        for number, field in enumerate(self.fields):
-            labels = self.query(f"#e{number}")
-            if not labels:
+        for field in self.fields:
+            label, box = self.error_for(field), self.input_for(field)
+            if label is None or box is None:
                 continue
-            label = labels.first(Label)
             message = here.get(field) or here.get(field.removeprefix("level:"))
             label.update(f"⚠ {message}" if message else "")
             label.set_class(bool(message), "shown")
-            self.query_one(f"#f{number}", Input).set_class(bool(message), "invalid")
+            box.set_class(bool(message), "invalid")
         try:
             exercise = self.draft.validate()
         except ExerciseError:

@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Digits, Footer, Label, Static
+from textual.widgets import Footer, Label, Static
 
 from trainer.engine import LiveState, Zone
 from trainer.exercises import Exercise, PhaseKind
@@ -24,9 +24,10 @@ from trainer.ui import text
 from trainer.ui.config import full_scale_n
 from trainer.ui.controller import Frame, LiveController, Stage
 from trainer.ui.messages import AimNudged, AimSet
+from trainer.ui.widgets.bigdigits import BigDigits
 from trainer.ui.widgets.gauge import Gauge
 from trainer.ui.widgets.topbar import TopBar
-from trainer.ui.widgets.trace import ForceTrace, bucket
+from trainer.ui.widgets.trace import Column, ForceTrace, bucket
 
 if TYPE_CHECKING:
     from trainer.ui.app import TrainerApp
@@ -109,7 +110,7 @@ class LiveScreen(Screen[None]):
         with Horizontal(id="live-top"):
             with Vertical(id="force-panel"):
                 with Horizontal(id="force-row"):
-                    yield Digits("0.0", id="force")
+                    yield BigDigits("0.0", id="force")
                     yield Label(app.units.value, id="unit")
                 yield Label("", id="zone")
             with Vertical(id="phase-panel"):
@@ -197,7 +198,7 @@ class LiveScreen(Screen[None]):
         )
         if self._shown.get("force") != value:
             self._shown["force"] = value
-            self.query_one("#force", Digits).update(value)
+            self.query_one("#force", BigDigits).update(value)
         words, css = zone_words(state)
         if state.band is not None and not blind and css in ("zone-below", "zone-above"):
             words += f"  {abs(unit.from_newtons(state.distance_n)):.1f} {unit.value}"
@@ -225,7 +226,11 @@ class LiveScreen(Screen[None]):
             end = controller.last_t_s
             start = end - controller.trace_window_s
             points = ((p.t_s, p.force_n, p.band_low_n, p.band_high_n) for p in controller.trace)
-            trace.columns = bucket(points, start, end, trace.plot_width)
+            columns = bucket(points, start, end, trace.plot_width)
+            if band is not None:
+                # Columns not yet filled show the band the student is aiming for now.
+                columns = [c if c.force_n is not None else Column(None, *band) for c in columns]
+            trace.columns = columns
 
     def _set_label(self, selector: str, value: str) -> None:
         if self._shown.get(selector) != value:
@@ -253,7 +258,7 @@ class LiveScreen(Screen[None]):
             parts.append(f"{text.seconds(state.time_left_s)} left")
         if phase.kind is PhaseKind.RAMP and phase.rate_n_per_s and not state.blind:
             parts.append(
-                f"rate {unit.from_newtons(state.rate_n_per_s):.1f}/"
+                f"rate {round(unit.from_newtons(state.rate_n_per_s), 1) + 0.0:.1f}/"
                 f"{unit.from_newtons(phase.rate_n_per_s):g} {unit.value}/s"
             )
         self._set_label("#phase-time", " | ".join(parts))

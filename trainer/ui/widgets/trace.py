@@ -165,6 +165,9 @@ class ForceTrace(Widget):
                     and column.high_n > row_low
                 ):
                     style = style + band_bg
+                    if char == "█":
+                        # A shaded block lets the band show through the filled area.
+                        char = "▓"
                 text.append(char, style)
             if row < height - 1:
                 text.append("\n")
