@@ -1,0 +1,281 @@
+"""Home (library, details, name, live/blind, start), results and history screens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, Input, Select, Static
+
+from tests.ui.conftest import MakeApp, open_live, until
+from trainer.exercises import ExerciseLibrary, FeedbackMode
+from trainer.session import simulate
+from trainer.store import Store
+from trainer.ui.app import TrainerApp
+from trainer.ui.screens.help import HelpScreen
+from trainer.ui.screens.history import HistoryScreen, sparkline, trends
+from trainer.ui.screens.home import HomeScreen
+from trainer.ui.screens.live import LiveScreen
+from trainer.ui.screens.results import ResultsScreen
+from trainer.ui.widgets.trace import ForceTrace
+from trainer.units import Unit
+
+
+async def home_of(pilot: object, app: TrainerApp) -> HomeScreen:
+    await until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen._filled)  # type: ignore[arg-type]
+    screen = app.screen
+    assert isinstance(screen, HomeScreen)
+    return screen
+
+
+def cell_texts(table: DataTable[object], row: int) -> list[str]:
+    return [str(cell) for cell in table.get_row_at(row)]
+
+
+def record(
+    store: Store, library: ExerciseLibrary, exercise_id: str, student: str, seed: int
+) -> int:
+    outcome = simulate(
+        store, library.get(exercise_id), profile="steady", seed=seed, student=student
+    )
+    return outcome.session_id
+
+
+async def test_home_lists_every_exercise_with_last_and_best_scores(
+    make_app: MakeApp, ui_store: Store, builtin_library: ExerciseLibrary
+) -> None:
+    first = record(ui_store, builtin_library, "precision-drill", "Ana", seed=1)
+    second = record(ui_store, builtin_library, "precision-drill", "Ana", seed=2)
+    record(ui_store, builtin_library, "precision-drill", "Ben", seed=3)
+    scores = {r.id: r.score for r in ui_store.history()}
+    app, _box = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        home = await home_of(pilot, app)
+        table = home.query_one("#library", DataTable)
+        assert table.row_count == len(builtin_library.exercises)
+        names = [cell_texts(table, i)[0] for i in range(table.row_count)]
+        assert names == [e.name for e in builtin_library.sorted()]
+        row = names.index("Precision drill")
+        cells = cell_texts(table, row)
+        assert cells[1] == "low-force precision (flat palpation)"
+        assert cells[2].startswith("9-12 N")
+        assert cells[4] == f"{scores[second]:.0f}"  # the newest
+        assert cells[5] == f"{max(scores[first] or 0, scores[second] or 0):.0f}"
+        untried = cell_texts(table, names.index("Steady ramp"))
+        assert untried[4:] == ["-", "-"]
+
+
+async def test_home_details_follow_the_highlighted_exercise(make_app: MakeApp) -> None:
+    app, _box = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        home = await home_of(pilot, app)
+        await pilot.press("down")
+        table = home.query_one("#library", DataTable)
+        exercise = app.config.library.sorted()[table.cursor_row]
+        title = str(home.query_one("#details-title", Static).render())
+        body = str(home.query_one("#details-text", Static).render())
+        assert exercise.name in title
+        assert " ".join(exercise.instructions.split())[:60] in body
+
+
+async def test_start_needs_a_name_and_enter_starts_the_highlighted_exercise(
+    make_app: MakeApp,
+) -> None:
+    app, _box = make_app(student="")
+    async with app.run_test(size=(100, 30)) as pilot:
+        home = await home_of(pilot, app)
+        await pilot.press("enter")
+        assert app.screen is home  # no name: asked for it instead
+        assert home.query_one("#student", Input).has_focus
+        await pilot.press(*"Cleo", "enter")
+        assert app.student == "Cleo"
+        await pilot.press("enter")
+        screen = await open_live(pilot, app)
+        assert screen.exercise.id == app.config.library.sorted()[0].id
+        assert screen.exercise.phases[0].feedback is FeedbackMode.LIVE
+
+
+async def test_start_button_and_s_key_start_and_blind_switch_makes_it_blind(
+    make_app: MakeApp,
+) -> None:
+    app, _box = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await home_of(pilot, app)
+        await pilot.click("#blind")
+        await pilot.click("#start")
+        screen = await open_live(pilot, app)
+        assert all(p.feedback is FeedbackMode.BLIND for p in screen.exercise.phases)
+        await pilot.press("escape")
+        home = await home_of(pilot, app)
+        await pilot.press("m")  # back to live
+        assert not home.blind
+        await pilot.press("s")
+        screen = await open_live(pilot, app)
+        assert all(p.feedback is FeedbackMode.LIVE for p in screen.exercise.phases)
+
+
+async def test_unknown_exercise_on_the_command_line_is_explained(make_app: MakeApp) -> None:
+    app, _box = make_app(exercise_id="no-such-drill")
+    notes: list[str] = []
+    app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign,assignment]
+    async with app.run_test() as pilot:
+        await home_of(pilot, app)
+        assert any("There is no exercise 'no-such-drill'" in n for n in notes)
+
+
+async def test_home_keys_open_history_help_and_quit(make_app: MakeApp) -> None:
+    app, _box = make_app()
+    async with app.run_test() as pilot:
+        await home_of(pilot, app)
+        await pilot.press("h")
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        await pilot.press("escape")
+        await home_of(pilot, app)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.press("n")
+        assert app.screen.query_one("#student", Input).has_focus
+        await pilot.press("escape", "tab")
+        app.screen.query_one("#library", DataTable).focus()
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_a_finished_session_shows_results_with_coaching_table_and_trace(
+    make_app: MakeApp,
+) -> None:
+    app, box = make_app(exercise_id="precision-drill")
+    async with app.run_test(size=(100, 40)) as pilot:
+        from tests.ui.driver import drive_to_results
+
+        await open_live(pilot, app)
+        results = await drive_to_results(pilot, app, box.current)
+        report = results.report
+        assert report is not None and report.result is not None
+        table = results.query_one("#phase-table", DataTable)
+        assert table.row_count == len(report.exercise.phases)
+        coaching = str(results.query_one("#coaching", Static).render())
+        assert coaching.count("•") in (2, 3)
+        trace = results.query_one(ForceTrace)
+        assert sum(c.force_n is not None for c in trace.columns) > trace.plot_width * 0.9
+        summary = str(results.query_one("#score-summary", Static).render())
+        assert "complete" in summary and "in band" in summary
+        await pilot.press("u")  # kgf
+        assert "kgf" in str(results.query_one("#score-summary", Static).render())
+        await pilot.press("r")  # again
+        screen = await open_live(pilot, app)
+        assert screen.exercise.id == "precision-drill"
+        await pilot.press("escape")
+        await home_of(pilot, app)
+
+
+async def test_history_filters_by_technique_shows_trends_and_opens_results(
+    make_app: MakeApp, ui_store: Store, builtin_library: ExerciseLibrary
+) -> None:
+    for seed in range(3):
+        record(ui_store, builtin_library, "precision-drill", "Ana", seed)
+    ramp = record(ui_store, builtin_library, "steady-ramp", "Ana", 9)
+    record(ui_store, builtin_library, "steady-ramp", "Ben", 9)
+    app, _box = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await home_of(pilot, app)
+        await pilot.press("h")
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen._filled)
+        history = app.screen
+        table = history.query_one("#sessions", DataTable)
+        assert table.row_count == 4  # Ana's only
+        trend_text = str(history.query_one("#trends", Static).render())
+        assert "low-force precision" in trend_text and "(3)" in trend_text
+        select = history.query_one("#technique", Select)
+        select.value = "ramp control (algometry)"
+        await pilot.pause()
+        assert table.row_count == 1
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ResultsScreen) and app.screen._filled)
+        assert app.screen.session_id == ramp  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        assert app.screen is history
+        await pilot.press("escape")
+        await home_of(pilot, app)
+
+
+def test_sparkline_and_trends_read_oldest_to_newest() -> None:
+    assert sparkline([0, 50, 100]) == "▁▅█"
+    rows = [
+        _row(3, "ramp", 90.0),
+        _row(2, "ramp", 60.0),
+        _row(1, "ramp", 30.0, status="aborted"),
+    ]
+    assert trends(rows) == [("ramp", sparkline([60.0, 90.0]), 90.0, 90.0, 2)]
+
+
+def _row(session_id: int, technique: str, score: float, status: str = "complete") -> object:
+    from trainer.store import SessionRow
+
+    return SessionRow(
+        session_id,
+        "Ana",
+        "x",
+        "X",
+        technique,
+        "2026-01-01T10:00:00",
+        None,
+        status,
+        score,
+        50.0,
+        "simulated",
+    )
+
+
+async def test_results_of_a_missing_session_say_so(make_app: MakeApp) -> None:
+    app, _box = make_app()
+    async with app.run_test() as pilot:
+        await home_of(pilot, app)
+        app.push_screen(ResultsScreen(999))
+        await until(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        await pilot.pause()
+        text = str(app.screen.query_one("#results-error", Static).render())
+        assert "there is no session 999" in text
+
+
+async def test_command_palette_offers_the_screens_and_actions(make_app: MakeApp) -> None:
+    from trainer.ui.app import TrainerCommands
+
+    app, _box = make_app()
+    async with app.run_test() as pilot:
+        await home_of(pilot, app)
+        assert TrainerCommands in app.COMMANDS
+        titles = [t for t, _a, _h in TrainerCommands(app.screen)._commands()]
+        assert any("History" in t for t in titles) and any("Theme" in t for t in titles)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"history")
+        await pilot.pause(0.2)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        app.action_toggle_dark()
+        assert app.theme == "textual-light"
+        app.action_cycle_units()
+        assert app.units is Unit.KGF
+
+
+def test_the_builtin_exercise_folder_exists() -> None:
+    assert (Path(__file__).resolve().parents[2] / "exercises").is_dir()
+
+
+async def test_live_screen_reports_a_sensor_that_cannot_start(make_app: MakeApp) -> None:
+    from trainer.sensors.base import SensorError
+
+    app, _box = make_app()
+
+    def refuse(exercise: object, full_scale: float) -> object:
+        raise SensorError("the HX711 did not answer; check the wiring")
+
+    app.config.sensor_factory = refuse  # type: ignore[assignment]
+    notes: list[str] = []
+    app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign,assignment]
+    async with app.run_test() as pilot:
+        home = await home_of(pilot, app)
+        home.start_exercise("graded-levels")
+        await until(pilot, lambda: any("could not start" in n for n in notes))
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        assert not isinstance(app.screen, LiveScreen)
