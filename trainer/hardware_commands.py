@@ -35,6 +35,13 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="ask the questions line by line instead of the full-screen wizard",
     )
+    calibrate.add_argument(
+        "--average",
+        type=float,
+        default=2.0,
+        metavar="SECONDS",
+        help="seconds of readings each measurement averages (default 2)",
+    )
     calibrate.set_defaults(handler=cmd_calibrate)
 
     doctor = subparsers.add_parser(
@@ -72,7 +79,7 @@ def open_uncalibrated(config: Config) -> HX711Sensor:
     except (SensorDisconnected, SensorTimeout):
         sensor.close()
         raise SensorDisconnected(
-            f"no HX711 answers on DT {hx.data_pin} / SCK {hx.clock_pin}; check the wiring "
+            f"no HX711 answers on DT {_pin(hx.data_pin)} / SCK {_pin(hx.clock_pin)}; check the wiring "
             "(hardware/README.md) and run 'trainer doctor'"
         ) from None
     except SensorError:
@@ -81,7 +88,10 @@ def open_uncalibrated(config: Config) -> HX711Sensor:
     return sensor
 
 
-def make_procedure(config: Config, sensor: HX711Sensor) -> CalibrationProcedure:
+def make_procedure(
+    config: Config, sensor: HX711Sensor, average_s: float = 2.0
+) -> CalibrationProcedure:
+    """The wizard's steps reading this sensor, each averaging ``average_s`` of readings."""
     from trainer.calibration import CalibrationProcedure
 
     hx = config.hx711
@@ -92,16 +102,21 @@ def make_procedure(config: Config, sensor: HX711Sensor) -> CalibrationProcedure:
         rate_hz=hx.rate_hz,
         channel=hx.channel,
         gain=hx.gain,
+        window=max(5, round(average_s * hx.rate_hz)),
     )
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from trainer.config import load_config
 
+    if not 0.1 <= args.average <= 30:
+        from trainer.cli import UsageError
+
+        raise UsageError("--average must be between 0.1 and 30 seconds")
     config = load_config()
     sensor = open_uncalibrated(config)
     try:
-        procedure = make_procedure(config, sensor)
+        procedure = make_procedure(config, sensor, args.average)
         if args.plain or not (sys.stdin.isatty() and sys.stdout.isatty()):
             return plain_wizard(procedure, config.calibration_path, sys.stdin, sys.stdout)
         from trainer.ui.calibrate import CalibrationWizard
@@ -294,7 +309,7 @@ def run_doctor(seconds: float = 2.0) -> list[Check]:
         Check(
             "config",
             "ok",
-            f"{where}: HX711 DT {hx.data_pin}, SCK {hx.clock_pin}, {hx.rate_hz}/s, "
+            f"{where}: HX711 DT {_pin(hx.data_pin)}, SCK {_pin(hx.clock_pin)}, {hx.rate_hz}/s, "
             f"channel {hx.channel} gain {hx.gain}, {hx.capacity_kg:g} kg cell",
         )
     )
@@ -358,7 +373,7 @@ def run_doctor(seconds: float = 2.0) -> list[Check]:
                 Check(
                     "chip",
                     "FAIL",
-                    f"no data from an HX711 on DT {hx.data_pin} / SCK {hx.clock_pin}",
+                    f"no data from an HX711 on DT {_pin(hx.data_pin)} / SCK {_pin(hx.clock_pin)}",
                     "check VCC to 3.3 V, GND, DT and SCK (hardware/README.md wiring table) "
                     "and the pin numbers in the config file",
                 )
@@ -382,6 +397,10 @@ def run_doctor(seconds: float = 2.0) -> list[Check]:
             parts = ", ".join(f"{k} {v}" for k, v in config.feedback.pins().items())
             checks.append(Check("feedback", "ok", parts))
     return checks
+
+
+def _pin(pin: int | str) -> str:
+    return f"GPIO{pin}" if isinstance(pin, int) else pin
 
 
 def _gpio_fix() -> str:
