@@ -83,6 +83,31 @@ def _overshoots(result: SessionResult, unit: Unit) -> list[Advice]:
     return advice
 
 
+def _missed_levels(result: SessionResult, unit: Unit) -> list[Advice]:
+    """Holds spent almost wholly on the wrong level: a reading problem, not a steadiness one."""
+    missed = [
+        p
+        for p in result.phases
+        if p.kind == "hold"
+        and p.samples
+        and p.time_in_band_pct < 20.0
+        and p.band_low_n is not None
+        and p.band_high_n is not None
+        and abs(p.constant_error_n) >= (p.band_high_n - p.band_low_n) / 2
+    ]
+    if not missed:
+        return []
+    worst = max(missed, key=lambda p: abs(p.constant_error_n))
+    side = "above" if worst.constant_error_n > 0 else "below"
+    others = len(missed) - 1
+    more = f" (and {others} other step{'s' if others > 1 else ''})" if others else ""
+    sentence = (
+        f"In '{worst.name}'{more} you stayed about {_f(unit, worst.constant_error_n)} {side} "
+        "the band: read the level before you press, and go to it in one movement."
+    )
+    return [Advice(60.0 + 10.0 * len(missed), sentence)]
+
+
 def _ramp_rate(result: SessionResult, unit: Unit) -> list[Advice]:
     ramps = [
         p
@@ -225,6 +250,7 @@ def _praise(result: SessionResult, unit: Unit) -> list[Advice]:
 def coaching_sentences(result: SessionResult, unit: Unit = Unit.N, limit: int = 3) -> list[str]:
     """Up to ``limit`` sentences (at least two when there is anything scored), worst first."""
     findings = [
+        *_missed_levels(result, unit),
         *_overshoots(result, unit),
         *_ramp_rate(result, unit),
         *_bias(result, unit),
