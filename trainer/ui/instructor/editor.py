@@ -183,10 +183,7 @@ class EditorScreen(Screen[None]):
         if is_builtin_id(exercise_id):
             if user_file_for(exercise_id) is not None:
                 return "Your copy of a built-in exercise. Ctrl+B restores the built-in."
-            return (
-                "Built-in exercise: saving makes your copy in your exercise folder, "
-                "which takes its place. The built-in file is never changed."
-            )
+            return "Built-in: saving makes your own copy; the built-in file never changes."
         return f"Saved in {user_exercise_dir()}."
 
     def on_mount(self) -> None:
@@ -406,8 +403,9 @@ class EditorScreen(Screen[None]):
         phase, step = self.selected
         highlight = None if phase is None else expanded_index(self.draft.raw, phase, step)
         width = max(30, (self.size.width or 80) - 10)
-        lines = render_timeline(self.last_valid, width=width, height=6, highlight=highlight)
-        note = "  (last valid version: fix the problems to redraw)" if stale else ""
+        height = 4 if (self.size.height or 24) < 30 else 6
+        lines = render_timeline(self.last_valid, width=width, height=height, highlight=highlight)
+        note = "  (last valid version)" if stale else ""
         legend = "▒ ramp  █ hold  ░ release  # selected phase" + note
         timeline.update("\n".join([*lines, legend]))
 

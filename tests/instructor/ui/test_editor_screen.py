@@ -1,0 +1,140 @@
+"""The exercise editor screen: valid and invalid edits shown by the field, save, restore."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, Input, Static
+
+from tests.instructor.ui.conftest import MakeApp
+from tests.ui.conftest import until
+from trainer.exercises import ExerciseLibrary, builtin_exercise_dir
+from trainer.instructor.editing import Draft
+from trainer.ui.instructor.editor import PHASE_FIELDS, EditorScreen
+from trainer.ui.instructor.hub import InstructorScreen
+from trainer.ui.screens.confirm import ConfirmScreen
+
+
+def field_input(screen: EditorScreen, field: str) -> Input:
+    found = screen.input_for(field)
+    assert found is not None, f"{field} is not on the form"
+    return found
+
+
+def field_error(screen: EditorScreen, field: str) -> str:
+    label = screen.error_for(field)
+    assert label is not None
+    return str(label.render()) if label.has_class("shown") else ""
+
+
+async def type_into(pilot, widget: Input, text: str) -> None:  # type: ignore[no-untyped-def]
+    widget.focus()
+    widget.value = ""
+    await pilot.press(*text)
+    await pilot.pause()
+
+
+async def open_editor(pilot, app, exercise_id: str) -> EditorScreen:  # type: ignore[no-untyped-def]
+    library = ExerciseLibrary.load()
+    app.push_screen(EditorScreen(Draft.from_exercise(library.get(exercise_id))))
+    await until(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen._ready)
+    screen = app.screen
+    assert isinstance(screen, EditorScreen)
+    return screen
+
+
+async def select_row(pilot, screen: EditorScreen, row: int) -> None:  # type: ignore[no-untyped-def]
+    table = screen.query_one("#ed-rows", DataTable)
+    table.focus()
+    table.move_cursor(row=row)
+    await until(
+        pilot, lambda: screen.selected == screen._rows[row] and screen.fields == list(PHASE_FIELDS)
+    )
+
+
+async def test_invalid_edit_is_shown_next_to_its_field_and_not_saved(
+    make_app: MakeApp, user_dir: Path
+) -> None:
+    app, _ = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_editor(pilot, app, "graded-levels")
+        await select_row(pilot, screen, 1)
+        await type_into(pilot, field_input(screen, "duration_s"), "six")
+        assert "must be a number" in field_error(screen, "duration_s")
+        assert field_input(screen, "duration_s").has_class("invalid")
+        status = screen.query_one("#ed-status", Static)
+        assert status.has_class("bad") and "1 problem" in str(status.render())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not (user_dir / "graded-levels.toml").exists()
+        # fixed: the error goes, the timeline is current again
+        await type_into(pilot, field_input(screen, "duration_s"), "8")
+        assert field_error(screen, "duration_s") == ""
+        assert not status.has_class("bad")
+        assert "#" in str(screen.query_one("#ed-timeline", Static).render())
+
+
+async def test_valid_edit_saves_the_users_copy_and_restore_brings_back_the_builtin(
+    make_app: MakeApp, user_dir: Path
+) -> None:
+    builtin = (builtin_exercise_dir() / "graded-levels.toml").read_text()
+    app, _ = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_editor(pilot, app, "graded-levels")
+        await select_row(pilot, screen, 1)
+        await type_into(pilot, field_input(screen, "band"), "30-45")
+        assert field_error(screen, "band") == ""
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: (user_dir / "graded-levels.toml").exists())
+        assert (builtin_exercise_dir() / "graded-levels.toml").read_text() == builtin
+        saved = app.config.library.get("graded-levels")
+        assert not saved.builtin and saved.phases[0].band is not None
+        assert (saved.phases[0].band.low_n, saved.phases[0].band.high_n) == (30, 45)
+        await pilot.press("ctrl+b")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await until(pilot, lambda: not (user_dir / "graded-levels.toml").exists())
+        assert app.config.library.get("graded-levels").builtin
+        assert screen.draft.raw["phases"][0]["band"] == "moderate"
+
+
+async def test_exercise_level_fields_and_levels_are_checked_live(make_app: MakeApp) -> None:
+    app, _ = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_editor(pilot, app, "graded-levels")
+        assert "level:deep" in screen.fields
+        await type_into(pilot, field_input(screen, "level:deep"), "70-45")
+        assert "low must be less than high" in field_error(screen, "level:deep")
+        await type_into(pilot, field_input(screen, "id"), "Bad Id")
+        assert "lower-case" in field_error(screen, "id")
+
+
+async def test_adding_and_removing_phases_updates_rows_and_timeline(make_app: MakeApp) -> None:
+    app, _ = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_editor(pilot, app, "precision-drill")
+        rows_before = len(screen._rows)
+        await select_row(pilot, screen, 1)
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: len(screen._rows) == rows_before + 1)
+        assert screen.selected == (1, None) and screen.dirty
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: len(screen._rows) == rows_before)
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))  # unsaved changes
+        await pilot.press("y")
+        await until(pilot, lambda: not isinstance(app.screen, EditorScreen | ConfirmScreen))
+
+
+async def test_hub_lists_exercises_and_opens_the_editor(make_app: MakeApp) -> None:
+    app, _ = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.push_screen(InstructorScreen())
+        await until(pilot, lambda: isinstance(app.screen, InstructorScreen) and app.screen._filled)
+        table = app.screen.query_one("#inst-exercises", DataTable)
+        assert table.row_count == len(app.config.library.exercises)
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen._ready)
+        editor = app.screen
+        assert isinstance(editor, EditorScreen)
+        assert editor.draft.exercise_id == "new-exercise" and editor.draft.problems() == []
