@@ -51,9 +51,11 @@ def choose_sensor(
         return hx711_factory(), False
     except (ImportError, SensorError, OSError) as error:
         reason = str(error).rstrip(".") or type(error).__name__
+    # The backend's own message often says to calibrate already; say it once.
+    hint = "" if "trainer calibrate" in reason else f"; {CALIBRATE_HINT}"
     if stdin.isatty():
         print(f"No calibrated load cell found ({reason}).", file=out)
-        out.write(f"Start in simulation instead ({CALIBRATE_HINT} later)? [y/N] ")
+        out.write("Start in simulation instead? [y/N] ")
         out.flush()
         answer = stdin.readline().strip().lower()
         if answer not in ("y", "yes"):
@@ -63,11 +65,9 @@ def choose_sensor(
     if args.sensor:
         from trainer.cli import CommandFailed
 
-        raise CommandFailed(
-            f"no calibrated load cell found ({reason}); {CALIBRATE_HINT}, or use --sim"
-        )
+        raise CommandFailed(f"no calibrated load cell found ({reason}){hint}, or use --sim")
     print(
-        f"No calibrated load cell found ({reason}). Starting in simulation; {CALIBRATE_HINT}.",
+        f"No calibrated load cell found ({reason}). Starting in simulation{hint}.",
         file=out,
     )
     return simulated_sensor_factory(seed=args.seed), True
