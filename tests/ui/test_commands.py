@@ -98,7 +98,7 @@ def test_asking_for_the_load_cell_explicitly_fails_clearly_without_a_terminal(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(launch, "hx711_factory", no_load_cell)
-    with pytest.raises(cli.CommandFailed, match="no calibrated load cell found .* or use --sim"):
+    with pytest.raises(cli.CommandFailed, match=r"no calibrated load cell found .* or use --sim"):
         launch.choose_sensor(run_args("--sensor", "hx711"), stdin=io.StringIO(), out=io.StringIO())
 
 
