@@ -19,7 +19,7 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Any
 
@@ -38,13 +38,14 @@ MIN_PIECE_S = 0.6
 
 @dataclass(frozen=True, slots=True)
 class Piece:
-    """A straight piece of the demonstrated curve."""
+    """A straight piece of the demonstrated curve; ``kind`` is flat, up or down."""
 
     start_s: float
     end_s: float
     start_n: float
     end_n: float
     mean_n: float
+    kind: str = ""
 
     @property
     def duration_s(self) -> float:
@@ -56,7 +57,12 @@ class Piece:
 
     @property
     def flat(self) -> bool:
-        return abs(self.slope_n_per_s) < FLAT_N_PER_S
+        return self.kind == "flat"
+
+    def classified(self) -> Piece:
+        slope = self.slope_n_per_s
+        kind = "flat" if abs(slope) < FLAT_N_PER_S else ("up" if slope > 0 else "down")
+        return replace(self, kind=kind)
 
 
 def resample(
@@ -115,25 +121,31 @@ def pieces(trace: Sequence[tuple[float, float]], tolerance_n: float) -> list[Pie
     return _merge(raw, tolerance_n)
 
 
+def _joined(first: Piece, second: Piece, kind: str) -> Piece:
+    total = first.duration_s + second.duration_s
+    mean = (
+        (first.mean_n * first.duration_s + second.mean_n * second.duration_s) / total
+        if total > 0
+        else first.mean_n
+    )
+    return Piece(first.start_s, second.end_s, first.start_n, second.end_n, mean, kind)
+
+
 def _merge(raw: list[Piece], tolerance_n: float) -> list[Piece]:
     merged: list[Piece] = []
-    for piece in raw:
+    for piece in (p.classified() for p in raw):
         if merged:
             last = merged[-1]
-            same_flat = last.flat and piece.flat and abs(last.mean_n - piece.mean_n) <= tolerance_n
-            same_ramp = (
-                not last.flat
-                and not piece.flat
-                and (last.slope_n_per_s > 0) == (piece.slope_n_per_s > 0)
+            # A brief wiggle is noise; a brief but large change (a quick lift-off) is not.
+            wiggle = (
+                piece.duration_s < MIN_PIECE_S
+                and abs(piece.end_n - piece.start_n) < 2 * tolerance_n
             )
-            if same_flat or same_ramp or piece.duration_s < MIN_PIECE_S:
-                total = last.duration_s + piece.duration_s
-                mean = (
-                    (last.mean_n * last.duration_s + piece.mean_n * piece.duration_s) / total
-                    if total > 0
-                    else last.mean_n
-                )
-                merged[-1] = Piece(last.start_s, piece.end_s, last.start_n, piece.end_n, mean)
+            same_flat = last.flat and piece.flat and abs(last.mean_n - piece.mean_n) <= tolerance_n
+            same_ramp = not last.flat and last.kind == piece.kind
+            if wiggle or same_flat or same_ramp:
+                longer = last if last.duration_s >= piece.duration_s or wiggle else piece
+                merged[-1] = _joined(last, piece, longer.kind)
                 continue
         merged.append(piece)
     return merged

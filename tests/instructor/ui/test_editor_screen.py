@@ -6,8 +6,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input, Static
 
-from tests.instructor.ui.conftest import MakeApp
-from tests.ui.conftest import until
+from tests.instructor.ui.conftest import MakeApp, until
 from trainer.exercises import ExerciseLibrary, builtin_exercise_dir
 from trainer.instructor.editing import Draft
 from trainer.ui.instructor.editor import PHASE_FIELDS, EditorScreen

@@ -48,6 +48,10 @@ class AssessmentResultsScreen(Screen[None]):
         Binding("enter", "open", "Open session", show=False),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.runs: list[AssessmentRun] = []
+
     @property
     def trainer(self) -> TrainerApp:
         from trainer.ui.app import TrainerApp

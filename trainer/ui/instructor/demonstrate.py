@@ -21,6 +21,7 @@ from trainer.exercises import Exercise, Phase, PhaseKind, TargetBand
 from trainer.instructor import InstructorError
 from trainer.instructor.demonstration import draft_from_demonstration
 from trainer.sensors.base import Sample, SensorError
+from trainer.ui.instructor import sentence
 from trainer.ui.widgets.topbar import TopBar
 
 if TYPE_CHECKING:
@@ -198,7 +199,7 @@ class DemonstrationScreen(Screen[None]):
                 demonstrated_by=self.trainer.student or "the instructor",
             )
         except InstructorError as error:
-            self.notify(str(error).capitalize() + ".", severity="error")
+            self.notify(sentence(error), severity="error")
             return
         self.app.switch_screen(EditorScreen(draft))
 

@@ -27,6 +27,7 @@ from trainer.instructor.editing import (
     user_file_for,
 )
 from trainer.instructor.timeline import render_timeline
+from trainer.ui.instructor import sentence
 from trainer.ui.widgets.topbar import TopBar
 
 if TYPE_CHECKING:
@@ -483,7 +484,7 @@ class EditorScreen(Screen[None]):
             try:
                 moved = restore_builtin(exercise_id)
             except InstructorError as error:
-                self.notify(str(error).capitalize(), severity="error")
+                self.notify(sentence(error), severity="error")
                 return
             from trainer.ui.instructor.hub import reload_library
 

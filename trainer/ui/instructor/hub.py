@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Static
 from trainer.exercises import Exercise, ExerciseLibrary
 from trainer.instructor import InstructorError
 from trainer.instructor.editing import Draft, copy_exercise, delete_exercise, is_builtin_id
+from trainer.ui.instructor import sentence
 from trainer.ui.widgets.topbar import TopBar
 
 if TYPE_CHECKING:
@@ -157,7 +158,7 @@ class InstructorScreen(Screen[None]):
             try:
                 moved = delete_exercise(exercise.id)
             except InstructorError as error:
-                self.notify(str(error).capitalize(), severity="error")
+                self.notify(sentence(error), severity="error")
                 return
             self.notify(f"Done. The file was kept in {moved}.", timeout=6)
             self.fill()

@@ -13,6 +13,7 @@ from textual.widgets import Input, Label
 
 from trainer.instructor.pin import PinGuard, PinLocked
 from trainer.store import Store
+from trainer.ui.instructor import sentence
 
 
 def _store(app: App[None]) -> Store:
@@ -38,13 +39,17 @@ class PinScreen(ModalScreen[bool]):
             yield Label("Enter to check, Escape to go back.", id="pin-message")
 
     def on_mount(self) -> None:
+        # Widgets nested in containers mount after the screen.
+        self.call_after_refresh(self._ready)
+
+    def _ready(self) -> None:
         self.query_one("#pin-input", Input).focus()
         self._show_lock()
 
     def _show_lock(self) -> bool:
         left = self.guard.locked_for_s()
         if left:
-            self.query_one("#pin-message", Label).update(str(PinLocked(left)).capitalize() + ".")
+            self.query_one("#pin-message", Label).update(sentence(PinLocked(left)))
             return True
         return False
 
@@ -53,7 +58,7 @@ class PinScreen(ModalScreen[bool]):
         try:
             ok = self.guard.verify(event.value)
         except PinLocked as locked:
-            message.update(str(locked).capitalize() + ".")
+            message.update(sentence(locked))
             event.input.value = ""
             return
         if ok:

@@ -22,6 +22,7 @@ from trainer.instructor.reports import (
     write_class_csv,
 )
 from trainer.instructor.roster import Roster
+from trainer.ui.instructor import sentence
 from trainer.ui.widgets.topbar import TopBar
 
 if TYPE_CHECKING:
@@ -126,7 +127,7 @@ class ReviewScreen(_Base):
         try:
             self.points = student_progress(self.trainer.config.store, self.student, exercise_id)
         except InstructorError as error:
-            self.notify(str(error).capitalize(), severity="error")
+            self.notify(sentence(error), severity="error")
             self.points = []
         self.query_one("#rv-scores", Sparkline).data = [p.score for p in self.points] or [0.0]
         scores = [p.score for p in self.points]

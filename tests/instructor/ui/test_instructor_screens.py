@@ -1,0 +1,204 @@
+"""PIN prompt, class overview, review, assessment results, teach by demonstration."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input, Label, Sparkline, Static
+
+from tests.instructor.ui.conftest import MakeApp, until
+from trainer.exercises import ExerciseLibrary
+from trainer.instructor import pin as pin_module
+from trainer.instructor.assessment import Assessments, PassMark, PassMarks, simulate_assessment
+from trainer.instructor.pin import PinGuard
+from trainer.instructor.roster import Roster
+from trainer.session import simulate
+from trainer.store import Store
+from trainer.ui.instructor import open_instructor
+from trainer.ui.instructor.assessment import AssessmentResultsScreen
+from trainer.ui.instructor.demonstrate import DemonstrationScreen
+from trainer.ui.instructor.editor import EditorScreen
+from trainer.ui.instructor.hub import InstructorScreen
+from trainer.ui.instructor.pin_prompt import PinScreen
+from trainer.ui.instructor.review import ClassOverviewScreen, ReviewScreen
+
+
+@pytest.fixture(autouse=True)
+def cheap_scrypt(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pin_module, "SCRYPT_N", 2**8)
+
+
+def text(widget: Label | Static) -> str:
+    return str(widget.render())
+
+
+async def enter_pin(pilot, app, pin: str) -> None:  # type: ignore[no-untyped-def]
+    box = app.screen.query_one("#pin-input", Input)
+    box.focus()
+    await pilot.press(*pin, "enter")
+    await pilot.pause()
+
+
+async def test_instructor_tools_need_the_pin_and_wrong_pins_lock_out(
+    make_app: MakeApp, store: Store
+) -> None:
+    PinGuard(store).set_pin("2468")
+    app, _ = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        open_instructor(app)
+        await until(
+            pilot, lambda: isinstance(app.screen, PinScreen) and app.screen.query("#pin-input")
+        )
+        await enter_pin(pilot, app, "1111")
+        assert isinstance(app.screen, PinScreen)
+        assert "not right" in text(app.screen.query_one("#pin-message", Label))
+        await enter_pin(pilot, app, "2468")
+        await until(pilot, lambda: isinstance(app.screen, InstructorScreen))
+        app.pop_screen()
+        open_instructor(app)
+        await until(
+            pilot, lambda: isinstance(app.screen, PinScreen) and app.screen.query("#pin-input")
+        )
+        for _ in range(3):
+            await enter_pin(pilot, app, "0000")
+        message = text(app.screen.query_one("#pin-message", Label))
+        assert "Too many wrong PINs: wait 30 s" in message
+        await enter_pin(pilot, app, "2468")  # locked: even the right PIN waits
+        assert isinstance(app.screen, PinScreen)
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, PinScreen))
+        assert not isinstance(app.screen, InstructorScreen)
+
+
+async def test_no_pin_set_opens_straight_away(make_app: MakeApp) -> None:
+    app, _ = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        open_instructor(app)
+        await until(pilot, lambda: isinstance(app.screen, InstructorScreen))
+
+
+@pytest.fixture
+def classroom(store: Store) -> None:
+    library = ExerciseLibrary.load()
+    roster = Roster(store)
+    roster.add_class("Monday")
+    roster.enrol("Monday", "Ana")
+    roster.enrol("Monday", "Ben")
+    drill = library.get("precision-drill")
+    for seed in range(3):
+        simulate(store, drill, profile="steady", seed=seed, student="Ana")
+    simulate(store, drill, profile="novice", seed=4, student="Ben")
+    ana = max(s.score or 0 for s in store.history(student="Ana"))
+    ben = store.history(student="Ben")[0].score or 0
+    PassMarks(store).set(PassMark("precision-drill", min_score=(ana + ben) / 2))
+
+
+async def test_class_overview_flags_below_pass_mark_and_exports_csv(
+    make_app: MakeApp, store: Store, classroom: None, exports: Path
+) -> None:
+    app, _ = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(ClassOverviewScreen())
+        await until(
+            pilot, lambda: isinstance(app.screen, ClassOverviewScreen) and app.screen._filled
+        )
+        table = app.screen.query_one("#ov-table", DataTable)
+        rows = {str(table.get_row_at(i)[0]): table.get_row_at(i) for i in range(table.row_count)}
+        assert str(rows["Ben"][6]) == "BELOW" and str(rows["Ana"][6]) == "ok"
+        assert rows["Ana"][2] == "3"
+        await pilot.press("x")
+        await until(pilot, lambda: (exports / "class-all-students.csv").exists())
+        exported = list(csv.DictReader((exports / "class-all-students.csv").open()))
+        assert len(exported) == 4
+        for row in exported:
+            assert float(row["score"]) == pytest.approx(
+                store.session(int(row["session_id"]))["result"]["score"], abs=0.05
+            )
+        table.focus()
+        table.move_cursor(row=0)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen._filled)
+        assert app.screen.student == "Ana"
+
+
+async def test_review_plots_scores_shows_trends_and_writes_a_report(
+    make_app: MakeApp, classroom: None, exports: Path
+) -> None:
+    app, _ = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(ReviewScreen("Ana"))
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen._filled)
+        screen = app.screen
+        assert len(screen.query_one("#rv-scores", Sparkline).data or []) == 3
+        trends = text(screen.query_one("#rv-trends", Static))
+        assert "3 sessions" in trends and "time in band" in trends and "steadiness" in trends
+        assert screen.query_one("#rv-sessions", DataTable).row_count == 3
+        await pilot.press("x")
+        reports = list(exports.glob("session-*.html"))
+        await until(pilot, lambda: list(exports.glob("session-*.html")))
+        reports = list(exports.glob("session-*.html"))
+        assert "<svg" in reports[0].read_text()
+
+
+async def test_assessment_results_list_runs_with_their_verdicts(
+    make_app: MakeApp, store: Store
+) -> None:
+    library = ExerciseLibrary.load()
+    Assessments(store).create("Final", ["precision-drill"], set(library.exercises))
+    PassMarks(store).set(PassMark("precision-drill", trials_required=1))
+    simulate_assessment(store, library.exercises, "Final", "Ana", profile="steady")
+    app, _ = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(AssessmentResultsScreen())
+        await until(
+            pilot, lambda: isinstance(app.screen, AssessmentResultsScreen) and app.screen.runs
+        )
+        table = app.screen.query_one("#as-runs", DataTable)
+        assert table.row_count == 1 and str(table.get_row_at(0)[5]) == "PASSED"
+        detail = text(app.screen.query_one("#as-detail", Static))
+        assert "precision-drill" in detail and "trials in band" in detail
+
+
+async def test_demonstration_recorded_from_the_pad_becomes_an_exercise(
+    make_app: MakeApp, user_dir: Path
+) -> None:
+    app, box = make_app(student="Instructor")
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(DemonstrationScreen("my-demo"))
+        await until(pilot, lambda: isinstance(app.screen, DemonstrationScreen) and box.sensors)
+        screen = app.screen
+        sensor = box.current
+        assert sensor.on_sample is not None
+        sensor.pump(0.5)
+        await pilot.press("space")  # record
+        assert screen.recording
+        for target, seconds in ((40.0, 4.0), (40.0, 8.0), (0.0, 4.0)):
+            screen.setup.intent.set(target)
+            sensor.pump(seconds)
+        await pilot.press("space")  # stop
+        screen.refresh_view()
+        assert "Recorded" in text(screen.query_one("#dm-readout", Static))
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen._ready)
+        editor = app.screen
+        kinds = [p["kind"] for p in editor.draft.raw["phases"]]
+        assert "hold" in kinds and kinds[-1] == "release"
+        hold = next(p for p in editor.draft.raw["phases"] if p["kind"] == "hold")
+        low, high = hold["band"]
+        assert high - low == 6 and low <= 40 <= high
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: (user_dir / "my-demo.toml").exists())
+        app.pop_screen()
+        await until(pilot, lambda: sensor.closed > 0)  # the screen closed its sensor
+
+
+async def test_demonstration_without_a_recording_says_what_to_do(make_app: MakeApp) -> None:
+    app, box = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(DemonstrationScreen("x"))
+        await until(pilot, lambda: isinstance(app.screen, DemonstrationScreen) and box.sensors)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, DemonstrationScreen)
