@@ -59,6 +59,8 @@ if TYPE_CHECKING:
 POWER_DOWN_AFTER_S = 60e-6
 #: a clock-high interval longer than this makes the read untrustworthy
 SAFE_CLOCK_HIGH_S = 50e-6
+#: the longest a chip takes from a power reset to its first conversion, plus margin
+SETTLE_S = 0.6
 #: the chip's conversion rates (RATE pin low / high)
 RATES_HZ = (10, 80)
 #: the saturation codes: the input is beyond the ADC's range
@@ -274,6 +276,7 @@ class HX711Sensor(Sensor):
         self._tracker: Any = None
         self._zero: float | None = None
         self._lost = False
+        self._settle_until = 0.0
 
     # -- lifecycle ---------------------------------------------------------------------
     @property
@@ -319,6 +322,8 @@ class HX711Sensor(Sensor):
             ("B", 32): self.driver.CHAN_B_GAIN_32,
         }[(self.channel, self.gain)]
         self._resync = True  # the first conversion after the reset is at A/128
+        # After a power reset the chip settles before its first conversion (400 ms at 10 SPS).
+        self._settle_until = time.monotonic() + SETTLE_S
         self._dead_run = 0
         self._last_counts = self._candidate = None
         if self.calibration is not None:
@@ -436,7 +441,7 @@ class HX711Sensor(Sensor):
         deadline = start + timeout_s
         with self._io:
             # Contact is judged per conversion: each good one restarts the ready timeout.
-            contact_deadline = start + self.ready_timeout_s
+            contact_deadline = max(start + self.ready_timeout_s, self._settle_until)
             while True:
                 if self.stopping and self.running:
                     raise SensorTimeout("acquisition stopped")
@@ -450,9 +455,12 @@ class HX711Sensor(Sensor):
                 raw, worst = self._shift_in()
                 outcome = self._judge(raw, worst)
                 if outcome is None:
-                    contact_deadline = time.monotonic() + self.ready_timeout_s
+                    contact_deadline = max(
+                        time.monotonic() + self.ready_timeout_s, self._settle_until
+                    )
                     continue
                 counts, flags = outcome
+                self._settle_until = 0.0  # it answers: no more allowance for settling
                 if self._lost:
                     self._lost = False
                 self._recent.append(counts)
@@ -508,6 +516,8 @@ class HX711Sensor(Sensor):
             # The chip may have powered down mid-read: bits may be shifted or reset.
             stats.timing_glitches += 1
             self._resync = True
+            # If it did power down, it settles before its next conversion.
+            self._settle_until = time.monotonic() + SETTLE_S
             return None
         # After the 25th pulse the chip pulls DOUT high until the next conversion.
         stuck_low = raw == 0 and not self._dout.state

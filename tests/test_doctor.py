@@ -1,0 +1,138 @@
+"""`trainer doctor`: each failure found and explained, on the emulated chip."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from gpiozero import Device
+from gpiozero.pins.mock import MockFactory
+from hx711_emulator import HX711Emulator, fresh_mock_factory
+
+from trainer.calibration import Calibration, save_calibration
+from trainer.cli import main
+from trainer.config import load_config
+from trainer.hardware_commands import Check, run_doctor
+
+SCALE = 5000.0
+
+
+@pytest.fixture
+def pins() -> Iterator[MockFactory]:
+    yield from fresh_mock_factory()
+
+
+def calibrate(age_days: float = 1.0, **changes: object) -> None:
+    values: dict[str, object] = {
+        "created": datetime.now(UTC).replace(microsecond=0) - timedelta(days=age_days),
+        "scale_counts_per_n": SCALE,
+        "offset_counts": 80_000.0,
+        "capacity_n": 490.0,
+        "noise_n": 40 / SCALE,
+    }
+    values.update(changes)
+    save_calibration(Calibration(**values), load_config().calibration_path)  # type: ignore[arg-type]
+
+
+def by_name(checks: list[Check]) -> dict[str, Check]:
+    return {check.name: check for check in checks}
+
+
+def test_a_healthy_setup_passes_every_check(pins: MockFactory) -> None:
+    calibrate()
+    with HX711Emulator(pins, noise_counts=40):
+        checks = by_name(run_doctor(0.3))
+    assert checks["config"].status == "ok"
+    assert checks["calibration"].status == "ok"
+    assert checks["GPIO"].status == "ok"
+    assert checks["chip"].status == "ok"
+    # The emulated chip uses the real 60 us bound: a busy test machine may disturb a read.
+    assert checks["data rate"].status in ("ok", "warn")
+    rate = float(checks["data rate"].detail.split()[0])
+    assert rate == pytest.approx(80, rel=0.1)
+    assert checks["noise"].status == "ok" and "0.008 N" in checks["noise"].detail
+
+
+def test_the_command_prints_the_report_and_exits_zero(
+    pins: MockFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calibrate()
+    with HX711Emulator(pins):
+        assert main(["doctor", "--seconds", "0.3"]) == 0
+    out = capsys.readouterr().out
+    assert "ok    chip" in out and "Everything works" in out
+
+
+def test_no_chip_fails_with_the_wiring_to_check(
+    pins: MockFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calibrate()
+    assert main(["doctor", "--seconds", "0.3"]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL  chip" in out
+    assert "no data from an HX711 on DT GPIO5 / SCK GPIO6" in out
+    assert "fix: check VCC to 3.3 V, GND, DT and SCK" in out
+
+
+def test_a_low_rate_pin_is_recognised(pins: MockFactory) -> None:
+    calibrate()
+    with HX711Emulator(pins, rate_hz=10):
+        check = by_name(run_doctor(0.6))["data rate"]
+    assert check.status == "FAIL"
+    assert "RATE pin is low" in check.fix
+
+
+def test_missing_and_stale_calibrations_are_reported(pins: MockFactory) -> None:
+    with HX711Emulator(pins):
+        missing = by_name(run_doctor(0.2))["calibration"]
+        calibrate(age_days=200)
+        stale = by_name(run_doctor(0.2))["calibration"]
+        calibrate(channel="B", gain=32)
+        other = by_name(run_doctor(0.2))["calibration"]
+    assert missing.status == "FAIL" and missing.fix == "run 'trainer calibrate'"
+    assert stale.status == "warn" and "200 days old" in stale.detail
+    assert other.status == "FAIL" and "channel B gain 32" in other.detail
+
+
+def test_noise_far_above_the_calibrated_noise_is_a_warning(pins: MockFactory) -> None:
+    calibrate()
+    with HX711Emulator(pins, noise_counts=2000):
+        check = by_name(run_doctor(0.3))["noise"]
+    assert check.status == "warn"
+    assert "check the load cell wires" in check.fix
+
+
+def test_a_broken_config_file_is_the_first_failure(isolated_user_files: Path) -> None:
+    (isolated_user_files / "config.toml").write_text("[hx711]\nrate_hz = 40\n")
+    checks = run_doctor(0.2)
+    assert [c.status for c in checks] == ["FAIL"]
+    assert "set rate_hz = 80" in checks[0].detail
+
+
+def test_no_gpio_access_is_explained(monkeypatch: pytest.MonkeyPatch) -> None:
+    previous = Device.pin_factory
+    Device.pin_factory = None
+    monkeypatch.setenv("GPIOZERO_PIN_FACTORY", "no-such-factory")
+    try:
+        checks = by_name(run_doctor(0.2))
+    finally:
+        Device.pin_factory = previous
+    assert checks["GPIO"].status == "FAIL"
+    assert "gpio group" in checks["GPIO"].fix
+    assert checks["chip"].status == "skip"
+
+
+def test_feedback_parts_are_checked(pins: MockFactory, isolated_user_files: Path) -> None:
+    (isolated_user_files / "config.toml").write_text("[feedback]\nled_in = 27\nbuzzer = 23\n")
+    calibrate()
+    with HX711Emulator(pins):
+        checks = by_name(run_doctor(0.2))
+    assert checks["feedback"].status == "ok"
+    assert "led_in 27" in checks["feedback"].detail
+
+
+def test_seconds_out_of_range_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["doctor", "--seconds", "0"]) == 2
+    assert "--seconds must be between" in capsys.readouterr().err
