@@ -101,3 +101,23 @@ def test_unknown_exercise_in_assessment_is_refused(store: Store, library: Exerci
         Assessments(store).create("X", ["nope"], set(library.exercises))
     with pytest.raises(InstructorError, match="no assessment called 'Y'"):
         Assessments(store).get("Y")
+
+
+def test_sitting_goes_exercise_by_exercise_and_an_early_stop_is_incomplete(
+    store: Store, library: ExerciseLibrary
+) -> None:
+    from trainer.instructor.assessment import AssessmentSitting
+    from trainer.session import simulate
+
+    Assessments(store).create("Two", ["precision-drill", "blind-levels"])
+    sitting = AssessmentSitting(store, library.exercises, "Two", "Ben")
+    assert sitting.total == 2
+    first = sitting.next_exercise()
+    assert first is not None and first.id == "precision-drill"
+    outcome = simulate(store, first, profile="steady", seed=1, student="Ben")
+    assert sitting.record(outcome.session_id, outcome.result) is None  # no pass mark set
+    next_one = sitting.next_exercise()
+    assert next_one is not None and next_one.id == "blind-levels"
+    run = sitting.finish()  # stopped before the second exercise
+    assert run.status == "incomplete" and run.passed is False
+    assert run.items[1].session_id is None

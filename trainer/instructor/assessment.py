@@ -380,6 +380,60 @@ def assessment_exercise(store: Store, exercise: Exercise, student: str) -> Exerc
     return blind(BandTargets(store).apply(exercise, student=student))
 
 
+class AssessmentSitting:
+    """One student sitting an assessment, exercise by exercise (for the live screen).
+
+    Example::
+
+        sitting = AssessmentSitting(store, library.exercises, "Module 2", "Ana")
+        while (exercise := sitting.next_exercise()) is not None:
+            session_id, result = run_live_session(exercise)   # blind; no result shown
+            sitting.record(session_id, result)
+        run = sitting.finish()                                # for the instructor only
+    """
+
+    def __init__(
+        self, store: Store, exercises: dict[str, Exercise], name: str, student: str
+    ) -> None:
+        self.store = store
+        self.book = Assessments(store)
+        self.marks = PassMarks(store)
+        self.assessment = self.book.get(name)
+        missing = [e for e in self.assessment.exercise_ids if e not in exercises]
+        if missing:
+            raise InstructorError(
+                f"assessment {name!r} uses exercises that are not installed here "
+                f"({', '.join(missing)}): import them or redefine the assessment"
+            )
+        self.student = student
+        Roster(store).add_student(student)
+        self.exercises = [
+            assessment_exercise(store, exercises[e], student) for e in self.assessment.exercise_ids
+        ]
+        self.run_id = self.book.start_run(name, student)
+        self.position = 0
+
+    @property
+    def total(self) -> int:
+        return len(self.exercises)
+
+    def next_exercise(self) -> Exercise | None:
+        """The next exercise to run (blind, with the student's bands), or None when done."""
+        return self.exercises[self.position] if self.position < self.total else None
+
+    def record(self, session_id: int, result: SessionResult | None) -> PassVerdict | None:
+        """Attach the finished session to the run; move on to the next exercise."""
+        exercise = self.exercises[self.position]
+        verdict = self.marks.judge(exercise, result) if result is not None else None
+        self.book.record(self.run_id, self.position, session_id, verdict)
+        self.position += 1
+        return verdict
+
+    def finish(self) -> AssessmentRun:
+        """Close the run (incomplete if exercises are left); return it."""
+        return self.book.finish_run(self.run_id)
+
+
 def simulate_assessment(
     store: Store,
     exercises: dict[str, Exercise],
@@ -392,23 +446,13 @@ def simulate_assessment(
     """Run a whole assessment with a virtual student (demonstrations, tests, practice)."""
     from trainer.session import simulate
 
-    book = Assessments(store)
-    marks = PassMarks(store)
-    assessment = book.get(name)
-    missing = [e for e in assessment.exercise_ids if e not in exercises]
-    if missing:
-        raise InstructorError(
-            f"assessment {name!r} uses exercises that are not installed here "
-            f"({', '.join(missing)}): import them or redefine the assessment"
-        )
-    run_id = book.start_run(name, student)
+    sitting = AssessmentSitting(store, exercises, name, student)
     try:
-        for position, exercise_id in enumerate(assessment.exercise_ids):
-            exercise = assessment_exercise(store, exercises[exercise_id], student)
+        while (exercise := sitting.next_exercise()) is not None:
             outcome = simulate(
-                store, exercise, profile=profile, seed=seed + position, student=student
+                store, exercise, profile=profile, seed=seed + sitting.position, student=student
             )
-            book.record(run_id, position, outcome.session_id, marks.judge(exercise, outcome.result))
+            sitting.record(outcome.session_id, outcome.result)
     finally:
-        run = book.finish_run(run_id)
+        run = sitting.finish()
     return run
