@@ -1,0 +1,120 @@
+"""The whole path on the emulated chip: counts to newtons, into the engine and the records."""
+
+from __future__ import annotations
+
+import queue
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from gpiozero.pins.mock import MockFactory
+from hx711_emulator import HX711Emulator, fresh_mock_factory
+
+from tests.conftest import make_exercise
+from trainer.calibration import Calibration
+from trainer.sensors.base import Sample, SensorDisconnected, SensorError
+from trainer.sensors.hx711 import HX711Sensor
+from trainer.session import PracticeSession
+from trainer.store import Store
+
+HOLD = [{"kind": "hold", "band": [25, 35], "duration_s": 30.0}]
+
+
+@pytest.fixture
+def chip() -> Iterator[HX711Emulator]:
+    for factory in fresh_mock_factory():
+        assert isinstance(factory, MockFactory)
+        with HX711Emulator(factory, noise_counts=40) as made:  # the real 60 us bound
+            yield made
+
+
+def calibration_for(chip: HX711Emulator) -> Calibration:
+    return Calibration(
+        created=datetime.now(UTC).replace(microsecond=0),
+        scale_counts_per_n=chip.counts_per_n,
+        offset_counts=chip.zero_counts,
+        capacity_n=490.0,
+        noise_n=40 / chip.counts_per_n,
+    )
+
+
+def run_for(
+    session: PracticeSession,
+    samples: queue.SimpleQueue[Sample],
+    seconds: float,
+) -> list[Sample]:
+    taken: list[Sample] = []
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            sample = samples.get(timeout=0.05)
+        except queue.Empty:
+            continue
+        session.process(sample)
+        taken.append(sample)
+    return taken
+
+
+def test_glitches_never_reach_the_engine_or_the_records(chip: HX711Emulator, store: Store) -> None:
+    chip.force_n = 30.0
+    calibration = calibration_for(chip)
+    sensor = HX711Sensor(5, 6, 80, calibration=calibration, zero_tracking=False)
+    samples: queue.SimpleQueue[Sample] = queue.SimpleQueue()
+    with sensor:
+        session = PracticeSession.begin(
+            store,
+            make_exercise(HOLD),
+            "Ana",
+            sensor.describe(),
+            rate_hz=80,
+            calibration=calibration.to_dict(),
+        )
+        sensor.start(samples.put)
+        run_for(session, samples, 0.2)
+        chip.inject_stalls(4, stall_s=300e-6)  # preempted with the clock high
+        taken = run_for(session, samples, 0.5)
+        chip.inject_bit_errors(4)  # a flipped bit from 17 to 22
+        taken += run_for(session, samples, 0.3)
+        sensor.stop()
+        session.finish("aborted")
+    assert sensor.stats.timing_glitches >= 4
+    assert sensor.stats.jumps_rejected >= 4
+    assert len(taken) > 40
+    rows = list(store.sample_rows(session.session_id))
+    raw_forces = [row[3] for row in rows]
+    assert all(abs(force - 30.0) < 0.5 for force in raw_forces)
+    assert session.engine.state.force_n == pytest.approx(30.0, abs=0.5)
+    stored = store.session(session.session_id)
+    assert stored["calibration"]["scale_counts_per_n"] == chip.counts_per_n
+
+
+def test_a_pulled_wire_keeps_every_sample_and_resumes(chip: HX711Emulator, store: Store) -> None:
+    chip.force_n = 28.0
+    calibration = calibration_for(chip)
+    sensor = HX711Sensor(5, 6, 80, calibration=calibration)
+    samples: queue.SimpleQueue[Sample] = queue.SimpleQueue()
+    errors: queue.SimpleQueue[SensorError] = queue.SimpleQueue()
+    with sensor:
+        session = PracticeSession.begin(
+            store, make_exercise(HOLD), "Ana", sensor.describe(), rate_hz=80
+        )
+        sensor.start(samples.put, errors.put)
+        before = run_for(session, samples, 0.3)
+        chip.disconnect()
+        pulled = time.monotonic()
+        error = errors.get(timeout=1.0)
+        noticed_after = time.monotonic() - pulled
+        session.engine.pause()  # what the live screen does on SensorDisconnected
+        during = run_for(session, samples, 0.2)
+        chip.reconnect()
+        session.engine.resume()
+        after = run_for(session, samples, 1.2)
+        sensor.stop()
+        session.finish("aborted")
+    assert isinstance(error, SensorDisconnected)
+    assert noticed_after < 1.0
+    assert len(before) > 10 and len(after) > 10
+    assert all(abs(s.force_n - 28.0) < 0.5 for s in after)
+    rows = list(store.sample_rows(session.session_id))
+    assert len(rows) == len(before) + len(during) + len(after)
