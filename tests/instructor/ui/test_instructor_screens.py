@@ -202,3 +202,37 @@ async def test_demonstration_without_a_recording_says_what_to_do(make_app: MakeA
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, DemonstrationScreen)
+
+
+async def test_review_turns_a_recorded_session_into_an_exercise(
+    make_app: MakeApp, store: Store
+) -> None:
+    simulate(
+        store,
+        ExerciseLibrary.load().get("ischemic-compression"),
+        profile="steady",
+        seed=1,
+        student="Expert",
+    )
+    app, _ = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(ReviewScreen("Expert"))
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen._filled)
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen._ready)
+        editor = app.screen
+        assert editor.draft.exercise_id == "from-session-1"
+        assert any(p["kind"] == "hold" for p in editor.draft.raw["phases"])
+        assert editor.draft.problems() == []
+
+
+async def test_command_palette_offers_the_instructor_tools(make_app: MakeApp) -> None:
+    from trainer.ui.instructor.commands import InstructorCommands
+
+    app, _ = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        provider = InstructorCommands(app.screen)
+        hits = [hit async for hit in provider.discover()]
+        assert len(hits) == 1
+        hits[0].command()
+        await until(pilot, lambda: isinstance(app.screen, InstructorScreen))

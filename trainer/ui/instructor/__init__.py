@@ -7,13 +7,13 @@ everything behind it needs the instructor PIN once one is set.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from textual.app import App
 
 
-def open_instructor(app: App[None]) -> None:
+def open_instructor(app: App[Any]) -> None:
     """Ask for the PIN (if one is set), then show the instructor hub."""
     from trainer.ui.instructor.hub import InstructorScreen
     from trainer.ui.instructor.pin_prompt import with_pin

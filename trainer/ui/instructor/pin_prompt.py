@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -16,7 +16,7 @@ from trainer.store import Store
 from trainer.ui.instructor import sentence
 
 
-def _store(app: App[None]) -> Store:
+def _store(app: App[Any]) -> Store:
     store: Store = app.config.store  # type: ignore[attr-defined]
     return store
 
@@ -72,7 +72,7 @@ class PinScreen(ModalScreen[bool]):
         self.dismiss(False)
 
 
-def with_pin(app: App[None], purpose: str, then: Callable[[], object]) -> None:
+def with_pin(app: App[Any], purpose: str, then: Callable[[], object]) -> None:
     """Run ``then`` at once if no PIN is set, else after the right PIN is typed."""
     guard = PinGuard(_store(app))
     if not guard.is_set:

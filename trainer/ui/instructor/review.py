@@ -74,6 +74,7 @@ class ReviewScreen(_Base):
         Binding("escape", "back", "Back"),
         Binding("enter", "open", "Open session", show=False),
         Binding("x", "report", "HTML report"),
+        Binding("t", "teach", "Make exercise from it"),
         Binding("f", "focus_filter", "Exercise"),
     ]
 
@@ -193,6 +194,34 @@ class ReviewScreen(_Base):
             self.notify(f"Cannot write {path}: {error.strerror}.", severity="error")
             return
         self.notify(f"Report written to {path}: open it in any browser to print.", timeout=6)
+
+    def action_teach(self) -> None:
+        """Teach by demonstration from a recorded session: its curve becomes a new exercise."""
+        from trainer.instructor.demonstration import draft_from_demonstration
+        from trainer.ui.instructor.editor import EditorScreen
+
+        session_id = self._selected_session()
+        if session_id is None:
+            return
+        store = self.trainer.config.store
+        samples = store.samples(session_id)
+        known = set(self.trainer.config.library.exercises)
+        new_id, number = f"from-session-{session_id}", 1
+        while new_id in known:
+            number += 1
+            new_id = f"from-session-{session_id}-{number}"
+        try:
+            draft = draft_from_demonstration(
+                [(s.t_s, s.force_n) for s in samples],
+                new_id,
+                f"{self.student}'s session {session_id}",
+                technique=store.session(session_id)["technique"],
+                demonstrated_by=self.student,
+            )
+        except InstructorError as error:
+            self.notify(sentence(error), severity="error")
+            return
+        self.app.push_screen(EditorScreen(draft))
 
     def action_focus_filter(self) -> None:
         self.query_one("#rv-exercise", Select).focus()
