@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 
-from tests.ui.conftest import SteppedSensor, until
+from tests.ui.helpers import SteppedSensor, until
 from trainer.exercises import PhaseKind
 from trainer.ui.app import TrainerApp
 from trainer.ui.screens.live import LiveScreen

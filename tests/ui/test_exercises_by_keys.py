@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.conftest import BUILTIN, MakeApp, open_live
 from tests.ui.driver import drive_to_results, keys_towards
+from tests.ui.helpers import BUILTIN, MakeApp, open_live
 
 BUILTIN_IDS = sorted(path.stem for path in BUILTIN.glob("*.toml"))
 FAIR_SCORE = 70.0

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input, Select, Static
 
-from tests.ui.conftest import MakeApp, open_live, until
+from tests.ui.helpers import MakeApp, open_live, until
 from trainer.exercises import ExerciseLibrary, FeedbackMode
 from trainer.session import simulate
 from trainer.store import Store

@@ -75,12 +75,6 @@ class HomeScreen(Screen[None]):
     def _fill_first(self) -> None:
         self._filled = True
         table = self.query_one("#library", DataTable)
-        table.add_column("Exercise", key="name", width=22)
-        table.add_column("Technique", key="technique", width=16)
-        table.add_column("Targets", key="targets", width=14)
-        table.add_column("Min", key="minutes", width=4)
-        table.add_column("Last", key="last", width=4)
-        table.add_column("Best", key="best", width=4)
         self.fill_library()
         table.focus()
         exercise_id, self.trainer.config.exercise_id = self.trainer.config.exercise_id, None
@@ -116,11 +110,32 @@ class HomeScreen(Screen[None]):
         app = self.trainer
         return f"bell {'on' if app.bell_on else 'off'} | {app.units.value}"
 
+    def on_resize(self) -> None:
+        if self._filled:
+            self.fill_library()
+
+    def _columns(self, table: DataTable[object]) -> None:
+        """Name, technique and targets share the width the numbers leave."""
+        spare = max(36, self.size.width - 3 * 4 - 6 * 2 - 2)
+        name, technique = spare * 40 // 100, spare * 25 // 100
+        widths = (name, technique, spare - name - technique)
+        if getattr(self, "_widths", None) == widths:
+            return
+        self._widths = widths
+        table.clear(columns=True)
+        table.add_column("Exercise", key="name", width=widths[0])
+        table.add_column("Technique", key="technique", width=widths[1])
+        table.add_column("Targets", key="targets", width=widths[2])
+        table.add_column("Min", key="minutes", width=4)
+        table.add_column("Last", key="last", width=4)
+        table.add_column("Best", key="best", width=4)
+
     def fill_library(self) -> None:
         """(Re)list every exercise with the student's last and best score."""
         app = self.trainer
         table = self.query_one("#library", DataTable)
         cursor = table.cursor_row
+        self._columns(table)
         table.clear()
         last: dict[str, float] = {}
         best: dict[str, float] = {}

@@ -45,7 +45,7 @@ def zone_words(state: LiveState) -> tuple[str, str]:
     if phase is None:
         return "Done", "zone-none"
     if state.blind:
-        return "BLIND: press from feel", "zone-blind"
+        return "BLIND: force hidden, feel it", "zone-blind"
     if phase.kind is PhaseKind.REST or state.band is None:
         return "Rest: hands off", "zone-none"
     if state.zone is Zone.NONE:
@@ -192,13 +192,12 @@ class LiveScreen(Screen[None]):
         banner = self.query_one("#banner")
         banner.display = bool(self._shown.get("#banner"))
         value = (
-            "--.-"
-            if blind
-            else f"{unit.from_newtons(state.force_n):.{1 if unit.value == 'N' else 2}f}"
+            "" if blind else f"{unit.from_newtons(state.force_n):.{1 if unit.value == 'N' else 2}f}"
         )
         if self._shown.get("force") != value:
             self._shown["force"] = value
             self.query_one("#force", BigDigits).update(value)
+        self._set_label("#unit", "" if blind else unit.value)
         words, css = zone_words(state)
         if state.band is not None and not blind and css in ("zone-below", "zone-above"):
             words += f"  {abs(unit.from_newtons(state.distance_n)):.1f} {unit.value}"
@@ -288,10 +287,10 @@ class LiveScreen(Screen[None]):
 
     def units_changed(self) -> None:
         unit = self.trainer.units
-        self.query_one("#unit", Label).update(unit.value)
         self.query_one(Gauge).set_unit(unit)
         self.query_one(ForceTrace).set_unit(unit)
-        self._shown.clear()
+        # Forget the texts shown (they change with the unit), not the zone's style class.
+        self._shown = {k: v for k, v in self._shown.items() if k == "zone-css"}
         self.redraw()
 
     def bell_changed(self) -> None:
