@@ -334,6 +334,10 @@ def cmd_pass_mark(args: argparse.Namespace) -> int:
         print(f"{args.exercise} has no pass mark now.")
         return 0
     exercise = _exercise(args.exercise)
+    if args.min_score is None and args.trials is None:
+        from trainer.cli import UsageError
+
+        raise UsageError("give --trials N (trials in band needed), --min-score SCORE, or both")
     mark = PassMark(exercise.id, args.min_score, args.trials, args.trial_pct)
     marks.set(mark)
     print(f"Pass mark for {exercise.name}: {mark.describe()}.")
