@@ -236,3 +236,58 @@ async def test_command_palette_offers_the_instructor_tools(make_app: MakeApp) ->
         assert len(hits) == 1
         hits[0].command()
         await until(pilot, lambda: isinstance(app.screen, InstructorScreen))
+
+
+async def test_settings_screen_sets_bands_schedule_and_pass_mark(
+    make_app: MakeApp, store: Store
+) -> None:
+    from textual.widgets import Select
+
+    from trainer.instructor.feedback_store import SchedulePlans
+    from trainer.instructor.targets import BandTargets
+    from trainer.ui.instructor.settings import SettingsScreen
+
+    roster = Roster(store)
+    roster.add_class("Monday")
+    roster.enrol("Monday", "Ana")
+    exercise = ExerciseLibrary.load().get("graded-levels")
+    BandTargets(store).set("class", "Monday", exercise, "deep", 40, 60)
+    app, _ = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.push_screen(SettingsScreen())
+        await until(pilot, lambda: isinstance(app.screen, SettingsScreen) and app.screen._ready)
+        screen = app.screen
+        screen.query_one("#st-exercise", Select).value = "graded-levels"
+        screen.query_one("#st-who", Select).value = "student\x1fAna"
+        await pilot.pause()
+        table = screen.query_one("#st-bands", DataTable)
+        deep_row = next(i for i in range(table.row_count) if "deep" in str(table.get_row_at(i)[1]))
+        row = table.get_row_at(deep_row)
+        assert (row[2], row[3], row[4], row[5], row[6]) == (
+            "45-70",
+            "40-60",
+            "-",
+            "40-60",
+            "class Monday",
+        )
+        table.move_cursor(row=deep_row)
+        band = screen.query_one("#st-band", Input)
+        band.focus()
+        await pilot.press(*"30-45", "enter")
+        await pilot.pause()
+        row = table.get_row_at(deep_row)
+        assert (row[4], row[5], row[6]) == ("30-45", "30-45", "student")
+        assert BandTargets(store).apply(exercise, student="Ana") is not exercise
+        await pilot.press(*"9-1", "enter")
+        await pilot.pause()
+        assert screen.query_one("#st-message", Static).has_class("bad")
+        screen.query_one("#st-schedule", Select).value = "faded"
+        await pilot.pause()
+        schedule, source = SchedulePlans(store).resolve("Ana")
+        assert schedule.kind.value == "faded" and source == "student"
+        trials = screen.query_one("#st-trials", Input)
+        trials.focus()
+        await pilot.press("4", "enter")
+        await pilot.pause()
+        mark = PassMarks(store).get("graded-levels")
+        assert mark is not None and mark.trials_required == 4

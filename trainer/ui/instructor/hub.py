@@ -23,7 +23,7 @@ HELP = (
     "[b]E[/b] edit  [b]N[/b] new  [b]C[/b] copy  [b]D[/b] delete / restore built-in  "
     "[b]T[/b] teach by demonstration\n"
     "[b]O[/b] class overview  [b]R[/b] review a student  [b]A[/b] assessment results  "
-    "[b]Esc[/b] back"
+    "[b]S[/b] bands, feedback & pass marks  [b]Esc[/b] back"
 )
 
 
@@ -54,6 +54,7 @@ class InstructorScreen(Screen[None]):
         Binding("o", "overview", "Overview"),
         Binding("r", "review", "Review"),
         Binding("a", "assessments", "Assessment"),
+        Binding("s", "settings", "Settings"),
     ]
 
     @property
@@ -197,6 +198,11 @@ class InstructorScreen(Screen[None]):
         from trainer.ui.instructor.assessment import AssessmentResultsScreen
 
         self.app.push_screen(AssessmentResultsScreen())
+
+    def action_settings(self) -> None:
+        from trainer.ui.instructor.settings import SettingsScreen
+
+        self.app.push_screen(SettingsScreen())
 
     def action_back(self) -> None:
         self.app.pop_screen()

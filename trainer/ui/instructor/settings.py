@@ -1,0 +1,295 @@
+"""Class and student settings: target bands (built-in -> class -> student, shown side by
+side), the feedback schedule, and each exercise's pass mark."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Label, Select, Static
+
+from trainer.exercises import Exercise, TargetBand
+from trainer.instructor import InstructorError
+from trainer.instructor.assessment import PassMark, PassMarks
+from trainer.instructor.editing import parse_band_text
+from trainer.instructor.feedback_store import SchedulePlans
+from trainer.instructor.roster import Roster
+from trainer.instructor.schedules import DESCRIPTIONS, FeedbackSchedule, ScheduleKind
+from trainer.instructor.targets import BandTargets, PhaseTarget
+from trainer.ui.instructor import sentence
+from trainer.ui.widgets.topbar import TopBar
+
+if TYPE_CHECKING:
+    from trainer.ui.app import TrainerApp
+
+INHERIT = "__inherit__"
+
+
+def band_text(band: TargetBand | None) -> str:
+    return "-" if band is None else f"{band.low_n:g}-{band.high_n:g}"
+
+
+class SettingsScreen(Screen[None]):
+    """Pick a class or a student, then an exercise: set bands, schedule, pass mark."""
+
+    CSS_PATH = "instructor.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("ctrl+b", "focus_band", "Band", priority=True),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[PhaseTarget] = []
+        self._ready = False
+
+    @property
+    def trainer(self) -> TrainerApp:
+        from trainer.ui.app import TrainerApp
+
+        assert isinstance(self.app, TrainerApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield TopBar("Class and student settings", simulated=self.trainer.config.simulated)
+        with Horizontal(classes="st-row"):
+            yield Label("For", classes="st-label")
+            yield Select[str](
+                self._who_options(), id="st-who", allow_blank=True, prompt="a class or a student"
+            )
+        with Horizontal(classes="st-row"):
+            yield Label("Feedback", classes="st-label")
+            yield Select[str](
+                [
+                    ("inherited", INHERIT),
+                    *((f"{k.value}: {DESCRIPTIONS[k]}", k.value) for k in ScheduleKind),
+                ],
+                id="st-schedule",
+                value=INHERIT,
+                allow_blank=False,
+            )
+        with Horizontal(classes="st-row"):
+            yield Label("Exercise", classes="st-label")
+            yield Select[str](
+                [(e.name, e.id) for e in self.trainer.config.library.sorted()],
+                id="st-exercise",
+                allow_blank=False,
+            )
+        yield DataTable(id="st-bands", cursor_type="row", zebra_stripes=True)
+        with Horizontal(classes="st-row"):
+            yield Label("Band (N)", classes="st-label")
+            yield Input(
+                placeholder="e.g. 35-50 for the selected row; empty to inherit", id="st-band"
+            )
+        with Horizontal(classes="st-row"):
+            yield Label("Pass mark", classes="st-label")
+            yield Input(placeholder="trials in band, e.g. 4", id="st-trials")
+            yield Input(placeholder="min score, e.g. 70", id="st-score")
+        yield Static(id="st-message")
+        yield Footer()
+
+    def _who_options(self) -> list[tuple[str, str]]:
+        roster = Roster(self.trainer.config.store)
+        classes = [(f"class {c.name}", f"class\x1f{c.name}") for c in roster.classes()]
+        students = [(f"student {s.name}", f"student\x1f{s.name}") for s in roster.students()]
+        return classes + students
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._first)
+
+    def _first(self) -> None:
+        table = self.query_one("#st-bands", DataTable)
+        for label, key, width in (
+            ("#", "n", 3),
+            ("Phase", "phase", 18),
+            ("Built-in", "builtin", 9),
+            ("Class", "class", 9),
+            ("Student", "student", 9),
+            ("In force", "force", 9),
+            ("From", "from", 14),
+        ):
+            table.add_column(label, key=key, width=width)
+        self._ready = True
+        self.fill()
+
+    # -- reading the choices -----------------------------------------------------------
+    def who(self) -> tuple[str, str] | None:
+        value = self.query_one("#st-who", Select).value
+        if not isinstance(value, str):
+            return None
+        scope, _, name = value.partition("\x1f")
+        return scope, name
+
+    def exercise(self) -> Exercise:
+        value = self.query_one("#st-exercise", Select).value
+        library = self.trainer.config.library
+        return library.exercises[value] if isinstance(value, str) else library.sorted()[0]
+
+    def say(self, text: str, bad: bool = False) -> None:
+        message = self.query_one("#st-message", Static)
+        message.update(text)
+        message.set_class(bad, "bad")
+
+    # -- drawing ------------------------------------------------------------------------
+    def fill(self) -> None:
+        if not self._ready:
+            return
+        store = self.trainer.config.store
+        exercise = self.exercise()
+        who = self.who()
+        targets = BandTargets(store)
+        if who is None:
+            self.rows = targets.explain(exercise)
+        elif who[0] == "class":
+            self.rows = targets.explain(exercise, class_name=who[1])
+        else:
+            self.rows = targets.explain(exercise, student=who[1])
+        table = self.query_one("#st-bands", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        for row in self.rows:
+            if row.builtin is None:
+                continue
+            table.add_row(
+                str(row.index + 1),
+                row.name,
+                band_text(row.builtin),
+                band_text(row.class_band),
+                band_text(row.student_band),
+                band_text(row.effective),
+                row.source,
+                key=str(row.index),
+            )
+        if table.row_count:
+            table.move_cursor(row=min(cursor, table.row_count - 1))
+        self._show_schedule()
+        mark = PassMarks(store).get(exercise.id)
+        self.query_one("#st-trials", Input).value = (
+            str(mark.trials_required) if mark and mark.trials_required else ""
+        )
+        self.query_one("#st-score", Input).value = (
+            f"{mark.min_score:g}" if mark and mark.min_score is not None else ""
+        )
+
+    def _show_schedule(self) -> None:
+        who = self.who()
+        select = self.query_one("#st-schedule", Select)
+        if who is None:
+            select.disabled = True
+            self.say("Pick a class or a student to change their bands and feedback schedule.")
+            return
+        select.disabled = False
+        plans = SchedulePlans(self.trainer.config.store)
+        roster = Roster(self.trainer.config.store)
+        owner_id = roster.class_id(who[1]) if who[0] == "class" else roster.student_id(who[1])
+        own = plans.get(who[0], owner_id)
+        self._setting_schedule = True
+        select.value = own.kind.value if own else INHERIT
+        self._setting_schedule = False
+        if who[0] == "student":
+            schedule, source = plans.resolve(who[1], self.exercise().id)
+            self.say(f"{who[1]} practises with '{schedule.kind.value}' feedback (from {source}).")
+        else:
+            text = own.describe() if own else "always on (the default)"
+            self.say(f"Class {who[1]}: {text}.")
+
+    _setting_schedule = False
+
+    # -- changes ------------------------------------------------------------------------
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if not self._ready:
+            return
+        if event.select.id == "st-schedule":
+            if not self._setting_schedule:
+                self._change_schedule(event.value)
+            return
+        self.fill()
+
+    def _change_schedule(self, value: object) -> None:
+        who = self.who()
+        if who is None or not isinstance(value, str):
+            return
+        plans = SchedulePlans(self.trainer.config.store)
+        try:
+            if value == INHERIT:
+                plans.clear(*who)
+            else:
+                plans.set(who[0], who[1], FeedbackSchedule.parse(value))
+        except InstructorError as error:
+            self.say(sentence(error), bad=True)
+            return
+        self._show_schedule()
+
+    def selected_row(self) -> PhaseTarget | None:
+        table = self.query_one("#st-bands", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        index = int(str(key.value))
+        return next((r for r in self.rows if r.index == index), None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "st-band":
+            self._set_band(event.value)
+        elif event.input.id in ("st-trials", "st-score"):
+            self._set_pass_mark()
+
+    def _set_band(self, text: str) -> None:
+        who, row = self.who(), self.selected_row()
+        if who is None or row is None or row.builtin is None:
+            self.say("Pick a class or a student, and a phase in the table, first.", bad=True)
+            return
+        target = row.builtin.level or f"phase {row.index + 1}"
+        targets = BandTargets(self.trainer.config.store)
+        exercise = self.exercise()
+        try:
+            if not text.strip():
+                targets.clear(who[0], who[1], exercise.id, target)
+                done = f"{target} for {who[0]} {who[1]} is inherited again."
+            else:
+                value = parse_band_text(text)
+                if not isinstance(value, list):
+                    raise InstructorError(
+                        f"{text!r} is not a band: type low-high in newtons, e.g. 35-50"
+                    )
+                targets.set(who[0], who[1], exercise, target, value[0], value[1])
+                done = f"{target} for {who[0]} {who[1]}: {value[0]:g}-{value[1]:g} N."
+        except InstructorError as error:
+            self.say(sentence(error), bad=True)
+            return
+        self.query_one("#st-band", Input).value = ""
+        self.fill()
+        self.say(done)
+
+    def _set_pass_mark(self) -> None:
+        exercise = self.exercise()
+        marks = PassMarks(self.trainer.config.store)
+        trials_text = self.query_one("#st-trials", Input).value.strip()
+        score_text = self.query_one("#st-score", Input).value.strip()
+        try:
+            if not trials_text and not score_text:
+                marks.clear(exercise.id)
+                self.say(f"{exercise.name} has no pass mark now.")
+                return
+            try:
+                trials = int(trials_text) if trials_text else None
+                score = float(score_text) if score_text else None
+            except ValueError:
+                raise InstructorError(
+                    "trials in band is a whole number and the score a number from 0 to 100"
+                ) from None
+            mark = PassMark(exercise.id, score, trials)
+            marks.set(mark)
+        except InstructorError as error:
+            self.say(sentence(error), bad=True)
+            return
+        self.say(f"Pass mark for {exercise.name}: {mark.describe()}.")
+
+    def action_focus_band(self) -> None:
+        self.query_one("#st-band", Input).focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
