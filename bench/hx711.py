@@ -238,7 +238,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--load", choices=["auto", "ui", "standin"], default="auto")
+    parser.add_argument(
+        "--switch-interval-ms",
+        type=float,
+        help="set the interpreter's thread switch interval (default: leave it at 5 ms)",
+    )
     args = parser.parse_args()
+    if args.switch_interval_ms:
+        sys.setswitchinterval(args.switch_interval_ms / 1000)
     print(
         f"HX711 reader benchmark on the emulated chip; {os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
     )

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Set up Pressure Trainer on a Raspberry Pi (Raspberry Pi OS Bookworm or later).
+#
+#   hardware/setup-pi.sh            install into .venv next to this repository
+#   hardware/setup-pi.sh --service  also start the trainer on the console at boot
+#
+# Run it as the user who will use the trainer (not root); it asks for sudo when needed.
+set -euo pipefail
+
+die() { echo "setup-pi: $*" >&2; exit 1; }
+
+SERVICE=0
+for arg in "$@"; do
+    case "$arg" in
+        --service) SERVICE=1 ;;
+        -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+        *) die "unknown option '$arg'; use --service or nothing" ;;
+    esac
+done
+
+[[ $EUID -ne 0 ]] || die "run this as your normal user, not root (it uses sudo itself)"
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+[[ -f "$REPO/pyproject.toml" ]] || die "cannot find pyproject.toml in $REPO; run the script from the repository"
+USER_NAME="$(id -un)"
+
+echo "== apt packages (python3-lgpio: lgpio from the package index would need SWIG to build)"
+sudo apt-get update
+sudo apt-get install -y python3-venv python3-pip python3-dev python3-lgpio
+
+echo "== virtual environment in $REPO/.venv (with the system's lgpio)"
+# --system-site-packages lets gpiozero in the venv find the apt-installed lgpio.
+python3 -m venv --system-site-packages "$REPO/.venv"
+"$REPO/.venv/bin/pip" install --upgrade pip
+"$REPO/.venv/bin/pip" install "$REPO[pi]"
+"$REPO/.venv/bin/python" -c "import lgpio" \
+    || die "lgpio is not importable from the venv; check that python3-lgpio installed"
+
+echo "== GPIO access for $USER_NAME"
+if id -nG "$USER_NAME" | tr ' ' '\n' | grep -qx gpio; then
+    echo "$USER_NAME is already in the gpio group"
+else
+    sudo adduser "$USER_NAME" gpio
+    echo "added $USER_NAME to the gpio group: log out and back in (or reboot) before using the pins"
+fi
+
+if [[ $SERVICE -eq 1 ]]; then
+    echo "== systemd unit: the trainer on tty1 at boot"
+    sed -e "s|@USER@|$USER_NAME|g" -e "s|@REPO@|$REPO|g" "$REPO/hardware/pressure-trainer.service" \
+        | sudo tee /etc/systemd/system/pressure-trainer.service >/dev/null
+    sudo systemctl daemon-reload
+    sudo systemctl enable pressure-trainer.service
+    echo "enabled; it starts at the next boot (or now: sudo systemctl start pressure-trainer)"
+fi
+
+cat <<DONE
+
+Done. Next:
+  $REPO/.venv/bin/trainer doctor      check the wiring, data rate and noise
+  $REPO/.venv/bin/trainer calibrate   two minutes with a known mass
+  $REPO/.venv/bin/trainer run         practise
+DONE
