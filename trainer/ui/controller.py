@@ -96,6 +96,8 @@ class LiveController:
         self.sensor_problem: str | None = None
         self.force_n = 0.0
         self.last_t_s = 0.0
+        #: samples taken from the queue (shown, and judged once started)
+        self.samples_seen = 0
         self.trace: deque[TracePoint] = deque()
         self._preview = SessionEngine(exercise).state
         self._opened = False
@@ -167,7 +169,8 @@ class LiveController:
             return None
         if self.stage is Stage.FINISHED and session.status is not None:
             return session.session_id
-        # Samples already handed over by the sensor thread are part of the session too.
+        # Stop the sensor thread first, so the last sample it handed over is drained too.
+        self.sensor.stop()
         self._process(self.feed.drain(), Frame())
         self.stage = Stage.FINISHED
         session.finish(status)
@@ -196,6 +199,7 @@ class LiveController:
             if self.sensor_problem is not None:
                 self._sensor_back()
             frame.samples.append((arrived, item))
+            self.samples_seen += 1
             if session is not None and session.status is None:
                 events = session.process(item)
                 if events:

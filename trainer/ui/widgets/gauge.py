@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events
+from textual.strip import Strip
 from textual.widget import Widget
 
 from trainer.engine import Zone
@@ -62,6 +63,8 @@ class Gauge(Widget):
         self.zone = Zone.NONE
         self.hidden_text: str | None = None
         self._drawn: tuple[object, ...] = ()
+        self._strips: list[Strip] | None = None
+        self._strips_key: object = None
 
     def show(
         self,
@@ -79,6 +82,7 @@ class Gauge(Widget):
 
     def set_unit(self, unit: Unit) -> None:
         self.unit = unit
+        self._drawn = ()
         self.refresh()
 
     @property
@@ -94,26 +98,38 @@ class Gauge(Widget):
         fraction = min(1.0, max(0.0, force_n / self.full_scale_n))
         return min(self.bar_width - 1, int(fraction * self.bar_width))
 
-    def render(self) -> Text:
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips = None  # the theme changed: colours are looked up again
+
+    def render_line(self, y: int) -> Strip:
+        key = (self._cells(self.force_n), self.band, self.zone, self.hidden_text, self.unit)
+        if self._strips is None or self._strips_key != (key, self.size):
+            self._strips = self._build()
+            self._strips_key = (key, self.size)
+        base = self.rich_style  # the widget's own background under every cell
+        if 0 <= y < len(self._strips):
+            return self._strips[y].extend_cell_length(self.size.width).apply_style(base)
+        return Strip.blank(self.size.width, base)
+
+    def _build(self) -> list[Strip]:
         width = self.bar_width
         style = self.get_component_rich_style
         label_style = style("gauge--label")
-        text = Text(no_wrap=True, overflow="crop")
         if self.hidden_text is not None:
-            text.append("\n")
-            text.append(self.hidden_text.center(self.size.width), label_style)
-            return text
-        pad = " " * MARGIN
-        band_cols: tuple[int, int] | None = None
-        if self.band is not None:
-            band_cols = (self._column(self.band[0]), self._column(self.band[1]))
-        # top band strip
-        text.append(pad)
-        for col in range(width):
-            inside = band_cols is not None and band_cols[0] <= col <= band_cols[1]
-            text.append("▄" if inside else " ", style("gauge--band"))
-        text.append("\n" + pad)
-        # the bar
+            return [
+                Strip([]),
+                Strip([Segment(self.hidden_text.center(self.size.width), label_style)]),
+            ]
+        pad = Segment(" " * MARGIN)
+        band_style = style("gauge--band")
+
+        def strip_row(char: str) -> Strip:
+            if self.band is None:
+                return Strip([pad])
+            low, high = self._column(self.band[0]), self._column(self.band[1])
+            return Strip([pad, Segment(" " * low), Segment(char * (high - low + 1), band_style)])
+
         zone_style = style(
             {
                 Zone.IN: "gauge--in",
@@ -122,19 +138,13 @@ class Gauge(Widget):
             }.get(self.zone, "gauge--plain")
         )
         track = Style(bgcolor=style("gauge--track").bgcolor)
-        eighths = self._cells(self.force_n)
-        full, part = divmod(eighths, 8)
+        full, part = divmod(self._cells(self.force_n), 8)
         bar = "█" * min(full, width)
         if full < width:
             bar += _PARTIAL[part]
-        text.append(bar, zone_style + track)
-        text.append(" " * (width - len(bar)), track)
-        text.append("\n" + pad)
-        # bottom band strip
-        for col in range(width):
-            inside = band_cols is not None and band_cols[0] <= col <= band_cols[1]
-            text.append("▀" if inside else " ", style("gauge--band"))
-        text.append("\n")
+        bar_strip = Strip(
+            [pad, Segment(bar, zone_style + track), Segment(" " * (width - len(bar)), track)]
+        )
         # scale labels: 0, the band's edges, full scale
         labels = [" "] * (width + 2 * MARGIN)
 
@@ -146,11 +156,15 @@ class Gauge(Widget):
         unit = self.unit
         put(0, "0")
         put(width - 1, f"{unit.from_newtons(self.full_scale_n):g} {unit.value}")
-        if self.band is not None and band_cols is not None:
-            put(band_cols[0], _short(unit.from_newtons(self.band[0])))
-            put(band_cols[1], _short(unit.from_newtons(self.band[1])))
-        text.append("".join(labels), label_style)
-        return text
+        if self.band is not None:
+            put(self._column(self.band[0]), _short(unit.from_newtons(self.band[0])))
+            put(self._column(self.band[1]), _short(unit.from_newtons(self.band[1])))
+        return [
+            strip_row("▄"),
+            bar_strip,
+            strip_row("▀"),
+            Strip([Segment("".join(labels), label_style)]),
+        ]
 
     # -- mouse -------------------------------------------------------------------
     def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:

@@ -6,8 +6,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
+from textual.strip import Strip
 from textual.widget import Widget
 
 from trainer.units import Unit
@@ -23,6 +24,20 @@ class Column:
     force_n: float | None
     low_n: float | None = None
     high_n: float | None = None
+
+
+Cell = tuple[int, str, tuple[float, float] | None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """What the cells show: scale top, and per column its fill (eighths), zone, band rows."""
+
+    top: float
+    height: int
+    width: int
+    unit: Unit
+    cells: tuple[Cell, ...]
 
 
 def bucket(
@@ -97,6 +112,8 @@ class ForceTrace(Widget):
         self.top_n = top_n
         self.unit = unit
         self._columns: Sequence[Column] = ()
+        self._key: _Layout | None = None
+        self._strips: list[Strip] | None = None
 
     @property
     def plot_width(self) -> int:
@@ -109,15 +126,29 @@ class ForceTrace(Widget):
 
     @columns.setter
     def columns(self, value: Sequence[Column]) -> None:
-        if list(value) != list(self._columns):
-            self._columns = value
+        self._columns = value
+        key = self._layout()
+        if key != self._key:
+            # Repaint only when a cell would change, not whenever a mean moves a little.
+            self._key = key
+            self._strips = None
             self.refresh()
 
     def set_unit(self, unit: Unit) -> None:
         self.unit = unit
+        self._key = None
+        self._strips = None
         self.refresh()
 
-    def render(self) -> Text:
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips = None  # the theme changed: colours are looked up again
+
+    def on_resize(self) -> None:
+        self._key = None
+        self._strips = None
+
+    def _layout(self) -> _Layout:
         height = max(1, self.size.height)
         width = self.plot_width
         columns = list(self._columns)[-width:]
@@ -126,49 +157,71 @@ class ForceTrace(Widget):
         peak = max((c.force_n for c in columns if c.force_n is not None), default=0.0)
         if peak > top:
             top = nice_top(peak * 1.1)
+        eighths_per_n = height * 8 / top
+        cells: list[Cell] = []
+        for column in columns:
+            force = column.force_n
+            band = None
+            if column.low_n is not None and column.high_n is not None:
+                band = (column.low_n / top * height, column.high_n / top * height)
+            if force is None:
+                cells.append((-1, "plain", band))
+                continue
+            kind = "plain"
+            if column.low_n is not None and column.high_n is not None:
+                kind = (
+                    "below" if force < column.low_n else "above" if force > column.high_n else "in"
+                )
+            cells.append((round(max(0.0, force) * eighths_per_n), kind, band))
+        return _Layout(top, height, width, self.unit, tuple(cells))
+
+    def _build(self) -> list[Strip]:
+        layout = self._key if self._key is not None else self._layout()
+        top, height, unit, cells = layout.top, layout.height, layout.unit, layout.cells
         styles = {
             name: self.get_component_rich_style(f"trace--{name}")
             for name in ("band", "in", "above", "below", "plain", "axis")
         }
         band_bg = Style(bgcolor=styles["band"].bgcolor)
-        eighths_total = height * 8
-        text = Text(no_wrap=True, overflow="crop")
+        shaded = {name: styles[name] + band_bg for name in ("in", "above", "below", "plain")}
+        strips: list[Strip] = []
         for row in range(height):
-            row_low = (height - 1 - row) / height * top
-            row_high = (height - row) / height * top
+            row_floor = height - 1 - row  # rows counted from the bottom
             if row == 0:
-                label = f"{self.unit.from_newtons(top):>4.0f} "
+                label = f"{unit.from_newtons(top):>4.0f} "
             elif row == height - 1:
                 label = f"{0:>4} "
             else:
                 label = " " * AXIS_WIDTH
-            text.append(label, styles["axis"])
-            for column in columns:
+            segments = [Segment(label, styles["axis"])]
+            run_chars: list[str] = []
+            run_style: Style | None = None
+            for level, kind, band in cells:
                 char = " "
-                style = styles["plain"]
-                force = column.force_n
-                if force is not None:
-                    level = max(0.0, force) / top * eighths_total
-                    fill = int(min(8, max(0, round(level - (height - 1 - row) * 8))))
-                    char = _EIGHTHS[fill]
-                    if column.low_n is not None and column.high_n is not None:
-                        if force < column.low_n:
-                            style = styles["below"]
-                        elif force > column.high_n:
-                            style = styles["above"]
-                        else:
-                            style = styles["in"]
-                if (
-                    column.low_n is not None
-                    and column.high_n is not None
-                    and column.low_n < row_high
-                    and column.high_n > row_low
-                ):
-                    style = style + band_bg
+                if level >= 0:
+                    char = _EIGHTHS[min(8, max(0, level - row_floor * 8))]
+                in_band = band is not None and band[0] < row_floor + 1 and band[1] > row_floor
+                if in_band:
+                    style = shaded[kind]
                     if char == "█":
                         # A shaded block lets the band show through the filled area.
                         char = "▓"
-                text.append(char, style)
-            if row < height - 1:
-                text.append("\n")
-        return text
+                else:
+                    style = styles[kind]
+                if style is not run_style and run_chars:
+                    segments.append(Segment("".join(run_chars), run_style))
+                    run_chars = []
+                run_style = style
+                run_chars.append(char)
+            if run_chars:
+                segments.append(Segment("".join(run_chars), run_style))
+            strips.append(Strip(segments))
+        return strips
+
+    def render_line(self, y: int) -> Strip:
+        if self._strips is None:
+            self._strips = self._build()
+        base = self.rich_style  # the widget's own background under every cell
+        if 0 <= y < len(self._strips):
+            return self._strips[y].extend_cell_length(self.size.width).apply_style(base)
+        return Strip.blank(self.size.width, base)
