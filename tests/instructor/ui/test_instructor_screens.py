@@ -291,3 +291,61 @@ async def test_settings_screen_sets_bands_schedule_and_pass_mark(
         await pilot.pause()
         mark = PassMarks(store).get("graded-levels")
         assert mark is not None and mark.trials_required == 4
+
+
+async def test_assessment_runs_blind_exercise_by_exercise_and_returns_home(
+    make_app: MakeApp, store: Store, user_dir: Path
+) -> None:
+    from trainer.instructor.editing import Draft
+    from trainer.ui.instructor.run import AssessmentRunScreen, AssessmentStartScreen
+
+    for exercise_id in ("quick-a", "quick-b"):
+        draft = Draft.new(exercise_id, exercise_id)
+        draft.raw["phases"] = [
+            {"kind": "hold", "band": [20, 30], "duration_s": 2},
+            {"kind": "release", "band": [0, 5], "max_s": 3},
+        ]
+        draft.save()
+    Assessments(store).create("Quick", ["quick-a", "quick-b"])
+    PassMarks(store).set(PassMark("quick-a", trials_required=1))
+    app, box = make_app(student="Ana")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(AssessmentResultsScreen())
+        await until(pilot, lambda: isinstance(app.screen, AssessmentResultsScreen))
+        await pilot.press("n")
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, AssessmentStartScreen) and app.screen.query("#ar-start"),
+        )
+        await pilot.click("#ar-start")
+        await until(
+            pilot, lambda: isinstance(app.screen, AssessmentRunScreen) and app.screen.controller
+        )
+        screen = app.screen
+        assert isinstance(screen, AssessmentRunScreen)
+        for _ in range(2):
+            await until(pilot, lambda: screen.controller is not None or screen.done)
+            controller = screen.controller
+            assert controller is not None and controller.setup.intent is not None
+            assert all(p.feedback.value == "blind" for p in controller.exercise.phases)
+            await pilot.press("space")
+            for _ in range(100):
+                if screen.controller is not controller:
+                    break
+                state = controller.display_state()
+                aim = 25.0 if state.phase is not None and state.phase.kind.value == "hold" else 0.0
+                controller.setup.intent.set(aim)
+                box.current.pump(0.25)
+                screen.tick()
+                shown = str(screen.query_one("#ar-phase", Static).render())
+                # blind: the target is shown, never the force or a score
+                assert "Force" not in shown and "score" not in shown.lower()
+                if "Hold" in shown:
+                    assert "Target 20-30 N" in shown
+        assert screen.done
+        [run] = Assessments(store).runs()
+        assert run.status == "complete" and run.student == "Ana"
+        assert [i.session_id is not None for i in run.items] == [True, True]
+        assert run.items[0].passed is True and run.passed is True
+        await pilot.press("escape")
+        await until(pilot, lambda: len(app.screen_stack) == 1)  # home: the PIN is needed again

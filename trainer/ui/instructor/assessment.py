@@ -46,6 +46,7 @@ class AssessmentResultsScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("enter", "open", "Open session", show=False),
+        Binding("n", "run", "Run an assessment"),
     ]
 
     def __init__(self) -> None:
@@ -126,6 +127,16 @@ class AssessmentResultsScreen(Screen[None]):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_open()
+
+    def action_run(self) -> None:
+        """Pick an assessment and a student, then hand over to the student."""
+        from trainer.ui.instructor.run import AssessmentRunScreen, AssessmentStartScreen
+
+        def chosen(choice: tuple[str, str] | None) -> None:
+            if choice is not None:
+                self.app.push_screen(AssessmentRunScreen(*choice))
+
+        self.app.push_screen(AssessmentStartScreen(self.trainer.student), chosen)
 
     def action_back(self) -> None:
         self.app.pop_screen()
