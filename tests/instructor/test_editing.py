@@ -175,3 +175,27 @@ def test_timeline_spans_the_exercise_and_highlights_a_phase(library: ExerciseLib
     assert len(lines) == 8
     assert any("#" in line for line in lines)
     assert all(len(line) == len(lines[0]) for line in lines[:6])
+
+
+def test_levels_as_one_line_of_text(library: ExerciseLibrary) -> None:
+    draft = Draft.from_exercise(library.get("graded-levels"))
+    assert draft.levels_text() == "light 10-20, moderate 25-40, deep 45-70"
+    assert draft.set_levels_text("light 8-18; moderate=25-40, deep: [40, 60]") is None
+    assert draft.raw["levels"] == {"light": [8, 18], "moderate": [25, 40], "deep": [40, 60]}
+    problem = draft.set_levels_text("light 8-18, oops")
+    assert problem is not None and "'oops' is not a level" in problem
+    assert draft.raw["levels"]["deep"] == [40, 60]  # unreadable text changes nothing
+    assert draft.set_levels_text("light 8-18") is None
+    assert {p.field for p in draft.problems()} == {"band"}  # phases still name moderate, deep
+
+
+def test_repeat_group_steps(library: ExerciseLibrary) -> None:
+    draft = Draft.from_exercise(library.get("stripping-strokes"))
+    assert draft.add_step(0, 1, kind="rest") == 2
+    assert [s["kind"] for s in draft.raw["phases"][0]["steps"]][:3] == ["ramp", "hold", "rest"]
+    draft.remove_step(0, 2)
+    assert draft.problems() == []
+    single = Draft.new("x", "X")
+    single.raw["phases"] = [{"repeat": 2, "steps": [{"kind": "rest", "duration_s": 1}]}]
+    with pytest.raises(InstructorError, match="at least one step"):
+        single.remove_step(0, 0)

@@ -263,6 +263,48 @@ class Draft:
         if not levels:
             self.raw.pop("levels")
 
+    def levels_text(self) -> str:
+        """The named levels as one line: ``light 10-20, moderate 25-40``."""
+        levels = self.raw.get("levels")
+        if not isinstance(levels, dict):
+            return ""
+        parts = []
+        for name, value in levels.items():
+            band = parse_band_text(str(value)) if not isinstance(value, list) else value
+            shown = (
+                f"{band[0]:g}-{band[1]:g}"
+                if isinstance(band, list) and all(isinstance(v, int | float) for v in band)
+                else str(value)
+            )
+            parts.append(f"{name} {shown}")
+        return ", ".join(parts)
+
+    def set_levels_text(self, text: str) -> str | None:
+        """Replace every level from ``light 10-20, moderate 25-40``; return a problem or None.
+
+        Levels are only changed when the whole text reads; phases naming a level that
+        is gone are then reported by validation.
+        """
+        levels: dict[str, Any] = {}
+        text = re.sub(r"\[\s*([-\d.]+)\s*,\s*([-\d.]+)\s*\]", r"\1-\2", text)
+        for part in re.split(r"[,;\n]+", text):
+            part = part.strip()
+            if not part:
+                continue
+            match = re.match(r"^([A-Za-z0-9_-]+)\s*[=:]?\s*(.+)$", part)
+            band = parse_band_text(match.group(2)) if match else None
+            if match is None or not isinstance(band, list):
+                return (
+                    f"{part!r} is not a level: write a name and a band, "
+                    "e.g. light 10-20, moderate 25-40"
+                )
+            levels[match.group(1)] = band
+        if levels:
+            self.raw["levels"] = levels
+        else:
+            self.raw.pop("levels", None)
+        return None
+
     def set_phase_field(self, phase: int, step: int | None, field: str, text: str) -> None:
         """Set one field of a phase (or of a step in a repeat group) from typed text."""
         entry = self.entry(phase, step)
@@ -290,6 +332,30 @@ class Draft:
     def remove_phase(self, phase: int) -> None:
         self.entry(phase)
         del self.raw["phases"][phase]
+
+    def add_step(self, phase: int, after: int, kind: str = "hold") -> int:
+        """Insert a step into a repeat group after step ``after``; return its index."""
+        group = self.entry(phase)
+        steps = group.get("steps")
+        if not isinstance(steps, list):
+            raise InstructorError(f"phase {phase + 1} is not a repeat group")
+        new: dict[str, Any] = (
+            {"kind": "rest", "duration_s": 2}
+            if kind == "rest"
+            else {"kind": kind, "band": [20, 30], "duration_s": 5}
+        )
+        steps.insert(after + 1, new)
+        return after + 1
+
+    def remove_step(self, phase: int, step: int) -> None:
+        """Remove a step from a repeat group (a group keeps at least one step)."""
+        self.entry(phase, step)
+        steps = self.raw["phases"][phase]["steps"]
+        if len(steps) <= 1:
+            raise InstructorError(
+                "a repeat group needs at least one step: remove the group instead"
+            )
+        del steps[step]
 
     def move_phase(self, phase: int, offset: int) -> int:
         phases = self.raw.get("phases", [])

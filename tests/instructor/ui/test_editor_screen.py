@@ -97,15 +97,36 @@ async def test_valid_edit_saves_the_users_copy_and_restore_brings_back_the_built
         assert screen.draft.raw["phases"][0]["band"] == "moderate"
 
 
-async def test_exercise_level_fields_and_levels_are_checked_live(make_app: MakeApp) -> None:
+async def test_exercise_fields_and_levels_are_checked_live(make_app: MakeApp) -> None:
     app, _ = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
         screen = await open_editor(pilot, app, "graded-levels")
-        assert "level:deep" in screen.fields
-        await type_into(pilot, field_input(screen, "level:deep"), "70-45")
-        assert "low must be less than high" in field_error(screen, "level:deep")
+        levels = field_input(screen, "levels")
+        assert levels.value == "light 10-20, moderate 25-40, deep 45-70"
+        await type_into(pilot, levels, "light 10-20, moderate 25-40, deep 70-45")
+        assert "low must be less than high" in field_error(screen, "levels")
+        await type_into(pilot, levels, "light 10-20, moderate 25-40, deep")
+        assert "is not a level" in field_error(screen, "levels")
+        await type_into(pilot, levels, "light 8-16, moderate 25-40, deep 40-60, max 60-80")
+        assert field_error(screen, "levels") == ""
+        assert screen.draft.raw["levels"]["max"] == [60, 80]
         await type_into(pilot, field_input(screen, "id"), "Bad Id")
         assert "lower-case" in field_error(screen, "id")
+
+
+async def test_steps_of_a_repeat_group_can_be_added_and_removed(make_app: MakeApp) -> None:
+    app, _ = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_editor(pilot, app, "stripping-strokes")
+        steps_before = len(screen.draft.raw["phases"][0]["steps"])
+        await select_row(pilot, screen, 2)  # phase 1, step 1
+        assert screen.selected == (0, 0)
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: len(screen.draft.raw["phases"][0]["steps"]) == steps_before + 1)
+        assert screen.selected == (0, 1)
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: len(screen.draft.raw["phases"][0]["steps"]) == steps_before)
+        assert screen.draft.problems() == []
 
 
 async def test_adding_and_removing_phases_updates_rows_and_timeline(make_app: MakeApp) -> None:

@@ -33,7 +33,7 @@ from trainer.ui.widgets.topbar import TopBar
 if TYPE_CHECKING:
     from trainer.ui.app import TrainerApp
 
-TOP_FIELDS = ("id", "name", "technique", "instructions", "feedback")
+TOP_FIELDS = ("id", "name", "technique", "instructions", "feedback", "levels")
 GROUP_FIELDS = ("repeat", "feedback")
 PHASE_FIELDS = (
     "kind",
@@ -53,6 +53,7 @@ LABELS = {
     "technique": "Technique",
     "instructions": "Instructions",
     "feedback": "Feedback",
+    "levels": "Levels (N)",
     "repeat": "Repeat (times)",
     "kind": "Kind",
     "band": "Band (N)",
@@ -66,6 +67,7 @@ LABELS = {
 HINTS = {
     "id": "lower-case letters, digits, - and _",
     "feedback": "live or blind",
+    "levels": "named bands: light 10-20, moderate 25-40",
     "kind": "ramp, hold, release or rest",
     "band": "low-high, e.g. 20-30, or a level name",
     "rate_n_per_s": "ramps only, e.g. 6",
@@ -155,6 +157,8 @@ class EditorScreen(Screen[None]):
         self.last_valid: Exercise | None = None
         self._rows: list[RowKey] = []
         self._ready = False
+        #: the levels text could not be read (the levels were left as they were)
+        self.levels_problem: str | None = None
         #: form generation: widget ids carry it, as old inputs linger until removed
         self._gen = 0
 
@@ -248,18 +252,15 @@ class EditorScreen(Screen[None]):
     def _field_names(self) -> list[str]:
         phase, step = self.selected
         if phase is None:
-            levels = self.draft.raw.get("levels")
-            names = list(levels) if isinstance(levels, dict) else []
-            return [*TOP_FIELDS, *(f"level:{name}" for name in names)]
+            return list(TOP_FIELDS)
         entry = self._entry()
         if step is None and ("repeat" in entry or "steps" in entry):
             return list(GROUP_FIELDS)
         return list(PHASE_FIELDS)
 
     def _current_text(self, field: str) -> str:
-        if field.startswith("level:"):
-            levels = self.draft.raw.get("levels", {})
-            return value_text(levels.get(field[6:]))
+        if self.selected[0] is None and field == "levels":
+            return self.draft.levels_text()
         return value_text(self._entry().get(field))
 
     def _build_form(self) -> None:
@@ -276,8 +277,7 @@ class EditorScreen(Screen[None]):
         )
         widgets.append(Label(heading, classes="ed-heading"))
         for number, field in enumerate(self.fields):
-            label = f"Level {field[6:]} (N)" if field.startswith("level:") else LABELS[field]
-            hint = "low-high, e.g. 20-30" if field.startswith("level:") else HINTS.get(field, "")
+            label, hint = LABELS[field], HINTS.get(field, "")
             widgets.append(
                 Vertical(
                     Horizontal(
@@ -319,8 +319,8 @@ class EditorScreen(Screen[None]):
         if event.value.strip() == self._current_text(field):
             return  # nothing changed (an input reporting its first value)
         phase, step = self.selected
-        if field.startswith("level:"):
-            self.draft.set_level(field[6:], event.value)
+        if phase is None and field == "levels":
+            self.levels_problem = self.draft.set_levels_text(event.value)
         elif phase is None:
             self.draft.set_field(field, event.value)
         else:
@@ -341,9 +341,8 @@ class EditorScreen(Screen[None]):
         found: dict[str, str] = {}
         for problem in problems:
             if phase is None and problem.phase is None:
-                field = problem.field
-                if field not in TOP_FIELDS and f"level:{field}" in self.fields:
-                    field = f"level:{field}"
+                # Problems in [levels] are named after the level: show them by Levels.
+                field = problem.field if problem.field in TOP_FIELDS else "levels"
                 found.setdefault(field, problem.message)
             elif problem.phase == phase and problem.step == step:
                 found.setdefault(problem.field, problem.message)
@@ -352,12 +351,14 @@ class EditorScreen(Screen[None]):
     def check(self) -> list[FieldProblem]:
         """Validate the draft; show problems by their fields, redraw the timeline."""
         problems = self.draft.field_problems()
+        if self.levels_problem:
+            problems.insert(0, FieldProblem(None, None, "levels", self.levels_problem))
         here = self.problems_here(problems)
         for field in self.fields:
             label, box = self.error_for(field), self.input_for(field)
             if label is None or box is None:
                 continue
-            message = here.get(field) or here.get(field.removeprefix("level:"))
+            message = here.get(field)
             label.update(f"⚠ {message}" if message else "")
             label.set_class(bool(message), "shown")
             box.set_class(bool(message), "invalid")
@@ -376,9 +377,7 @@ class EditorScreen(Screen[None]):
                 else f"phase {first.phase + 1}"
                 + (f", step {first.step + 1}" if first.step is not None else "")
             )
-            unplaced = [
-                p for p in problems if p.field not in here and f"level:{p.field}" not in here
-            ]
+            unplaced = [p for p in problems if p.message not in here.values()]
             more = f" ({len(unplaced)} on other rows)" if unplaced and len(problems) > 1 else ""
             status.update(
                 f"[b]{len(problems)} problem{'s' if len(problems) != 1 else ''}[/b]{more}: "
@@ -446,14 +445,26 @@ class EditorScreen(Screen[None]):
         self.check()
 
     def action_add_phase(self) -> None:
-        phase, _ = self.selected
+        """Add a phase after the selected one (a step, when a step of a group is selected)."""
+        phase, step = self.selected
+        if phase is not None and step is not None:
+            self._restructure((phase, self.draft.add_step(phase, step)))
+            return
         index = self.draft.add_phase(after=phase if phase is not None else None)
         self._restructure((index, None))
 
     def action_remove_phase(self) -> None:
-        phase, _ = self.selected
+        phase, step = self.selected
         if phase is None:
             self.notify("Pick a phase on the left first.", severity="warning")
+            return
+        if step is not None:
+            try:
+                self.draft.remove_step(phase, step)
+            except InstructorError as error:
+                self.notify(sentence(error), severity="warning")
+                return
+            self._restructure((phase, max(0, step - 1)))
             return
         if len(self.draft.raw.get("phases", [])) <= 1:
             self.notify("An exercise needs at least one phase.", severity="warning")
