@@ -168,6 +168,12 @@ class HX711Emulator:
         self.dout.chip = None
         self.sck.chip = None
 
+    def report(self) -> dict[str, Any]:
+        """The chip's counters, for a process to send back."""
+        stats = vars(self.stats).copy()
+        stats["bit_errors"] = len(self.stats.bit_errors)
+        return stats
+
     # -- fault injection --------------------------------------------------------------------
     def inject_bit_errors(self, count: int = 1, bit: int | None = None) -> None:
         """Flip one bit (``bit``, or a random one from 17 to 22) in each of the next reads."""
@@ -359,3 +365,29 @@ def fresh_mock_factory() -> Any:
     finally:
         factory.reset()
         Device.pin_factory = previous
+
+
+_child_chips: list[HX711Emulator] = []
+
+
+def child_chip() -> HX711Emulator:
+    """``child_setup`` for an acquisition process: a fresh emulated chip on mock pins there.
+
+    Set in the environment before the process starts: ``HX711_EMULATOR_FORCE_N`` (default
+    20 N), and ``HX711_EMULATOR_VANISH_S`` / ``HX711_EMULATOR_BACK_S`` (seconds after the
+    start) for a chip that disappears and comes back.
+    """
+    import os
+
+    Device.pin_factory = MockFactory()
+    chip = HX711Emulator(noise_counts=40.0)
+    chip.force_n = float(os.environ.get("HX711_EMULATOR_FORCE_N", "20"))
+    chip.start()
+    _child_chips.append(chip)  # lives as long as the process
+    vanish = os.environ.get("HX711_EMULATOR_VANISH_S")
+    if vanish:
+        threading.Timer(float(vanish), chip.disconnect).start()
+        back = os.environ.get("HX711_EMULATOR_BACK_S")
+        if back:
+            threading.Timer(float(back), chip.reconnect).start()
+    return chip

@@ -26,6 +26,7 @@ def test_no_file_means_the_documented_defaults(isolated_user_files: Path) -> Non
     assert config == Config()
     assert (config.hx711.data_pin, config.hx711.clock_pin, config.hx711.rate_hz) == (5, 6, 80)
     assert (config.hx711.channel, config.hx711.gain) == ("A", 128)
+    assert config.hx711.acquisition == "process"
     assert config.hx711.capacity_n == pytest.approx(50 * STANDARD_GRAVITY)
     assert not config.feedback.any_fitted
 
@@ -56,6 +57,7 @@ clock_pin = "GPIO20"
 rate_hz = 10
 channel = "b"
 capacity_kg = 20
+acquisition = "thread"
 
 [feedback]
 led_below = 17
@@ -69,6 +71,7 @@ button_tare = 25
     config = load_config(path)
     assert config.hx711.data_pin == 16 and config.hx711.clock_pin == "GPIO20"
     assert (config.hx711.channel, config.hx711.gain) == ("B", 32)  # B's only gain
+    assert config.hx711.acquisition == "thread"
     assert config.feedback.pins() == {
         "led_below": 17,
         "led_in": 27,
@@ -100,6 +103,7 @@ button_tare = 25
         ({"leds": {}}, "unknown section or key 'leds'"),
         ({"hx711": 5}, "must be a section written [hx711]"),
         ({"calibration_file": 3}, "calibration_file must be a file path"),
+        ({"hx711": {"acquisition": "fork"}}, 'set acquisition = "process"'),
     ],
 )
 def test_each_mistake_is_named_with_its_fix(data: dict[str, object], message: str) -> None:

@@ -14,6 +14,7 @@ Example file::
     channel = "A"         # A (gain 128 or 64) or B (gain 32)
     gain = 128
     capacity_kg = 50      # the load cell's rated capacity
+    acquisition = "process"   # read the chip in a process of its own, or "thread"
 
     [feedback]
     led_below = 17
@@ -67,6 +68,8 @@ class HX711Config:
     channel: str = "A"
     gain: int = 128
     capacity_kg: float = 50.0
+    #: where the reader runs while the live screen is up (hardware/README.md, measured)
+    acquisition: str = "process"
 
     @property
     def capacity_n(self) -> float:
@@ -190,6 +193,12 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
             f"{where}: hx711.capacity_kg is {capacity!r}; set it to the load cell's rated "
             "capacity in kilograms, e.g. 20 or 50"
         )
+    acquisition = hx.get("acquisition", defaults.acquisition)
+    if acquisition not in ("process", "thread"):
+        raise ConfigError(
+            f'{where}: hx711.acquisition is {acquisition!r}; set acquisition = "process" '
+            '(recommended) or "thread"'
+        )
     hx711 = HX711Config(
         data_pin=_pin(hx.get("data_pin", defaults.data_pin), "hx711.data_pin", where),
         clock_pin=_pin(hx.get("clock_pin", defaults.clock_pin), "hx711.clock_pin", where),
@@ -197,6 +206,7 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
         channel=channel,
         gain=int(gain),
         capacity_kg=float(capacity),
+        acquisition=acquisition,
     )
     feedback = FeedbackConfig(
         **{name: _pin(value, f"feedback.{name}", where) for name, value in fb.items()}

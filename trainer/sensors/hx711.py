@@ -35,6 +35,7 @@ Example::
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections import deque
@@ -42,8 +43,10 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from trainer.sensors.base import (
+    ErrorSink,
     Sample,
     SampleFlag,
+    SampleSink,
     Sensor,
     SensorDisconnected,
     SensorError,
@@ -61,6 +64,8 @@ POWER_DOWN_AFTER_S = 60e-6
 SAFE_CLOCK_HIGH_S = 50e-6
 #: the longest a chip takes from a power reset to its first conversion, plus margin
 SETTLE_S = 0.6
+#: where the reader runs: the sensor's thread, or a process of its own (see hardware/README.md)
+ACQUISITIONS = ("thread", "process")
 #: the chip's conversion rates (RATE pin low / high)
 RATES_HZ = (10, 80)
 #: the saturation codes: the input is beyond the ADC's range
@@ -202,6 +207,14 @@ class HX711Stats:
     disconnects: int = 0  # times the chip stopped answering
     worst_clock_high_s: float = 0.0
 
+    def add(self, other: HX711Stats) -> None:
+        """Count ``other``'s events too (an acquisition process's, when it ends)."""
+        for name, value in asdict(other).items():
+            if name == "worst_clock_high_s":
+                self.worst_clock_high_s = max(self.worst_clock_high_s, value)
+            else:
+                setattr(self, name, getattr(self, name) + value)
+
     @property
     def discarded(self) -> int:
         return self.timing_glitches + self.resync_discards + self.jumps_rejected + self.dead_reads
@@ -240,6 +253,8 @@ class HX711Sensor(Sensor):
         max_clock_high_s: float = SAFE_CLOCK_HIGH_S,
         ready_timeout_s: float | None = None,
         max_jump_counts: float | None = None,
+        acquisition: str = "thread",
+        child_setup: str | None = None,
     ) -> None:
         if rate_hz not in RATES_HZ:
             raise ValueError(f"the HX711 converts at 10 or 80 per second, not {rate_hz}")
@@ -248,7 +263,11 @@ class HX711Sensor(Sensor):
                 f"the HX711 has channel A at gain 128 or 64 and channel B at gain 32, "
                 f"not {channel}/{gain}"
             )
+        if acquisition not in ACQUISITIONS:
+            raise ValueError(f"acquisition is 'thread' or 'process', not {acquisition!r}")
         super().__init__(rate_hz)
+        self.acquisition = acquisition
+        self.child_setup = child_setup
         self.data_pin = data_pin
         self.clock_pin = clock_pin
         self.channel = channel
@@ -277,11 +296,18 @@ class HX711Sensor(Sensor):
         self._zero: float | None = None
         self._lost = False
         self._settle_until = 0.0
+        self._opened = False
+        self._child: Any = None  # the acquisition process and its pipe, while started
+        self._pipe: Any = None
+        self._pipe_lock = threading.Lock()
+        self._tared = threading.Event()
+        #: what the child's ``child_setup`` object reported when the process ended
+        self.child_report: dict[str, Any] | None = None
 
     # -- lifecycle ---------------------------------------------------------------------
     @property
     def is_open(self) -> bool:
-        return self._sck is not None
+        return self._opened
 
     def open(self) -> None:
         """Claim the pins, power-reset the chip and select the channel and gain."""
@@ -297,6 +323,13 @@ class HX711Sensor(Sensor):
                 "the config file"
             ) from None
         self._factory = factory
+        self._claim_pins()
+        self._opened = True
+        if self.calibration is not None:
+            self._set_zero(self.calibration.offset_counts)
+
+    def _claim_pins(self) -> None:
+        factory = self._factory
         try:
             dout = factory.pin(self.data_pin)
             sck = factory.pin(self.clock_pin)
@@ -326,18 +359,26 @@ class HX711Sensor(Sensor):
         self._settle_until = time.monotonic() + SETTLE_S
         self._dead_run = 0
         self._last_counts = self._candidate = None
-        if self.calibration is not None:
-            self._set_zero(self.calibration.offset_counts)
+
+    def _release_pins(self) -> None:
+        """Hand the pins back to gpiozero (for the acquisition process) without powering down."""
+        with self._io:
+            self._dout.when_changed = None
+            self._dout.close()
+            self._sck.close()
+            self._dout = self._sck = None
 
     def close(self) -> None:
         """Stop acquiring, power the chip down (clock held high) and free the pins."""
         super().close()
         if not self.is_open:
             return
+        self._opened = False
         with self._io:
             try:
-                self._sck.state = True  # held high > 60 us: the chip powers down
-                self._dout.when_changed = None
+                if self._sck is not None:
+                    self._sck.state = True  # held high > 60 us: the chip powers down
+                    self._dout.when_changed = None
             finally:
                 self._factory.release_pins(self, self.data_pin, self.clock_pin)
                 self._dout = self._sck = None
@@ -370,7 +411,8 @@ class HX711Sensor(Sensor):
         if self._tracker is not None and not flags:
             zero = self._tracker.update(t_s, counts)
         else:
-            zero = self._zero if self._zero is not None else calibration.offset_counts
+            current = self.zero_counts
+            zero = current if current is not None else calibration.offset_counts
         force_n = calibration.force_n(counts, zero)
         if abs(force_n) > 1.2 * calibration.capacity_n:
             flags |= SampleFlag.OVERLOAD  # beyond the cell's rated range: not a true force
@@ -378,13 +420,17 @@ class HX711Sensor(Sensor):
 
     def tare(self) -> None:
         """Make the present load read zero: the mean of the last readings."""
-        if not self.running:
+        if self._child is not None:
+            self._tare_in_child()
+            return
+        if self.running:
+            recent = list(self._recent)
+        else:
             # Nobody else is reading: take a short fresh average ourselves.
-            for _ in range(8):
-                self.read_raw(timeout=max(0.5, 3 * self.ready_timeout_s))
-        if not self._recent:
+            recent = [self.read_raw(timeout=max(0.5, 3 * self.ready_timeout_s)) for _ in range(8)]
+        if not recent:
             raise SensorError("no readings to tare with yet; wait for the pad to show a force")
-        zero = sum(self._recent) / len(self._recent)
+        zero = sum(recent) / len(recent)
         if self.driver is not None:
             if self.channel == "B":
                 self.driver.tare_value_b = round(zero)
@@ -433,9 +479,126 @@ class HX711Sensor(Sensor):
             "stats": asdict(self.stats),
         }
 
+    # -- the acquisition process -------------------------------------------------------------
+    def start(self, on_sample: SampleSink, on_error: ErrorSink | None = None) -> None:
+        """Acquire on a thread, or in a process of its own (``acquisition="process"``)."""
+        if self.acquisition == "thread":
+            super().start(on_sample, on_error)
+            return
+        if self.running:
+            raise RuntimeError("sensor already started")
+        if not self.is_open:
+            self.open()
+        import multiprocessing
+
+        # spawn, not fork: the parent has threads (Textual's, gpiozero's) a fork would copy
+        # in whatever state they were.
+        context = multiprocessing.get_context("spawn")
+        parent_end, child_end = context.Pipe()
+        self._release_pins()  # the child claims them
+        child = context.Process(
+            target=_acquire_in_child,
+            args=(self._child_params(), child_end, self.child_setup),
+            name="hx711-acquisition",
+            daemon=True,
+        )
+        try:
+            child.start()
+        except BaseException:
+            self._claim_pins()
+            raise
+        child_end.close()
+        self._child, self._pipe = child, parent_end
+        self._stop.clear()
+        self._thread = threading.Thread(
+            target=self._receive, args=(on_sample, on_error), name="hx711-receiver", daemon=True
+        )
+        self._thread.start()
+
+    def stop(self) -> None:
+        """End acquisition; a child process is asked to stop, then the pins come back here."""
+        child = self._child
+        if child is None:
+            super().stop()
+            return
+        self._stop.set()
+        self._send(("stop",))
+        thread, self._thread = self._thread, None
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=5.0)
+        child.join(timeout=5.0)
+        if child.is_alive():
+            child.terminate()
+            child.join(timeout=2.0)
+        self._pipe.close()
+        self._child = self._pipe = None
+        if self.is_open:
+            self._claim_pins()
+
+    def _child_params(self) -> dict[str, Any]:
+        return {
+            "data_pin": self.data_pin,
+            "clock_pin": self.clock_pin,
+            "rate_hz": self.rate_hz,
+            "channel": self.channel,
+            "gain": self.gain,
+            "calibration": self.calibration.to_dict() if self.calibration else None,
+            "zero_counts": self.zero_counts,
+            "zero_tracking": self.zero_tracking,
+            "max_clock_high_s": self.max_clock_high_s,
+            "ready_timeout_s": self.ready_timeout_s,
+            "max_jump_counts": self._max_jump,
+        }
+
+    def _send(self, message: tuple[Any, ...]) -> None:
+        # A child that is gone cannot be told anything; the receiver reports it.
+        with self._pipe_lock, contextlib.suppress(OSError, ValueError):
+            self._pipe.send(message)
+
+    def _tare_in_child(self) -> None:
+        self._tared.clear()
+        self._send(("tare",))
+        if not self._tared.wait(2.0):
+            raise SensorError("the load cell did not answer the tare; try again")
+
+    def _receive(self, on_sample: SampleSink, on_error: ErrorSink | None) -> None:
+        pipe, child = self._pipe, self._child
+        errors = {cls.__name__: cls for cls in (SensorDisconnected, SensorTimeout, SensorError)}
+        while True:
+            try:
+                if not pipe.poll(0.2):
+                    if child.is_alive():
+                        continue
+                    raise EOFError
+                message = pipe.recv()
+            except (EOFError, OSError):
+                # The child ended without saying goodbye: killed, or crashed.
+                if on_error is not None and not self._stop.is_set():
+                    on_error(
+                        SensorError(
+                            "the load cell's reader process stopped; leave the session and "
+                            "start it again"
+                        )
+                    )
+                return
+            kind = message[0]
+            if kind == "s":
+                _, t_s, force_n, counts, flags = message
+                on_sample(Sample(t_s, force_n, counts, SampleFlag(flags)))
+            elif kind == "e":
+                if on_error is not None:
+                    on_error(errors.get(message[1], SensorError)(message[2]))
+            elif kind == "zero":
+                self._set_zero(message[1])
+                self._tared.set()
+            elif kind == "end":
+                self.stats.add(HX711Stats(**message[1]))
+                self.child_report = message[2]
+                return
+
     # -- the reader ----------------------------------------------------------------------
     def _next_conversion(self, timeout_s: float) -> tuple[int, float, SampleFlag]:
-        if not self.is_open:
+        if not self.is_open or self._sck is None:
             raise SensorError("the load cell is not open; start the session again")
         start = time.monotonic()
         deadline = start + timeout_s
@@ -567,6 +730,68 @@ class HX711Sensor(Sensor):
         )
 
 
+def _acquire_in_child(params: dict[str, Any], pipe: Any, setup: str | None) -> None:
+    """The acquisition process: read the chip on its own GIL and send samples back."""
+    import os
+    from importlib import import_module
+
+    from trainer.calibration import Calibration
+
+    lock = threading.Lock()
+
+    def send(message: tuple[Any, ...]) -> None:
+        with lock, contextlib.suppress(OSError, ValueError):
+            pipe.send(message)
+
+    def on_sample(sample: Sample) -> None:
+        send(("s", sample.t_s, sample.force_n, sample.counts, int(sample.flags)))
+
+    def on_error(error: SensorError) -> None:
+        send(("e", type(error).__name__, str(error)))
+
+    reporter: Any = None
+    sensor: HX711Sensor | None = None
+    try:
+        if setup:
+            # Tests and benchmarks put an emulated chip on this process's mock pins.
+            module_name, _, function = setup.partition(":")
+            reporter = getattr(import_module(module_name), function)()
+        calibration = params.pop("calibration")
+        zero = params.pop("zero_counts")
+        sensor = HX711Sensor(
+            **params, calibration=Calibration.from_dict(calibration) if calibration else None
+        )
+        sensor.open()
+        if zero is not None:
+            sensor._set_zero(zero)
+        sensor.start(on_sample, on_error)
+        parent = os.getppid()
+        while True:
+            if pipe.poll(0.5):
+                command = pipe.recv()[0]
+                if command == "stop":
+                    break
+                if command == "tare":
+                    try:
+                        sensor.tare()
+                    except SensorError as error:
+                        on_error(error)
+                    else:
+                        send(("zero", sensor.zero_counts))
+            elif os.getppid() != parent:
+                break  # the trainer is gone: do not read on as an orphan
+    except SensorError as error:
+        on_error(error)
+    except (EOFError, OSError, KeyboardInterrupt):
+        pass
+    finally:
+        if sensor is not None:
+            sensor.close()
+        report = getattr(reporter, "report", None)
+        send(("end", asdict(sensor.stats) if sensor else {}, report() if report else None))
+        pipe.close()
+
+
 def _pin_factory() -> Any:
     """gpiozero's pin factory as configured (``GPIOZERO_PIN_FACTORY``, tests, or the default)."""
     try:
@@ -612,6 +837,7 @@ def open_calibrated(config: Config | None = None) -> HX711Sensor:
         channel=hx.channel,
         gain=hx.gain,
         calibration=calibration,
+        acquisition=hx.acquisition,
     )
     sensor.open()
     try:
