@@ -349,3 +349,50 @@ async def test_assessment_runs_blind_exercise_by_exercise_and_returns_home(
         assert run.items[0].passed is True and run.passed is True
         await pilot.press("escape")
         await until(pilot, lambda: len(app.screen_stack) == 1)  # home: the PIN is needed again
+
+
+async def test_roster_screen_adds_renames_enrols_and_archives(
+    make_app: MakeApp, store: Store
+) -> None:
+    from trainer.ui.instructor.roster import PromptScreen, RosterScreen
+
+    simulate(
+        store,
+        ExerciseLibrary.load().get("precision-drill"),
+        profile="steady",
+        seed=1,
+        student="Ana",
+    )
+    app, _ = make_app()
+
+    async def answer(text: str) -> None:
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, PromptScreen) and app.screen.query("#prompt-input"),
+        )
+        box = app.screen.query_one("#prompt-input", Input)
+        box.value = text
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, RosterScreen))
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(RosterScreen())
+        await until(pilot, lambda: isinstance(app.screen, RosterScreen) and app.screen._filled)
+        await pilot.press("c")
+        await answer("Monday")
+        await pilot.press("e")
+        await answer("Monday")
+        await pilot.press("n")
+        await answer("Anabel")
+        table = app.screen.query_one("#ro-students", DataTable)
+        assert [str(c) for c in table.get_row_at(0)[:3]] == ["Anabel", "Monday", "1"]
+        await pilot.press("h")
+        await pilot.pause()
+        assert table.row_count == 0  # archived: hidden
+        await pilot.press("v")
+        await pilot.pause()
+        assert str(table.get_row_at(0)[3]) == "archived"
+        assert store.sample_count(1) > 0  # the session is still there
+        await pilot.press("e")
+        await answer("Tuesday")  # no such class: a sentence, nothing changes
+        assert [s.classes for s in Roster(store).students(include_archived=True)] == [("Monday",)]

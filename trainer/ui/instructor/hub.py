@@ -23,7 +23,7 @@ HELP = (
     "[b]E[/b] edit  [b]N[/b] new  [b]C[/b] copy  [b]D[/b] delete / restore built-in  "
     "[b]T[/b] teach by demonstration\n"
     "[b]O[/b] class overview  [b]R[/b] review a student  [b]A[/b] assessment results  "
-    "[b]S[/b] bands, feedback & pass marks  [b]Esc[/b] back"
+    "[b]S[/b] bands, feedback & pass marks  [b]L[/b] students & classes  [b]Esc[/b] back"
 )
 
 
@@ -55,6 +55,7 @@ class InstructorScreen(Screen[None]):
         Binding("r", "review", "Review"),
         Binding("a", "assessments", "Assessment"),
         Binding("s", "settings", "Settings"),
+        Binding("l", "roster", "Students"),
     ]
 
     @property
@@ -203,6 +204,11 @@ class InstructorScreen(Screen[None]):
         from trainer.ui.instructor.settings import SettingsScreen
 
         self.app.push_screen(SettingsScreen())
+
+    def action_roster(self) -> None:
+        from trainer.ui.instructor.roster import RosterScreen
+
+        self.app.push_screen(RosterScreen())
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -1,0 +1,193 @@
+"""The roster: students and classes, add, rename, archive (sessions are never deleted)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Input, Label, Static
+
+from trainer.instructor import InstructorError
+from trainer.instructor.roster import Roster
+from trainer.ui.instructor import sentence
+from trainer.ui.widgets.topbar import TopBar
+
+if TYPE_CHECKING:
+    from trainer.ui.app import TrainerApp
+
+HELP = (
+    "[b]A[/b] add student  [b]C[/b] add class  [b]N[/b] rename  [b]E[/b] put in a class  "
+    "[b]X[/b] take out of a class  [b]H[/b] archive / bring back  [b]V[/b] show archived"
+)
+
+
+class PromptScreen(ModalScreen[str | None]):
+    """One line of text; Enter gives it, Escape gives None."""
+
+    CSS_PATH = "instructor.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, question: str, value: str = "") -> None:
+        super().__init__()
+        self.question = question
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="prompt-box"):
+            yield Label(self.question, id="prompt-question")
+            yield Input(self.value, id="prompt-input", max_length=60)
+            yield Label("Enter to confirm, Escape to cancel.", id="prompt-help")
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(lambda: self.query_one("#prompt-input", Input).focus())
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class RosterScreen(Screen[None]):
+    """Students with their classes and session counts; keys change the roster."""
+
+    CSS_PATH = "instructor.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("a", "add_student", "Add student"),
+        Binding("c", "add_class", "Add class"),
+        Binding("n", "rename", "Rename"),
+        Binding("e", "enrol", "Enrol"),
+        Binding("x", "unenrol", "Take out", show=False),
+        Binding("h", "archive", "Archive"),
+        Binding("v", "toggle_archived", "Show archived"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.show_archived = False
+        self._filled = False
+
+    @property
+    def trainer(self) -> TrainerApp:
+        from trainer.ui.app import TrainerApp
+
+        assert isinstance(self.app, TrainerApp)
+        return self.app
+
+    @property
+    def roster(self) -> Roster:
+        return Roster(self.trainer.config.store)
+
+    def compose(self) -> ComposeResult:
+        yield TopBar("Students and classes", simulated=self.trainer.config.simulated)
+        yield DataTable(id="ro-students", cursor_type="row", zebra_stripes=True)
+        yield Static(id="ro-classes")
+        yield Static(HELP, id="ro-help")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._first)
+
+    def _first(self) -> None:
+        table = self.query_one("#ro-students", DataTable)
+        table.add_column("Student", key="name", width=24)
+        table.add_column("Classes", key="classes", width=30)
+        table.add_column("Sessions", key="sessions", width=8)
+        table.add_column("", key="archived", width=9)
+        self._filled = True
+        self.fill()
+        table.focus()
+
+    def fill(self) -> None:
+        table = self.query_one("#ro-students", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        for student in self.roster.students(include_archived=self.show_archived):
+            table.add_row(
+                student.name,
+                ", ".join(student.classes) or "-",
+                str(student.sessions),
+                "archived" if student.archived else "",
+                key=student.name,
+            )
+        if table.row_count:
+            table.move_cursor(row=min(cursor, table.row_count - 1))
+        classes = self.roster.classes(include_archived=self.show_archived)
+        text = "; ".join(
+            f"{c.name}{' (archived)' if c.archived else ''}: {len(c.students)}" for c in classes
+        )
+        self.query_one("#ro-classes", Static).update(f"Classes: {text or 'none yet (C adds one)'}")
+
+    def selected(self) -> str | None:
+        table = self.query_one("#ro-students", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return str(key.value) if key.value is not None else None
+
+    def _ask(self, question: str, then: Callable[[str], object], value: str = "") -> None:
+        def answered(text: str | None) -> None:
+            if not text:
+                return
+            try:
+                then(text)
+            except InstructorError as error:
+                self.notify(sentence(error), severity="error")
+                return
+            self.fill()
+
+        self.app.push_screen(PromptScreen(question, value), answered)
+
+    def action_add_student(self) -> None:
+        self._ask("Name of the new student", self.roster.add_student)
+
+    def action_add_class(self) -> None:
+        self._ask("Name of the new class", self.roster.add_class)
+
+    def action_rename(self) -> None:
+        student = self.selected()
+        if student is not None:
+            self._ask(
+                f"New name for {student} (their sessions go with them)",
+                lambda new: self.roster.rename_student(student, new),
+                student,
+            )
+
+    def action_enrol(self) -> None:
+        student = self.selected()
+        if student is not None:
+            names = ", ".join(c.name for c in self.roster.classes()) or "none yet"
+            self._ask(
+                f"Put {student} in which class? ({names})",
+                lambda name: self.roster.enrol(name, student),
+            )
+
+    def action_unenrol(self) -> None:
+        student = self.selected()
+        if student is not None:
+            self._ask(
+                f"Take {student} out of which class?",
+                lambda name: self.roster.unenrol(name, student),
+            )
+
+    def action_archive(self) -> None:
+        student = self.selected()
+        if student is None:
+            return
+        info = next(s for s in self.roster.students(include_archived=True) if s.name == student)
+        self.roster.archive_student(student, archived=not info.archived)
+        state = "back in the lists" if info.archived else "archived (sessions kept; V shows them)"
+        self.notify(f"{student} is {state}.", timeout=4)
+        self.fill()
+
+    def action_toggle_archived(self) -> None:
+        self.show_archived = not self.show_archived
+        self.fill()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
