@@ -135,6 +135,7 @@ async def test_review_plots_scores_shows_trends_and_writes_a_report(
         trends = text(screen.query_one("#rv-trends", Static))
         assert "3 sessions" in trends and "time in band" in trends and "steadiness" in trends
         assert screen.query_one("#rv-sessions", DataTable).row_count == 3
+        await until(pilot, lambda: len(screen.query_one("#rv-trace", Sparkline).data or []) > 50)
         await pilot.press("x")
         reports = list(exports.glob("session-*.html"))
         await until(pilot, lambda: list(exports.glob("session-*.html")))

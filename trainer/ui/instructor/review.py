@@ -92,7 +92,24 @@ class ReviewScreen(_Base):
         yield Sparkline([], id="rv-scores")
         yield Static(id="rv-trends")
         yield DataTable(id="rv-sessions", cursor_type="row", zebra_stripes=True)
+        yield Label("", id="rv-trace-label")
+        yield Sparkline([], id="rv-trace")
         yield Footer()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """Show the highlighted session's force trace under the table."""
+        if event.row_key.value is None:
+            return
+        session_id = int(event.row_key.value)
+        store = self.trainer.config.store
+        forces = [row[2] for row in store.sample_rows(session_id)]
+        step = max(1, len(forces) // 300)
+        self.query_one("#rv-trace", Sparkline).data = forces[::step] or [0.0]
+        peak = max(forces, default=0.0)
+        self.query_one("#rv-trace-label", Label).update(
+            f"Session {session_id}: force over time, peak {self.trainer.units.show(peak)}. "
+            "Enter: trace with bands"
+        )
 
     def _options(self) -> list[tuple[str, str]]:
         try:
