@@ -82,7 +82,7 @@ def test_glitches_never_reach_the_engine_or_the_records(chip: HX711Emulator, sto
     # Each flipped conversion is rejected as a jump, or (on a busy machine) was already
     # thrown away by the timing guard because that read was disturbed too.
     assert sensor.stats.jumps_rejected + sensor.stats.timing_glitches - 4 >= 4
-    assert len(taken) > 40
+    assert len(taken) > 25  # each stall resets the chip: it settles for four periods
     rows = list(store.sample_rows(session.session_id))
     raw_forces = [row[3] for row in rows]
     assert all(abs(force - 30.0) < 0.5 for force in raw_forces)
