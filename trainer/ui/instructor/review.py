@@ -278,14 +278,15 @@ class ClassOverviewScreen(_Base):
 
     def _fill_first(self) -> None:
         table = self.query_one("#ov-table", DataTable)
+        # The pass mark column comes early so it shows on an 80-column terminal.
         for label, key, width in (
-            ("Student", "student", 16),
-            ("Exercise", "exercise", 22),
-            ("Sessions", "sessions", 8),
+            ("Student", "student", 12),
+            ("Exercise", "exercise", 18),
+            ("Pass", "pass", 6),
             ("Latest", "latest", 6),
-            ("Best", "best", 5),
+            ("Best", "best", 4),
+            ("Sessions", "sessions", 8),
             ("Last", "last", 10),
-            ("Pass mark", "pass", 9),
         ):
             table.add_column(label, key=key, width=width)
         self._filled = True
@@ -309,11 +310,11 @@ class ClassOverviewScreen(_Base):
             table.add_row(
                 row.student,
                 row.exercise_name,
-                str(row.sessions),
+                verdict,
                 "-" if row.latest_score is None else f"{row.latest_score:.0f}",
                 "-" if row.best_score is None else f"{row.best_score:.0f}",
+                str(row.sessions),
                 (row.last_practised or "-")[:10],
-                verdict,
                 key=f"{number}:{row.student}",
             )
 
