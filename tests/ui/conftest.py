@@ -26,16 +26,6 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     return True
 
 
-@pytest.fixture(autouse=True)
-def quick_pilot(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pilot waits for the app to go idle after every key by polling every 20 ms; poll
-    every 2 ms instead, so driving a whole exercise by key presses takes a second."""
-    import textual._wait
-
-    monkeypatch.setattr(textual._wait, "SLEEP_GRANULARITY", 0.002)
-    monkeypatch.setattr(textual._wait, "SLEEP_IDLE", 0.001)
-
-
 @pytest.fixture
 def ui_store(tmp_path: Path) -> Store:
     db = Store.open(tmp_path / "ui.db")

@@ -37,6 +37,19 @@ def keys_towards(aim_n: float, target_n: float, full_scale_n: float) -> list[str
     return keys
 
 
+def aim_after(keys: list[str], aim_n: float, full_scale_n: float) -> float:
+    """Where the live screen's key bindings leave the aim after ``keys``."""
+    steps = {"up": 1, "down": -1, "pageup": 5, "pagedown": -5}
+    for key in keys:
+        if key == "grave_accent":
+            aim_n = 0.0
+        elif key.isdigit():
+            aim_n = (int(key) or 10) / 10 * full_scale_n
+        else:
+            aim_n = max(0.0, aim_n + steps[key] * full_scale_n / 100)
+    return aim_n
+
+
 async def drive_to_results(
     pilot: Pilot[None], app: TrainerApp, sensor: SteppedSensor, limit_s: float = 400.0
 ) -> ResultsScreen:
@@ -48,6 +61,7 @@ async def drive_to_results(
     intent = controller.setup.intent
     if controller.stage.value == "ready":
         await pilot.press("space")
+        await until(pilot, lambda: controller.session is not None)
         # One sample starts the first phase, so a ramp's moving target is on screen.
         sensor.pump(1 / sensor.rate_hz)
         screen.frame()
@@ -63,7 +77,9 @@ async def drive_to_results(
                 target = band.centre_n
             keys = keys_towards(intent.target_n, target, screen.full_scale_n)
             if keys:
+                expected = aim_after(keys, intent.target_n, screen.full_scale_n)
                 await pilot.press(*keys)
+                await until(pilot, lambda aim=expected: abs(intent.target_n - aim) < 1e-6)
         step = STEP_S
         if phase is not None and phase.kind is PhaseKind.RAMP and phase.rate_n_per_s:
             # One coarse arrow press per step keeps up with the ramp's moving target.

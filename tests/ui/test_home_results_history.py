@@ -167,6 +167,14 @@ async def test_a_finished_session_shows_results_with_coaching_table_and_trace(
         assert screen.exercise.id == "precision-drill"
         await pilot.press("escape")
         await home_of(pilot, app)
+        app.push_screen(ResultsScreen(report.session_id))
+        await until(pilot, lambda: isinstance(app.screen, ResultsScreen) and app.screen._filled)
+        await pilot.press("h")
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        await pilot.press("enter")
+        await home_of(pilot, app)
 
 
 async def test_history_filters_by_technique_shows_trends_and_opens_results(
@@ -186,10 +194,12 @@ async def test_history_filters_by_technique_shows_trends_and_opens_results(
         assert table.row_count == 4  # Ana's only
         trend_text = str(history.query_one("#trends", Static).render())
         assert "low-force precision" in trend_text and "(3)" in trend_text
+        await pilot.press("f")
         select = history.query_one("#technique", Select)
+        assert select.has_focus
         select.value = "ramp control (algometry)"
-        await pilot.pause()
-        assert table.row_count == 1
+        await until(pilot, lambda: table.row_count == 1)
+        table.focus()
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ResultsScreen) and app.screen._filled)
         assert app.screen.session_id == ramp  # type: ignore[attr-defined]

@@ -348,3 +348,40 @@ async def test_help_screen_lists_the_keys_and_closes(make_app: MakeApp) -> None:
         assert isinstance(app.screen, LiveScreen)
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
+
+
+async def test_every_number_key_aims_at_its_tenth_of_full_scale(make_app: MakeApp) -> None:
+    app, box = make_app(exercise_id="precision-drill")  # full scale 25 N
+    async with app.run_test() as pilot:
+        screen = await open_live(pilot, app)
+        assert screen.full_scale_n == 25.0
+        for digit in "1234567890":
+            await pilot.press(digit)
+            tenth = int(digit) or 10
+            assert box.current.intent.target_n == tenth * 2.5
+
+
+async def test_a_full_disk_at_the_end_is_reported_not_a_crash(
+    make_app: MakeApp, monkeypatch: object
+) -> None:
+    from trainer.store import StoreFull
+
+    app, box = make_app(exercise_id="graded-levels")
+    notes: list[str] = []
+    app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign,assignment]
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise StoreFull("the disk holding ui.db is full: free some space")
+
+    app.config.store.finish_session = full  # type: ignore[method-assign]
+    async with app.run_test() as pilot:
+        screen = await open_live(pilot, app)
+        await pilot.press("space")
+        box.current.pump(1.0)
+        screen.frame()
+        await pilot.press("a", "y")
+        await until(pilot, lambda: isinstance(app.screen, ResultsScreen))
+    assert any("could not be saved" in n and "disk" in n for n in notes)
+    assert app.save_error is not None
+    rows = app.config.store.history()
+    assert app.config.store.sample_count(rows[0].id) == 80  # the samples themselves are kept

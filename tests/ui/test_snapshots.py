@@ -61,10 +61,15 @@ def live_at(keys: list[str], seconds: float) -> Callable[[Pilot[None]], Awaitabl
         box = app.config.sensor_factory
         assert isinstance(box, SensorBox)
         await pilot.press("space", *keys)
+        intent = box.current.intent
+        # The keys must have reached the hand before the first sample, or the trace shifts.
+        await until(pilot, lambda: intent.target_n > 0 and screen.controller.session is not None)
         for _ in range(round(seconds * 4)):
             box.current.pump(0.25)
             screen.frame()
+        # Let the layout settle (the start banner was just hidden) before the screenshot.
         await pilot.pause()
+        await pilot.pause(0.05)
 
     return run_before
 

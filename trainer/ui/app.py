@@ -22,6 +22,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
 from trainer.engine import BandEntered, BandLeft, Event, PhaseStarted
+from trainer.store import StoreError
 from trainer.ui.config import UIConfig
 from trainer.ui.screens.home import HomeScreen
 from trainer.units import Unit
@@ -88,6 +89,8 @@ class TrainerApp(App[None]):
         self.student: str = config.student.strip()
         self.bell_on = config.bell
         self.live: LiveController | None = None
+        #: the last failed save (a full disk), reported again when the app ends
+        self.save_error: StoreError | None = None
         self.listeners = [self.ring_bell, *config.listeners]
         self.theme = "textual-dark"
 
@@ -176,6 +179,11 @@ class TrainerApp(App[None]):
             return None
         try:
             return live.finish(status)
+        except StoreError as error:
+            # The samples stay in the recorder's memory; say so rather than crash.
+            self.save_error = error
+            self.notify(f"The session could not be saved: {error}", severity="error", timeout=15)
+            return live.session_id
         finally:
             live.close()
 

@@ -113,4 +113,9 @@ def run_app(args: argparse.Namespace) -> int:
         # However the app ended (a crash included), the session in progress is kept.
         app.save_and_close("incomplete")
         store.close()
+    if app.save_error is not None:
+        print(
+            f"trainer run: the last session could not be saved: {app.save_error}", file=sys.stderr
+        )
+        return 1
     return app.return_code or 0
