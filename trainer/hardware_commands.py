@@ -311,7 +311,8 @@ def run_doctor(seconds: float = 2.0) -> list[Check]:
             "config",
             "ok",
             f"{where}: HX711 DT {_pin(hx.data_pin)}, SCK {_pin(hx.clock_pin)}, {hx.rate_hz}/s, "
-            f"channel {hx.channel} gain {hx.gain}, {hx.capacity_kg:g} kg cell",
+            f"channel {hx.channel} gain {hx.gain}, {hx.capacity_kg:g} kg cell, "
+            f"reader in a {hx.acquisition}",
         )
     )
 
@@ -380,7 +381,8 @@ def run_doctor(seconds: float = 2.0) -> list[Check]:
                 )
             )
             return checks
-        checks.append(Check("chip", "ok", "an HX711 answers"))
+        driver = sensor.describe()["driver"]
+        checks.append(Check("chip", "ok", f"an HX711 answers (driver: {driver})"))
         checks.extend(_measure(sensor, hx.rate_hz, seconds, calibration))
     finally:
         sensor.close()
