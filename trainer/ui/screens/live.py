@@ -222,13 +222,14 @@ class LiveScreen(Screen[None]):
         trace = self.query_one(ForceTrace)
         trace.display = not blind
         if not blind and controller.trace:
-            end = controller.last_t_s
-            start = end - controller.trace_window_s
+            # The trace fills from the left, then scrolls; the band ahead shows where to go.
+            window = controller.trace_window_s
+            start = max(controller.trace[0].t_s, controller.last_t_s - window)
             points = ((p.t_s, p.force_n, p.band_low_n, p.band_high_n) for p in controller.trace)
-            columns = bucket(points, start, end, trace.plot_width)
+            columns = bucket(points, start, start + window, trace.plot_width)
             if band is not None:
-                # Columns not yet filled show the band the student is aiming for now.
-                columns = [c if c.force_n is not None else Column(None, *band) for c in columns]
+                last = max((i for i, c in enumerate(columns) if c.force_n is not None), default=-1)
+                columns[last + 1 :] = [Column(None, *band)] * (len(columns) - last - 1)
             trace.columns = columns
 
     def _set_label(self, selector: str, value: str) -> None:
