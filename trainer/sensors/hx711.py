@@ -231,6 +231,12 @@ class HX711Sensor(Sensor):
     and needs a :class:`~trainer.calibration.Calibration`. Channel A at gain 128 is the
     default; ``channel="B", gain=32`` reads the second input.
 
+    ``start()`` reads on a thread of this process (``acquisition="thread"``, the default
+    here, so tools can drive it on MockFactory pins with an emulated chip), or in a
+    spawned process of its own (``acquisition="process"``, what ``trainer run`` uses:
+    the live screen then never holds the reader's GIL). ``child_setup`` names a
+    ``module:function`` the process calls first (tests put an emulated chip there).
+
     Example::
 
         with HX711Sensor(data_pin=5, clock_pin=6, calibration=calibration) as sensor:
