@@ -482,6 +482,7 @@ class HX711Sensor(Sensor):
             "gain": self.gain,
             "driver": f"adafruit-circuitpython-hx711 {version}" if version else "built-in",
             "zero_tracking": self.zero_tracking,
+            "acquisition": self.acquisition,
             "stats": asdict(self.stats),
         }
 
