@@ -396,3 +396,16 @@ def test_open_calibrated_gives_an_open_sensor_reading_newtons(chip: HX711Emulato
         assert sensor.describe()["backend"] == "hx711"
     finally:
         sensor.close()
+
+
+def test_a_chip_settling_after_power_up_is_not_reported_as_lost(pins: MockFactory) -> None:
+    # At 10 SPS the chip takes 400 ms or more after a power reset before its first
+    # conversion: longer than the acquisition thread's 0.5 s read timeout, here.
+    with HX711Emulator(pins, rate_hz=10, noise_counts=NOISE, settle_periods=5):
+        samples: queue.SimpleQueue[Sample] = queue.SimpleQueue()
+        errors: queue.SimpleQueue[SensorError] = queue.SimpleQueue()
+        with HX711Sensor(5, 6, 10, calibration=calibration()) as sensor:
+            sensor.start(samples.put, errors.put)
+            samples.get(timeout=2.0)
+            sensor.stop()
+    assert errors.empty()

@@ -62,8 +62,8 @@ if TYPE_CHECKING:
 POWER_DOWN_AFTER_S = 60e-6
 #: a clock-high interval longer than this makes the read untrustworthy
 SAFE_CLOCK_HIGH_S = 50e-6
-#: the longest a chip takes from a power reset to its first conversion, plus margin
-SETTLE_S = 0.6
+#: the longest a chip takes from a power reset to its first conversion (400 ms at 10 SPS)
+SETTLE_S = 0.5
 #: where the reader runs: the sensor's thread, or a process of its own (see hardware/README.md)
 ACQUISITIONS = ("thread", "process")
 #: the chip's conversion rates (RATE pin low / high)
@@ -605,13 +605,22 @@ class HX711Sensor(Sensor):
 
     # -- the reader ----------------------------------------------------------------------
     def _next_conversion(self, timeout_s: float) -> tuple[int, float, SampleFlag]:
+        if self._child is not None:
+            raise SensorError(
+                "the load cell is being read by its acquisition process; take samples from "
+                "start(), or stop() it first"
+            )
         if not self.is_open or self._sck is None:
             raise SensorError("the load cell is not open; start the session again")
         start = time.monotonic()
         deadline = start + timeout_s
         with self._io:
             # Contact is judged per conversion: each good one restarts the ready timeout.
-            contact_deadline = max(start + self.ready_timeout_s, self._settle_until)
+            # A chip still settling after a power reset is not late: it gets the settling
+            # time first, and the caller waits for it rather than seeing a timeout.
+            contact_deadline = max(start, self._settle_until) + self.ready_timeout_s
+            if self._settle_until > start:
+                deadline = max(deadline, contact_deadline)
             while True:
                 if self.stopping and self.running:
                     raise SensorTimeout("acquisition stopped")
@@ -625,9 +634,10 @@ class HX711Sensor(Sensor):
                 raw, worst = self._shift_in()
                 outcome = self._judge(raw, worst)
                 if outcome is None:
-                    contact_deadline = max(
-                        time.monotonic() + self.ready_timeout_s, self._settle_until
-                    )
+                    now = time.monotonic()
+                    contact_deadline = max(now, self._settle_until) + self.ready_timeout_s
+                    if self._settle_until > now:
+                        deadline = max(deadline, contact_deadline)
                     continue
                 counts, flags = outcome
                 self._settle_until = 0.0  # it answers: no more allowance for settling
