@@ -177,13 +177,14 @@ def plain_wizard(procedure: CalibrationProcedure, path: Path, stdin: TextIO, out
                 continue
             return kg
 
+    seconds = max(1.0, procedure.window / procedure.rate_hz)
     say("Load cell calibration. Type q at any question to stop without saving.")
-    say(f"Each measurement takes about {procedure.window / procedure.rate_hz:.0f} s.")
     try:
         say()
         say("Step 1 of 4: tare. Take everything off the pad and keep your hands away.")
         while True:
             _ask("Press Enter when the pad is empty. ", stdin, out)
+            say(f"  Measuring for {2 * seconds:.0f} s: keep your hands away...")
             try:
                 zero = procedure.tare()
             except NotSteady as error:
@@ -198,6 +199,7 @@ def plain_wizard(procedure: CalibrationProcedure, path: Path, stdin: TextIO, out
         while True:
             mass = ask_mass("Its mass, with the unit (e.g. '2 kg' or '500 g'): ")
             assert mass is not None
+            say(f"  Measuring for {seconds:.0f} s: do not touch the pad...")
             try:
                 scale = procedure.place_mass(mass)
             except NotSteady as error:
@@ -218,6 +220,7 @@ def plain_wizard(procedure: CalibrationProcedure, path: Path, stdin: TextIO, out
             if verify is None:
                 say("  Skipped.")
                 break
+            say(f"  Measuring for {seconds:.0f} s: do not touch the pad...")
             try:
                 error_n = procedure.verify(verify)
             except NotSteady as error:
@@ -305,7 +308,9 @@ def run_doctor(seconds: float = 2.0) -> list[Check]:
     except ConfigError as error:
         return [Check("config", "FAIL", str(error), "correct the file, or delete it for defaults")]
     hx = config.hx711
-    where = f"{config.path}" if config.path else "no config file (defaults)"
+    from trainer.config import default_config_path
+
+    where = f"{config.path}" if config.path else f"no {default_config_path()}, so the defaults"
     checks.append(
         Check(
             "config",
