@@ -29,6 +29,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("N", "type your name"),
             ("M", "live or blind mode"),
             ("H", "history"),
+            ("Q", "quit"),
         ],
     ),
     (
@@ -39,8 +40,8 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("A / Escape", "abort (asks first; what you did is saved)"),
             ("Q", "quit (asks first)"),
             ("Simulation:", ""),
-            ("Up / Down", "press a little harder / lighter"),
-            ("Shift+Up/Down, PgUp/PgDn, Right/Left", "press a lot harder / lighter"),
+            ("Up / Down", "press harder / lighter by 1 % of the gauge"),
+            ("PgUp / PgDn", "by 5 % (also Shift+Up/Down, Right/Left)"),
             ("1 ... 9, 0", "aim at 10 % ... 90 %, 100 % of the gauge"),
             ("` (backtick)", "hands off"),
             ("Mouse wheel on the gauge", "harder / lighter; click aims there"),
@@ -55,6 +56,18 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         [("Enter", "open a session's results"), ("F", "filter by technique"), ("Escape", "back")],
     ),
 ]
+
+
+def keys_markdown() -> str:
+    """The key list as Markdown tables, for the README (``docs/ui.md``)."""
+    lines: list[str] = []
+    for section, keys in KEYS:
+        lines += [f"**{section}**", "", "| key | what it does |", "|---|---|"]
+        for key, what in keys:
+            key = key.replace("`", "\\`")  # a literal backquote, not a code span
+            lines.append(f"| {key} | {what} |" if what else f"| *{key.rstrip(':')}* | |")
+        lines.append("")
+    return "\n".join(lines)
 
 
 def help_text() -> str:
