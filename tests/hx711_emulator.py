@@ -52,6 +52,12 @@ class _QuietPin(MockPin):  # type: ignore[misc]
 class EmulatedClockPin(_QuietPin):
     """PD_SCK: every write is passed to the chip."""
 
+    def _set_function(self, value: str) -> None:
+        super()._set_function(value)
+        chip = self.chip
+        if chip is not None and value == "output":
+            chip.on_host_setup()
+
     def _set_state(self, value: Any) -> None:
         super()._set_state(value)
         chip = self.chip
@@ -300,6 +306,18 @@ class HX711Emulator:
         else:
             value = (self.zero_counts + self.force_n * self.counts_per_n) * mode[1] / 128 + noise
         return max(-0x800000, min(0x7FFFFF, round(value)))
+
+    def on_host_setup(self) -> None:
+        """A host (re)claims PD_SCK. If the clock was left high, the chip slept meanwhile.
+
+        Without this, a relaxed ``power_down_after_s`` would take a close() followed by a
+        quick re-open for one long clock pulse instead of the power cycle it is.
+        """
+        with self._lock:
+            if self._sck_high:
+                self._sck_high = False
+                self.stats.power_downs += 1
+                self._reset(time.monotonic())
 
     def on_clock(self, high: bool) -> None:
         """Called from the reader's thread on every PD_SCK write."""
