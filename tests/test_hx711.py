@@ -170,8 +170,10 @@ def test_bit_errors_are_rejected_as_impossible_jumps(chip: HX711Emulator) -> Non
     with relaxed(calibration=calibration()) as sensor:
         for _ in range(3):
             sensor.read_raw(timeout=1.0)
-        chip.inject_bit_errors(3)
-        values = [sensor.read_raw(timeout=1.0) for _ in range(10)]
+        values = []
+        for bit in (22, 19, 17):
+            chip.inject_bit_errors(1, bit=bit)  # one corrupted conversion at a time
+            values += [sensor.read_raw(timeout=1.0) for _ in range(3)]
         assert sensor.stats.jumps_rejected == 3
     assert len(chip.stats.bit_errors) == 3
     assert all(within_noise(v, chip.expected_counts()) for v in values)

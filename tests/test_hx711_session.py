@@ -74,8 +74,11 @@ def test_glitches_never_reach_the_engine_or_the_records(chip: HX711Emulator, sto
         run_for(session, samples, 0.2)
         chip.inject_stalls(4, stall_s=300e-6)  # preempted with the clock high
         taken = run_for(session, samples, 0.5)
-        chip.inject_bit_errors(4)  # a flipped bit from 17 to 22
-        taken += run_for(session, samples, 0.3)
+        for _ in range(4):
+            # Independent errors: a flipped bit (17 to 22) in one conversion at a time. Two
+            # identical flips in a row would look like a real step, confirmed.
+            chip.inject_bit_errors(1)
+            taken += run_for(session, samples, 0.1)
         sensor.stop()
         session.finish("aborted")
     assert sensor.stats.timing_glitches >= 4
