@@ -116,6 +116,21 @@ class TrainerApp(App[None]):
         self.save_and_close("incomplete")
         self.exit()
 
+    def hardware_button(self, action: str) -> None:
+        """A button on the Pi (gpiozero's thread): run the live screen's ``action`` here.
+
+        ``start_pause`` and ``tare`` act only on the live screen; elsewhere nothing happens.
+        """
+        try:
+            self.call_from_thread(self._press, action)
+        except RuntimeError:  # the app is not running (starting up or closing down)
+            log.info("button %s pressed while the app was not running", action)
+
+    def _press(self, action: str) -> None:
+        method = getattr(self.screen, f"action_{action}", None)
+        if action in ("start_pause", "tare") and callable(method):
+            method()
+
     # -- cues ----------------------------------------------------------------------
     def ring_bell(self, event: Event) -> None:
         """The terminal bell on band entry, band exit and phase change (if switched on)."""

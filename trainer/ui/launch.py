@@ -9,9 +9,13 @@ from __future__ import annotations
 import argparse
 import sys
 import warnings
-from typing import TextIO
+from functools import partial
+from typing import TYPE_CHECKING, Any, TextIO
 
 from trainer.ui.config import SensorFactory, SensorSetup, simulated_sensor_factory
+
+if TYPE_CHECKING:
+    from trainer.ui.app import TrainerApp
 
 CALIBRATE_HINT = "run 'trainer calibrate' to set one up"
 
@@ -73,6 +77,29 @@ def choose_sensor(
     return simulated_sensor_factory(seed=args.seed), True
 
 
+def pi_feedback(app: TrainerApp, out: TextIO | None = None) -> Any:
+    """The Pi's LEDs, buzzer and buttons (``[feedback]`` in the config) as a cue listener.
+
+    None where nothing is fitted; a part that cannot be set up is one line, not a stop.
+    """
+    from trainer.sensors.base import SensorError
+
+    try:
+        from trainer.config import load_config
+        from trainer.feedback import feedback_from_config
+    except ImportError:
+        return None
+    try:
+        return feedback_from_config(
+            load_config().feedback,
+            on_start_pause=partial(app.hardware_button, "start_pause"),
+            on_tare=partial(app.hardware_button, "tare"),
+        )
+    except SensorError as error:
+        print(f"The LEDs, buzzer and buttons are not used: {error}.", file=out or sys.stderr)
+        return None
+
+
 def run_app(args: argparse.Namespace) -> int:
     """Run the live trainer; every session is saved however the app ends."""
     from trainer.cli import UsageError, load_library, open_store
@@ -107,12 +134,17 @@ def run_app(args: argparse.Namespace) -> int:
         handle_signals=True,
     )
     app = build_app(config)
+    feedback = pi_feedback(app)
+    if feedback is not None:
+        app.listeners.append(feedback)
     try:
         app.run()
     finally:
         # However the app ended (a crash included), the session in progress is kept.
         app.save_and_close("incomplete")
         store.close()
+        if feedback is not None:
+            feedback.close()
     if app.save_error is not None:
         print(
             f"trainer run: the last session could not be saved: {app.save_error}", file=sys.stderr
