@@ -152,3 +152,14 @@ def test_history(
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=open_history)
+
+
+def test_live_light_theme(snap_compare: SnapCompare, make_app: MakeApp) -> None:
+    app, _box = make_app(exercise_id="graded-levels")
+    live = live_at(["2"], 3.0)  # below the band: the warning colour on a light background
+
+    async def light(pilot: Pilot[None]) -> None:
+        app.theme = "textual-light"
+        await live(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=light)

@@ -15,7 +15,7 @@ class TopBar(Horizontal):
     TopBar > #title { width: 1fr; text-style: bold; padding: 0 1; }
     TopBar > #status { width: auto; padding: 0 1; color: $text-muted; }
     TopBar > #sim-badge {
-        width: auto; padding: 0 1; background: $warning; color: $background;
+        width: auto; padding: 0 1; background: $warning; color: auto 90%;
         text-style: bold;
     }
     """
