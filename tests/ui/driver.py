@@ -66,9 +66,11 @@ async def drive_to_results(
         sensor.pump(1 / sensor.rate_hz)
         screen.frame()
     elapsed = 0.0
+    keys: list[str] = []
     while app.screen is screen and elapsed < limit_s:
         state = controller.display_state()
         phase = state.phase
+        keys = []
         if phase is not None:
             band = state.band if phase.band is not None else None
             if phase.kind in (PhaseKind.REST, PhaseKind.RELEASE) or band is None:
@@ -81,10 +83,13 @@ async def drive_to_results(
                 await pilot.press(*keys)
                 await until(pilot, lambda aim=expected: abs(intent.target_n - aim) < 1e-6)
         step = STEP_S
+        keys_pressed = phase is not None and bool(keys)
+        if not keys_pressed and phase is not None and phase.kind is not PhaseKind.RAMP:
+            step = 2 * STEP_S  # settled: look again a little later, as a student would
         if phase is not None and phase.kind is PhaseKind.RAMP and phase.rate_n_per_s:
             # One coarse arrow press per step keeps up with the ramp's moving target.
             coarse = screen.full_scale_n / 20
-            step = min(1.0, max(STEP_S, coarse / phase.rate_n_per_s))
+            step = min(1.0, max(0.1, coarse / phase.rate_n_per_s))
         sensor.pump(step)
         screen.frame()
         elapsed += step
