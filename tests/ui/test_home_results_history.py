@@ -289,3 +289,20 @@ async def test_live_screen_reports_a_sensor_that_cannot_start(make_app: MakeApp)
         await until(pilot, lambda: any("could not start" in n for n in notes))
         await until(pilot, lambda: isinstance(app.screen, HomeScreen))
         assert not isinstance(app.screen, LiveScreen)
+
+
+def test_report_reads_the_whole_trace_back_with_each_phases_band(
+    ui_store: Store, builtin_library: ExerciseLibrary
+) -> None:
+    from trainer.ui.report import load_report
+
+    session_id = record(ui_store, builtin_library, "ischemic-compression", "Ana", seed=5)
+    report = load_report(ui_store, session_id)
+    assert len(report.points) == ui_store.sample_count(session_id)
+    assert report.points[0][0] == 0.0 and report.duration_s > 30
+    rows = list(ui_store.sample_rows(session_id))
+    kinds = [report.exercise.phases[row[6]].kind.value for row in rows]
+    ramp = [p for p, kind in zip(report.points, kinds, strict=True) if kind == "ramp"]
+    hold = [p for p, kind in zip(report.points, kinds, strict=True) if kind == "hold"]
+    assert ramp and all(p[2] is None for p in ramp)  # the moving target is not redrawn
+    assert hold and all((p[2], p[3]) == (40.0, 60.0) for p in hold)

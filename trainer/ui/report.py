@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from trainer.exercises import Exercise
+from trainer.exercises import Exercise, PhaseKind
 from trainer.scoring import SessionResult
 from trainer.store import Store
 
@@ -32,8 +32,12 @@ def load_report(store: Store, session_id: int) -> SessionReport:
     record = store.session(session_id)
     exercise = Exercise.from_snapshot(record["exercise"])
     phases = exercise.phases
+    # A ramp's target moves along its line during the phase; its final band drawn behind
+    # the climb would paint every sample as "too light", so ramps are drawn unjudged.
     bands: list[tuple[float | None, float | None]] = [
-        (p.band.low_n, p.band.high_n) if p.band is not None and p.scored else (None, None)
+        (p.band.low_n, p.band.high_n)
+        if p.band is not None and p.scored and p.kind is not PhaseKind.RAMP
+        else (None, None)
         for p in phases
     ]
     points: list[tuple[float, float, float | None, float | None]] = []
