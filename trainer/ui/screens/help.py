@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.console import Group
+from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -82,6 +84,27 @@ def help_text() -> str:
     return "\n".join(lines)
 
 
+def help_tables() -> Group:
+    """The key list as one two-column table per screen (wraps cleanly at 80 columns)."""
+    parts: list[Table] = []
+    for section, keys in KEYS:
+        table = Table(
+            title=section,
+            title_justify="left",
+            title_style="bold",
+            box=None,
+            show_header=False,
+            padding=(0, 1),
+            expand=True,
+        )
+        table.add_column("key", style="bold", ratio=2, no_wrap=False)
+        table.add_column("what", ratio=3)
+        for key, what in keys:
+            table.add_row(key, what) if what else table.add_row(f"[i]{key}[/i]", "")
+        parts.append(table)
+    return Group(*parts, "[dim]Escape closes this help.[/dim]")
+
+
 class HelpScreen(ModalScreen[None]):
     """The key list; Escape closes it."""
 
@@ -91,7 +114,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
-            yield Static(help_text(), id="help-text")
+            yield Static(help_tables(), id="help-text")
 
     def action_close(self) -> None:
         self.dismiss(None)

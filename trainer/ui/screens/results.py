@@ -54,6 +54,7 @@ def phase_row(metrics: PhaseMetrics, unit: Unit) -> tuple[str, ...]:
         str(metrics.index + 1),
         metrics.name + ("" if metrics.completed else " (cut short)"),
         band,
+        f"{metrics.score:.0f}" if metrics.score is not None else "-",
         f"{metrics.time_in_band_pct:.0f}%" if metrics.band_low_n is not None else "-",
         _n(unit, metrics.constant_error_n, signed=True) if scored else "-",
         _n(unit, metrics.variable_error_n) if scored else "-",
@@ -61,7 +62,6 @@ def phase_row(metrics: PhaseMetrics, unit: Unit) -> tuple[str, ...]:
         f"{metrics.time_to_band_s:.1f}" if metrics.time_to_band_s is not None else "-",
         str(metrics.overshoot_count) if scored else "-",
         rate,
-        f"{metrics.score:.0f}" if metrics.score is not None else "-",
     )
 
 
@@ -159,6 +159,7 @@ class ResultsScreen(Screen[None]):
             "#",
             "Phase",
             f"Band {unit.value}",
+            "Score",
             "In",
             "Bias",
             "VE",
@@ -166,7 +167,6 @@ class ResultsScreen(Screen[None]):
             "Reach",
             "Over",
             f"Rate {unit.value}/s",
-            "Score",
         )
         if result is not None:
             for metrics in result.phases:
