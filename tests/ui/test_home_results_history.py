@@ -306,3 +306,22 @@ def test_report_reads_the_whole_trace_back_with_each_phases_band(
     hold = [p for p, kind in zip(report.points, kinds, strict=True) if kind == "hold"]
     assert ramp and all(p[2] is None for p in ramp)  # the moving target is not redrawn
     assert hold and all((p[2], p[3]) == (40.0, 60.0) for p in hold)
+
+
+async def test_q_on_results_and_history_and_ctrl_q_anywhere_quit(
+    make_app: MakeApp, ui_store: Store, builtin_library: ExerciseLibrary
+) -> None:
+    session_id = record(ui_store, builtin_library, "precision-drill", "Ana", seed=1)
+    for opener, key in (("results", "q"), ("history", "q"), ("results", "ctrl+q")):
+        app, _box = make_app()
+        async with app.run_test() as pilot:
+            await home_of(pilot, app)
+            if opener == "results":
+                app.push_screen(ResultsScreen(session_id))
+                await until(pilot, lambda a=app: isinstance(a.screen, ResultsScreen))
+            else:
+                await pilot.press("h")
+                await until(pilot, lambda a=app: isinstance(a.screen, HistoryScreen))
+            await pilot.press(key)
+            await until(pilot, lambda a=app: a.return_code is not None)
+        assert app.return_code == 0

@@ -385,3 +385,16 @@ async def test_a_full_disk_at_the_end_is_reported_not_a_crash(
     assert app.save_error is not None
     rows = app.config.store.history()
     assert app.config.store.sample_count(rows[0].id) == 80  # the samples themselves are kept
+
+
+async def test_ctrl_q_during_a_session_saves_it_as_incomplete(make_app: MakeApp) -> None:
+    app, box = make_app(exercise_id="graded-levels")
+    async with app.run_test() as pilot:
+        screen = await open_live(pilot, app)
+        await pilot.press("space")
+        box.current.pump(1.0)
+        screen.frame()
+        await pilot.press("ctrl+q")
+    rows = app.config.store.history()
+    assert rows[0].status == "incomplete"
+    assert app.config.store.sample_count(rows[0].id) == 80
