@@ -146,3 +146,38 @@ def test_the_console_script_entry_point_runs() -> None:
         [sys.executable, "-m", "trainer.cli", "--version"], capture_output=True, text=True
     )
     assert result.returncode == 0 and result.stdout.startswith("trainer ")
+
+
+def test_simulate_for_a_named_student_uses_their_bands(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from trainer.exercises import ExerciseLibrary
+    from trainer.instructor.roster import Roster
+    from trainer.instructor.targets import BandTargets
+    from trainer.store import Store
+
+    db = tmp_path / "bands.db"
+    store = Store.open(db)
+    Roster(store).add_student("Ben")
+    exercise = ExerciseLibrary.load().get("graded-levels")
+    BandTargets(store).set("student", "Ben", exercise, "deep", 40, 55)
+    store.close()
+    code, out, _ = run(
+        capsys,
+        "--db",
+        str(db),
+        "simulate",
+        "--exercise",
+        "graded-levels",
+        "--student",
+        "Ben",
+        "--json",
+    )
+    assert code == 0
+    session = Store.open(db).session(json.loads(out)["session_id"])
+    deep = [
+        p["band"]
+        for p in session["exercise"]["phases"]
+        if p["band"] and p["band"]["level"] == "deep"
+    ]
+    assert deep and all((b["low_n"], b["high_n"]) == (40, 55) for b in deep)

@@ -196,6 +196,11 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         raise UsageError("--speed must be 0 (as fast as possible) or positive")
     exercise = find_exercise(args.exercise)
     store = open_store(args)
+    if args.student:
+        # A named student practises with the bands their instructor set for them.
+        from trainer.instructor.practice import plan_practice
+
+        exercise = plan_practice(store, exercise, args.student).exercise
     # A closed terminal or a `kill` ends the run like Ctrl+C: samples kept, session incomplete.
     signal.signal(signal.SIGTERM, _interrupt)
     if hasattr(signal, "SIGHUP"):
