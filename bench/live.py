@@ -90,7 +90,9 @@ class Probe:
             self.latencies_s.append(painted_at - due)
 
 
-async def run_live(seconds: float, fps: float) -> dict[str, float]:
+async def run_live(
+    seconds: float, fps: float, size: tuple[int, int] = (80, 24)
+) -> dict[str, float]:
     probe = Probe()
 
     def make_sensor(exercise: Exercise, full_scale: float) -> SensorSetup:
@@ -113,7 +115,7 @@ async def run_live(seconds: float, fps: float) -> dict[str, float]:
             frame_probe=probe,
         )
         app = build_app(config)
-        async with app.run_test(headless=True, size=(80, 24)) as pilot:
+        async with app.run_test(headless=True, size=size) as pilot:
             while not (isinstance(app.screen, LiveScreen) and app.screen._ready):
                 await pilot.pause(0.01)
             screen = app.screen
@@ -216,16 +218,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=60.0, help="how long to run (60)")
     parser.add_argument("--fps", type=float, default=30.0, help="the frame rate cap (30)")
+    parser.add_argument(
+        "--size", default="80x24", help="terminal size WIDTHxHEIGHT (80x24; try 120x40)"
+    )
     args = parser.parse_args(argv)
     if args.seconds <= 0 or args.fps <= 0:
         parser.error("--seconds and --fps must be positive")
+    try:
+        width, height = (int(part) for part in args.size.lower().split("x"))
+    except ValueError:
+        parser.error(f"--size must look like 80x24, not {args.size!r}")
 
     start_s, import_s = cold_start()
     print(f"cold start to painted home screen: {start_s:.2f} s  (target < {TARGET_START_S} s)")
     print(f"import trainer.ui.app:             {import_s:.2f} s  (python -X importtime)")
 
-    print(f"live screen, 80 Hz simulated sensor, {args.seconds:g} s, headless 80x24 ...")
-    r = asyncio.run(run_live(args.seconds, args.fps))
+    print(f"live screen, 80 Hz simulated sensor, {args.seconds:g} s, headless {width}x{height} ...")
+    r = asyncio.run(run_live(args.seconds, args.fps, (width, height)))
     print(
         f"latency sample -> screen: p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, "
         f"max {r['max_ms']:.1f} ms  (target p99 < {TARGET_P99_MS:g} ms)"

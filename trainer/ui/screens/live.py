@@ -222,15 +222,26 @@ class LiveScreen(Screen[None]):
         trace = self.query_one(ForceTrace)
         trace.display = not blind
         if not blind and controller.trace:
-            # The trace fills from the left, then scrolls; the band ahead shows where to go.
-            window = controller.trace_window_s
-            start = max(controller.trace[0].t_s, controller.last_t_s - window)
-            points = ((p.t_s, p.force_n, p.band_low_n, p.band_high_n) for p in controller.trace)
-            columns = bucket(points, start, start + window, trace.plot_width)
-            if band is not None:
-                last = max((i for i, c in enumerate(columns) if c.force_n is not None), default=-1)
-                columns[last + 1 :] = [Column(None, *band)] * (len(columns) - last - 1)
-            trace.columns = columns
+            self._draw_trace(controller, trace, band)
+
+    def _draw_trace(
+        self, controller: LiveController, trace: ForceTrace, band: tuple[float, float] | None
+    ) -> None:
+        """The trace fills from the left, then scrolls; the band ahead shows where to go."""
+        window = controller.trace_window_s
+        # Redrawn once per column of time (about 8 a second at 120 columns), not every
+        # frame: the digits and the gauge show the force of the moment.
+        tick = (int(controller.last_t_s * trace.plot_width / window), band, trace.size)
+        if self._shown.get("trace") == tick:
+            return
+        self._shown["trace"] = tick
+        start = max(controller.trace[0].t_s, controller.last_t_s - window)
+        points = ((p.t_s, p.force_n, p.band_low_n, p.band_high_n) for p in controller.trace)
+        columns = bucket(points, start, start + window, trace.plot_width)
+        if band is not None:
+            last = max((i for i, c in enumerate(columns) if c.force_n is not None), default=-1)
+            columns[last + 1 :] = [Column(None, *band)] * (len(columns) - last - 1)
+        trace.columns = columns
 
     def _set_label(self, selector: str, value: str) -> None:
         if self._shown.get(selector) != value:

@@ -65,6 +65,7 @@ class Gauge(Widget):
         self._drawn: tuple[object, ...] = ()
         self._strips: list[Strip] | None = None
         self._strips_key: object = None
+        self._blank = Strip.blank(0)
 
     def show(
         self,
@@ -105,12 +106,17 @@ class Gauge(Widget):
     def render_line(self, y: int) -> Strip:
         key = (self._cells(self.force_n), self.band, self.zone, self.hidden_text, self.unit)
         if self._strips is None or self._strips_key != (key, self.size):
-            self._strips = self._build()
+            # The widget's own background under every cell, applied once per build.
+            base = self.rich_style
+            width = self.size.width
+            self._strips = [
+                strip.extend_cell_length(width).apply_style(base) for strip in self._build()
+            ]
             self._strips_key = (key, self.size)
-        base = self.rich_style  # the widget's own background under every cell
+            self._blank = Strip.blank(width, base)
         if 0 <= y < len(self._strips):
-            return self._strips[y].extend_cell_length(self.size.width).apply_style(base)
-        return Strip.blank(self.size.width, base)
+            return self._strips[y]
+        return self._blank
 
     def _build(self) -> list[Strip]:
         width = self.bar_width

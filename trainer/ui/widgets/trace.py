@@ -114,6 +114,7 @@ class ForceTrace(Widget):
         self._columns: Sequence[Column] = ()
         self._key: _Layout | None = None
         self._strips: list[Strip] | None = None
+        self._blank = Strip.blank(0)
 
     @property
     def plot_width(self) -> int:
@@ -220,8 +221,13 @@ class ForceTrace(Widget):
 
     def render_line(self, y: int) -> Strip:
         if self._strips is None:
-            self._strips = self._build()
-        base = self.rich_style  # the widget's own background under every cell
+            # The widget's own background under every cell, applied once per build.
+            base = self.rich_style
+            width = self.size.width
+            self._strips = [
+                strip.extend_cell_length(width).apply_style(base) for strip in self._build()
+            ]
+            self._blank = Strip.blank(width, base)
         if 0 <= y < len(self._strips):
-            return self._strips[y].extend_cell_length(self.size.width).apply_style(base)
-        return Strip.blank(self.size.width, base)
+            return self._strips[y]
+        return self._blank
