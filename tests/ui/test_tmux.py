@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -30,9 +32,12 @@ class Terminal:
 
     def __init__(self, command: str, width: int = 100, height: int = 30) -> None:
         self.name = f"trainer-test-{uuid.uuid4().hex[:8]}"
+        self.pid_file = Path("/nonexistent")
+        # A server of its own (-L), so a tester's own tmux sessions are never touched.
+        self.tmux = [TMUX or "tmux", "-L", self.name]
         subprocess.run(
             [
-                TMUX or "tmux",
+                *self.tmux,
                 "new-session",
                 "-d",
                 "-s",
@@ -48,14 +53,14 @@ class Terminal:
 
     def screen(self) -> str:
         result = subprocess.run(
-            [TMUX or "tmux", "capture-pane", "-p", "-t", self.name],
+            [*self.tmux, "capture-pane", "-p", "-t", self.name],
             capture_output=True,
             text=True,
         )
         return result.stdout
 
     def keys(self, *keys: str) -> None:
-        subprocess.run([TMUX or "tmux", "send-keys", "-t", self.name, *keys], check=True)
+        subprocess.run([*self.tmux, "send-keys", "-t", self.name, *keys], check=True)
 
     def wait_for(self, condition: Callable[[str], bool], timeout_s: float = 15.0) -> str:
         deadline = time.monotonic() + timeout_s
@@ -70,13 +75,24 @@ class Terminal:
     def alive(self) -> bool:
         return (
             subprocess.run(
-                [TMUX or "tmux", "has-session", "-t", self.name], capture_output=True
+                [*self.tmux, "has-session", "-t", self.name], capture_output=True
             ).returncode
             == 0
         )
 
+    def hang_up(self) -> None:
+        """Close the terminal, as a closed window or a dropped SSH link does (SIGHUP)."""
+        subprocess.run([*self.tmux, "kill-session", "-t", self.name], capture_output=True)
+
     def kill(self) -> None:
-        subprocess.run([TMUX or "tmux", "kill-session", "-t", self.name], capture_output=True)
+        subprocess.run([*self.tmux, "kill-server"], capture_output=True)
+
+    def pid(self) -> int | None:
+        """The trainer's process id, once it has started."""
+        try:
+            return int(self.pid_file.read_text().strip())
+        except (OSError, ValueError):
+            return None
 
 
 @pytest.fixture
@@ -88,14 +104,42 @@ def terminal(tmp_path: Path) -> Iterator[Callable[[str], Terminal]]:
             f"env TRAINER_DB={tmp_path / 'tmux.db'} TRAINER_EXERCISES={tmp_path / 'none'} "
             f"TRAINER_CONFIG={tmp_path / 'config.toml'} "
         )
-        # Keep the pane open after the program ends, so its last words can be read.
-        term = Terminal(f"{env}{trainer_command()} {arguments}; sleep 30")
+        # The trainer writes down its process id (the shell execs it), so the test can
+        # check that it really ends.
+        pid_file = tmp_path / "trainer.pid"
+        term = Terminal(f"sh -c 'echo $$ > {pid_file}; exec {env}{trainer_command()} {arguments}'")
+        term.pid_file = pid_file
         opened.append(term)
         return term
 
     yield open_terminal
     for term in opened:
         term.kill()
+        pid = term.pid()
+        if pid is not None and alive(pid):
+            os.kill(pid, signal.SIGKILL)  # never leave a stuck trainer behind
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie (ended, not yet reaped by tmux) counts as ended.
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(") ")[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state != "Z"
+
+
+def wait_until_ended(pid: int, timeout_s: float = 8.0) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if not alive(pid):
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def sessions(db: Path) -> list[tuple[str, int]]:
@@ -123,7 +167,8 @@ def test_trainer_run_sim_in_a_real_terminal(
     term.keys("q")
     term.wait_for(lambda s: "Quit the trainer?" in s)
     term.keys("y")
-    term.wait_for(lambda s: "Precision drill | Tess" not in s)
+    pid = term.pid()
+    assert pid is not None and wait_until_ended(pid), "the trainer did not end after quitting"
     [(status, samples)] = sessions(tmp_path / "tmux.db")
     assert status == "incomplete"
     assert samples > 40  # half a second at 80 per second, at the very least
@@ -137,7 +182,7 @@ def test_a_closed_terminal_keeps_the_session_as_incomplete(
     term.keys("Space", "3")
     term.wait_for(lambda s: "HOLD" in s or "PRESS HARDER" in s or "LIGHTER" in s)
     time.sleep(1.0)
-    term.kill()  # tmux hangs up: the trainer gets SIGHUP
+    term.hang_up()  # the trainer gets SIGHUP
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         rows = sessions(tmp_path / "tmux.db")
@@ -147,3 +192,5 @@ def test_a_closed_terminal_keeps_the_session_as_incomplete(
     [(status, samples)] = sessions(tmp_path / "tmux.db")
     assert status == "incomplete"
     assert samples >= 80
+    pid = term.pid()
+    assert pid is not None and wait_until_ended(pid), "the trainer lingered after SIGHUP"

@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: after SIGHUP / SIGTERM, seconds allowed for a clean exit before the process just ends
+EXIT_GRACE_S = 3.0
+
 
 class TrainerCommands(Provider):
     """The command palette's list of screens and actions."""
@@ -109,11 +112,20 @@ class TrainerApp(App[None]):
         for name in ("SIGHUP", "SIGTERM"):
             number = getattr(signal, name, None)
             if number is not None:
-                loop.add_signal_handler(number, self._on_signal)
+                loop.add_signal_handler(number, self._on_signal, int(number))
 
-    def _on_signal(self) -> None:
+    def _on_signal(self, signum: int | None = None) -> None:
         """A closed terminal or a kill: save the session as incomplete, then leave."""
         self.save_and_close("incomplete")
+        if signum is not None and self.config.handle_signals:
+            # With the terminal gone, shutting down can block on it; the session is
+            # saved, so after a grace period the process ends regardless.
+            import os
+            import threading
+
+            watchdog = threading.Timer(EXIT_GRACE_S, os._exit, args=(128 + signum,))
+            watchdog.daemon = True
+            watchdog.start()
         self.exit()
 
     def hardware_button(self, action: str) -> None:
