@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from gpiozero import Device
 from gpiozero.pins.mock import MockFactory
-from hx711_emulator import HX711Emulator, fresh_mock_factory
+from hx711_emulator import RELAXED_S, HX711Emulator, fresh_mock_factory
 
 from trainer.calibration import Calibration, save_calibration
 from trainer.cli import main
@@ -51,7 +51,7 @@ def test_a_healthy_setup_passes_every_check(pins: MockFactory) -> None:
     # The emulated chip uses the real 60 us bound: a busy test machine may disturb a read.
     assert checks["data rate"].status in ("ok", "warn")
     rate = float(checks["data rate"].detail.split()[0])
-    assert rate == pytest.approx(80, rel=0.1)
+    assert rate == pytest.approx(80, rel=0.3)  # a starved test machine reads some late
     assert checks["noise"].status == "ok" and "0.008 N" in checks["noise"].detail
 
 
@@ -63,6 +63,7 @@ def test_the_command_prints_the_report_and_exits_zero(
         assert main(["doctor", "--seconds", "0.3"]) == 0
     out = capsys.readouterr().out
     assert "ok    chip" in out and "Everything works" in out
+    assert "FAIL" not in out
 
 
 def test_no_chip_fails_with_the_wiring_to_check(
@@ -78,8 +79,9 @@ def test_no_chip_fails_with_the_wiring_to_check(
 
 def test_a_low_rate_pin_is_recognised(pins: MockFactory) -> None:
     calibrate()
-    with HX711Emulator(pins, rate_hz=10):
-        check = by_name(run_doctor(0.6))["data rate"]
+    # (relaxed: a preempted test process must not reset this slow chip mid-measurement)
+    with HX711Emulator(pins, rate_hz=10, power_down_after_s=RELAXED_S):
+        check = by_name(run_doctor(1.0))["data rate"]
     assert check.status == "FAIL"
     assert "RATE pin is low" in check.fix
 
@@ -136,3 +138,30 @@ def test_feedback_parts_are_checked(pins: MockFactory, isolated_user_files: Path
 def test_seconds_out_of_range_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["doctor", "--seconds", "0"]) == 2
     assert "--seconds must be between" in capsys.readouterr().err
+
+
+def test_reads_slower_than_the_chip_are_a_warning_not_a_failure() -> None:
+    from trainer.hardware_commands import _measure
+
+    class Slow:
+        """Reads arriving at 50/s from a chip set to 80/s: a busy Pi, not a wiring fault."""
+
+        ready_timeout_s = 0.25
+
+        def __init__(self) -> None:
+            from trainer.sensors.hx711 import HX711Stats
+
+            self.stats = HX711Stats()
+            self.value = 0
+
+        def read_raw(self, timeout: float) -> int:
+            import time
+
+            time.sleep(0.02)
+            self.stats.conversions += 1
+            self.value += 1
+            return 80_000 + self.value % 3
+
+    check = _measure(Slow(), 80, 0.3, None)[0]  # type: ignore[arg-type]
+    assert check.status == "warn"
+    assert "too busy" in check.fix

@@ -97,8 +97,22 @@ def make_procedure(
 
     hx = config.hx711
     timeout = 2 * sensor.ready_timeout_s
+
+    def read_raw() -> int:
+        # A calibration is not in a hurry: ride out a hiccup of a busy Pi (a few tenths
+        # of a second without data) before telling the user the cell stopped answering.
+        from trainer.sensors.base import SensorError
+
+        for attempt in range(3):
+            try:
+                return sensor.read_raw(timeout=timeout)
+            except SensorError:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
     return CalibrationProcedure(
-        lambda: sensor.read_raw(timeout=timeout),
+        read_raw,
         capacity_n=hx.capacity_n,
         rate_hz=hx.rate_hz,
         channel=hx.channel,
@@ -473,6 +487,17 @@ def _measure(sensor: HX711Sensor, rate_hz: int, seconds: float, calibration: Any
     elif rate_hz == 10 and abs(achieved - 80) <= 12:
         checks.append(
             Check("data rate", "FAIL", detail, "the board runs at 80/s: set rate_hz = 80")
+        )
+    elif 0.5 * rate_hz <= achieved < rate_hz:
+        # Slower than the chip but not another rate: the Pi was too busy to read each one.
+        checks.append(
+            Check(
+                "data rate",
+                "warn",
+                detail,
+                "the Pi is too busy to read every conversion: close other busy programs "
+                "and run the doctor again",
+            )
         )
     else:
         checks.append(
