@@ -117,16 +117,23 @@ class TrainerApp(App[None]):
     def _on_signal(self, signum: int | None = None) -> None:
         """A closed terminal or a kill: save the session as incomplete, then leave."""
         self.save_and_close("incomplete")
-        if signum is not None and self.config.handle_signals:
-            # With the terminal gone, shutting down can block on it; the session is
-            # saved, so after a grace period the process ends regardless.
-            import os
-            import threading
-
-            watchdog = threading.Timer(EXIT_GRACE_S, os._exit, args=(128 + signum,))
-            watchdog.daemon = True
-            watchdog.start()
+        if signum is not None:
+            self._exit_watchdog(128 + signum)
         self.exit()
+
+    def _exit_watchdog(self, code: int) -> None:
+        """End the process after a grace period if shutting down blocks (a gone terminal).
+
+        Only in a real run (``handle_signals``): everything is saved before this is armed.
+        """
+        if not self.config.handle_signals:
+            return
+        import os
+        import threading
+
+        watchdog = threading.Timer(EXIT_GRACE_S, os._exit, args=(code,))
+        watchdog.daemon = True
+        watchdog.start()
 
     def hardware_button(self, action: str) -> None:
         """A button on the Pi (gpiozero's thread): run the live screen's ``action`` here.
@@ -192,7 +199,12 @@ class TrainerApp(App[None]):
             self.push_screen(HistoryScreen())
 
     async def action_quit(self) -> None:
+        self.quit_saving()
+
+    def quit_saving(self) -> None:
+        """Save the session in progress as incomplete and leave."""
         self.save_and_close("incomplete")
+        self._exit_watchdog(0)
         self.exit()
 
     # -- sessions --------------------------------------------------------------------

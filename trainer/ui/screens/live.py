@@ -394,8 +394,7 @@ class LiveScreen(Screen[None]):
 
         def answered(leave: bool | None) -> None:
             if leave:
-                self.trainer.save_and_close("incomplete")
-                self.app.exit()
+                self.trainer.quit_saving()
 
         self.app.push_screen(
             ConfirmScreen(
