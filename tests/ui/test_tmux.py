@@ -8,6 +8,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -33,8 +34,10 @@ class Terminal:
     def __init__(self, command: str, width: int = 100, height: int = 30) -> None:
         self.name = f"trainer-test-{uuid.uuid4().hex[:8]}"
         self.pid_file = Path("/nonexistent")
-        # A server of its own (-L), so a tester's own tmux sessions are never touched.
-        self.tmux = [TMUX or "tmux", "-L", self.name]
+        # A server of its own on a socket in a folder of its own, removed afterwards, so
+        # a tester's own tmux sessions are never touched and nothing is left behind.
+        self.folder = Path(tempfile.mkdtemp(prefix="trainer-tmux-"))
+        self.tmux = [TMUX or "tmux", "-S", str(self.folder / "socket")]
         subprocess.run(
             [
                 *self.tmux,
@@ -86,6 +89,7 @@ class Terminal:
 
     def kill(self) -> None:
         subprocess.run([*self.tmux, "kill-server"], capture_output=True)
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     def pid(self) -> int | None:
         """The trainer's process id, once it has started."""
