@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 from trainer.exercises import Exercise, ExerciseError, user_exercise_dir
 from trainer.instructor import InstructorError
 from trainer.instructor.editing import (
+    PHASE_ORDER,
     Draft,
     FieldProblem,
     is_builtin_id,
@@ -35,18 +36,8 @@ if TYPE_CHECKING:
 
 TOP_FIELDS = ("id", "name", "technique", "instructions", "feedback", "levels")
 GROUP_FIELDS = ("repeat", "feedback")
-PHASE_FIELDS = (
-    "kind",
-    "name",
-    "band",
-    "rate_n_per_s",
-    "rate_tolerance_n_per_s",
-    "duration_s",
-    "hold_s",
-    "max_s",
-    "feedback",
-    "cue",
-)
+#: a phase's fields in the order saved files write them (without the repeat-group keys)
+PHASE_FIELDS = tuple(key for key in PHASE_ORDER if key not in ("repeat", "steps"))
 LABELS = {
     "id": "Id",
     "name": "Name",
