@@ -24,6 +24,7 @@ from textual.screen import Screen
 from trainer.engine import BandEntered, BandLeft, Event, PhaseStarted
 from trainer.store import StoreError
 from trainer.ui.config import UIConfig
+from trainer.ui.instructor.commands import InstructorCommands
 from trainer.ui.screens.home import HomeScreen
 from trainer.units import Unit
 
@@ -75,7 +76,7 @@ class TrainerApp(App[None]):
 
     CSS_PATH = "trainer.tcss"
     TITLE = "Pressure Trainer"
-    COMMANDS = App.COMMANDS | {TrainerCommands}
+    COMMANDS = App.COMMANDS | {TrainerCommands, InstructorCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         # Ctrl+C and a closed terminal save the session as incomplete, then leave.
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
@@ -217,7 +218,7 @@ class TrainerApp(App[None]):
         if live is None:
             return None
         try:
-            return live.finish(status)
+            session_id = live.finish(status)
         except StoreError as error:
             # The samples stay in the recorder's memory; say so rather than crash.
             self.save_error = error
@@ -225,6 +226,11 @@ class TrainerApp(App[None]):
             return live.session_id
         finally:
             live.close()
+        if live.plan_problem is not None:
+            self.notify(
+                f"The session is saved, but {live.plan_problem}.", severity="warning", timeout=10
+            )
+        return session_id
 
 
 def build_app(config: UIConfig) -> TrainerApp:

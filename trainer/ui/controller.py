@@ -6,9 +6,16 @@ every drained sample to it, pauses the engine while the sensor is gone, fans eve
 to the cue listeners and finishes the record however the session ends. The live screen
 calls :meth:`LiveController.pump` once a frame and draws from :meth:`display_state`.
 
+With a :class:`~trainer.instructor.practice.PracticePlan` (see :func:`plan_for`) the
+controller also applies the feedback schedule the instructor chose for the student:
+which results to show after a trial, whether the force is visible right now
+(:meth:`LiveController.feedback`), peeks, and the feedback report stored at the end.
+
 Example::
 
-    controller = LiveController(store, exercise, "Ana", setup, full_scale_n=90.0)
+    plan, problem = plan_for(store, exercise, "Ana")    # the student's bands and schedule
+    controller = LiveController(store, plan.exercise, "Ana", setup, full_scale_n=90.0,
+                                plan=plan)
     controller.open()                       # the sensor starts reading
     controller.start()                      # the session record begins
     frame = controller.pump()               # once a frame, on the UI thread
@@ -18,12 +25,22 @@ Example::
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections import deque
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from trainer.engine import Event, LiveState, SessionEngine, SessionFinished, Zone
-from trainer.exercises import Exercise
+from trainer.exercises import Exercise, FeedbackMode
+from trainer.instructor import InstructorError
+from trainer.instructor.practice import PracticePlan, plan_practice
+from trainer.instructor.schedules import (
+    FeedbackController,
+    FeedbackSchedule,
+    GaugeMode,
+    ScheduleKind,
+)
+from trainer.scoring import PhaseMetrics
 from trainer.sensors.base import (
     EndOfStream,
     Sample,
@@ -37,6 +54,28 @@ from trainer.ui.config import CueListener, SensorSetup
 from trainer.ui.feed import SampleFeed
 
 log = logging.getLogger(__name__)
+
+#: seconds (on the sensor's clock) a trial's results stay on the screen
+RESULT_SHOWN_S = 6.0
+
+
+def plan_for(store: Store, exercise: Exercise, student: str) -> tuple[PracticePlan, str | None]:
+    """The student's practice plan, and a sentence if the instructor's settings were unreadable.
+
+    A broken setting must not stop a student practising: they get the exercise's own
+    bands and the live gauge, and the sentence says so.
+    """
+    try:
+        return plan_practice(store, exercise, student), None
+    except (InstructorError, StoreError, sqlite3.Error, ValueError) as error:
+        log.warning("the practice plan for %r could not be read: %s", student, error)
+        schedule = FeedbackSchedule()
+        plan = PracticePlan(exercise, [], schedule, "default", FeedbackController(schedule))
+        problem = (
+            f"Your instructor's bands and feedback settings could not be read ({error}); "
+            "practising with the exercise's own bands and the live gauge."
+        )
+        return plan, problem
 
 
 class Stage(StrEnum):
@@ -53,7 +92,38 @@ class Frame:
 
     samples: list[tuple[float, Sample]] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    #: trial results the feedback schedule shows now
+    results: list[PhaseMetrics] = field(default_factory=list)
     finished: bool = False
+
+
+class Hidden(StrEnum):
+    """Why the live force is not shown right now."""
+
+    BLIND = "blind"  # the exercise's phase is blind
+    FADED = "faded"  # faded schedule: a trial without feedback
+    IN_BAND = "in-band"  # bandwidth schedule: shown only out of the band
+    ON_REQUEST = "on-request"  # self-controlled schedule: shown only on a peek
+    SUMMARY = "summary"  # summary schedule: results every few trials
+    RETENTION = "retention"  # retention test: no feedback at all
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackView:
+    """Whether the force, gauge and trace show now, and why not."""
+
+    visible: bool
+    hidden: Hidden | None = None
+
+
+_SHOWN = FeedbackView(True)
+_HIDDEN_BY_SCHEDULE = {
+    ScheduleKind.FADED: Hidden.FADED,
+    ScheduleKind.SUMMARY: Hidden.SUMMARY,
+    ScheduleKind.RETENTION: Hidden.RETENTION,
+    ScheduleKind.BANDWIDTH: Hidden.IN_BAND,
+    ScheduleKind.SELF: Hidden.ON_REQUEST,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +149,18 @@ class LiveController:
         full_scale_n: float,
         listeners: list[CueListener] | None = None,
         trace_window_s: float = 15.0,
+        plan: PracticePlan | None = None,
     ) -> None:
         self.store = store
         self.exercise = exercise
+        #: the instructor's bands and feedback schedule (None: the live gauge throughout)
+        self.plan = plan
+        #: the last trial results the schedule released, until ``results_until_s``
+        self.results: list[PhaseMetrics] = []
+        self.results_until_s = 0.0
+        #: the feedback report could not be stored (the session itself is saved)
+        self.plan_problem: str | None = None
+        self._plan_finished = False
         self.student = student
         self.setup = setup
         self.sensor = setup.sensor
@@ -173,8 +252,21 @@ class LiveController:
         self.sensor.stop()
         self._process(self.feed.drain(), Frame())
         self.stage = Stage.FINISHED
+        # The feedback report first: a failing report must not stop the samples' save.
+        self._finish_plan(session.session_id)
         session.finish(status)
         return session.session_id
+
+    def _finish_plan(self, session_id: int) -> None:
+        plan = self.plan
+        if plan is None or self._plan_finished:
+            return
+        self._plan_finished = True
+        try:
+            plan.finish(self.store, session_id)
+        except (StoreError, sqlite3.Error) as error:
+            log.warning("the feedback report of session %s was not stored: %s", session_id, error)
+            self.plan_problem = f"the feedback report could not be stored ({error})"
 
     @property
     def session_id(self) -> int | None:
@@ -187,6 +279,8 @@ class LiveController:
         items = self.feed.drain()
         if items:
             self._process(items, frame)
+            if self.stage is Stage.RUNNING:
+                self._update_listeners()
         return frame
 
     def _process(self, items: list[tuple[float, Sample | SensorError]], frame: Frame) -> None:
@@ -204,6 +298,7 @@ class LiveController:
                 events = session.process(item)
                 if events:
                     frame.events.extend(events)
+                    self._observe(events, item.t_s, frame)
                     self._notify(events)
                     band = self._current_band()
                     if any(isinstance(e, SessionFinished) for e in events):
@@ -227,6 +322,16 @@ class LiveController:
             return None
         return state.band.low_n, state.band.high_n
 
+    def _observe(self, events: list[Event], t_s: float, frame: Frame) -> None:
+        """The feedback schedule sees every event in order; keep what it releases."""
+        if self.plan is None:
+            return
+        shown = self.plan.controller.observe(events)
+        if shown:
+            frame.results.extend(shown)
+            self.results = list(shown)
+            self.results_until_s = t_s + RESULT_SHOWN_S
+
     def _notify(self, events: list[Event]) -> None:
         for listener in self.listeners:
             key = id(listener)
@@ -239,6 +344,22 @@ class LiveController:
                     log.exception("cue listener %r failed; it is switched off", listener)
                     self._broken_listeners.add(key)
                     break
+
+    def _update_listeners(self) -> None:
+        """Listeners with ``update(state)`` (the Pi's LEDs) follow the zone between events."""
+        state: LiveState | None = None
+        for listener in self.listeners:
+            key = id(listener)
+            update = getattr(listener, "update", None)
+            if key in self._broken_listeners or not callable(update):
+                continue
+            if state is None:
+                state = self.cue_state()
+            try:
+                update(state)
+            except Exception:
+                log.exception("cue listener %r failed; it is switched off", listener)
+                self._broken_listeners.add(key)
 
     def _sensor_failed(self, error: SensorError) -> None:
         if isinstance(error, SensorDisconnected):
@@ -271,6 +392,62 @@ class LiveController:
         if self.session is None:
             return 0
         return self.session.recorder.written + self.session.recorder.pending
+
+    def feedback(self, state: LiveState | None = None) -> FeedbackView:
+        """Whether the force shows now: hidden in blind phases and when the schedule says so."""
+        state = state if state is not None else self.display_state()
+        if state.blind:
+            return FeedbackView(False, Hidden.BLIND)
+        plan = self.plan
+        if plan is None or self.stage is not Stage.RUNNING or state.finished:
+            return _SHOWN
+        control = plan.controller
+        current = control.current
+        if current is None:  # no sample judged yet: nothing to hide
+            return _SHOWN
+        if control.gauge_visible(state):
+            return _SHOWN
+        if current.gauge is GaugeMode.OUT_OF_BAND:
+            return FeedbackView(False, Hidden.IN_BAND)
+        if current.gauge is GaugeMode.ON_REQUEST:
+            return FeedbackView(False, Hidden.ON_REQUEST)
+        return FeedbackView(False, _HIDDEN_BY_SCHEDULE.get(plan.schedule.kind, Hidden.FADED))
+
+    def peek(self) -> str | None:
+        """The student asks to see the force; None when it shows, else why it cannot."""
+        plan = self.plan
+        if plan is None or plan.schedule.kind is not ScheduleKind.SELF:
+            described = plan.schedule.describe() if plan is not None else "the live gauge"
+            return f"Peeking is for the self-controlled feedback schedule; yours is: {described}."
+        if self.stage is not Stage.RUNNING or self.session is None:
+            return "Start first (Space); then P shows the force for a moment."
+        state = self.session.engine.state
+        if state.blind:
+            return "This step is blind: no peeking, feel the force."
+        if plan.controller.peek(state):
+            return None
+        return "The force already shows in this step: peeks are for the trials."
+
+    @property
+    def peeks(self) -> int:
+        """Peeks so far in this session."""
+        return self.plan.controller.report.peeks if self.plan is not None else 0
+
+    def results_now(self) -> list[PhaseMetrics]:
+        """The trial results to show at this moment (they fade after a few seconds)."""
+        if self.results and self.last_t_s > self.results_until_s:
+            self.results = []
+        return self.results
+
+    def cue_state(self) -> LiveState:
+        """The state as the student may perceive it: a phase the schedule hides counts as blind.
+
+        Given to listeners' ``update`` so the Pi's LEDs (and beeps) follow the schedule.
+        """
+        state = self.display_state()
+        if state.phase is None or self.feedback(state).visible or state.blind:
+            return state
+        return replace(state, phase=replace(state.phase, feedback=FeedbackMode.BLIND))
 
     def display_state(self) -> LiveState:
         """The engine's live state, or before the start a preview of the first phase."""

@@ -31,6 +31,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("N", "type your name"),
             ("M", "live or blind mode"),
             ("H", "history"),
+            ("I", "instructor tools (asks for the PIN once one is set)"),
             ("Q", "quit"),
         ],
     ),
@@ -39,6 +40,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         [
             ("Space", "start; then pause / carry on"),
             ("T", "tare: zero the pad (hands off)"),
+            ("P", "peek at the force (self-controlled feedback; peeks are counted)"),
             ("A / Escape", "abort (asks first; what you did is saved)"),
             ("Q", "quit (asks first)"),
             ("Simulation:", ""),

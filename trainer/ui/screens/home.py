@@ -31,9 +31,12 @@ class HomeScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "start", "Start"),
         Binding("h", "app.history", "History"),
-        Binding("m", "toggle_mode", "Live/blind"),
+        Binding("m", "toggle_mode", "Blind"),
         Binding("n", "focus_name", "Name"),
+        Binding("i", "instructor", "Instructor"),
         Binding("q", "app.quit", "Quit"),
+        # U works here too; off the footer (the top bar shows the unit) to fit 80 columns.
+        Binding("u", "app.cycle_units", "Units", show=False),
     ]
 
     @property
@@ -203,6 +206,12 @@ class HomeScreen(Screen[None]):
 
     def action_focus_name(self) -> None:
         self.query_one("#student", Input).focus()
+
+    def action_instructor(self) -> None:
+        """The instructor tools (behind the PIN once one is set)."""
+        from trainer.ui.instructor import open_instructor
+
+        open_instructor(self.app)
 
     def action_toggle_mode(self) -> None:
         switch = self.query_one("#blind", Switch)

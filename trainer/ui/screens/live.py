@@ -3,6 +3,8 @@
 Readable at arm's length on a 7-inch screen and in an 80x24 terminal. Samples reach
 the screen through :class:`LiveController` (a queue filled by the sensor thread); a
 timer drains it about 30 times a second and redraws once from the engine's state.
+The student practises the bands their instructor set, and the controller's feedback
+view (blind phases, the feedback schedule) decides whether the force shows.
 """
 
 from __future__ import annotations
@@ -19,15 +21,19 @@ from textual.widgets import Footer, Label, Static
 
 from trainer.engine import LiveState, Zone
 from trainer.exercises import Exercise, PhaseKind
+from trainer.instructor.practice import PracticePlan
+from trainer.instructor.schedules import ScheduleKind
+from trainer.scoring import PhaseMetrics
 from trainer.sensors.base import SensorError
 from trainer.ui import text
 from trainer.ui.config import full_scale_n
-from trainer.ui.controller import Frame, LiveController, Stage
+from trainer.ui.controller import Frame, Hidden, LiveController, Stage, plan_for
 from trainer.ui.messages import AimNudged, AimSet
 from trainer.ui.widgets.bigdigits import BigDigits
 from trainer.ui.widgets.gauge import Gauge
 from trainer.ui.widgets.topbar import TopBar
 from trainer.ui.widgets.trace import Column, ForceTrace, bucket
+from trainer.units import Unit
 
 if TYPE_CHECKING:
     from trainer.ui.app import TrainerApp
@@ -39,13 +45,47 @@ ZONE_WORDS = {
 }
 
 
-def zone_words(state: LiveState) -> tuple[str, str]:
-    """What the student should do, in words (and the style class that colours it)."""
+#: the zone line and the gauge's text while the force is hidden, by reason
+HIDDEN_TEXTS: dict[Hidden, tuple[str, str]] = {
+    Hidden.BLIND: (
+        "BLIND: force hidden, feel it",
+        "Gauge hidden: a blind phase. Feel the force; results at the end.",
+    ),
+    Hidden.FADED: (
+        "NO GAUGE THIS TRIAL: feel it",
+        "Feedback faded for this trial: feel the force.",
+    ),
+    Hidden.IN_BAND: (
+        "GAUGE OFF: feel it",
+        "Gauge shows only when you leave the band.",
+    ),
+    Hidden.ON_REQUEST: (
+        "GAUGE OFF: P to peek",
+        "Gauge hidden: press P to peek for a moment (peeks are counted).",
+    ),
+    Hidden.SUMMARY: (
+        "GAUGE OFF: feel it",
+        "No live gauge: your results show after every few trials.",
+    ),
+    Hidden.RETENTION: (
+        "RETENTION TEST: feel it",
+        "Retention test: no feedback. Feel the force; results at the end.",
+    ),
+}
+
+
+def zone_words(state: LiveState, hidden: Hidden | None = None) -> tuple[str, str]:
+    """What the student should do, in words (and the style class that colours it).
+
+    ``hidden`` says why the force is not shown (blind phases count even without it).
+    """
     phase = state.phase
     if phase is None:
         return "Done", "zone-none"
-    if state.blind:
-        return "BLIND: force hidden, feel it", "zone-blind"
+    if hidden is None and state.blind:
+        hidden = Hidden.BLIND
+    if hidden is not None:
+        return HIDDEN_TEXTS[hidden][0], "zone-blind"
     if phase.kind is PhaseKind.REST or state.band is None:
         return "Rest: hands off", "zone-none"
     if state.zone is Zone.NONE:
@@ -61,6 +101,44 @@ def zone_words(state: LiveState) -> tuple[str, str]:
     return words, css
 
 
+def trial_results(results: list[PhaseMetrics], unit: Unit) -> str:
+    """The results the feedback schedule releases, on one line."""
+    scored = [m for m in results if m.score is not None]
+    if not scored:
+        return ""
+    if len(scored) == 1:
+        m = scored[0]
+        assert m.score is not None
+        bias = m.constant_error_n
+        side = ""
+        if abs(unit.from_newtons(bias)) >= 0.05:
+            word = "too firm" if bias > 0 else "too light"
+            side = f", {abs(unit.from_newtons(bias)):.1f} {unit.value} {word} on average"
+        return f"Result, {m.name}: score {m.score:.0f}, {m.time_in_band_pct:.0f}% in band{side}"
+    scores = [m.score for m in scored if m.score is not None]
+    in_band = sum(m.time_in_band_pct for m in scored) / len(scored)
+    listed = ", ".join(f"{score:.0f}" for score in scores)
+    return (
+        f"Results of the last {len(scored)} trials: {listed} "
+        f"(mean {sum(scores) / len(scores):.0f}, {in_band:.0f}% in band)"
+    )
+
+
+def plan_line(plan: PracticePlan | None, peeks: int) -> str:
+    """The instructor's settings for this student, in one line (empty when none apply)."""
+    if plan is None:
+        return ""
+    parts = []
+    note = plan.band_note()
+    if note:
+        parts.append(note)
+    if plan.schedule.kind is not ScheduleKind.ALWAYS:
+        parts.append(f"Feedback: {plan.schedule.describe()}")
+    if plan.schedule.kind is ScheduleKind.SELF:
+        parts.append(f"peeks {peeks}")
+    return " | ".join(parts)
+
+
 class LiveScreen(Screen[None]):
     """One exercise, live (see the module docstring)."""
 
@@ -70,6 +148,7 @@ class LiveScreen(Screen[None]):
         Binding("a", "abort", "Abort"),
         Binding("escape", "back", "Back", show=False),
         Binding("q", "quit_session", "Quit"),
+        Binding("p", "peek", "Peek", show=False),
         Binding("up", "nudge(1)", "Press", show=False, key_display="↑↓"),
         Binding("down", "nudge(-1)", "Lighter", show=False),
         Binding("shift+up,pageup,right", "nudge(5)", "Press more", show=False),
@@ -85,6 +164,9 @@ class LiveScreen(Screen[None]):
         super().__init__()
         self.exercise = exercise
         self.full_scale_n = full_scale_n(exercise)
+        #: the student's bands and feedback schedule, read when the screen is built
+        self.plan: PracticePlan | None = None
+        self._plan_problem: str | None = None
         self.controller: LiveController | None = None
         self._timer: Timer | None = None
         self._shown: dict[str, object] = {}
@@ -99,14 +181,24 @@ class LiveScreen(Screen[None]):
         return self.app
 
     # -- building ------------------------------------------------------------------
+    def _read_plan(self) -> None:
+        """The exercise as this student practises it (their instructor's bands)."""
+        app = self.trainer
+        self.plan, self._plan_problem = plan_for(app.config.store, self.exercise, app.student)
+        self.exercise = self.plan.exercise
+        self.full_scale_n = full_scale_n(self.exercise)
+
     def compose(self) -> ComposeResult:
         app = self.trainer
+        if self.plan is None:  # before the gauge is sized from the student's bands
+            self._read_plan()
         yield TopBar(
             f"{self.exercise.name} | {app.student}",
             simulated=app.config.simulated,
             status=self._status_text(),
         )
         yield Static(id="banner")
+        yield Static(id="coach-note")
         with Horizontal(id="live-top"):
             with Vertical(id="force-panel"):
                 with Horizontal(id="force-row"):
@@ -134,12 +226,15 @@ class LiveScreen(Screen[None]):
                 full_scale_n=self.full_scale_n,
                 listeners=app.listeners,
                 trace_window_s=app.config.trace_window_s,
+                plan=self.plan,
             )
             controller.open()
         except SensorError as error:
             self.notify(f"The sensor could not start: {error}", severity="error", timeout=10)
             self.app.pop_screen()
             return
+        if self._plan_problem is not None:
+            self.notify(self._plan_problem, severity="warning", timeout=10)
         self.controller = controller
         app.live = controller
         # Nested widgets may still be mounting: draw once everything is in place.
@@ -187,10 +282,13 @@ class LiveScreen(Screen[None]):
         app = self.trainer
         unit = app.units
         state = controller.display_state()
-        blind = state.blind
+        view = controller.feedback(state)
+        blind = not view.visible  # a blind phase, or the feedback schedule hides the force
         self._set_label("#banner", self._banner(controller, state))
         banner = self.query_one("#banner")
         banner.display = bool(self._shown.get("#banner"))
+        self._set_label("#coach-note", self._coach_note(controller))
+        self.query_one("#coach-note").display = bool(self._shown.get("#coach-note"))
         value = (
             "" if blind else f"{unit.from_newtons(state.force_n):.{1 if unit.value == 'N' else 2}f}"
         )
@@ -198,7 +296,7 @@ class LiveScreen(Screen[None]):
             self._shown["force"] = value
             self.query_one("#force", BigDigits).update(value)
         self._set_label("#unit", "" if blind else unit.value)
-        words, css = zone_words(state)
+        words, css = zone_words(state, view.hidden)
         if state.band is not None and not blind and css in ("zone-below", "zone-above"):
             words += f"  {abs(unit.from_newtons(state.distance_n)):.1f} {unit.value}"
         zone_label = self.query_one("#zone", Label)
@@ -208,7 +306,7 @@ class LiveScreen(Screen[None]):
             zone_label.add_class(css)
             self._shown["zone-css"] = css
         self._set_label("#zone", words)
-        self._phase_panel(state)
+        self._phase_panel(state, blind)
         gauge = self.query_one(Gauge)
         band = None
         if state.band is not None and state.phase is not None and state.phase.scored:
@@ -217,7 +315,7 @@ class LiveScreen(Screen[None]):
             state.force_n,
             band,
             state.zone,
-            "Gauge hidden: a blind phase. Feel the force; results at the end." if blind else None,
+            HIDDEN_TEXTS[view.hidden][1] if view.hidden is not None else None,
         )
         trace = self.query_one(ForceTrace)
         trace.display = not blind
@@ -250,7 +348,7 @@ class LiveScreen(Screen[None]):
             if isinstance(widget, Label | Static):
                 widget.update(value)
 
-    def _phase_panel(self, state: LiveState) -> None:
+    def _phase_panel(self, state: LiveState, hidden: bool) -> None:
         unit = self.trainer.units
         phase = state.phase
         if phase is None:
@@ -263,11 +361,11 @@ class LiveScreen(Screen[None]):
         parts: list[str] = []
         if phase.band is not None and phase.scored:
             parts.append(text.band(unit, phase.band))
-        if state.hold_left_s is not None:
+        if state.hold_left_s is not None and not hidden:  # time in band is feedback too
             parts.append(f"{text.seconds(state.hold_left_s)} more in band")
         if state.time_left_s is not None:
             parts.append(f"{text.seconds(state.time_left_s)} left")
-        if phase.kind is PhaseKind.RAMP and phase.rate_n_per_s and not state.blind:
+        if phase.kind is PhaseKind.RAMP and phase.rate_n_per_s and not hidden:
             parts.append(
                 f"rate {round(unit.from_newtons(state.rate_n_per_s), 1) + 0.0:.1f}/"
                 f"{unit.from_newtons(phase.rate_n_per_s):g} {unit.value}/s"
@@ -292,6 +390,11 @@ class LiveScreen(Screen[None]):
         if controller.user_paused:
             return "PAUSED: press SPACE to carry on (A stops the session)."
         return ""
+
+    def _coach_note(self, controller: LiveController) -> str:
+        """A trial's results for a few seconds when the schedule releases them; else the plan."""
+        results = trial_results(controller.results_now(), self.trainer.units)
+        return results or plan_line(controller.plan, controller.peeks)
 
     def _status_text(self) -> str:
         app = self.trainer
@@ -321,6 +424,16 @@ class LiveScreen(Screen[None]):
                 return
         else:
             controller.toggle_pause()
+        self.redraw()
+
+    def action_peek(self) -> None:
+        """Self-controlled feedback: show the force for a moment (counted)."""
+        controller = self.controller
+        if controller is None:
+            return
+        refused = controller.peek()
+        if refused is not None:
+            self.notify(refused, timeout=4)
         self.redraw()
 
     def action_tare(self) -> None:
