@@ -19,7 +19,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("? / F1", "this help"),
             ("U", "units: N, kgf, lbf"),
             ("B", "bell cue on/off (band entry, exit, phase change)"),
-            ("Ctrl+P", "command palette: screens, actions, dark/light theme"),
+            ("Ctrl+P", "command palette: screens, actions, instructor tools, dark/light theme"),
             ("Ctrl+Q / Ctrl+C", "quit (a session in progress is saved as incomplete)"),
         ],
     ),

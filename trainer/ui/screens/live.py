@@ -74,6 +74,16 @@ HIDDEN_TEXTS: dict[Hidden, tuple[str, str]] = {
 }
 
 
+def gauge_text(hidden: Hidden | None, plan: PracticePlan | None) -> str | None:
+    """What the gauge says instead of the force (None: the force shows)."""
+    if hidden is None:
+        return None
+    if hidden is Hidden.SUMMARY and plan is not None:
+        every = plan.schedule.summary_every
+        return f"No live gauge: your results show after every {every} trials."
+    return HIDDEN_TEXTS[hidden][1]
+
+
 def zone_words(state: LiveState, hidden: Hidden | None = None) -> tuple[str, str]:
     """What the student should do, in words (and the style class that colours it).
 
@@ -101,6 +111,10 @@ def zone_words(state: LiveState, hidden: Hidden | None = None) -> tuple[str, str
     return words, css
 
 
+#: a trial's average miss (N) worth a word; smaller ones are noise from the hand's tremor
+BIAS_WORTH_SAYING_N = 0.5
+
+
 def trial_results(results: list[PhaseMetrics], unit: Unit) -> str:
     """The results the feedback schedule releases, on one line."""
     scored = [m for m in results if m.score is not None]
@@ -111,7 +125,7 @@ def trial_results(results: list[PhaseMetrics], unit: Unit) -> str:
         assert m.score is not None
         bias = m.constant_error_n
         side = ""
-        if abs(unit.from_newtons(bias)) >= 0.05:
+        if abs(bias) >= BIAS_WORTH_SAYING_N:
             word = "too firm" if bias > 0 else "too light"
             side = f", {abs(unit.from_newtons(bias)):.1f} {unit.value} {word} on average"
         return f"Result, {m.name}: score {m.score:.0f}, {m.time_in_band_pct:.0f}% in band{side}"
@@ -124,6 +138,14 @@ def trial_results(results: list[PhaseMetrics], unit: Unit) -> str:
     )
 
 
+#: the feedback schedule in the student's words (summary and self are built with numbers)
+SCHEDULE_NOTES = {
+    ScheduleKind.FADED: "Feedback fades as you improve",
+    ScheduleKind.BANDWIDTH: "Gauge only when you leave the band",
+    ScheduleKind.RETENTION: "Retention test: no feedback until the end",
+}
+
+
 def plan_line(plan: PracticePlan | None, peeks: int) -> str:
     """The instructor's settings for this student, in one line (empty when none apply)."""
     if plan is None:
@@ -132,10 +154,13 @@ def plan_line(plan: PracticePlan | None, peeks: int) -> str:
     note = plan.band_note()
     if note:
         parts.append(note)
-    if plan.schedule.kind is not ScheduleKind.ALWAYS:
-        parts.append(f"Feedback: {plan.schedule.describe()}")
-    if plan.schedule.kind is ScheduleKind.SELF:
-        parts.append(f"peeks {peeks}")
+    schedule = plan.schedule
+    if schedule.kind is ScheduleKind.SUMMARY:
+        parts.append(f"Results after every {schedule.summary_every} trials")
+    elif schedule.kind is ScheduleKind.SELF:
+        parts.append(f"Gauge on request: P to peek ({peeks} so far)")
+    elif schedule.kind in SCHEDULE_NOTES:
+        parts.append(SCHEDULE_NOTES[schedule.kind])
     return " | ".join(parts)
 
 
@@ -315,7 +340,7 @@ class LiveScreen(Screen[None]):
             state.force_n,
             band,
             state.zone,
-            HIDDEN_TEXTS[view.hidden][1] if view.hidden is not None else None,
+            gauge_text(view.hidden, controller.plan),
         )
         trace = self.query_one(ForceTrace)
         trace.display = not blind
