@@ -316,3 +316,56 @@ async def test_the_leds_follow_the_zone_and_the_schedule_every_frame(
     finally:
         leds.close()
         pins.reset()
+
+
+# -- when the instructor's records fail ------------------------------------------------
+async def test_unreadable_settings_still_let_the_student_practise(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from trainer.ui import controller as controller_module
+
+    def broken(*args: object) -> None:
+        raise sqlite3.OperationalError("no such table: band_overrides")
+
+    monkeypatch.setattr(controller_module, "plan_practice", broken)
+    app, box = make_app(exercise_id="graded-levels")
+    async with app.run_test() as pilot:
+        screen = await open_live(pilot, app)
+        messages = [n.message for n in app._notifications]
+        assert any("could not be read (no such table" in m for m in messages)
+        await pilot.press("space", "3")
+        await step(screen, box, 1.0)
+        assert force_shown(screen)
+        assert screen.query_one(Gauge).band == (25.0, 40.0)
+
+
+async def test_a_report_that_cannot_be_stored_does_not_cost_the_session(
+    make_app: MakeApp, ui_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trainer.instructor.practice import PracticePlan
+    from trainer.store import StoreError
+
+    def full_disk(self: PracticePlan, store: Store, session_id: int) -> None:
+        raise StoreError("the disk is full")
+
+    monkeypatch.setattr(PracticePlan, "finish", full_disk)
+    schedule_for_ana(ui_store, "self")
+    app, box = make_app(exercise_id="graded-levels")
+    async with app.run_test() as pilot:
+        screen = await open_live(pilot, app)
+        controller = screen.controller
+        assert controller is not None
+        await pilot.press("space", "3")
+        await step(screen, box, 1.0)
+        session_id = controller.session_id
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        messages = [n.message for n in app._notifications]
+        assert any("saved, but the feedback report could not be stored" in m for m in messages)
+    assert session_id is not None
+    assert ui_store.session(session_id)["status"] == "aborted"
+    assert ui_store.sample_count(session_id) == 80
