@@ -243,6 +243,21 @@ async def test_always_schedule_shows_each_trials_result_briefly(make_app: MakeAp
         assert "Hold moderate" not in text_of(screen, "#coach-note")
 
 
+async def test_blind_mode_shows_no_trial_results_until_the_end(make_app: MakeApp) -> None:
+    app, box = make_app()
+    async with app.run_test() as pilot:
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        await until(pilot, lambda: home._filled)
+        await pilot.press("m")  # blind mode
+        home.start_exercise("graded-levels")
+        screen = await open_live(pilot, app)
+        await pilot.press("space", "3")
+        await step(screen, box, 6.5)  # the first hold has ended
+        assert screen.controller is not None and screen.controller.results == []
+        assert not screen.query_one("#coach-note").display
+
+
 # -- the feedback report ---------------------------------------------------------------
 async def test_the_feedback_report_is_stored_when_the_exercise_ends(
     make_app: MakeApp, ui_store: Store

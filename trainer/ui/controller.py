@@ -326,7 +326,9 @@ class LiveController:
         """The feedback schedule sees every event in order; keep what it releases."""
         if self.plan is None:
             return
-        shown = self.plan.controller.observe(events)
+        # Blind phases give their results at the end only, whatever the schedule.
+        blind = FeedbackMode.BLIND.value
+        shown = [m for m in self.plan.controller.observe(events) if m.feedback != blind]
         if shown:
             frame.results.extend(shown)
             self.results = list(shown)

@@ -308,21 +308,23 @@ class LiveScreen(Screen[None]):
         unit = app.units
         state = controller.display_state()
         view = controller.feedback(state)
-        blind = not view.visible  # a blind phase, or the feedback schedule hides the force
+        hidden = not view.visible  # a blind phase, or the feedback schedule hides it
         self._set_label("#banner", self._banner(controller, state))
         banner = self.query_one("#banner")
         banner.display = bool(self._shown.get("#banner"))
         self._set_label("#coach-note", self._coach_note(controller))
         self.query_one("#coach-note").display = bool(self._shown.get("#coach-note"))
         value = (
-            "" if blind else f"{unit.from_newtons(state.force_n):.{1 if unit.value == 'N' else 2}f}"
+            ""
+            if hidden
+            else f"{unit.from_newtons(state.force_n):.{1 if unit.value == 'N' else 2}f}"
         )
         if self._shown.get("force") != value:
             self._shown["force"] = value
             self.query_one("#force", BigDigits).update(value)
-        self._set_label("#unit", "" if blind else unit.value)
+        self._set_label("#unit", "" if hidden else unit.value)
         words, css = zone_words(state, view.hidden)
-        if state.band is not None and not blind and css in ("zone-below", "zone-above"):
+        if state.band is not None and not hidden and css in ("zone-below", "zone-above"):
             words += f"  {abs(unit.from_newtons(state.distance_n)):.1f} {unit.value}"
         zone_label = self.query_one("#zone", Label)
         if self._shown.get("zone-css") != css:
@@ -331,7 +333,7 @@ class LiveScreen(Screen[None]):
             zone_label.add_class(css)
             self._shown["zone-css"] = css
         self._set_label("#zone", words)
-        self._phase_panel(state, blind)
+        self._phase_panel(state, hidden)
         gauge = self.query_one(Gauge)
         band = None
         if state.band is not None and state.phase is not None and state.phase.scored:
@@ -343,8 +345,8 @@ class LiveScreen(Screen[None]):
             gauge_text(view.hidden, controller.plan),
         )
         trace = self.query_one(ForceTrace)
-        trace.display = not blind
-        if not blind and controller.trace:
+        trace.display = not hidden
+        if not hidden and controller.trace:
             self._draw_trace(controller, trace, band)
 
     def _draw_trace(
