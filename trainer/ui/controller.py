@@ -59,6 +59,19 @@ log = logging.getLogger(__name__)
 RESULT_SHOWN_S = 6.0
 
 
+#: what reading a student's plan can raise; stored settings are JSON, and a damaged
+#: row fails as one of the last four
+PLAN_ERRORS = (
+    InstructorError,
+    StoreError,
+    sqlite3.Error,
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+)
+
+
 def plan_for(store: Store, exercise: Exercise, student: str) -> tuple[PracticePlan, str | None]:
     """The student's practice plan, and a sentence if the instructor's settings were unreadable.
 
@@ -67,7 +80,7 @@ def plan_for(store: Store, exercise: Exercise, student: str) -> tuple[PracticePl
     """
     try:
         return plan_practice(store, exercise, student), None
-    except (InstructorError, StoreError, sqlite3.Error, ValueError) as error:
+    except PLAN_ERRORS as error:
         log.warning("the practice plan for %r could not be read: %s", student, error)
         schedule = FeedbackSchedule()
         plan = PracticePlan(exercise, [], schedule, "default", FeedbackController(schedule))
