@@ -63,7 +63,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
 
 
 def keys_markdown() -> str:
-    """The key list as Markdown tables, for the README (``docs/ui.md``)."""
+    """The key list as Markdown tables, for the README."""
     lines: list[str] = []
     for section, keys in KEYS:
         lines += [f"**{section}**", "", "| key | what it does |", "|---|---|"]
