@@ -398,3 +398,22 @@ async def test_ctrl_q_during_a_session_saves_it_as_incomplete(make_app: MakeApp)
     rows = app.config.store.history()
     assert rows[0].status == "incomplete"
     assert app.config.store.sample_count(rows[0].id) == 80
+
+
+async def test_the_bell_keeps_band_cues_silent_while_the_force_is_hidden(make_app: MakeApp) -> None:
+    app, box = make_app(exercise_id="blind-levels", bell=True)
+    rings: list[int] = []
+    heard: list[Event] = []
+    app.bell = lambda: rings.append(1)  # type: ignore[method-assign]
+    app.listeners.append(heard.append)
+    async with app.run_test() as pilot:
+        screen = await open_live(pilot, app)
+        await pilot.press("space", "2")  # light is 10-20 N: 20 % of 110 N enters it
+        box.current.pump(2.0)
+        screen.frame()
+        await pilot.press("0")
+        box.current.pump(1.0)
+        screen.frame()
+        assert any(isinstance(e, BandEntered) for e in heard)
+        starts = sum(isinstance(e, PhaseStarted) for e in heard)
+        assert len(rings) == starts  # phase changes ring; entering or leaving the band does not

@@ -153,9 +153,21 @@ class TrainerApp(App[None]):
 
     # -- cues ----------------------------------------------------------------------
     def ring_bell(self, event: Event) -> None:
-        """The terminal bell on band entry, band exit and phase change (if switched on)."""
-        if self.bell_on and isinstance(event, BandEntered | BandLeft | PhaseStarted):
+        """The terminal bell on band entry, band exit and phase change (if switched on).
+
+        Band cues stay silent while the force is hidden (a blind phase, or a feedback
+        schedule's hidden trial): a beep at the band edge would give the answer away.
+        """
+        if not self.bell_on:
+            return
+        if isinstance(event, PhaseStarted) or (
+            isinstance(event, BandEntered | BandLeft) and not self._force_hidden()
+        ):
             self.bell()
+
+    def _force_hidden(self) -> bool:
+        live = self.live
+        return live is not None and live.cue_state().blind
 
     # -- app-wide actions ------------------------------------------------------------
     def action_cycle_units(self) -> None:
