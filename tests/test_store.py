@@ -132,3 +132,16 @@ def test_sessions_left_running_by_a_dead_process_become_incomplete(
 def test_unknown_session_names_the_history_command(store: Store) -> None:
     with pytest.raises(StoreError, match="no session 99: see `trainer history`"):
         store.session(99)
+
+
+def test_an_archived_student_who_practises_again_is_active_again(
+    store: Store, library: ExerciseLibrary
+) -> None:
+    from trainer.instructor.roster import Roster
+
+    roster = Roster(store)
+    roster.add_student("Ana")
+    roster.archive_student("Ana")
+    assert [s.name for s in roster.students()] == []
+    simulate(store, library.get("precision-drill"), profile="steady", seed=1, student="Ana")
+    assert [s.name for s in roster.students()] == ["Ana"]

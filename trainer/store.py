@@ -294,7 +294,11 @@ class Store:
 
     # -- students -------------------------------------------------------------------
     def student_id(self, name: str) -> int:
-        """The id of the student called ``name``, adding them if new."""
+        """The id of the student called ``name``, adding them if new.
+
+        A student the instructor archived who practises again is active again, so
+        their new sessions are not hidden from the roster and the review.
+        """
         name = name.strip()
         if not name:
             raise StoreError("a student needs a name")
@@ -302,6 +306,9 @@ class Store:
         def add() -> int:
             row = self.db.execute("SELECT id FROM students WHERE name = ?", (name,)).fetchone()
             if row:
+                self.db.execute(
+                    "UPDATE students SET archived = 0 WHERE id = ? AND archived = 1", (row[0],)
+                )
                 return int(row[0])
             cursor = self.db.execute(
                 "INSERT INTO students (name, created_at) VALUES (?, ?)", (name, _now())
@@ -311,9 +318,6 @@ class Store:
 
         result: int = self._write(add)
         return result
-
-    def students(self) -> list[str]:
-        return [r[0] for r in self.db.execute("SELECT name FROM students ORDER BY name")]
 
     # -- sessions -------------------------------------------------------------------
     def start_session(
