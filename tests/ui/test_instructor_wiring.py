@@ -112,6 +112,25 @@ async def test_a_student_with_a_band_override_practises_that_band(
     assert (band["low_n"], band["high_n"]) == (30.0, 35.0)
 
 
+async def test_the_home_screen_lists_the_student_s_own_bands(
+    make_app: MakeApp, ui_store: Store, builtin_library: ExerciseLibrary
+) -> None:
+    Roster(ui_store).add_student("Ana")
+    exercise = builtin_library.get("graded-levels")
+    BandTargets(ui_store).set("student", "Ana", exercise, "moderate", 30, 35)
+    app, _box = make_app()
+    async with app.run_test() as pilot:
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        home = app.screen
+        table = home.query_one("#library")
+        await until(pilot, lambda: table.row_count > 0)
+        targets = str(table.get_row("graded-levels")[2])
+        assert targets.startswith("30-35 N") and "25-40" not in targets
+        home.show_details("graded-levels")
+        assert "targets 30-35 N" in str(home.query_one("#details-text", Static).render())
+        assert str(table.get_row("precision-drill")[2]).startswith("9-12 N")
+
+
 async def test_without_instructor_settings_the_note_is_hidden(make_app: MakeApp) -> None:
     app, _box = make_app(exercise_id="graded-levels")
     async with app.run_test() as pilot:

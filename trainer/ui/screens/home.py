@@ -148,7 +148,7 @@ class HomeScreen(Screen[None]):
                     continue
                 last.setdefault(row.exercise_id, row.score)
                 best[row.exercise_id] = max(best.get(row.exercise_id, 0.0), row.score)
-        for exercise in app.config.library.sorted():
+        for exercise in map(self._as_practised, app.config.library.sorted()):
             table.add_row(
                 exercise.name,
                 exercise.technique,
@@ -162,6 +162,15 @@ class HomeScreen(Screen[None]):
             table.move_cursor(row=min(cursor, table.row_count - 1))
             self.show_details(self.selected_id())
 
+    def _as_practised(self, exercise: Exercise) -> Exercise:
+        """The exercise with the bands the instructor set for this student (if any)."""
+        app = self.trainer
+        if not app.student:
+            return exercise
+        from trainer.ui.controller import plan_for  # the instructor modules load on demand
+
+        return plan_for(app.config.store, exercise, app.student)[0].exercise
+
     def selected_id(self) -> str | None:
         table = self.query_one("#library", DataTable)
         if not table.row_count:
@@ -173,7 +182,7 @@ class HomeScreen(Screen[None]):
         if exercise_id is None:
             return
         app = self.trainer
-        exercise = app.config.library.exercises[exercise_id]
+        exercise = self._as_practised(app.config.library.exercises[exercise_id])
         title = self.query_one("#details-title", Static)
         body = self.query_one("#details-text", Static)
         title.update(f"[b]{exercise.name}[/b]  ({exercise.technique})")
