@@ -211,15 +211,11 @@ class SessionEngine:
             return self._flush()
 
         low, high = band.low_n, band.high_n
-        if self._ramp_half:
-            centre = self._ramp_from + self._ramp_sign * self._ramp_rate * elapsed
-            goal = band.centre_n
-            if (centre - goal) * self._ramp_sign > 0:
-                centre = goal
-            else:
-                low, high = centre - self._ramp_half, centre + self._ramp_half
-        else:
+        centre = self._moving_centre(band, elapsed)
+        if centre is None:
             centre = (low + high) * 0.5
+        else:
+            low, high = centre - self._ramp_half, centre + self._ramp_half
         if force_n < low:
             distance = force_n - low
         elif force_n > high:
@@ -266,6 +262,15 @@ class SessionEngine:
                 self._above = False
         self._check_end(t_s, force_n)
         return self._flush()
+
+    def _moving_centre(self, band: TargetBand, elapsed_s: float) -> float | None:
+        """Where a ramp's moving target is now; ``None`` once it reached the band (or no ramp)."""
+        if not self._ramp_half:
+            return None
+        centre = self._ramp_from + self._ramp_sign * self._ramp_rate * elapsed_s
+        if (centre - band.centre_n) * self._ramp_sign >= 0:
+            return None
+        return centre
 
     def _flush(self) -> list[Event]:
         if not self._pending:
@@ -367,10 +372,9 @@ class SessionEngine:
         else:
             band = self._band if self._index >= 0 else self.phases[0].band
         distance = 0.0
-        if band is not None and self._ramp_half and phase is not None and phase.rate_n_per_s:
-            centre = self._ramp_from + self._ramp_sign * phase.rate_n_per_s * self._phase_elapsed
-            if (centre - band.centre_n) * self._ramp_sign < 0:
-                band = TargetBand(centre - self._ramp_half, centre + self._ramp_half, band.level)
+        centre = self._moving_centre(band, self._phase_elapsed) if band is not None else None
+        if band is not None and centre is not None:
+            band = TargetBand(centre - self._ramp_half, centre + self._ramp_half, band.level)
         if band is not None:
             distance = band.distance_n(self._force)
         time_left = hold_left = None
