@@ -361,15 +361,11 @@ def cmd_history(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-CSV_COLUMNS = ["seq", "t_s", "force_n", "raw_force_n", "counts", "flags", "phase"]
-
-
 def cmd_export(args: argparse.Namespace) -> int:
+    from trainer.store import SAMPLE_COLUMNS
+
     store = open_store(args)
-    try:
-        session = store.session(args.session_id)
-    except Exception as error:
-        raise CommandFailed(str(error)) from None
+    session = store.session(args.session_id)  # StoreError names `trainer history`
     out: TextIO
     if args.output:
         try:
@@ -381,13 +377,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         if args.format == "csv":
             writer = csv.writer(out, lineterminator="\n")
-            writer.writerow(CSV_COLUMNS)
+            writer.writerow(SAMPLE_COLUMNS)
             writer.writerows(store.sample_rows(args.session_id))
         else:
-            session["samples"] = [
-                dict(zip(CSV_COLUMNS, row, strict=True))
-                for row in store.sample_rows(args.session_id)
-            ]
+            session["samples"] = store.sample_dicts(args.session_id)
             json.dump(session, out, indent=1)
             out.write("\n")
     finally:

@@ -32,6 +32,8 @@ from trainer.scoring import SessionResult
 from trainer.sensors.base import Sample, SampleFlag
 
 DB_ENV = "TRAINER_DB"
+#: the columns of :meth:`Store.sample_rows`, as exports name them
+SAMPLE_COLUMNS = ("seq", "t_s", "force_n", "raw_force_n", "counts", "flags", "phase")
 #: a session whose samples stopped arriving this long ago was interrupted
 STALE_AFTER_S = 15.0
 
@@ -442,12 +444,16 @@ class Store:
         ]
 
     def sample_rows(self, session_id: int) -> Iterator[tuple[Any, ...]]:
-        """(seq, t_s, force_n, raw_force_n, counts, flags, phase) rows, in order."""
+        """Rows of :data:`SAMPLE_COLUMNS`, in order."""
         yield from self.db.execute(
             "SELECT seq, t_s, force_n, raw_force_n, counts, flags, phase FROM samples "
             "WHERE session_id = ? ORDER BY seq",
             (session_id,),
         )
+
+    def sample_dicts(self, session_id: int) -> list[dict[str, Any]]:
+        """The sample rows as dictionaries keyed by :data:`SAMPLE_COLUMNS` (for JSON)."""
+        return [dict(zip(SAMPLE_COLUMNS, row, strict=True)) for row in self.sample_rows(session_id)]
 
     def sample_count(self, session_id: int) -> int:
         row = self.db.execute(

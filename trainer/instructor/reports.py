@@ -25,10 +25,9 @@ from trainer.exercises import Exercise
 from trainer.instructor.assessment import PassMarks, PassVerdict
 from trainer.instructor.roster import Roster
 from trainer.scoring import SessionResult
-from trainer.store import Store
+from trainer.store import SAMPLE_COLUMNS, Store
 from trainer.units import Unit
 
-SAMPLE_COLUMNS = ["seq", "t_s", "force_n", "raw_force_n", "counts", "flags", "phase"]
 CLASS_COLUMNS = [
     "class",
     "student",
@@ -225,9 +224,7 @@ def session_document(store: Store, session_id: int) -> dict[str, Any]:
     from trainer.instructor.feedback_store import SchedulePlans
 
     session = store.session(session_id)
-    session["samples"] = [
-        dict(zip(SAMPLE_COLUMNS, row, strict=True)) for row in store.sample_rows(session_id)
-    ]
+    session["samples"] = store.sample_dicts(session_id)
     session["feedback"] = SchedulePlans(store).report(session_id)
     verdict = None
     if session["result"]:
