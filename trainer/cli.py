@@ -272,13 +272,16 @@ def format_result(result: Any) -> str:
 
 
 def cmd_exercises_list(args: argparse.Namespace) -> int:
+    from trainer.ui.text import target_summary
+    from trainer.units import Unit
+
     library = load_library()
     print(f"{'id':<24} {'name':<32} {'minutes':>7}  targets")
     for exercise in library.sorted():
         origin = "" if exercise.builtin else "  (yours)"
         print(
             f"{exercise.id:<24} {exercise.name[:32]:<32} {exercise.nominal_s / 60:>7.1f}  "
-            f"{exercise.target_summary()}{origin}"
+            f"{target_summary(exercise, Unit.N)}{origin}"
         )
     for error in library.errors:
         print(f"skipped an invalid file:\n{_indent(str(error))}", file=sys.stderr)

@@ -144,25 +144,6 @@ class Exercise:
     def nominal_s(self) -> float:
         return sum(p.nominal_s for p in self.phases)
 
-    def target_summary(self) -> str:
-        """A short line such as ``40-60 N; ramp 8 N/s``."""
-        bands: list[str] = []
-        rates: list[str] = []
-        for phase in self.phases:
-            if phase.kind not in (PhaseKind.RAMP, PhaseKind.HOLD) or phase.band is None:
-                continue
-            text = f"{phase.band.low_n:g}-{phase.band.high_n:g} N"
-            if text not in bands:
-                bands.append(text)
-            if phase.kind is PhaseKind.RAMP and phase.rate_n_per_s:
-                rate = f"{phase.rate_n_per_s:g}"
-                if rate not in rates:
-                    rates.append(rate)
-        summary = ", ".join(bands[:3]) + (" ..." if len(bands) > 3 else "")
-        if rates:
-            summary += f"; ramp {'/'.join(rates)} N/s"
-        return summary
-
     def snapshot(self) -> dict[str, Any]:
         """A JSON-ready copy of the exercise as used, for the session record."""
         return {
