@@ -23,8 +23,10 @@ from textual.screen import Screen
 
 from trainer.engine import BandEntered, BandLeft, Event, PhaseStarted
 from trainer.store import StoreError
-from trainer.ui.config import UIConfig
+from trainer.ui.config import CueListener, UIConfig
+from trainer.ui.context import TrainerContext
 from trainer.ui.instructor.commands import InstructorCommands
+from trainer.ui.messages import PracticeAgain
 from trainer.ui.screens.home import HomeScreen
 from trainer.units import Unit
 
@@ -89,14 +91,56 @@ class TrainerApp(App[None]):
     def __init__(self, config: UIConfig) -> None:
         super().__init__()
         self.config = config
-        self.units: Unit = config.units
-        self.student: str = config.student.strip()
-        self.bell_on = config.bell
-        self.live: LiveController | None = None
+        #: what the screens work with (they never import this module)
+        self.context = TrainerContext(
+            config,
+            save_and_close=self.save_and_close,
+            quit_saving=self.quit_saving,
+            student=config.student.strip(),
+            units=config.units,
+            bell_on=config.bell,
+            listeners=[self.ring_bell, *config.listeners],
+        )
         #: the last failed save (a full disk), reported again when the app ends
         self.save_error: StoreError | None = None
-        self.listeners = [self.ring_bell, *config.listeners]
         self.theme = "textual-dark"
+
+    # The context holds the shared state; these read and set it for the app's callers.
+    @property
+    def units(self) -> Unit:
+        return self.context.units
+
+    @units.setter
+    def units(self, unit: Unit) -> None:
+        self.context.units = unit
+
+    @property
+    def student(self) -> str:
+        return self.context.student
+
+    @student.setter
+    def student(self, name: str) -> None:
+        self.context.student = name
+
+    @property
+    def bell_on(self) -> bool:
+        return self.context.bell_on
+
+    @bell_on.setter
+    def bell_on(self, on: bool) -> None:
+        self.context.bell_on = on
+
+    @property
+    def live(self) -> LiveController | None:
+        return self.context.live
+
+    @live.setter
+    def live(self, controller: LiveController | None) -> None:
+        self.context.live = controller
+
+    @property
+    def listeners(self) -> list[CueListener]:
+        return self.context.listeners
 
     def get_default_screen(self) -> Screen[None]:
         return HomeScreen()
@@ -210,6 +254,13 @@ class TrainerApp(App[None]):
             return
         if not isinstance(self.screen, HistoryScreen):
             self.push_screen(HistoryScreen())
+
+    def on_practice_again(self, message: PracticeAgain) -> None:
+        """The results screen's "again": the same exercise, straight to the live screen."""
+        from trainer.ui.screens.live import LiveScreen
+
+        self.student = message.student
+        self.switch_screen(LiveScreen(message.exercise))
 
     async def action_quit(self) -> None:
         self.quit_saving()

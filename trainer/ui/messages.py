@@ -1,8 +1,13 @@
-"""Messages the widgets send up to the screens (attributes flow down, messages up)."""
+"""Messages sent up: widgets to their screens, screens to the app (attributes flow down)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from trainer.exercises import Exercise
 
 
 class AimNudged(Message):
@@ -19,3 +24,12 @@ class AimSet(Message):
     def __init__(self, force_n: float) -> None:
         super().__init__()
         self.force_n = force_n
+
+
+class PracticeAgain(Message):
+    """The results screen's "again": open this exercise's live screen for this student."""
+
+    def __init__(self, exercise: Exercise, student: str) -> None:
+        super().__init__()
+        self.exercise = exercise
+        self.student = student

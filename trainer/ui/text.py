@@ -55,3 +55,15 @@ def phase_goal(phase: Phase, unit: Unit) -> str:
     if phase.kind is PhaseKind.RAMP and phase.rate_n_per_s:
         return f"ramp at {unit.from_newtons(phase.rate_n_per_s):g} {unit.value}/s"
     return phase.kind.value
+
+
+def sentence(error: object) -> str:
+    """An error message as a sentence: first letter upper-case, ending in a full stop.
+
+    (``str.capitalize`` would lower-case the names inside it.)
+    """
+    text = str(error).strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."

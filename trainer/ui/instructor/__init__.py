@@ -19,15 +19,3 @@ def open_instructor(app: App[Any]) -> None:
     from trainer.ui.instructor.pin_prompt import with_pin
 
     with_pin(app, "open the instructor tools", lambda: app.push_screen(InstructorScreen()))
-
-
-def sentence(error: object) -> str:
-    """An error message as a sentence: first letter upper-case, ending in a full stop.
-
-    (``str.capitalize`` would lower-case the names inside it.)
-    """
-    text = str(error).strip()
-    if not text:
-        return text
-    text = text[0].upper() + text[1:]
-    return text if text.endswith((".", "!", "?")) else text + "."

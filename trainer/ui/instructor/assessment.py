@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -11,10 +11,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from trainer.instructor.assessment import AssessmentRun, Assessments
+from trainer.ui.context import UsesTrainer
 from trainer.ui.widgets.topbar import TopBar
-
-if TYPE_CHECKING:
-    from trainer.ui.app import TrainerApp
 
 
 def run_detail(run: AssessmentRun) -> str:
@@ -39,7 +37,7 @@ def run_detail(run: AssessmentRun) -> str:
     return "\n".join(lines)
 
 
-class AssessmentResultsScreen(Screen[None]):
+class AssessmentResultsScreen(UsesTrainer, Screen[None]):
     """Every assessment run, newest first; the highlighted run's exercises below."""
 
     CSS_PATH = "instructor.tcss"
@@ -52,13 +50,6 @@ class AssessmentResultsScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.runs: list[AssessmentRun] = []
-
-    @property
-    def trainer(self) -> TrainerApp:
-        from trainer.ui.app import TrainerApp
-
-        assert isinstance(self.app, TrainerApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield TopBar("Assessment results", simulated=self.trainer.config.simulated)

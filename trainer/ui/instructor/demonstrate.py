@@ -21,11 +21,11 @@ from trainer.exercises import Exercise, Phase, PhaseKind, TargetBand
 from trainer.instructor import InstructorError
 from trainer.instructor.demonstration import draft_from_demonstration
 from trainer.sensors.base import Sample, SensorError
-from trainer.ui.instructor import sentence
+from trainer.ui.context import UsesTrainer
+from trainer.ui.text import sentence
 from trainer.ui.widgets.topbar import TopBar
 
 if TYPE_CHECKING:
-    from trainer.ui.app import TrainerApp
     from trainer.ui.config import SensorSetup
 
 #: the pad's full scale on this screen: the simulated keys' 100 %
@@ -43,7 +43,7 @@ def _demo_exercise() -> Exercise:
     return Exercise("demonstration", "Demonstration", "demonstration", "", (phase,))
 
 
-class DemonstrationScreen(Screen[None]):
+class DemonstrationScreen(UsesTrainer, Screen[None]):
     """Record a force curve from the pad; make it an exercise's target profile."""
 
     CSS_PATH = "instructor.tcss"
@@ -69,13 +69,6 @@ class DemonstrationScreen(Screen[None]):
         self._latest: Sample | None = None
         self._problem: str | None = None
         self._lock = threading.Lock()
-
-    @property
-    def trainer(self) -> TrainerApp:
-        from trainer.ui.app import TrainerApp
-
-        assert isinstance(self.app, TrainerApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield TopBar("Teach by demonstration", simulated=self.trainer.config.simulated)

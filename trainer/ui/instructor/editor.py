@@ -8,7 +8,7 @@ under it. The form on the right edits the selected row.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -28,11 +28,9 @@ from trainer.instructor.editing import (
     user_file_for,
 )
 from trainer.instructor.timeline import render_timeline
-from trainer.ui.instructor import sentence
+from trainer.ui.context import UsesTrainer
+from trainer.ui.text import sentence
 from trainer.ui.widgets.topbar import TopBar
-
-if TYPE_CHECKING:
-    from trainer.ui.app import TrainerApp
 
 TOP_FIELDS = ("id", "name", "technique", "instructions", "feedback", "levels")
 GROUP_FIELDS = ("repeat", "feedback")
@@ -125,7 +123,7 @@ def row_summary(entry: dict[str, Any]) -> str:
     return text
 
 
-class EditorScreen(Screen[None]):
+class EditorScreen(UsesTrainer, Screen[None]):
     """Edit one exercise; Ctrl+S saves it to your folder."""
 
     CSS_PATH = "instructor.tcss"
@@ -152,13 +150,6 @@ class EditorScreen(Screen[None]):
         self.levels_problem: str | None = None
         #: form generation: widget ids carry it, as old inputs linger until removed
         self._gen = 0
-
-    @property
-    def trainer(self) -> TrainerApp:
-        from trainer.ui.app import TrainerApp
-
-        assert isinstance(self.app, TrainerApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield TopBar(self._title(), simulated=self.trainer.config.simulated)
@@ -418,9 +409,8 @@ class EditorScreen(Screen[None]):
         except InstructorError as error:
             self.notify(f"Not saved: {error}", severity="error")
             return
-        from trainer.ui.instructor.hub import reload_library
 
-        reload_library(self.trainer)
+        self.trainer.reload_library()
         self.dirty = False
         self.query_one("#ed-origin", Static).update(self._origin_note())
         self.query_one(TopBar).set_title(self._title())
@@ -488,9 +478,8 @@ class EditorScreen(Screen[None]):
             except InstructorError as error:
                 self.notify(sentence(error), severity="error")
                 return
-            from trainer.ui.instructor.hub import reload_library
 
-            library = reload_library(self.trainer)
+            library = self.trainer.reload_library()
             self.draft = Draft.from_exercise(library.get(exercise_id))
             self._restructure((None, None))
             self.dirty = False

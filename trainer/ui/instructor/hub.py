@@ -3,21 +3,19 @@ the class overview, reviews, assessment results and teach-by-demonstration."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from trainer.exercises import Exercise, ExerciseLibrary
+from trainer.exercises import Exercise
 from trainer.instructor import InstructorError
 from trainer.instructor.editing import Draft, copy_exercise, delete_exercise, is_builtin_id
-from trainer.ui.instructor import sentence
+from trainer.ui.context import UsesTrainer
+from trainer.ui.text import sentence
 from trainer.ui.widgets.topbar import TopBar
-
-if TYPE_CHECKING:
-    from trainer.ui.app import TrainerApp
 
 HELP = (
     "[b]E[/b] edit  [b]N[/b] new  [b]C[/b] copy  [b]D[/b] delete / restore built-in  "
@@ -27,20 +25,13 @@ HELP = (
 )
 
 
-def reload_library(app: TrainerApp) -> ExerciseLibrary:
-    """Read the exercise folders again after a change, so every screen sees it."""
-    library = ExerciseLibrary.load()
-    app.config.library = library
-    return library
-
-
 def origin_text(exercise: Exercise) -> str:
     if exercise.builtin:
         return "built-in"
     return "yours, replaces built-in" if is_builtin_id(exercise.id) else "yours"
 
 
-class InstructorScreen(Screen[None]):
+class InstructorScreen(UsesTrainer, Screen[None]):
     """Exercises and the instructor's tools (behind the PIN)."""
 
     CSS_PATH = "instructor.tcss"
@@ -57,13 +48,6 @@ class InstructorScreen(Screen[None]):
         Binding("s", "settings", "Settings"),
         Binding("l", "roster", "Students"),
     ]
-
-    @property
-    def trainer(self) -> TrainerApp:
-        from trainer.ui.app import TrainerApp
-
-        assert isinstance(self.app, TrainerApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield TopBar("Instructor | exercises", simulated=self.trainer.config.simulated)
@@ -93,7 +77,7 @@ class InstructorScreen(Screen[None]):
         table = self.query_one("#inst-exercises", DataTable)
         cursor = table.cursor_row
         table.clear()
-        for exercise in reload_library(self.trainer).sorted():
+        for exercise in self.trainer.reload_library().sorted():
             table.add_row(exercise.name, exercise.id, origin_text(exercise), key=exercise.id)
         if table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))

@@ -13,12 +13,12 @@ from textual.widgets import Input, Label
 
 from trainer.instructor.pin import PinGuard, PinLocked
 from trainer.store import Store
-from trainer.ui.instructor import sentence
+from trainer.ui.context import context_of
+from trainer.ui.text import sentence
 
 
 def _store(app: App[Any]) -> Store:
-    store: Store = app.config.store  # type: ignore[attr-defined]
-    return store
+    return context_of(app).config.store
 
 
 class PinScreen(ModalScreen[bool]):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,11 +22,9 @@ from trainer.instructor.reports import (
     write_class_csv,
 )
 from trainer.instructor.roster import Roster
-from trainer.ui.instructor import sentence
+from trainer.ui.context import UsesTrainer
+from trainer.ui.text import sentence
 from trainer.ui.widgets.topbar import TopBar
-
-if TYPE_CHECKING:
-    from trainer.ui.app import TrainerApp
 
 ALL = "__all__"
 
@@ -53,15 +51,8 @@ def trend_words(values: list[float], unit: str, better_up: bool) -> str:
     return f"{direction} {abs(slope):.1f} {unit}/session ({'better' if good else 'worse'})"
 
 
-class _Base(Screen[None]):
+class _Base(UsesTrainer, Screen[None]):
     CSS_PATH = "instructor.tcss"
-
-    @property
-    def trainer(self) -> TrainerApp:
-        from trainer.ui.app import TrainerApp
-
-        assert isinstance(self.app, TrainerApp)
-        return self.app
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -13,11 +13,9 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from trainer.instructor import InstructorError
 from trainer.instructor.roster import Roster
-from trainer.ui.instructor import sentence
+from trainer.ui.context import UsesTrainer
+from trainer.ui.text import sentence
 from trainer.ui.widgets.topbar import TopBar
-
-if TYPE_CHECKING:
-    from trainer.ui.app import TrainerApp
 
 HELP = (
     "[b]A[/b] add student  [b]C[/b] add class  [b]N[/b] rename  [b]E[/b] put in a class  "
@@ -52,7 +50,7 @@ class PromptScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class RosterScreen(Screen[None]):
+class RosterScreen(UsesTrainer, Screen[None]):
     """Students with their classes and session counts; keys change the roster."""
 
     CSS_PATH = "instructor.tcss"
@@ -71,13 +69,6 @@ class RosterScreen(Screen[None]):
         super().__init__()
         self.show_archived = False
         self._filled = False
-
-    @property
-    def trainer(self) -> TrainerApp:
-        from trainer.ui.app import TrainerApp
-
-        assert isinstance(self.app, TrainerApp)
-        return self.app
 
     @property
     def roster(self) -> Roster:

@@ -18,15 +18,15 @@ from trainer.instructor import InstructorError
 from trainer.instructor.assessment import Assessments, AssessmentSitting
 from trainer.sensors.base import SensorError
 from trainer.ui.config import full_scale_n
-from trainer.ui.instructor import sentence
+from trainer.ui.context import UsesTrainer
+from trainer.ui.text import sentence
 from trainer.ui.widgets.topbar import TopBar
 
 if TYPE_CHECKING:
-    from trainer.ui.app import TrainerApp
     from trainer.ui.controller import LiveController
 
 
-class AssessmentStartScreen(ModalScreen[tuple[str, str] | None]):
+class AssessmentStartScreen(UsesTrainer, ModalScreen[tuple[str, str] | None]):
     """Which assessment, for which student; dismisses with (assessment, student)."""
 
     CSS_PATH = "instructor.tcss"
@@ -37,8 +37,7 @@ class AssessmentStartScreen(ModalScreen[tuple[str, str] | None]):
         self.student = student
 
     def compose(self) -> ComposeResult:
-        app = self.app
-        store = app.config.store  # type: ignore[attr-defined]
+        store = self.trainer.config.store
         names = [(a.name, a.name) for a in Assessments(store).all()]
         with Vertical(id="ar-box"):
             yield Label("Run an assessment (blind; results go to the instructor)", id="ar-title")
@@ -81,7 +80,7 @@ class AssessmentStartScreen(ModalScreen[tuple[str, str] | None]):
         self.dismiss(None)
 
 
-class AssessmentRunScreen(Screen[None]):
+class AssessmentRunScreen(UsesTrainer, Screen[None]):
     """The student's view of an assessment: one blind exercise after another."""
 
     CSS_PATH = "instructor.tcss"
@@ -103,13 +102,6 @@ class AssessmentRunScreen(Screen[None]):
         self.sitting: AssessmentSitting | None = None
         self.controller: LiveController | None = None
         self.done = False
-
-    @property
-    def trainer(self) -> TrainerApp:
-        from trainer.ui.app import TrainerApp
-
-        assert isinstance(self.app, TrainerApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield TopBar(
@@ -152,14 +144,14 @@ class AssessmentRunScreen(Screen[None]):
         if exercise is None:
             self._complete()
             return
-        app = self.trainer
+        trainer = self.trainer
         from trainer.ui.controller import LiveController
 
         scale = full_scale_n(exercise)
         try:
-            setup = app.config.sensor_factory(exercise, scale)
+            setup = trainer.config.sensor_factory(exercise, scale)
             controller = LiveController(
-                app.config.store, exercise, self.student, setup, full_scale_n=scale
+                trainer.config.store, exercise, self.student, setup, full_scale_n=scale
             )
             controller.open()
         except SensorError as error:

@@ -3,7 +3,7 @@ side), the feedback schedule, and each exercise's pass mark."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -19,11 +19,9 @@ from trainer.instructor.feedback_store import SchedulePlans
 from trainer.instructor.roster import Roster
 from trainer.instructor.schedules import DESCRIPTIONS, FeedbackSchedule, ScheduleKind
 from trainer.instructor.targets import BandTargets, PhaseTarget
-from trainer.ui.instructor import sentence
+from trainer.ui.context import UsesTrainer
+from trainer.ui.text import sentence
 from trainer.ui.widgets.topbar import TopBar
-
-if TYPE_CHECKING:
-    from trainer.ui.app import TrainerApp
 
 INHERIT = "__inherit__"
 
@@ -32,7 +30,7 @@ def band_text(band: TargetBand | None) -> str:
     return "-" if band is None else f"{band.low_n:g}-{band.high_n:g}"
 
 
-class SettingsScreen(Screen[None]):
+class SettingsScreen(UsesTrainer, Screen[None]):
     """Pick a class or a student, then an exercise: set bands, schedule, pass mark."""
 
     CSS_PATH = "instructor.tcss"
@@ -45,13 +43,6 @@ class SettingsScreen(Screen[None]):
         super().__init__()
         self.rows: list[PhaseTarget] = []
         self._ready = False
-
-    @property
-    def trainer(self) -> TrainerApp:
-        from trainer.ui.app import TrainerApp
-
-        assert isinstance(self.app, TrainerApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield TopBar("Class and student settings", simulated=self.trainer.config.simulated)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -11,10 +11,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Select, Static
 
 from trainer.store import SessionRow
+from trainer.ui.context import UsesTrainer
 from trainer.ui.widgets.topbar import TopBar
-
-if TYPE_CHECKING:
-    from trainer.ui.app import TrainerApp
 
 _BARS = "▁▂▃▄▅▆▇█"
 ALL = "__all__"
@@ -37,7 +35,7 @@ def trends(rows: list[SessionRow], width: int = 24) -> list[tuple[str, str, floa
     ]
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(UsesTrainer, Screen[None]):
     """Past sessions: Enter opens one's results."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -47,17 +45,10 @@ class HistoryScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
-    @property
-    def trainer(self) -> TrainerApp:
-        from trainer.ui.app import TrainerApp
-
-        assert isinstance(self.app, TrainerApp)
-        return self.app
-
     def compose(self) -> ComposeResult:
-        app = self.trainer
-        who = app.student or "all students"
-        yield TopBar(f"History | {who}", simulated=app.config.simulated)
+        trainer = self.trainer
+        who = trainer.student or "all students"
+        yield TopBar(f"History | {who}", simulated=trainer.config.simulated)
         with Horizontal(id="history-filter"):
             yield Label("Technique", classes="control-label")
             yield Select[str](
@@ -68,8 +59,8 @@ class HistoryScreen(Screen[None]):
         yield Footer()
 
     def _rows(self, technique: str | None = None) -> list[SessionRow]:
-        app = self.trainer
-        rows = app.config.store.history(student=app.student or None, limit=5000)
+        trainer = self.trainer
+        rows = trainer.config.store.history(student=trainer.student or None, limit=5000)
         if technique:
             rows = [r for r in rows if r.technique == technique]
         return rows

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -13,10 +13,8 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, Static, Swi
 
 from trainer.exercises import Exercise, FeedbackMode
 from trainer.ui import text
+from trainer.ui.context import UsesTrainer
 from trainer.ui.widgets.topbar import TopBar
-
-if TYPE_CHECKING:
-    from trainer.ui.app import TrainerApp
 
 
 def blind_version(exercise: Exercise) -> Exercise:
@@ -25,7 +23,7 @@ def blind_version(exercise: Exercise) -> Exercise:
     return replace(exercise, phases=phases)
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(UsesTrainer, Screen[None]):
     """Pick an exercise, type your name, choose live or blind, start."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -39,18 +37,11 @@ class HomeScreen(Screen[None]):
         Binding("u", "app.cycle_units", "Units", show=False),
     ]
 
-    @property
-    def trainer(self) -> TrainerApp:
-        from trainer.ui.app import TrainerApp
-
-        assert isinstance(self.app, TrainerApp)
-        return self.app
-
     def compose(self) -> ComposeResult:
-        app = self.trainer
+        trainer = self.trainer
         yield TopBar(
             "Pressure Trainer - technique library",
-            simulated=app.config.simulated,
+            simulated=trainer.config.simulated,
             status=self._status_text(),
         )
         with Vertical(id="home-body"):
@@ -61,7 +52,7 @@ class HomeScreen(Screen[None]):
             with Horizontal(id="home-controls"):
                 yield Label("Student", classes="control-label")
                 yield Input(
-                    value=app.student,
+                    value=trainer.student,
                     placeholder="your name",
                     id="student",
                     max_length=40,
@@ -110,8 +101,8 @@ class HomeScreen(Screen[None]):
         self.query_one(TopBar).set_status(self._status_text())
 
     def _status_text(self) -> str:
-        app = self.trainer
-        return f"bell {'on' if app.bell_on else 'off'} | {app.units.value}"
+        trainer = self.trainer
+        return f"bell {'on' if trainer.bell_on else 'off'} | {trainer.units.value}"
 
     def on_resize(self) -> None:
         if self._filled:
@@ -135,24 +126,24 @@ class HomeScreen(Screen[None]):
 
     def fill_library(self) -> None:
         """(Re)list every exercise with the student's last and best score."""
-        app = self.trainer
+        trainer = self.trainer
         table = self.query_one("#library", DataTable)
         cursor = table.cursor_row
         self._columns(table)
         table.clear()
         last: dict[str, float] = {}
         best: dict[str, float] = {}
-        if app.student:
-            for row in app.config.store.history(student=app.student, limit=5000):
+        if trainer.student:
+            for row in trainer.config.store.history(student=trainer.student, limit=5000):
                 if row.score is None or row.status not in ("complete", "incomplete"):
                     continue
                 last.setdefault(row.exercise_id, row.score)
                 best[row.exercise_id] = max(best.get(row.exercise_id, 0.0), row.score)
-        for exercise in map(self._as_practised, app.config.library.sorted()):
+        for exercise in map(self._as_practised, trainer.config.library.sorted()):
             table.add_row(
                 exercise.name,
                 exercise.technique,
-                text.target_summary(exercise, app.units),
+                text.target_summary(exercise, trainer.units),
                 f"{exercise.nominal_s / 60:.1f}",
                 f"{last[exercise.id]:.0f}" if exercise.id in last else "-",
                 f"{best[exercise.id]:.0f}" if exercise.id in best else "-",
@@ -164,12 +155,12 @@ class HomeScreen(Screen[None]):
 
     def _as_practised(self, exercise: Exercise) -> Exercise:
         """The exercise with the bands the instructor set for this student (if any)."""
-        app = self.trainer
-        if not app.student:
+        trainer = self.trainer
+        if not trainer.student:
             return exercise
         from trainer.ui.controller import plan_for  # the instructor modules load on demand
 
-        return plan_for(app.config.store, exercise, app.student)[0].exercise
+        return plan_for(trainer.config.store, exercise, trainer.student)[0].exercise
 
     def selected_id(self) -> str | None:
         table = self.query_one("#library", DataTable)
@@ -181,8 +172,8 @@ class HomeScreen(Screen[None]):
     def show_details(self, exercise_id: str | None) -> None:
         if exercise_id is None:
             return
-        app = self.trainer
-        exercise = self._as_practised(app.config.library.exercises[exercise_id])
+        trainer = self.trainer
+        exercise = self._as_practised(trainer.config.library.exercises[exercise_id])
         title = self.query_one("#details-title", Static)
         body = self.query_one("#details-text", Static)
         title.update(f"[b]{exercise.name}[/b]  ({exercise.technique})")
@@ -191,7 +182,7 @@ class HomeScreen(Screen[None]):
         body.update(
             " ".join(exercise.instructions.split())
             + f"\n[dim]{steps} steps, about {text.seconds(exercise.nominal_s)}; "
-            f"targets {text.target_summary(exercise, app.units)}{origin}[/dim]"
+            f"targets {text.target_summary(exercise, trainer.units)}{origin}[/dim]"
         )
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -238,8 +229,8 @@ class HomeScreen(Screen[None]):
 
     def start_exercise(self, exercise_id: str) -> None:
         """Open the live screen for this exercise (asks for a name first if none)."""
-        app = self.trainer
-        library = app.config.library
+        trainer = self.trainer
+        library = trainer.config.library
         if exercise_id not in library.exercises:
             known = ", ".join(sorted(library.exercises))
             self.notify(
@@ -248,7 +239,7 @@ class HomeScreen(Screen[None]):
                 timeout=8,
             )
             return
-        if not app.student:
+        if not trainer.student:
             self.notify("Type your name first, so your sessions are kept under it.")
             self.query_one("#student", Input).focus()
             return
@@ -257,4 +248,4 @@ class HomeScreen(Screen[None]):
             exercise = blind_version(exercise)
         from trainer.ui.screens.live import LiveScreen
 
-        app.push_screen(LiveScreen(exercise))
+        self.app.push_screen(LiveScreen(exercise))

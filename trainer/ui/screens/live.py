@@ -10,7 +10,7 @@ view (blind phases, the feedback schedule) decides whether the force shows.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -27,6 +27,7 @@ from trainer.scoring import PhaseMetrics
 from trainer.sensors.base import SensorError
 from trainer.ui import text
 from trainer.ui.config import full_scale_n
+from trainer.ui.context import UsesTrainer
 from trainer.ui.controller import Frame, Hidden, LiveController, Stage, plan_for
 from trainer.ui.messages import AimNudged, AimSet
 from trainer.ui.widgets.bigdigits import BigDigits
@@ -34,9 +35,6 @@ from trainer.ui.widgets.gauge import Gauge
 from trainer.ui.widgets.topbar import TopBar
 from trainer.ui.widgets.trace import Column, ForceTrace, bucket
 from trainer.units import Unit
-
-if TYPE_CHECKING:
-    from trainer.ui.app import TrainerApp
 
 ZONE_WORDS = {
     Zone.BELOW: ("▲ PRESS HARDER", "zone-below"),
@@ -164,7 +162,7 @@ def plan_line(plan: PracticePlan | None, peeks: int) -> str:
     return " | ".join(parts)
 
 
-class LiveScreen(Screen[None]):
+class LiveScreen(UsesTrainer, Screen[None]):
     """One exercise, live (see the module docstring)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -198,28 +196,23 @@ class LiveScreen(Screen[None]):
         self._results_shown = False
         self._ready = False
 
-    @property
-    def trainer(self) -> TrainerApp:
-        from trainer.ui.app import TrainerApp
-
-        assert isinstance(self.app, TrainerApp)
-        return self.app
-
     # -- building ------------------------------------------------------------------
     def _read_plan(self) -> None:
         """The exercise as this student practises it (their instructor's bands)."""
-        app = self.trainer
-        self.plan, self._plan_problem = plan_for(app.config.store, self.exercise, app.student)
+        trainer = self.trainer
+        self.plan, self._plan_problem = plan_for(
+            trainer.config.store, self.exercise, trainer.student
+        )
         self.exercise = self.plan.exercise
         self.full_scale_n = full_scale_n(self.exercise)
 
     def compose(self) -> ComposeResult:
-        app = self.trainer
+        trainer = self.trainer
         if self.plan is None:  # before the gauge is sized from the student's bands
             self._read_plan()
         yield TopBar(
-            f"{self.exercise.name} | {app.student}",
-            simulated=app.config.simulated,
+            f"{self.exercise.name} | {trainer.student}",
+            simulated=trainer.config.simulated,
             status=self._status_text(),
         )
         yield Static(id="banner")
@@ -228,29 +221,29 @@ class LiveScreen(Screen[None]):
             with Vertical(id="force-panel"):
                 with Horizontal(id="force-row"):
                     yield BigDigits("0.0", id="force")
-                    yield Label(app.units.value, id="unit")
+                    yield Label(trainer.units.value, id="unit")
                 yield Label("", id="zone")
             with Vertical(id="phase-panel"):
                 yield Label("", id="phase-name")
                 yield Label("", id="phase-cue")
                 yield Label("", id="phase-time")
                 yield Label("", id="phase-next")
-        yield Gauge(self.full_scale_n, app.units, id="gauge")
-        yield ForceTrace(self.full_scale_n, app.units, id="trace")
+        yield Gauge(self.full_scale_n, trainer.units, id="gauge")
+        yield ForceTrace(self.full_scale_n, trainer.units, id="trace")
         yield Footer()
 
     def on_mount(self) -> None:
-        app = self.trainer
+        trainer = self.trainer
         try:
-            setup = app.config.sensor_factory(self.exercise, self.full_scale_n)
+            setup = trainer.config.sensor_factory(self.exercise, self.full_scale_n)
             controller = LiveController(
-                app.config.store,
+                trainer.config.store,
                 self.exercise,
-                app.student,
+                trainer.student,
                 setup,
                 full_scale_n=self.full_scale_n,
-                listeners=app.listeners,
-                trace_window_s=app.config.trace_window_s,
+                listeners=trainer.listeners,
+                trace_window_s=trainer.config.trace_window_s,
                 plan=self.plan,
             )
             controller.open()
@@ -261,7 +254,7 @@ class LiveScreen(Screen[None]):
         if self._plan_problem is not None:
             self.notify(self._plan_problem, severity="warning", timeout=10)
         self.controller = controller
-        app.live = controller
+        trainer.live = controller
         # Nested widgets may still be mounting: draw once everything is in place.
         self.call_after_refresh(self._begin)
 
@@ -304,8 +297,8 @@ class LiveScreen(Screen[None]):
         controller = self.controller
         if controller is None or not self._ready:
             return
-        app = self.trainer
-        unit = app.units
+        trainer = self.trainer
+        unit = trainer.units
         state = controller.display_state()
         view = controller.feedback(state)
         hidden = not view.visible  # a blind phase, or the feedback schedule hides it
@@ -424,8 +417,8 @@ class LiveScreen(Screen[None]):
         return results or plan_line(controller.plan, controller.peeks)
 
     def _status_text(self) -> str:
-        app = self.trainer
-        return f"bell {'on' if app.bell_on else 'off'}"
+        trainer = self.trainer
+        return f"bell {'on' if trainer.bell_on else 'off'}"
 
     def units_changed(self) -> None:
         unit = self.trainer.units

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -15,13 +15,12 @@ from trainer.scoring import PhaseMetrics
 from trainer.store import StoreError
 from trainer.ui import text
 from trainer.ui.config import full_scale_n
+from trainer.ui.context import UsesTrainer
+from trainer.ui.messages import PracticeAgain
 from trainer.ui.report import SessionReport, load_report
 from trainer.ui.widgets.topbar import TopBar
 from trainer.ui.widgets.trace import ForceTrace, bucket
 from trainer.units import Unit
-
-if TYPE_CHECKING:
-    from trainer.ui.app import TrainerApp
 
 STATUS_WORDS = {
     "complete": "complete",
@@ -65,7 +64,7 @@ def phase_row(metrics: PhaseMetrics, unit: Unit) -> tuple[str, ...]:
     )
 
 
-class ResultsScreen(Screen[None]):
+class ResultsScreen(UsesTrainer, Screen[None]):
     """The debrief of one stored session (just finished, or opened from the history)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -81,20 +80,13 @@ class ResultsScreen(Screen[None]):
         self.report: SessionReport | None = None
         self._filled = False
 
-    @property
-    def trainer(self) -> TrainerApp:
-        from trainer.ui.app import TrainerApp
-
-        assert isinstance(self.app, TrainerApp)
-        return self.app
-
     def compose(self) -> ComposeResult:
-        app = self.trainer
+        trainer = self.trainer
         try:
-            self.report = load_report(app.config.store, self.session_id)
+            self.report = load_report(trainer.config.store, self.session_id)
         except StoreError as error:
             self.report = None
-            yield TopBar("Results", simulated=app.config.simulated)
+            yield TopBar("Results", simulated=trainer.config.simulated)
             yield Static(f"This session cannot be shown: {error}", id="results-error")
             yield Footer()
             return
@@ -102,14 +94,14 @@ class ResultsScreen(Screen[None]):
         when = report.started_at[:16].replace("T", " ")
         yield TopBar(
             f"Results | {report.exercise.name} | {report.student} | {when}",
-            simulated=app.config.simulated,
+            simulated=trainer.config.simulated,
         )
         with VerticalScroll(id="results-body"):
             with Horizontal(id="score-row"):
                 yield Digits("--", id="score")
                 yield Static(id="score-summary")
             yield Static(id="coaching")
-            yield ForceTrace(full_scale_n(report.exercise), app.units, id="session-trace")
+            yield ForceTrace(full_scale_n(report.exercise), trainer.units, id="session-trace")
             yield DataTable(id="phase-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -188,8 +180,4 @@ class ResultsScreen(Screen[None]):
         report = self.report
         if report is None:
             return
-        from trainer.ui.screens.live import LiveScreen
-
-        app = self.trainer
-        app.student = report.student
-        self.app.switch_screen(LiveScreen(report.exercise))
+        self.post_message(PracticeAgain(report.exercise, report.student))

@@ -1,0 +1,82 @@
+"""What the screens work with, handed down by the app: :class:`TrainerContext`.
+
+The app builds one context from its :class:`~trainer.ui.config.UIConfig` and keeps it
+for its whole run. Screens reach it as ``self.trainer`` (mix in :class:`UsesTrainer`),
+so no screen imports the app and the UI's modules import each other one way only.
+
+Example::
+
+    class HistoryScreen(UsesTrainer, Screen[None]):
+        def on_mount(self) -> None:
+            rows = self.trainer.config.store.sessions(self.trainer.student)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from textual.dom import DOMNode
+
+from trainer.units import Unit
+
+if TYPE_CHECKING:
+    from trainer.exercises import ExerciseLibrary
+    from trainer.ui.config import CueListener, UIConfig
+    from trainer.ui.controller import LiveController
+
+
+@dataclass(eq=False)
+class TrainerContext:
+    """The app's services and the state every screen shares.
+
+    ``config`` holds the services (store, library, sensor factory) and settings;
+    ``student``, ``units`` and ``bell_on`` are the current choices; ``live`` the
+    session in progress, if any. ``save_and_close`` and ``quit_saving`` are the app's:
+    saving the session in progress and leaving are the app's concern.
+    """
+
+    config: UIConfig
+    #: save the session in progress (status None: complete if it ran to its end)
+    save_and_close: Callable[[str | None], int | None]
+    #: save the session in progress as incomplete and leave the app
+    quit_saving: Callable[[], None]
+    student: str = ""
+    units: Unit = Unit.N
+    bell_on: bool = False
+    live: LiveController | None = None
+    #: called with every engine event on the UI thread (the bell, the Pi's LEDs)
+    listeners: list[CueListener] = field(default_factory=list)
+
+    def reload_library(self) -> ExerciseLibrary:
+        """Read the exercise folders again after a change, so every screen sees it."""
+        from trainer.exercises import ExerciseLibrary
+
+        library = ExerciseLibrary.load()
+        self.config.library = library
+        return library
+
+
+@runtime_checkable
+class HasTrainerContext(Protocol):
+    """An app that hands a :class:`TrainerContext` down to its screens."""
+
+    context: TrainerContext
+
+
+def context_of(node: DOMNode) -> TrainerContext:
+    """The context of the app ``node`` runs in."""
+    app = node.app
+    if not isinstance(app, HasTrainerContext):
+        raise TypeError(f"{type(app).__name__} hands no TrainerContext to its screens")
+    return app.context
+
+
+class UsesTrainer:
+    """Mixin for screens and widgets: ``self.trainer`` is the app's context."""
+
+    @property
+    def trainer(self) -> TrainerContext:
+        assert isinstance(self, DOMNode)
+        return context_of(self)
