@@ -26,8 +26,9 @@ from trainer.sensors.base import (
     SensorError,
     SensorNotCalibrated,
     SensorTimeout,
+    SensorTooSlow,
 )
-from trainer.sensors.hx711 import HX711Sensor, driver_class, open_calibrated, to_signed
+from trainer.sensors.hx711 import SETTLE_S, HX711Sensor, driver_class, open_calibrated, to_signed
 
 SCALE = 5000.0  # the emulator's counts per newton
 ZERO = 80_000.0
@@ -411,3 +412,51 @@ def test_a_chip_settling_after_power_up_is_not_reported_as_lost(pins: MockFactor
             samples.get(timeout=2.0)
             sensor.stop()
     assert errors.empty()
+
+
+def test_when_every_read_trips_the_timing_guard_read_raw_fails_within_its_timeout(
+    chip: HX711Emulator,
+) -> None:
+    # A Pi whose pin writes are too slow: every clock pulse is over the bound.
+    with HX711Sensor(5, 6, 80, max_clock_high_s=1e-9) as sensor:
+        opened = time.monotonic()
+        with pytest.raises(SensorTooSlow) as first:
+            sensor.read_raw(timeout=0.5)
+        # The first read may wait for the chip to settle after its power reset, no more.
+        assert time.monotonic() - opened < SETTLE_S + sensor.ready_timeout_s + 0.3
+        for timeout in (0.5, 0.2):
+            start = time.monotonic()
+            with pytest.raises(SensorTooSlow):
+                sensor.read_raw(timeout=timeout)
+            assert time.monotonic() - start < timeout + 0.2
+        assert sensor.stats.timing_glitches >= 10
+        assert sensor.stats.used == 0
+    message = str(first.value)
+    assert "too slow on this Pi" in message and "hx711-spi" in message and "NAU7802" in message
+    assert " us " in message  # the worst clock-high time it saw
+
+
+def test_open_calibrated_on_a_pi_too_slow_to_clock_says_which_backend_to_use(
+    strict_chip: HX711Emulator,
+) -> None:
+    save_calibration(calibration(), load_config().calibration_path)
+    # Every read holds one pulse high past 60 us: the chip powers down each time.
+    strict_chip.inject_stalls(10_000, stall_s=100e-6)
+    start = time.monotonic()
+    with pytest.raises(SensorTooSlow, match="hx711-spi"):
+        open_calibrated()
+    assert time.monotonic() - start < 2.0
+    assert strict_chip.stats.power_downs >= 3
+
+
+def test_acquisition_on_a_pi_too_slow_to_clock_reports_it_and_stops_cleanly(
+    chip: HX711Emulator,
+) -> None:
+    errors: queue.SimpleQueue[SensorError] = queue.SimpleQueue()
+    with HX711Sensor(5, 6, 80, max_clock_high_s=1e-9, calibration=calibration()) as sensor:
+        sensor.start(lambda sample: None, errors.put)
+        error = errors.get(timeout=3.0)
+        start = time.monotonic()
+        sensor.stop()
+        assert time.monotonic() - start < 1.5
+    assert isinstance(error, SensorTooSlow)

@@ -17,6 +17,7 @@ from trainer.sensors.base import (
     SensorError,
     SensorNotCalibrated,
     SensorTimeout,
+    SensorTooSlow,
 )
 
 #: backend name -> "module:Class"; the only place that knows every backend
@@ -49,5 +50,6 @@ __all__ = [
     "SensorError",
     "SensorNotCalibrated",
     "SensorTimeout",
+    "SensorTooSlow",
     "backend_class",
 ]

@@ -61,6 +61,10 @@ class SensorTimeout(SensorError):
     """No sample arrived within the time allowed."""
 
 
+class SensorTooSlow(SensorError):
+    """This computer cannot drive the sensor within its timing bound: another backend can."""
+
+
 class SensorNotCalibrated(SensorError):
     """The sensor has no valid calibration, so forces would be wrong."""
 

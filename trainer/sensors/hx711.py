@@ -52,6 +52,7 @@ from trainer.sensors.base import (
     SensorError,
     SensorNotCalibrated,
     SensorTimeout,
+    SensorTooSlow,
 )
 
 if TYPE_CHECKING:
@@ -75,6 +76,8 @@ CODE_MIN = -0x800000
 ALL_ONES = 0xFFFFFF
 #: this many dead reads in a row mean the chip is gone
 DEAD_READS_BEFORE_DISCONNECT = 3
+#: this many reads in a row over the clock-high bound mean this Pi clocks too slowly
+GLITCHES_BEFORE_TOO_SLOW = 3
 #: a hand cannot change the force on a pad faster than this
 MAX_HAND_RATE_N_PER_S = 1500.0
 #: without a calibration, jumps over this fraction of full scale are impossible
@@ -302,6 +305,11 @@ class HX711Sensor(Sensor):
         self._zero: float | None = None
         self._lost = False
         self._settle_until = 0.0
+        # True while the settling time is that of a power reset (open), which the first
+        # read waits for; a glitch's settling time never moves a caller's deadline.
+        self._settling_from_reset = False
+        self._glitch_run = 0  # reads in a row discarded by the timing guard
+        self._glitch_run_worst_s = 0.0
         self._opened = False
         self._child: Any = None  # the acquisition process and its pipe, while started
         self._pipe: Any = None
@@ -363,6 +371,8 @@ class HX711Sensor(Sensor):
         self._resync = True  # the first conversion after the reset is at A/128
         # After a power reset the chip settles before its first conversion (400 ms at 10 SPS).
         self._settle_until = time.monotonic() + SETTLE_S
+        self._settling_from_reset = True
+        self._glitch_run = 0
         self._dead_run = 0
         self._last_counts = self._candidate = None
 
@@ -617,9 +627,10 @@ class HX711Sensor(Sensor):
         with self._io:
             # Contact is judged per conversion: each good one restarts the ready timeout.
             # A chip still settling after a power reset is not late: it gets the settling
-            # time first, and the caller waits for it rather than seeing a timeout.
+            # time first, and the caller waits for it rather than seeing a timeout. That is
+            # the only thing that moves the deadline: discarded reads never do.
             contact_deadline = max(start, self._settle_until) + self.ready_timeout_s
-            if self._settle_until > start:
+            if self._settling_from_reset and self._settle_until > start:
                 deadline = max(deadline, contact_deadline)
             while True:
                 if self.stopping and self.running:
@@ -629,23 +640,39 @@ class HX711Sensor(Sensor):
                         raise self._disconnected(
                             f"no data from the HX711 for {self.ready_timeout_s:.2f} s"
                         )
-                    raise SensorTimeout(f"no conversion within {timeout_s:.2f} s")
+                    raise self._late(timeout_s)
                 t_s = time.monotonic()
                 raw, worst = self._shift_in()
                 outcome = self._judge(raw, worst)
                 if outcome is None:
                     now = time.monotonic()
                     contact_deadline = max(now, self._settle_until) + self.ready_timeout_s
-                    if self._settle_until > now:
-                        deadline = max(deadline, contact_deadline)
+                    if now >= deadline:
+                        raise self._late(timeout_s)
                     continue
                 counts, flags = outcome
                 self._settle_until = 0.0  # it answers: no more allowance for settling
+                self._settling_from_reset = False
+                self._glitch_run = 0
+                self._glitch_run_worst_s = 0.0
                 if self._lost:
                     self._lost = False
                 self._recent.append(counts)
                 self.stats.used += 1
                 return counts, t_s, flags
+
+    def _late(self, timeout_s: float) -> SensorError:
+        """The deadline passed: a timeout, or (every read too slow) the reason and the fix."""
+        if self._glitch_run < GLITCHES_BEFORE_TOO_SLOW:
+            return SensorTimeout(f"no conversion within {timeout_s:.2f} s")
+        return SensorTooSlow(
+            f"the clock pulses are too slow on this Pi: the last {self._glitch_run} reads "
+            f"held the HX711's clock high up to {1e6 * self._glitch_run_worst_s:.0f} us "
+            f"(the chip powers down after {1e6 * POWER_DOWN_AFTER_S:.0f} us, reads over "
+            f"{1e6 * self.max_clock_high_s:.0f} us are discarded); use the hx711-spi backend "
+            "(PD_SCK on MOSI GPIO10, DOUT on MISO GPIO9) or a NAU7802 board: "
+            "see hardware/README.md and run 'trainer doctor'"
+        )
 
     def _wait_ready(self, deadline: float) -> bool:
         """Wait for DOUT low (data ready) until ``deadline``, without spinning."""
@@ -695,9 +722,13 @@ class HX711Sensor(Sensor):
         if worst > self.max_clock_high_s:
             # The chip may have powered down mid-read: bits may be shifted or reset.
             stats.timing_glitches += 1
+            self._glitch_run += 1
+            self._glitch_run_worst_s = max(self._glitch_run_worst_s, worst)
             self._resync = True
-            # If it did power down, it settles before its next conversion.
+            # If it did power down, it settles before its next conversion; that keeps it
+            # from being called lost, but moves no caller's deadline.
             self._settle_until = time.monotonic() + SETTLE_S
+            self._settling_from_reset = False
             return None
         # After the 25th pulse the chip pulls DOUT high until the next conversion.
         stuck_low = raw == 0 and not self._dout.state
