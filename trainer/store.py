@@ -21,6 +21,7 @@ import json
 import os
 import sqlite3
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -157,6 +158,22 @@ MIGRATIONS: list[str] = [
         report_json TEXT NOT NULL
     );
     """,
+    # 3: classes (trainer/classroom): every session gets a UUID (stable across stations
+    # and the hub) and the station that recorded it; a station's outbox holds the ended
+    # sessions not yet acknowledged by the class's broker.
+    """
+    ALTER TABLE sessions ADD COLUMN uuid TEXT;
+    ALTER TABLE sessions ADD COLUMN station TEXT;
+    UPDATE sessions SET uuid = lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2)))
+        || '-4' || substr(lower(hex(randomblob(2))), 2) || '-'
+        || substr('89ab', 1 + abs(random()) % 4, 1) || substr(lower(hex(randomblob(2))), 2)
+        || '-' || lower(hex(randomblob(6)));
+    CREATE UNIQUE INDEX sessions_by_uuid ON sessions(uuid);
+    CREATE TABLE outbox (
+        session_id INTEGER PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+        queued_at REAL NOT NULL
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -220,6 +237,26 @@ class SessionRow:
     score: float | None
     time_in_band_pct: float | None
     backend: str
+    uuid: str | None = None
+    station: str | None = None  # the class station that recorded it
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedSession:
+    """A whole session as another trainer recorded it (see :meth:`Store.import_session`)."""
+
+    uuid: str
+    station: str | None
+    student: str
+    exercise: dict[str, Any]  # Exercise.snapshot()
+    sensor: dict[str, Any]
+    calibration: dict[str, Any] | None
+    started_at: str
+    ended_at: str | None
+    status: str
+    result: dict[str, Any] | None  # SessionResult.to_dict()
+    samples: list[tuple[Any, ...]]  # rows of SAMPLE_COLUMNS
+    feedback: dict[str, Any] | None  # as :meth:`Store.feedback_row` returns it
 
 
 class Store:
@@ -228,6 +265,9 @@ class Store:
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self.db = connection
         self.path = path
+        #: the class station these records belong to (``trainer run --class``): new
+        #: sessions carry it, and every ended one is queued in the outbox for the hub
+        self.station: str | None = None
 
     @classmethod
     def open(cls, path: Path | str) -> Store:
@@ -281,10 +321,22 @@ class Store:
 
     def _close_stale_sessions(self) -> None:
         with self.db:
+            stale = [
+                row[0]
+                for row in self.db.execute(
+                    "SELECT id FROM sessions WHERE status = 'running' AND updated_at < ? "
+                    "AND station IS NOT NULL",
+                    (time.time() - STALE_AFTER_S,),
+                )
+            ]
             self.db.execute(
                 "UPDATE sessions SET status = 'incomplete', ended_at = COALESCE(ended_at, ?) "
                 "WHERE status = 'running' AND updated_at < ?",
                 (_now(), time.time() - STALE_AFTER_S),
+            )
+            # A class station that died mid-session still sends what it recorded.
+            self.db.executemany(
+                "INSERT OR IGNORE INTO outbox VALUES (?, ?)", [(i, time.time()) for i in stale]
             )
 
     def _write(self, action: Callable[[], Any]) -> Any:
@@ -336,8 +388,8 @@ class Store:
         def insert() -> int:
             cursor = self.db.execute(
                 "INSERT INTO sessions (student_id, exercise_id, technique, exercise_json, "
-                "sensor_json, calibration_json, started_at, updated_at, status) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running')",
+                "sensor_json, calibration_json, started_at, updated_at, status, uuid, station) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)",
                 (
                     student_id,
                     exercise.id,
@@ -347,6 +399,8 @@ class Store:
                     json.dumps(calibration) if calibration is not None else None,
                     _now(),
                     time.time(),
+                    str(uuid.uuid4()),
+                    self.station,
                 ),
             )
             assert cursor.lastrowid is not None
@@ -373,8 +427,116 @@ class Store:
                         json.dumps(result.to_dict()),
                     ),
                 )
+            # Same transaction as the end of the session: a class station never ends a
+            # session without queueing it for the hub.
+            self.db.execute(
+                "INSERT OR IGNORE INTO outbox SELECT id, ? FROM sessions "
+                "WHERE id = ? AND station IS NOT NULL",
+                (time.time(), session_id),
+            )
 
         self._write(update)
+
+    # -- the class outbox and the hub's ingest --------------------------------------
+    def outbox(self) -> list[int]:
+        """Ended class sessions not yet acknowledged by the broker, oldest first."""
+        return [
+            row[0] for row in self.db.execute("SELECT session_id FROM outbox ORDER BY queued_at")
+        ]
+
+    def remove_from_outbox(self, session_id: int) -> None:
+        """The broker acknowledged the session (PUBACK): it leaves the outbox."""
+        self._write(
+            lambda: self.db.execute("DELETE FROM outbox WHERE session_id = ?", (session_id,))
+        )
+
+    def session_by_uuid(self, session_uuid: str) -> int | None:
+        row = self.db.execute("SELECT id FROM sessions WHERE uuid = ?", (session_uuid,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def feedback_row(self, session_id: int) -> dict[str, Any] | None:
+        """The stored feedback schedule, peeks and report of a session, if any."""
+        row = self.db.execute(
+            "SELECT schedule_json, peeks, report_json FROM session_feedback WHERE session_id = ?",
+            (session_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return {"schedule": json.loads(row[0]), "peeks": row[1], "report": json.loads(row[2])}
+
+    def import_session(self, record: ImportedSession) -> tuple[int, bool]:
+        """Store a session recorded elsewhere (a class station); idempotent by UUID.
+
+        Returns ``(session_id, stored)``: ``stored`` is False when the UUID was already
+        there (a session delivered twice is stored once). One transaction: all or nothing.
+        """
+
+        def insert() -> tuple[int, bool]:
+            db = self.db
+            row = db.execute("SELECT id FROM sessions WHERE uuid = ?", (record.uuid,)).fetchone()
+            if row is not None:
+                return int(row[0]), False
+            found = db.execute(
+                "SELECT id FROM students WHERE name = ?", (record.student,)
+            ).fetchone()
+            if found is not None:
+                student_id = int(found[0])
+            else:
+                cursor = db.execute(
+                    "INSERT INTO students (name, created_at) VALUES (?, ?)",
+                    (record.student, _now()),
+                )
+                assert cursor.lastrowid is not None
+                student_id = cursor.lastrowid
+            cursor = db.execute(
+                "INSERT INTO sessions (student_id, exercise_id, technique, exercise_json, "
+                "sensor_json, calibration_json, started_at, updated_at, ended_at, status, "
+                "uuid, station) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    student_id,
+                    record.exercise["id"],
+                    record.exercise.get("technique", ""),
+                    json.dumps(record.exercise),
+                    json.dumps(record.sensor),
+                    json.dumps(record.calibration) if record.calibration is not None else None,
+                    record.started_at,
+                    time.time(),
+                    record.ended_at,
+                    record.status,
+                    record.uuid,
+                    record.station,
+                ),
+            )
+            assert cursor.lastrowid is not None
+            session_id = cursor.lastrowid
+            db.executemany(
+                "INSERT INTO samples VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(session_id, *row) for row in record.samples],
+            )
+            if record.result is not None:
+                db.execute(
+                    "INSERT INTO results VALUES (?, ?, ?, ?)",
+                    (
+                        session_id,
+                        record.result["score"],
+                        record.result["time_in_band_pct"],
+                        json.dumps(record.result),
+                    ),
+                )
+            if record.feedback is not None:
+                db.execute(
+                    "INSERT INTO session_feedback VALUES (?, ?, ?, ?)",
+                    (
+                        session_id,
+                        json.dumps(record.feedback.get("schedule")),
+                        int(record.feedback.get("peeks") or 0),
+                        json.dumps(record.feedback.get("report")),
+                    ),
+                )
+            return session_id, True
+
+        stored: tuple[int, bool] = self._write(insert)
+        return stored
 
     def recorder(self, session_id: int, flush_interval_s: float = 0.25) -> SampleRecorder:
         return SampleRecorder(self, session_id, flush_interval_s)
@@ -383,7 +545,8 @@ class Store:
         """Everything recorded about one session except its samples."""
         row = self.db.execute(
             "SELECT s.id, st.name, s.exercise_id, s.technique, s.exercise_json, s.sensor_json, "
-            "s.calibration_json, s.started_at, s.ended_at, s.status, r.result_json "
+            "s.calibration_json, s.started_at, s.ended_at, s.status, r.result_json, "
+            "s.uuid, s.station "
             "FROM sessions s JOIN students st ON st.id = s.student_id "
             "LEFT JOIN results r ON r.session_id = s.id WHERE s.id = ?",
             (session_id,),
@@ -402,6 +565,8 @@ class Store:
             "ended_at": row[8],
             "status": row[9],
             "result": json.loads(row[10]) if row[10] else None,
+            "uuid": row[11],
+            "station": row[12],
         }
 
     def result(self, session_id: int) -> SessionResult | None:
@@ -417,7 +582,7 @@ class Store:
         query = (
             "SELECT s.id, st.name, s.exercise_id, json_extract(s.exercise_json, '$.name'), "
             "s.technique, s.started_at, s.ended_at, s.status, r.score, r.time_in_band_pct, "
-            "json_extract(s.sensor_json, '$.backend') "
+            "json_extract(s.sensor_json, '$.backend'), s.uuid, s.station "
             "FROM sessions s JOIN students st ON st.id = s.student_id "
             "LEFT JOIN results r ON r.session_id = s.id WHERE 1 = 1"
         )
