@@ -14,7 +14,7 @@ from hx711_emulator import RELAXED_S, HX711Emulator, fresh_mock_factory
 from trainer.calibration import STANDARD_GRAVITY, CalibrationProcedure, load_calibration
 from trainer.cli import main
 from trainer.config import load_config
-from trainer.hardware_commands import make_procedure, plain_wizard
+from trainer.cli.hardware import make_procedure, plain_wizard
 from trainer.sensors.hx711 import HX711Sensor
 
 SCALE = 5000.0

@@ -14,7 +14,7 @@ from hx711_emulator import RELAXED_S, HX711Emulator, fresh_mock_factory
 from trainer.calibration import Calibration, save_calibration
 from trainer.cli import main
 from trainer.config import load_config
-from trainer.hardware_commands import Check, run_doctor
+from trainer.cli.hardware import Check, run_doctor
 
 SCALE = 5000.0
 
@@ -141,7 +141,7 @@ def test_seconds_out_of_range_is_a_usage_error(capsys: pytest.CaptureFixture[str
 
 
 def test_reads_slower_than_the_chip_are_a_warning_not_a_failure() -> None:
-    from trainer.hardware_commands import _measure
+    from trainer.cli.hardware import _measure
 
     class Slow:
         """Reads arriving at 50/s from a chip set to 80/s: a busy Pi, not a wiring fault."""

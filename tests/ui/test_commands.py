@@ -12,7 +12,7 @@ import pytest
 from trainer import cli
 from trainer.sensors.base import SensorNotCalibrated
 from trainer.ui import launch
-from trainer.ui.commands import register
+from trainer.cli.practice import register
 
 
 def run_args(*argv: str) -> argparse.Namespace:
@@ -42,7 +42,7 @@ def test_run_arguments() -> None:
 def test_importing_the_command_is_cheap() -> None:
     # Every `trainer` invocation imports this module: no Textual, SQLite or GPIO work.
     code = (
-        "import sys, trainer.cli, trainer.ui.commands; trainer.cli.build_parser(); "
+        "import sys, trainer.cli, trainer.cli.practice; trainer.cli.build_parser(); "
         "print(sorted(m for m in ('textual', 'sqlite3', 'gpiozero', 'trainer.ui.app') "
         "if m in sys.modules))"
     )

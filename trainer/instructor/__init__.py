@@ -1,6 +1,6 @@
 """Instructor tools: roster, target overrides, PIN, feedback schedules, assessment,
 reports, exercise packs and editing. Plain Python over :class:`trainer.store.Store`;
-the command line lives in ``trainer.instructor_commands`` and the screens in
+the command line lives in ``trainer.cli.instructor`` and the screens in
 ``trainer.ui.instructor``.
 """
 

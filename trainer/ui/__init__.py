@@ -1,5 +1,5 @@
 """The Textual UI: the student's practice loop from the technique library to the debrief.
 
-``trainer.ui.commands`` adds ``trainer run`` to the command line and stays cheap to
+``trainer.cli.practice`` adds ``trainer run`` to the command line and stays cheap to
 import; everything that pulls in Textual is imported when ``run`` starts.
 """

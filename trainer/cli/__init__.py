@@ -37,7 +37,7 @@ class _Parser(argparse.ArgumentParser):
 
 Handler = Callable[[argparse.Namespace], int]
 #: modules that add subcommands of their own: each has ``register(subparsers)``
-EXTENSIONS = ("trainer.ui.commands", "trainer.hardware_commands", "trainer.instructor_commands")
+EXTENSIONS = ("trainer.cli.practice", "trainer.cli.hardware", "trainer.cli.instructor")
 
 
 def build_parser() -> argparse.ArgumentParser:
