@@ -125,7 +125,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from trainer.config import load_config
 
     if not 0.1 <= args.average <= 30:
-        from trainer.cli import UsageError
+        from trainer.cli.common import UsageError
 
         raise UsageError("--average must be between 0.1 and 30 seconds")
     config = load_config()
@@ -283,7 +283,7 @@ class Check:
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     if not 0.2 <= args.seconds <= 60:
-        from trainer.cli import UsageError
+        from trainer.cli.common import UsageError
 
         raise UsageError("--seconds must be between 0.2 and 60")
     checks = run_doctor(args.seconds)

@@ -1,21 +1,34 @@
-"""``trainer run``: the live practice UI on the command line (cheap to import).
+"""Practice: ``trainer run``, ``simulate``, ``history`` and ``export``.
 
-Textual, the store and the sensors are imported inside :func:`cmd_run`, so every other
-``trainer`` command starts as fast as before.
+``run`` starts the Textual app; Textual, the store and the sensors are imported inside
+the handlers, so every ``trainer`` command starts fast.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import json
+import signal
 import sys
-from typing import Any
+from pathlib import Path
+from typing import Any, TextIO
+
+from trainer.cli.common import (
+    EXIT_OK,
+    CommandFailed,
+    UsageError,
+    find_exercise,
+    number,
+    open_store,
+)
 
 UNITS = ("N", "kgf", "lbf")
 
 
-def register(subparsers: Any) -> None:
-    """Add ``run`` to the ``trainer`` command."""
-    run = subparsers.add_parser(
+def register(commands: Any) -> None:
+    """Add ``run``, ``simulate``, ``history`` and ``export`` to the ``trainer`` command."""
+    run = commands.add_parser(
         "run",
         help="practise live: pick an exercise, press the pad, see the debrief",
         description="The live trainer: a technique library, live feedback while you press "
@@ -45,6 +58,65 @@ def register(subparsers: Any) -> None:
     run.add_argument("--seed", type=int, help=argparse.SUPPRESS)
     run.set_defaults(handler=cmd_run)
 
+    sim = commands.add_parser(
+        "simulate",
+        help="run a whole session headless with a virtual student, store it, print a summary",
+        description="Run a whole session without a screen: a virtual student presses a "
+        "simulated pad, the session is judged, stored and summarised.",
+    )
+    sim.add_argument(
+        "--exercise", required=True, metavar="ID", help="exercise id (see 'trainer exercises list')"
+    )
+    sim.add_argument(
+        "--student-profile",
+        default="steady",
+        metavar="NAME",
+        help="virtual student: steady, shaky, overshooter, slow, fatiguing or novice (default steady)",
+    )
+    sim.add_argument(
+        "--seed", type=int, default=0, help="random seed: same seed, same samples (default 0)"
+    )
+    sim.add_argument(
+        "--speed",
+        type=float,
+        default=0.0,
+        help="1 real time, 2 twice as fast, 0 as fast as possible (default 0)",
+    )
+    sim.add_argument(
+        "--rate",
+        type=float,
+        default=80.0,
+        choices=[10.0, 80.0],
+        help="samples per second (default 80)",
+    )
+    sim.add_argument(
+        "--student", metavar="NAME", help="record under this student name (default sim-PROFILE)"
+    )
+    sim.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    sim.set_defaults(handler=cmd_simulate)
+
+    history = commands.add_parser(
+        "history",
+        help="list recorded sessions",
+        description="List recorded sessions, newest first.",
+    )
+    history.add_argument("--student", metavar="NAME", help="only this student's sessions")
+    history.add_argument("--exercise", metavar="ID", help="only this exercise")
+    history.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
+    history.set_defaults(handler=cmd_history)
+
+    export = commands.add_parser(
+        "export",
+        help="export one session's samples and results",
+        description="Export one session: CSV (one row a sample) or JSON (everything).",
+    )
+    export.add_argument("session_id", type=int, metavar="SESSION_ID")
+    export.add_argument("--format", choices=["csv", "json"], default="csv")
+    export.add_argument(
+        "--output", "-o", type=Path, metavar="FILE", help="write here instead of the screen"
+    )
+    export.set_defaults(handler=cmd_export)
+
 
 def cmd_run(args: argparse.Namespace) -> int:
     from trainer.ui.launch import run_app
@@ -52,5 +124,136 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_app(args)
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit("use: trainer run")
+# -- simulate ---------------------------------------------------------------------------
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from trainer.sensors.students import PROFILES
+    from trainer.session import simulate
+
+    if args.student_profile not in PROFILES:
+        raise UsageError(
+            f"unknown student profile {args.student_profile!r}; choose one of: "
+            + ", ".join(PROFILES)
+        )
+    if args.speed < 0:
+        raise UsageError("--speed must be 0 (as fast as possible) or positive")
+    exercise = find_exercise(args.exercise)
+    store = open_store(args)
+    if args.student:
+        # A named student practises with the bands their instructor set for them.
+        from trainer.instructor.practice import plan_practice
+
+        exercise = plan_practice(store, exercise, args.student).exercise
+    # A closed terminal or a `kill` ends the run like Ctrl+C: samples kept, session incomplete.
+    signal.signal(signal.SIGTERM, _interrupt)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, _interrupt)
+    outcome = simulate(
+        store,
+        exercise,
+        profile=args.student_profile,
+        seed=args.seed,
+        speed=args.speed,
+        rate_hz=args.rate,
+        student=args.student,
+    )
+    result = outcome.result
+    if args.json:
+        data = {
+            "session_id": outcome.session_id,
+            "exercise": exercise.id,
+            "student_profile": args.student_profile,
+            "seed": args.seed,
+            "status": outcome.status,
+            "samples": outcome.samples,
+        } | result.to_dict()
+        print(json.dumps(data, indent=2))
+        return EXIT_OK
+    print(
+        f"Session {outcome.session_id}: {exercise.name}, virtual student '{args.student_profile}' "
+        f"(seed {args.seed}), {outcome.samples} samples, {outcome.status}"
+    )
+    print(format_result(result))
+    return EXIT_OK
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def format_result(result: Any) -> str:
+    """A session result as a plain table for the terminal."""
+    lines = [
+        f"Score {result.score:.0f}/100   time in band {result.time_in_band_pct:.0f}%   "
+        f"bias {result.constant_error_n:+.1f} N   consistency (VE) {result.variable_error_n:.1f} N   "
+        f"overshoots {result.overshoot_count}",
+        "",
+        f"{'#':>2}  {'phase':<28} {'band N':>9} {'in band':>7} {'bias N':>7} {'VE N':>5} "
+        f"{'CV %':>5} {'reach s':>7} {'over':>4} {'rate N/s':>8} {'score':>5}",
+    ]
+    for p in result.phases:
+        band = f"{p.band_low_n:g}-{p.band_high_n:g}" if p.band_low_n is not None else "-"
+        rate = "-"
+        if p.ramp_rate_n_per_s is not None:
+            rate = f"{p.ramp_rate_n_per_s:.1f}/{p.target_rate_n_per_s:g}"
+        lines.append(
+            f"{p.index + 1:>2}  {p.name[:28]:<28} {band:>9} {p.time_in_band_pct:>6.0f}% "
+            f"{number(p.constant_error_n, signed=True):>7} {number(p.variable_error_n):>5} "
+            f"{number(p.steadiness_cv_pct):>5} {number(p.time_to_band_s):>7} {p.overshoot_count:>4} "
+            f"{rate:>8} {number(p.score, 0):>5}"
+        )
+    return "\n".join(lines)
+
+
+# -- history and export ----------------------------------------------------------------
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    rows = store.history(student=args.student, exercise_id=args.exercise, limit=args.limit)
+    if not rows:
+        who = f" for {args.student}" if args.student else ""
+        print(f"No sessions recorded{who} yet. Try 'trainer simulate --exercise graded-levels'.")
+        return EXIT_OK
+    print(
+        f"{'id':>5}  {'started (UTC)':<20} {'student':<16} {'exercise':<30} {'status':<10} {'score':>5} {'in band':>7}"
+    )
+    for row in rows:
+        score = f"{row.score:.0f}" if row.score is not None else "-"
+        in_band = f"{row.time_in_band_pct:.0f}%" if row.time_in_band_pct is not None else "-"
+        print(
+            f"{row.id:>5}  {row.started_at[:19].replace('T', ' '):<20} {row.student[:16]:<16} "
+            f"{(row.exercise_name or row.exercise_id)[:30]:<30} {row.status:<10} {score:>5} {in_band:>7}"
+        )
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from trainer.store import SAMPLE_COLUMNS
+
+    store = open_store(args)
+    session = store.session(args.session_id)  # StoreError names `trainer history`
+    out: TextIO
+    if args.output:
+        try:
+            out = args.output.open("w", newline="", encoding="utf-8")
+        except OSError as error:
+            raise CommandFailed(f"cannot write {args.output}: {error.strerror}") from None
+    else:
+        out = sys.stdout
+    try:
+        if args.format == "csv":
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(SAMPLE_COLUMNS)
+            writer.writerows(store.sample_rows(args.session_id))
+        else:
+            session["samples"] = store.sample_dicts(args.session_id)
+            json.dump(session, out, indent=1)
+            out.write("\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if args.output:
+        print(f"Session {args.session_id} written to {args.output} ({args.format}).")
+    return EXIT_OK

@@ -1,0 +1,128 @@
+"""What every command group shares: exit codes, errors, the parser class, the records,
+the library, and the PIN prompt.
+
+Cheap to import: the store, the library and the instructor modules load inside the
+functions, when a command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, NoReturn
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class UsageError(Exception):
+    """A bad argument value found after parsing (exit 2)."""
+
+
+class CommandFailed(Exception):
+    """The command could not do its work (exit 1); the message says why."""
+
+
+class CommandParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line, not a usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see '{self.prog} --help')\n")
+
+
+def subparsers_of(parser: argparse.ArgumentParser) -> Any:
+    """The sub-command group of ``parser``, so extensions can add e.g. ``exercises`` actions."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    raise LookupError(f"{parser.prog} has no sub-commands")
+
+
+def friendly(handler: Handler) -> Handler:
+    """Turn instructor errors into the one-sentence failures ``trainer`` prints."""
+
+    @wraps(handler)
+    def run(args: argparse.Namespace) -> int:
+        from trainer.instructor import InstructorError
+
+        try:
+            return handler(args)
+        except InstructorError as error:
+            raise CommandFailed(str(error)) from None
+
+    return run
+
+
+def open_store(args: argparse.Namespace) -> Any:
+    """The records database named by ``--db``, ``$TRAINER_DB`` or the default."""
+    from trainer.store import Store, default_db_path
+
+    return Store.open(args.db or default_db_path())
+
+
+def load_library() -> Any:
+    from trainer.exercises import ExerciseLibrary
+
+    return ExerciseLibrary.load()
+
+
+def find_exercise(exercise_id: str) -> Any:
+    """The exercise with this id, or a usage error listing the ids there are."""
+    library = load_library()
+    try:
+        return library.get(exercise_id)
+    except KeyError as error:
+        raise UsageError(str(error.args[0])) from None
+
+
+def number(value: float | None, places: int = 1, signed: bool = False) -> str:
+    """``value`` with ``places`` decimals (and a sign if ``signed``); ``-`` for none."""
+    if value is None:
+        return "-"
+    return f"{value:+.{places}f}" if signed else f"{value:.{places}f}"
+
+
+def indent(text: str) -> str:
+    return "\n".join("  " + line for line in text.splitlines())
+
+
+def write_out(path: Path | None, text: str) -> None:
+    """Write ``text`` to ``path``, or to the screen when there is none."""
+    if path is None:
+        sys.stdout.write(text)
+        return
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise CommandFailed(
+            f"cannot write {path} ({error.strerror}): choose another file"
+        ) from None
+
+
+def read_secret(prompt: str) -> str | None:
+    """A PIN: from the terminal without echo, or one line of standard input."""
+    if sys.stdin is None:
+        return None
+    if sys.stdin.isatty():
+        import getpass
+
+        try:
+            return getpass.getpass(prompt)
+        except EOFError:
+            return None
+    line = sys.stdin.readline()
+    return line.rstrip("\r\n") if line else None
+
+
+def require_pin(store: Any, what: str) -> None:
+    """Ask for the PIN if one is set; raise with a sentence when it is wrong."""
+    from trainer.instructor.pin import PinGuard
+
+    guard = PinGuard(store)
+    if not guard.is_set:
+        return
+    guard.require(read_secret(f"Instructor PIN to {what}: "))

@@ -1,0 +1,159 @@
+"""``trainer instructor review|overview|export-class|report``: scores, trends and exports."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from trainer.cli.common import (
+    friendly,
+    number,
+    open_store,
+    write_out,
+)
+
+
+def register(actions: Any) -> None:
+    """Add ``review``, ``overview``, ``export-class`` and ``report`` to ``trainer instructor``."""
+    p = actions.add_parser(
+        "review",
+        help="a student's scores and trends",
+        description="A student's sessions with score, time in band, consistency and steadiness, and their trends.",
+    )
+    p.add_argument("student", metavar="STUDENT")
+    p.add_argument("--exercise", metavar="ID")
+    p.add_argument(
+        "--limit", type=int, default=20, help="show at most this many sessions (default 20)"
+    )
+    p.set_defaults(handler=cmd_review)
+    p = actions.add_parser(
+        "overview", help="class overview: who practised what, latest and best, below the pass mark"
+    )
+    p.add_argument("--class", dest="class_name", metavar="NAME")
+    p.set_defaults(handler=cmd_overview)
+    p = actions.add_parser("export-class", help="class results as CSV (one row a session)")
+    p.add_argument(
+        "--class", dest="class_name", metavar="NAME", help="only this class (default everyone)"
+    )
+    p.add_argument("--output", "-o", type=Path, metavar="FILE")
+    p.set_defaults(handler=cmd_export_class)
+    p = actions.add_parser("report", help="one session as a printable HTML report, CSV or JSON")
+    p.add_argument("session_id", type=int, metavar="SESSION_ID")
+    p.add_argument("--format", choices=["html", "csv", "json"], default="html")
+    p.add_argument(
+        "--units", default="N", choices=["N", "kgf", "lbf"], help="forces in the HTML report"
+    )
+    p.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        metavar="FILE",
+        help="default session-ID.html for HTML, the screen otherwise",
+    )
+    p.set_defaults(handler=cmd_report)
+
+
+# -- review and export -------------------------------------------------------------------
+
+
+@friendly
+def cmd_review(args: argparse.Namespace) -> int:
+    from trainer.instructor.reports import student_progress, trend
+
+    store = open_store(args)
+    points = student_progress(store, args.student, args.exercise)
+    if not points:
+        print(f"{args.student} has no scored sessions yet.")
+        return 0
+    print(
+        f"{'id':>5}  {'date':<16} {'exercise':<24} {'score':>5} {'in band':>7} {'VE N':>6} {'CV %':>5}"
+    )
+    for p in points[-args.limit :]:
+        print(
+            f"{p.session_id:>5}  {p.started_at[:16].replace('T', ' '):<16} {p.exercise_id[:24]:<24} "
+            f"{p.score:>5.0f} {p.time_in_band_pct:>6.0f}% {p.variable_error_n:>6.1f} "
+            f"{number(p.steadiness_cv_pct, 1):>5}"
+        )
+    by_exercise: dict[str, list[Any]] = {}
+    for p in points:
+        by_exercise.setdefault(p.exercise_id, []).append(p)
+    for exercise_id, pts in by_exercise.items():
+        slope = trend([p.score for p in pts])
+        steady = trend([p.steadiness_cv_pct for p in pts if p.steadiness_cv_pct is not None])
+        in_band = trend([p.time_in_band_pct for p in pts])
+        if slope is None:
+            continue
+        print(
+            f"{exercise_id}: score {slope:+.1f}/session, time in band {in_band or 0:+.1f}%/session"
+            + (f", steadiness CV {steady:+.1f}%/session" if steady is not None else "")
+        )
+    return 0
+
+
+@friendly
+def cmd_overview(args: argparse.Namespace) -> int:
+    from trainer.instructor.reports import class_overview
+
+    store = open_store(args)
+    rows = class_overview(store, args.class_name)
+    if not rows:
+        print("No students to show.")
+        return 0
+    print(
+        f"{'student':<18} {'exercise':<28} {'sessions':>8} {'latest':>6} {'best':>5}  {'last':<10}  pass mark"
+    )
+    for r in rows:
+        below = {True: "BELOW", False: "ok", None: "-"}[r.below_pass_mark]
+        print(
+            f"{r.student[:18]:<18} {r.exercise_name[:28]:<28} {r.sessions:>8} {number(r.latest_score, 0):>6} "
+            f"{number(r.best_score, 0):>5}  {(r.last_practised or '-')[:10]:<10}  {below}"
+        )
+    return 0
+
+
+@friendly
+def cmd_export_class(args: argparse.Namespace) -> int:
+    import io
+
+    from trainer.instructor.reports import write_class_csv
+    from trainer.instructor.roster import Roster
+
+    store = open_store(args)
+    if args.class_name:
+        Roster(store).class_id(args.class_name)
+    buffer = io.StringIO()
+    count = write_class_csv(store, args.class_name, buffer)
+    write_out(args.output, buffer.getvalue())
+    if args.output:
+        print(f"{count} session(s) written to {args.output}.")
+    return 0
+
+
+@friendly
+def cmd_report(args: argparse.Namespace) -> int:
+    import json
+
+    from trainer.instructor.reports import session_document, session_html, write_session_csv
+    from trainer.units import Unit
+
+    store = open_store(args)
+    store.session(args.session_id)
+    if args.format == "html":
+        text = session_html(store, args.session_id, Unit.parse(args.units))
+    elif args.format == "json":
+        text = json.dumps(session_document(store, args.session_id), indent=1) + "\n"
+    else:
+        import io
+
+        buffer = io.StringIO()
+        write_session_csv(store, args.session_id, buffer)
+        text = buffer.getvalue()
+    output = args.output
+    if output is None and args.format == "html":
+        output = Path(f"session-{args.session_id}.html")
+    write_out(output, text)
+    if output is not None:
+        print(f"Session {args.session_id} written to {output} ({args.format}).", file=sys.stderr)
+    return 0

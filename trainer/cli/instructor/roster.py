@@ -1,0 +1,195 @@
+"""``trainer instructor set-pin|clear-pin|students|classes``: the PIN and the roster."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from trainer.cli.common import (
+    CommandFailed,
+    CommandParser,
+    friendly,
+    open_store,
+    read_secret,
+    require_pin,
+)
+
+
+def register(actions: Any) -> None:
+    """Add the PIN and roster actions to ``trainer instructor``."""
+    p = actions.add_parser(
+        "set-pin",
+        help="set or change the instructor PIN",
+        description="Set or change the instructor PIN (4-12 digits, stored as a salted hash).",
+    )
+    p.set_defaults(handler=cmd_set_pin)
+    p = actions.add_parser(
+        "clear-pin",
+        help="remove the instructor PIN",
+        description="Remove the instructor PIN (needs the PIN).",
+    )
+    p.set_defaults(handler=cmd_clear_pin)
+
+    students = actions.add_parser(
+        "students",
+        help="list, add, rename, archive students",
+        description="Students: list, add, rename, archive (sessions are never deleted).",
+    )
+    st = students.add_subparsers(
+        dest="students_action", metavar="ACTION", parser_class=CommandParser
+    )
+    st.required = True
+    p = st.add_parser("list", help="list students")
+    p.add_argument("--archived", action="store_true", help="include archived students")
+    p.add_argument("--class", dest="class_name", metavar="NAME", help="only this class")
+    p = st.add_parser("add", help="add students")
+    p.add_argument("names", nargs="+", metavar="NAME")
+    p = st.add_parser("rename", help="rename a student")
+    p.add_argument("old", metavar="OLD")
+    p.add_argument("new", metavar="NEW")
+    for action in ("archive", "unarchive"):
+        p = st.add_parser(action, help=f"{action} a student (sessions are kept)")
+        p.add_argument("name", metavar="NAME")
+    students.set_defaults(handler=cmd_students)
+
+    classes = actions.add_parser(
+        "classes",
+        help="list, add, rename, archive classes; enrol students",
+        description="Classes and who is in them.",
+    )
+    cl = classes.add_subparsers(dest="classes_action", metavar="ACTION", parser_class=CommandParser)
+    cl.required = True
+    p = cl.add_parser("list", help="list classes and their students")
+    p.add_argument("--archived", action="store_true", help="include archived classes")
+    p = cl.add_parser("add", help="add a class")
+    p.add_argument("name", metavar="NAME")
+    p = cl.add_parser("rename", help="rename a class")
+    p.add_argument("old", metavar="OLD")
+    p.add_argument("new", metavar="NEW")
+    for action in ("archive", "unarchive"):
+        p = cl.add_parser(action, help=f"{action} a class")
+        p.add_argument("name", metavar="NAME")
+    for action, text in (
+        ("enrol", "put students in a class"),
+        ("remove", "take students out of a class"),
+    ):
+        p = cl.add_parser(action, help=text)
+        p.add_argument("name", metavar="CLASS")
+        p.add_argument("students", nargs="+", metavar="STUDENT")
+    classes.set_defaults(handler=cmd_classes)
+
+
+# -- PIN --------------------------------------------------------------------------------
+
+
+@friendly
+def cmd_set_pin(args: argparse.Namespace) -> int:
+    from trainer.instructor.pin import PinGuard, check_pin_format
+
+    store = open_store(args)
+    guard = PinGuard(store)
+    if guard.is_set:
+        guard.require(read_secret("Current instructor PIN: "))
+    first = read_secret("New PIN (4-12 digits): ")
+    if first is None:
+        raise CommandFailed("no PIN was given: type one when asked")
+    check_pin_format(first)
+    second = read_secret("The new PIN again: ")
+    if second != first:
+        raise CommandFailed("the two PINs differ: run 'trainer instructor set-pin' again")
+    guard.set_pin(first)
+    print("Instructor PIN set. Editing, deleting and assessment results now ask for it.")
+    return 0
+
+
+@friendly
+def cmd_clear_pin(args: argparse.Namespace) -> int:
+    from trainer.instructor.pin import PinGuard
+
+    store = open_store(args)
+    require_pin(store, "remove the PIN")
+    PinGuard(store).clear()
+    print("Instructor PIN removed: editing is open to everyone at this station.")
+    return 0
+
+
+# -- students and classes -----------------------------------------------------------
+
+
+@friendly
+def cmd_students(args: argparse.Namespace) -> int:
+    from trainer.instructor.roster import Roster
+
+    store = open_store(args)
+    roster = Roster(store)
+    action = args.students_action
+    if action == "list":
+        students = roster.students(include_archived=args.archived, class_name=args.class_name)
+        if not students:
+            print("No students yet. Add one with 'trainer instructor students add NAME'.")
+            return 0
+        print(f"{'student':<24} {'sessions':>8}  classes")
+        for s in students:
+            mark = " (archived)" if s.archived else ""
+            print(f"{s.name[:24]:<24} {s.sessions:>8}  {', '.join(s.classes) or '-'}{mark}")
+        return 0
+    if action == "add":
+        for name in args.names:
+            roster.add_student(name)
+        print(f"Added {', '.join(args.names)}.")
+        return 0
+    require_pin(store, "change the roster")
+    if action == "rename":
+        roster.rename_student(args.old, args.new)
+        print(f"Renamed {args.old} to {args.new}; their sessions moved with them.")
+    elif action == "archive":
+        roster.archive_student(args.name)
+        print(f"Archived {args.name}: hidden from lists, every session kept.")
+    elif action == "unarchive":
+        roster.archive_student(args.name, archived=False)
+        print(f"{args.name} is back in the lists.")
+    return 0
+
+
+@friendly
+def cmd_classes(args: argparse.Namespace) -> int:
+    from trainer.instructor.roster import Roster
+
+    store = open_store(args)
+    roster = Roster(store)
+    action = args.classes_action
+    if action == "list":
+        classes = roster.classes(include_archived=args.archived)
+        if not classes:
+            print("No classes yet. Add one with 'trainer instructor classes add NAME'.")
+            return 0
+        for c in classes:
+            mark = " (archived)" if c.archived else ""
+            print(f"{c.name}{mark}: {len(c.students)} student(s)")
+            if c.students:
+                print("  " + ", ".join(c.students))
+        return 0
+    require_pin(store, "change the roster")
+    if action == "add":
+        roster.add_class(args.name)
+        print(
+            f"Added class {args.name}. Put students in it with 'trainer instructor classes enrol'."
+        )
+    elif action == "rename":
+        roster.rename_class(args.old, args.new)
+        print(f"Renamed class {args.old} to {args.new}.")
+    elif action == "archive":
+        roster.archive_class(args.name)
+        print(f"Archived class {args.name}: its students and sessions are kept.")
+    elif action == "unarchive":
+        roster.archive_class(args.name, archived=False)
+        print(f"Class {args.name} is back in the lists.")
+    elif action == "enrol":
+        for student in args.students:
+            roster.enrol(args.name, student)
+        print(f"{', '.join(args.students)} now in {args.name}.")
+    elif action == "remove":
+        for student in args.students:
+            roster.unenrol(args.name, student)
+        print(f"{', '.join(args.students)} taken out of {args.name} (their sessions are kept).")
+    return 0
