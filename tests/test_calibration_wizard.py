@@ -13,8 +13,8 @@ from hx711_emulator import RELAXED_S, HX711Emulator, fresh_mock_factory
 
 from trainer.calibration import STANDARD_GRAVITY, CalibrationProcedure, load_calibration
 from trainer.cli import main
-from trainer.config import load_config
 from trainer.cli.hardware import make_procedure, plain_wizard
+from trainer.config import load_config
 from trainer.sensors.hx711 import HX711Sensor
 
 SCALE = 5000.0

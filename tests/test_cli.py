@@ -181,3 +181,40 @@ def test_simulate_for_a_named_student_uses_their_bands(
         if p["band"] and p["band"]["level"] == "deep"
     ]
     assert deep and all((b["low_n"], b["high_n"]) == (40, 55) for b in deep)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--db", "{db}", "simulate", "--exercise", "precision-drill"],
+        ["simulate", "--exercise", "precision-drill", "--db", "{db}"],
+        ["simulate", "--db", "{db}", "--exercise", "precision-drill"],
+    ],
+    ids=["before", "after", "between"],
+)
+def test_db_is_accepted_before_and_after_the_subcommand(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: list[str]
+) -> None:
+    db = tmp_path / "elsewhere.db"
+    code, _, err = run(capsys, *(a.replace("{db}", str(db)) for a in argv))
+    assert code == 0, err
+    code, out, _ = run(capsys, "history", "--db", str(db))
+    assert code == 0 and "Precision drill" in out
+    code, out, _ = run(capsys, "history")  # the default database got nothing
+    assert "No sessions recorded yet" in out
+
+
+def test_db_after_a_nested_subcommand_and_the_later_one_wins(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    first, second = tmp_path / "first.db", tmp_path / "second.db"
+    argv = ["instructor", "students", "add", "Ana"]
+    assert run(capsys, "--db", str(first), *argv, "--db", str(second))[0] == 0
+    code, out, _ = run(capsys, "instructor", "students", "list", "--db", str(second))
+    assert code == 0 and "Ana" in out
+    assert not first.exists()
+
+
+def test_every_subcommand_documents_db(capsys: pytest.CaptureFixture[str]) -> None:
+    for command in all_subcommands():
+        assert "--db FILE" in run(capsys, *command, "--help")[1], command

@@ -13,8 +13,8 @@ from hx711_emulator import RELAXED_S, HX711Emulator, fresh_mock_factory
 
 from trainer.calibration import Calibration, save_calibration
 from trainer.cli import main
-from trainer.config import load_config
 from trainer.cli.hardware import Check, run_doctor
+from trainer.config import load_config
 
 SCALE = 5000.0
 

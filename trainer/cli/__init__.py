@@ -67,17 +67,37 @@ def build_parser() -> argparse.ArgumentParser:
         "students, on a Raspberry Pi load cell or simulated on a laptop.",
     )
     parser.add_argument("--version", action="version", version=f"trainer {__version__}")
-    parser.add_argument(
-        "--db",
-        type=Path,
-        metavar="FILE",
-        help="the records database (default: $TRAINER_DB or trainer.db in your data folder)",
-    )
+    add_global_options(parser, default=None)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
     commands.required = True
     for group in GROUPS:
         importlib.import_module(f"{__name__}.{group}").register(commands)
+    # Global options work after the subcommand too (`trainer simulate ... --db FILE`): every
+    # subcommand accepts them, and leaves the value given before it alone when not given.
+    for subcommand in _subcommands(parser):
+        add_global_options(subcommand, default=argparse.SUPPRESS)
     return parser
+
+
+def add_global_options(parser: argparse.ArgumentParser, default: object) -> None:
+    """The options every ``trainer`` command takes, before or after its name."""
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=default,
+        metavar="FILE",
+        help="the records database (default: $TRAINER_DB or trainer.db in your data folder)",
+    )
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    """Every parser below ``parser``, each once (aliases share a parser)."""
+    try:
+        group = subparsers_of(parser)
+    except LookupError:
+        return []
+    unique = {id(sub): sub for sub in group.choices.values()}.values()
+    return [found for sub in unique for found in (sub, *_subcommands(sub))]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
