@@ -18,7 +18,6 @@ from hx711_emulator import RELAXED_S, HX711Emulator, fresh_mock_factory
 from trainer.calibration import Calibration, save_calibration
 from trainer.config import load_config
 from trainer.sensors import backend_class
-from trainer.sensors import hx711 as hx711_module
 from trainer.sensors.base import (
     Sample,
     SampleFlag,
@@ -29,6 +28,7 @@ from trainer.sensors.base import (
     SensorTooSlow,
 )
 from trainer.sensors.hx711 import SETTLE_S, HX711Sensor, driver_class, open_calibrated, to_signed
+from trainer.sensors.hx711 import factory as hx711_factory
 
 SCALE = 5000.0  # the emulator's counts per newton
 ZERO = 80_000.0
@@ -316,11 +316,11 @@ def test_invalid_settings_are_rejected() -> None:
 def test_without_the_adafruit_package_our_constants_are_used(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(hx711_module, "_adafruit", [])
+    monkeypatch.setattr(hx711_factory, "_adafruit", [])
     monkeypatch.setitem(sys.modules, "adafruit_hx711", None)  # import fails
     cls = driver_class()
     assert (cls.CHAN_A_GAIN_128, cls.CHAN_B_GAIN_32, cls.CHAN_A_GAIN_64) == (25, 26, 27)
-    assert hx711_module.adafruit_version() is None
+    assert hx711_factory.adafruit_version() is None
 
 
 def test_the_adafruit_class_is_used_with_our_reader_when_installed(
@@ -353,7 +353,7 @@ def test_the_adafruit_class_is_used_with_our_reader_when_installed(
     module.__version__ = "1.1.2"  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "adafruit_hx711", package)
     monkeypatch.setitem(sys.modules, "adafruit_hx711.hx711", module)
-    monkeypatch.setattr(hx711_module, "_adafruit", [])
+    monkeypatch.setattr(hx711_factory, "_adafruit", [])
     chip.force_n = 1.0
     with relaxed() as sensor:
         assert isinstance(sensor.driver, PackageHX711)

@@ -105,8 +105,8 @@ def test_a_reader_process_that_dies_is_reported(chip: HX711Emulator) -> None:
     with sensor_for(chip) as sensor:
         sensor.start(samples.put, errors.put)
         samples.get(timeout=10.0)
-        assert sensor._child is not None
-        sensor._child.kill()
+        assert sensor._process is not None
+        sensor._process._child.kill()
         error = errors.get(timeout=5.0)
         sensor.stop()
     assert "reader process stopped" in str(error)

@@ -1,15 +1,10 @@
-"""The real load cell: an HX711 24-bit ADC read through gpiozero's pin factory.
+"""The HX711 bit reader: one 24-bit conversion at a time through gpiozero's pin factory.
 
 Every pin goes through ``gpiozero.Device.pin_factory`` as it is found (lgpio on a Pi 5,
 whatever gpiozero picks on older Pis, ``MockFactory`` with an emulated chip in tests),
 so tests run this exact code.
 
-The bit reader is our own. adafruit-circuitpython-hx711 (the ``pi`` extra) supplies the
-``HX711`` class, its channel/gain constants and tare values when it is installed, but its
-own read cannot work on Linux (CircuitPython-only calls, ~70 us clock pulses that power
-the chip down, one conversion discarded per read, a busy wait with no timeout, and a
-sign conversion that turns negative readings into huge positive ones); see
-``hardware/README.md``. Without the package the same constants come from here.
+The bit reader is our own (``factory.py`` says why the package's cannot be used).
 
 How one conversion is read:
 
@@ -35,7 +30,6 @@ Example::
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import time
 from collections import deque
@@ -54,10 +48,11 @@ from trainer.sensors.base import (
     SensorTimeout,
     SensorTooSlow,
 )
+from trainer.sensors.hx711.factory import _pin_factory, _PinValue, adafruit_version, driver_class
 
 if TYPE_CHECKING:
     from trainer.calibration import Calibration
-    from trainer.config import Config
+    from trainer.sensors.hx711.process import ReaderProcess
 
 #: the chip powers down when PD_SCK stays high longer than this (datasheet)
 POWER_DOWN_AFTER_S = 60e-6
@@ -84,116 +79,9 @@ MAX_HAND_RATE_N_PER_S = 1500.0
 UNCALIBRATED_MAX_JUMP_COUNTS = 1 << 18
 
 
-class _Constants:
-    """The channel/gain pulse counts and tare values, as adafruit_hx711.HX711 has them.
-
-    Used when the package is not installed (simulation, CI); the values are the
-    datasheet's and the package's.
-    """
-
-    CHAN_A_GAIN_128 = 25
-    CHAN_A_GAIN_64 = 27
-    CHAN_B_GAIN_32 = 26
-
-    def __init__(self, data_pin: Any, clock_pin: Any) -> None:
-        self._data_pin = data_pin
-        self._clock_pin = clock_pin
-        self._tare_value_a = 0
-        self._tare_value_b = 0
-        self._initialize()
-
-    def _initialize(self) -> None:
-        """A power reset: clock high for 1 ms, then low (the chip wakes at A/128)."""
-        self.power_down(True)
-        time.sleep(0.001)
-        self.power_down(False)
-
-    def power_down(self, down: bool) -> None:
-        self._clock_pin.value = down
-
-    @property
-    def tare_value_a(self) -> int:
-        return self._tare_value_a
-
-    @tare_value_a.setter
-    def tare_value_a(self, value: int) -> None:
-        self._tare_value_a = value
-
-    @property
-    def tare_value_b(self) -> int:
-        return self._tare_value_b
-
-    @tare_value_b.setter
-    def tare_value_b(self, value: int) -> None:
-        self._tare_value_b = value
-
-
-def adafruit_version() -> str | None:
-    """The installed adafruit-circuitpython-hx711 version, or None if it cannot be used."""
-    base = _adafruit_base()
-    if base is None:
-        return None
-    import adafruit_hx711.hx711 as module
-
-    return str(getattr(module, "__version__", "unknown"))
-
-
-_adafruit: list[type | None] = []
-
-
-def _adafruit_base() -> type | None:
-    """adafruit_hx711's ``HX711`` class, imported on first use; None when unusable."""
-    if not _adafruit:
-        try:
-            from adafruit_hx711.hx711 import HX711
-        # Blinka raises more than ImportError on a machine it does not know (a laptop, CI):
-        # any failure here only means "use our constants".
-        except Exception:
-            _adafruit.append(None)
-        else:
-            _adafruit.append(HX711)
-    return _adafruit[0]
-
-
-def driver_class() -> type:
-    """``HX711`` from the package (or our constants) with a Linux-safe bit reader."""
-    base: type = _adafruit_base() or _Constants
-
-    class LinuxHX711(base):  # type: ignore[misc, valid-type]
-        """The package's HX711 reading every conversion through :class:`HX711Sensor`."""
-
-        sensor: HX711Sensor | None = None
-
-        def _read_channel_raw(self, chan_gain: int) -> int:
-            assert self.sensor is not None, "LinuxHX711 reads through an HX711Sensor"
-            return self.sensor.read_raw()
-
-        def read(self, chan_gain: int = 25) -> int:
-            # One conversion per read: the package reads twice and throws one away.
-            tare = self.tare_value_b if chan_gain == self.CHAN_B_GAIN_32 else self.tare_value_a
-            return int(self._read_channel_raw(chan_gain)) - int(tare)
-
-    return LinuxHX711
-
-
 def to_signed(raw: int) -> int:
     """A 24-bit two's complement code as a Python int (0x800001 is -8388607)."""
     return raw - (1 << 24) if raw & 0x800000 else raw
-
-
-class _PinValue:
-    """A digitalio-style ``.value`` over a gpiozero pin, for the package's driver."""
-
-    def __init__(self, pin: Any) -> None:
-        self._pin = pin
-
-    @property
-    def value(self) -> bool:
-        return bool(self._pin.state)
-
-    @value.setter
-    def value(self, value: bool) -> None:
-        self._pin.state = bool(value)
 
 
 @dataclass
@@ -311,10 +199,7 @@ class HX711Sensor(Sensor):
         self._glitch_run = 0  # reads in a row discarded by the timing guard
         self._glitch_run_worst_s = 0.0
         self._opened = False
-        self._child: Any = None  # the acquisition process and its pipe, while started
-        self._pipe: Any = None
-        self._pipe_lock = threading.Lock()
-        self._tared = threading.Event()
+        self._process: ReaderProcess | None = None  # the acquisition process, while started
         #: what the child's ``child_setup`` object reported when the process ended
         self.child_report: dict[str, Any] | None = None
 
@@ -436,8 +321,8 @@ class HX711Sensor(Sensor):
 
     def tare(self) -> None:
         """Make the present load read zero: the mean of the last readings."""
-        if self._child is not None:
-            self._tare_in_child()
+        if self._process is not None:
+            self._process.tare()
             return
         if self.running:
             recent = list(self._recent)
@@ -506,116 +391,34 @@ class HX711Sensor(Sensor):
             raise RuntimeError("sensor already started")
         if not self.is_open:
             self.open()
-        import multiprocessing
+        from trainer.sensors.hx711.process import ReaderProcess
 
-        # spawn, not fork: the parent has threads (Textual's, gpiozero's) a fork would copy
-        # in whatever state they were.
-        context = multiprocessing.get_context("spawn")
-        parent_end, child_end = context.Pipe()
         self._release_pins()  # the child claims them
-        child = context.Process(
-            target=_acquire_in_child,
-            args=(self._child_params(), child_end, self.child_setup),
-            name="hx711-acquisition",
-            daemon=True,
-        )
+        process = ReaderProcess(self)
+        self._stop.clear()
         try:
-            child.start()
+            thread = process.start(on_sample, on_error)
         except BaseException:
             self._claim_pins()
             raise
-        child_end.close()
-        self._child, self._pipe = child, parent_end
-        self._stop.clear()
-        self._thread = threading.Thread(
-            target=self._receive, args=(on_sample, on_error), name="hx711-receiver", daemon=True
-        )
-        self._thread.start()
+        self._process, self._thread = process, thread
 
     def stop(self) -> None:
         """End acquisition; a child process is asked to stop, then the pins come back here."""
-        child = self._child
-        if child is None:
+        process = self._process
+        if process is None:
             super().stop()
             return
         self._stop.set()
-        self._send(("stop",))
-        thread, self._thread = self._thread, None
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout=5.0)
-        child.join(timeout=5.0)
-        if child.is_alive():
-            child.terminate()
-            child.join(timeout=2.0)
-        self._pipe.close()
-        self._child = self._pipe = None
+        self._thread = None
+        process.stop()
+        self._process = None
         if self.is_open:
             self._claim_pins()
 
-    def _child_params(self) -> dict[str, Any]:
-        return {
-            "data_pin": self.data_pin,
-            "clock_pin": self.clock_pin,
-            "rate_hz": self.rate_hz,
-            "channel": self.channel,
-            "gain": self.gain,
-            "calibration": self.calibration.to_dict() if self.calibration else None,
-            "zero_counts": self.zero_counts,
-            "zero_tracking": self.zero_tracking,
-            "max_clock_high_s": self.max_clock_high_s,
-            "ready_timeout_s": self.ready_timeout_s,
-            "max_jump_counts": self._max_jump,
-        }
-
-    def _send(self, message: tuple[Any, ...]) -> None:
-        # A child that is gone cannot be told anything; the receiver reports it.
-        with self._pipe_lock, contextlib.suppress(OSError, ValueError):
-            self._pipe.send(message)
-
-    def _tare_in_child(self) -> None:
-        self._tared.clear()
-        self._send(("tare",))
-        if not self._tared.wait(2.0):
-            raise SensorError("the load cell did not answer the tare; try again")
-
-    def _receive(self, on_sample: SampleSink, on_error: ErrorSink | None) -> None:
-        pipe, child = self._pipe, self._child
-        errors = {cls.__name__: cls for cls in (SensorDisconnected, SensorTimeout, SensorError)}
-        while True:
-            try:
-                if not pipe.poll(0.2):
-                    if child.is_alive():
-                        continue
-                    raise EOFError
-                message = pipe.recv()
-            except (EOFError, OSError):
-                # The child ended without saying goodbye: killed, or crashed.
-                if on_error is not None and not self._stop.is_set():
-                    on_error(
-                        SensorError(
-                            "the load cell's reader process stopped; leave the session and "
-                            "start it again"
-                        )
-                    )
-                return
-            kind = message[0]
-            if kind == "s":
-                _, t_s, force_n, counts, flags = message
-                on_sample(Sample(t_s, force_n, counts, SampleFlag(flags)))
-            elif kind == "e":
-                if on_error is not None:
-                    on_error(errors.get(message[1], SensorError)(message[2]))
-            elif kind == "zero":
-                self._set_zero(message[1])
-                self._tared.set()
-            elif kind == "end":
-                self.stats.add(HX711Stats(**message[1]))
-                self.child_report = message[2]
-                return
-
     # -- the reader ----------------------------------------------------------------------
     def _next_conversion(self, timeout_s: float) -> tuple[int, float, SampleFlag]:
-        if self._child is not None:
+        if self._process is not None:
             raise SensorError(
                 "the load cell is being read by its acquisition process; take samples from "
                 "start(), or stop() it first"
@@ -776,127 +579,3 @@ class HX711Sensor(Sensor):
             "check the load cell's wires and the board's 3.3 V supply: the session "
             "resumes by itself when it answers"
         )
-
-
-def _acquire_in_child(params: dict[str, Any], pipe: Any, setup: str | None) -> None:
-    """The acquisition process: read the chip on its own GIL and send samples back."""
-    import os
-    from importlib import import_module
-
-    from trainer.calibration import Calibration
-
-    lock = threading.Lock()
-
-    def send(message: tuple[Any, ...]) -> None:
-        with lock, contextlib.suppress(OSError, ValueError):
-            pipe.send(message)
-
-    def on_sample(sample: Sample) -> None:
-        send(("s", sample.t_s, sample.force_n, sample.counts, int(sample.flags)))
-
-    def on_error(error: SensorError) -> None:
-        send(("e", type(error).__name__, str(error)))
-
-    reporter: Any = None
-    sensor: HX711Sensor | None = None
-    try:
-        if setup:
-            # Tests and benchmarks put an emulated chip on this process's mock pins.
-            module_name, _, function = setup.partition(":")
-            reporter = getattr(import_module(module_name), function)()
-        calibration = params.pop("calibration")
-        zero = params.pop("zero_counts")
-        sensor = HX711Sensor(
-            **params, calibration=Calibration.from_dict(calibration) if calibration else None
-        )
-        sensor.open()
-        if zero is not None:
-            sensor._set_zero(zero)
-        sensor.start(on_sample, on_error)
-        parent = os.getppid()
-        while True:
-            if pipe.poll(0.5):
-                command = pipe.recv()[0]
-                if command == "stop":
-                    break
-                if command == "tare":
-                    try:
-                        sensor.tare()
-                    except SensorError as error:
-                        on_error(error)
-                    else:
-                        send(("zero", sensor.zero_counts))
-            elif os.getppid() != parent:
-                break  # the trainer is gone: do not read on as an orphan
-    except SensorError as error:
-        on_error(error)
-    except (EOFError, OSError, KeyboardInterrupt):
-        pass
-    finally:
-        if sensor is not None:
-            sensor.close()
-        report = getattr(reporter, "report", None)
-        send(("end", asdict(sensor.stats) if sensor else {}, report() if report else None))
-        pipe.close()
-
-
-def _pin_factory() -> Any:
-    """gpiozero's pin factory as configured (``GPIOZERO_PIN_FACTORY``, tests, or the default)."""
-    try:
-        from gpiozero import Device
-    except ImportError:  # pragma: no cover - gpiozero is a core dependency
-        raise SensorError(
-            "gpiozero is not installed; run 'pip install gpiozero' in the trainer's environment"
-        ) from None
-    if Device.pin_factory is None:
-        try:
-            Device.ensure_pin_factory()
-        except Exception as error:
-            raise SensorError(
-                f"cannot reach the GPIO pins ({error}); run on a Raspberry Pi with "
-                "python3-lgpio installed and your user in the gpio group "
-                "(hardware/setup-pi.sh does both)"
-            ) from None
-    return Device.pin_factory
-
-
-def open_calibrated(config: Config | None = None) -> HX711Sensor:
-    """The load cell named by the config, calibrated and answering, opened.
-
-    Raises :class:`SensorNotCalibrated`, :class:`SensorDisconnected` or
-    :class:`SensorError`, each with one sentence that says what to do.
-    """
-    from trainer.calibration import load_calibration
-    from trainer.config import load_config
-
-    config = config or load_config()
-    hx = config.hx711
-    calibration = load_calibration(config.calibration_path)
-    if not calibration.matches(hx.channel, hx.gain):
-        raise SensorNotCalibrated(
-            f"the load cell was calibrated on channel {calibration.channel} at gain "
-            f"{calibration.gain}, but the config file says channel {hx.channel} at gain "
-            f"{hx.gain}; run 'trainer calibrate' again"
-        )
-    sensor = HX711Sensor(
-        hx.data_pin,
-        hx.clock_pin,
-        hx.rate_hz,
-        channel=hx.channel,
-        gain=hx.gain,
-        calibration=calibration,
-        acquisition=hx.acquisition,
-    )
-    sensor.open()
-    try:
-        sensor.read_raw(timeout=2 * sensor.ready_timeout_s)
-    except SensorError as error:
-        sensor.close()
-        if isinstance(error, SensorDisconnected | SensorTimeout):
-            raise SensorDisconnected(
-                f"no HX711 answers on DT {_pin_text(hx.data_pin)} / SCK "
-                f"{_pin_text(hx.clock_pin)}; check the wiring (hardware/README.md) or run "
-                "'trainer doctor'"
-            ) from None
-        raise
-    return sensor

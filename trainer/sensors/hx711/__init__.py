@@ -1,0 +1,37 @@
+"""The real load cell: an HX711 24-bit ADC read through gpiozero's pin factory.
+
+One module per part: ``reader`` (the bit reader, :class:`HX711Sensor`), ``process``
+(the acquisition process), ``factory`` (the pin factory and the driver class) and
+``calibrated`` (:func:`open_calibrated`).
+
+Example::
+
+    sensor = HX711Sensor(data_pin=5, clock_pin=6, rate_hz=80, calibration=calibration)
+    with sensor:
+        counts = sensor.read_raw(timeout=0.5)
+        sample = sensor.read(timeout_s=0.5)      # newtons, via the calibration
+"""
+
+from trainer.sensors.hx711.calibrated import open_calibrated
+from trainer.sensors.hx711.factory import _pin_factory as _pin_factory  # trainer doctor
+from trainer.sensors.hx711.factory import adafruit_version, driver_class
+from trainer.sensors.hx711.reader import (
+    POWER_DOWN_AFTER_S,
+    SAFE_CLOCK_HIGH_S,
+    SETTLE_S,
+    HX711Sensor,
+    HX711Stats,
+    to_signed,
+)
+
+__all__ = [
+    "POWER_DOWN_AFTER_S",
+    "SAFE_CLOCK_HIGH_S",
+    "SETTLE_S",
+    "HX711Sensor",
+    "HX711Stats",
+    "adafruit_version",
+    "driver_class",
+    "open_calibrated",
+    "to_signed",
+]
