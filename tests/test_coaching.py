@@ -75,11 +75,55 @@ def test_ramp_overshoots_are_counted_with_a_margin_to_slow_down_in() -> None:
 
 def test_a_fast_ramp_is_told_its_rate_against_the_target() -> None:
     sentences = coaching_sentences(result(ramp(ramp_rate_n_per_s=12.4), phase(1)))
-    assert sentences[0].startswith("Your ramps climbed at 12.4 N/s against 8 N/s")
+    assert sentences[0].startswith("Your ramp 'Sink in' climbed at 12.4 N/s against 8 N/s")
     slow = coaching_sentences(result(ramp(ramp_rate_n_per_s=4.0), phase(1)))
-    assert slow[0].startswith("Your ramps climbed at only 4.0 N/s against 8 N/s")
+    assert slow[0].startswith("Your ramp 'Sink in' climbed at only 4.0 N/s against 8 N/s")
     fine = coaching_sentences(result(ramp(ramp_rate_n_per_s=9.0), phase(1)))
     assert not any("climbed" in s for s in fine)
+
+
+def test_only_the_ramp_that_went_wrong_is_coached_not_the_mean_of_all() -> None:
+    """Stripping strokes: five ramps at the rate, one far too fast (the mean fits none)."""
+    rates = [15.6, 16.0, 15.8, 95.2, 15.9, 15.7]
+    ramps = [
+        ramp(i, name=f"Press {i + 1}/6", ramp_rate_n_per_s=r, target_rate_n_per_s=15.0)
+        for i, r in enumerate(rates)
+    ]
+    sentences = coaching_sentences(result(*ramps))
+    rate_sentences = [s for s in sentences if "ramp" in s and "N/s" in s]
+    assert rate_sentences == [
+        "Your ramp 'Press 4/6' climbed at 95.2 N/s against 15 N/s: count the seconds "
+        "aloud and change only about 15 N each second."
+    ]
+
+
+def test_each_ramp_is_judged_against_its_own_target_rate_rounded() -> None:
+    """Pressure release: targets 6, 4 and 4 N/s; never their mean (4.66667)."""
+    ramps = (
+        ramp(0, name="To the first barrier", ramp_rate_n_per_s=6.2, target_rate_n_per_s=6.0),
+        ramp(1, name="Take up the slack", ramp_rate_n_per_s=40.0, target_rate_n_per_s=4.0),
+        ramp(2, name="Again", ramp_rate_n_per_s=33.3, target_rate_n_per_s=4.0),
+    )
+    sentences = coaching_sentences(result(*ramps))
+    text = " ".join(sentences)
+    assert "4.66667" not in text and "4.7" not in text
+    assert (
+        "Your ramp 'Take up the slack' climbed at 40.0 N/s against 4 N/s "
+        "(and 1 other ramp too fast)" in text
+    )
+    lbf = " ".join(coaching_sentences(result(*ramps), Unit.LBF))
+    assert "9.0 lbf/s against 0.9 lbf/s" in lbf
+
+
+def test_fast_and_slow_ramps_get_a_sentence_each() -> None:
+    sentences = coaching_sentences(
+        result(
+            ramp(0, name="Up", ramp_rate_n_per_s=20.0),
+            ramp(1, name="Up again", ramp_rate_n_per_s=3.0),
+        )
+    )
+    assert any(s.startswith("Your ramp 'Up' climbed at 20.0 N/s against 8 N/s") for s in sentences)
+    assert any(s.startswith("Your ramp 'Up again' climbed at only 3.0 N/s") for s in sentences)
 
 
 def test_holds_too_light_or_too_heavy_on_average() -> None:
@@ -110,6 +154,16 @@ def test_blind_phases_report_feel_without_the_gauge() -> None:
     assert any("Without the gauge you pressed 5.0 N too light" in s for s in off)
     good = coaching_sentences(result(phase(feedback="blind", constant_error_n=0.3)))
     assert any("your feel for these levels is good" in s for s in good)
+
+
+def test_blind_overshoots_never_mention_a_cue_the_student_could_not_see() -> None:
+    blind = phase(feedback="blind", overshoot_count=2, overshoot_peak_n=5.0)
+    sentences = coaching_sentences(result(blind))
+    overshoot = next(s for s in sentences if s.startswith("You overshot"))
+    assert "LIGHTER" not in overshoot
+    assert "without the gauge" in overshoot
+    live = coaching_sentences(result(phase(overshoot_count=2, overshoot_peak_n=5.0)))
+    assert any("LIGHTER" in s for s in live)
 
 
 def test_worst_findings_come_first_and_at_most_three() -> None:
@@ -152,4 +206,39 @@ def test_a_hold_spent_on_the_wrong_level_is_named_first() -> None:
     assert sentences[0] == (
         "In 'Hold 2' (and 1 other step) you stayed about 13.0 N above the band: read the "
         "level before you press, and go to it in one movement."
+    )
+
+
+def release(index: int = 1, **changes: object) -> PhaseMetrics:
+    values: dict[str, object] = {
+        "name": "Release",
+        "kind": "release",
+        "band_low_n": 0.0,
+        "band_high_n": 5.0,
+        "duration_s": 1.5,
+        "time_in_band_pct": 2.0,
+        "time_to_band_s": 1.5,
+        "steadiness_cv_pct": None,
+        "score": None,
+        "release_rebound_n": 0.5,
+    }
+    values.update(changes)
+    return phase(index, **values)
+
+
+def test_a_smooth_release_is_not_a_finding_though_barely_in_band() -> None:
+    sentences = coaching_sentences(result(phase(0), release()))
+    assert not any("Release" in s for s in sentences)
+
+
+def test_late_and_uneven_releases_are_coached_by_what_a_release_asks() -> None:
+    late = coaching_sentences(result(phase(0), release(time_to_band_s=None, duration_s=8.0)))
+    assert late[0] == (
+        "In 'Release' you were still pressing when its 8 s ran out: ease off steadily "
+        "until you are under 5 N."
+    )
+    uneven = coaching_sentences(result(phase(0), release(release_rebound_n=7.0)), Unit.KGF)
+    assert uneven[0] == (
+        "In 'Release' you pressed in again on the way down (by 0.71 kgf): ease off in "
+        "one steady movement."
     )

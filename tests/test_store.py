@@ -145,3 +145,16 @@ def test_an_archived_student_who_practises_again_is_active_again(
     assert [s.name for s in roster.students()] == []
     simulate(store, library.get("precision-drill"), profile="steady", seed=1, student="Ana")
     assert [s.name for s in roster.students()] == ["Ana"]
+
+
+def test_exported_sample_times_start_at_zero_when_the_session_starts(
+    store: Store, library: ExerciseLibrary
+) -> None:
+    """The sensor's clock ran 31 s on the live screen before the student pressed start."""
+    session = PracticeSession.begin(store, library.get("graded-levels"), "Ana", {}, rate_hz=80)
+    for i in range(5):
+        session.process(Sample(31.04 + i * 0.0125, 10.0))
+    session.finish("aborted")
+    times = [row[1] for row in store.sample_rows(session.session_id)]
+    assert times == pytest.approx([0.0, 0.0125, 0.025, 0.0375, 0.05])
+    assert store.sample_dicts(session.session_id)[0]["t_s"] == 0.0

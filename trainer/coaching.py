@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from trainer.scoring import PhaseMetrics, SessionResult
+from trainer.scoring import PhaseMetrics, ReleaseVerdict, SessionResult, release_verdict
 from trainer.units import Unit
 
 #: a hold's coefficient of variation (%) above which the force counts as unsteady
@@ -56,23 +56,35 @@ def _weighted(phases: list[PhaseMetrics], value: list[float]) -> float:
     return sum(v * p.samples for v, p in zip(value, phases, strict=True)) / total
 
 
+#: what to do about overshoots, by phase kind and whether the force showed
+_OVERSHOOT_FIXES = {
+    ("ramp", False): "slow down in the last {margin} before the band",
+    ("hold", False): "make smaller corrections, and ease off as soon as it says LIGHTER",
+    # A blind phase showed no zone: the student had only their hands to go by.
+    ("ramp", True): "slow down in the last {margin} before the level you feel for",
+    ("hold", True): "settle into the level and make only small corrections by feel",
+}
+
+
 def _overshoots(result: SessionResult, unit: Unit) -> list[Advice]:
     advice: list[Advice] = []
-    for kind, where, fix in (
-        ("ramp", "on the ramps", "slow down in the last {margin} before the band"),
-        (
-            "hold",
-            "during the holds",
-            "make smaller corrections, and ease off as soon as it says LIGHTER",
-        ),
-    ):
-        phases = [p for p in result.phases if p.kind == kind and p.overshoot_count]
+    for (kind, blind), fix in _OVERSHOOT_FIXES.items():
+        phases = [
+            p
+            for p in result.phases
+            if p.kind == kind and p.overshoot_count and (p.feedback == "blind") == blind
+        ]
         count = sum(p.overshoot_count for p in phases)
         if not count:
             continue
         peak = max(p.overshoot_peak_n or 0.0 for p in phases)
-        if kind == "ramp" and len(phases) == 1:
-            where = f"on the ramp '{phases[0].name}'"
+        where = "on the ramps" if kind == "ramp" else "during the holds"
+        if len(phases) == 1:
+            where = (
+                f"on the {kind} '{phases[0].name}'" if kind == "ramp" else f"in '{phases[0].name}'"
+            )
+        if blind:
+            where += " without the gauge"
         times = "once" if count == 1 else f"{count} times"
         sentence = (
             f"You overshot the band {times} {where} (up to {_f(unit, peak)} over): "
@@ -108,35 +120,89 @@ def _missed_levels(result: SessionResult, unit: Unit) -> list[Advice]:
     return [Advice(60.0 + 10.0 * len(missed), sentence)]
 
 
+def _rate_error_pct(ramp: PhaseMetrics) -> float:
+    """How far a ramp's rate was from its own target, in % (positive: too fast)."""
+    target = ramp.target_rate_n_per_s or 0.0
+    return 100.0 * (abs(ramp.ramp_rate_n_per_s or 0.0) - target) / target
+
+
 def _ramp_rate(result: SessionResult, unit: Unit) -> list[Advice]:
+    """The ramps whose rate went wrong, each judged against its own target rate.
+
+    One sentence for the ramps that were too fast and one for those too slow, naming the
+    worst of them with its measured and target rates; ramps at the right rate are not
+    averaged in.
+    """
     ramps = [
         p
         for p in result.phases
         if p.kind == "ramp" and p.ramp_rate_n_per_s is not None and p.target_rate_n_per_s
     ]
-    if not ramps:
-        return []
-    rates = [abs(p.ramp_rate_n_per_s or 0.0) for p in ramps]
-    targets = [p.target_rate_n_per_s or 0.0 for p in ramps]
-    rate = sum(rates) / len(rates)
-    target = sum(targets) / len(targets)
-    error_pct = 100.0 * (rate - target) / target
-    if abs(error_pct) < RATE_ERROR_PCT:
-        return []
-    per_s = f"{unit.value}/s"
-    measured = f"{unit.from_newtons(rate):.1f} {per_s}"
-    aim = f"{unit.from_newtons(target):g} {per_s}"
-    if error_pct > 0:
-        sentence = (
-            f"Your ramps climbed at {measured} against {aim}: count the seconds aloud "
-            f"and add only about {_f(unit, target)} each second."
+    advice: list[Advice] = []
+    for fast in (True, False):
+        wrong = [
+            p
+            for p in ramps
+            if abs(_rate_error_pct(p)) >= RATE_ERROR_PCT and (_rate_error_pct(p) > 0) == fast
+        ]
+        if not wrong:
+            continue
+        worst = max(wrong, key=lambda p: abs(_rate_error_pct(p)))
+        target = worst.target_rate_n_per_s or 0.0
+        direction = "fell" if (worst.ramp_rate_n_per_s or 0.0) < 0 else "climbed"
+        rates = (
+            f"{unit.show_rate(abs(worst.ramp_rate_n_per_s or 0.0), compact=False)} "
+            f"against {unit.show_rate(target)}"
         )
-    else:
-        sentence = (
-            f"Your ramps climbed at only {measured} against {aim}: commit to the climb, "
-            f"about {_f(unit, target)} more each second."
+        others = len(wrong) - 1
+        more = ""
+        if others:
+            ramp_word = "ramp" if others == 1 else "ramps"
+            more = f" (and {others} other {ramp_word} too {'fast' if fast else 'slow'})"
+        step = unit.show(target, compact=True)
+        if fast:
+            sentence = (
+                f"Your ramp '{worst.name}' {direction} at {rates}{more}: count the seconds "
+                f"aloud and change only about {step} each second."
+            )
+        else:
+            sentence = (
+                f"Your ramp '{worst.name}' {direction} at only {rates}{more}: commit to "
+                f"the movement, about {step} each second."
+            )
+        advice.append(Advice(abs(_rate_error_pct(worst)) / 2 + 5.0 * others, sentence))
+    return advice
+
+
+def _releases(result: SessionResult, unit: Unit) -> list[Advice]:
+    """Releases judged by what they ask: into the low band in time, without pressing again."""
+    advice: list[Advice] = []
+    late = [p for p in result.phases if release_verdict(p) is ReleaseVerdict.LATE]
+    if late:
+        first = late[0]
+        more = f" (and {len(late) - 1} more)" if len(late) > 1 else ""
+        top = unit.show(first.band_high_n or 0.0, compact=True)
+        advice.append(
+            Advice(
+                15.0 + 5.0 * len(late),
+                f"In '{first.name}'{more} you were still pressing when its "
+                f"{first.duration_s:.0f} s ran out: ease off steadily until you are "
+                f"under {top}.",
+            )
         )
-    return [Advice(abs(error_pct) / 2, sentence)]
+    uneven = [p for p in result.phases if release_verdict(p) is ReleaseVerdict.UNEVEN]
+    if uneven:
+        worst = max(uneven, key=lambda p: p.release_rebound_n or 0.0)
+        more = f" (and {len(uneven) - 1} more)" if len(uneven) > 1 else ""
+        advice.append(
+            Advice(
+                8.0 + 2.0 * (worst.release_rebound_n or 0.0),
+                f"In '{worst.name}'{more} you pressed in again on the way down (by "
+                f"{_f(unit, worst.release_rebound_n or 0.0)}): ease off in one steady "
+                "movement.",
+            )
+        )
+    return advice
 
 
 def _bias(result: SessionResult, unit: Unit) -> list[Advice]:
@@ -253,6 +319,7 @@ def coaching_sentences(result: SessionResult, unit: Unit = Unit.N, limit: int = 
         *_missed_levels(result, unit),
         *_overshoots(result, unit),
         *_ramp_rate(result, unit),
+        *_releases(result, unit),
         *_bias(result, unit),
         *_steadiness(result),
         *_reach(result),

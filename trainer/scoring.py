@@ -10,12 +10,17 @@ where ``tolerance`` is the band's width (at least 2 N), so a near miss earns mor
 far one. A hold's score is 80 % that band credit (the mean over its samples) and 20 %
 steadiness, ``1 / (1 + (CV / 5 %)^2)``; a ramp's is 60 % tracking of the moving target and
 40 % rate credit. The session score is the sample-weighted mean over ramp and hold phases.
+
+A release asks the student to ease off into a low band before its time runs out, without
+pressing again on the way down; it ends as soon as the force is there, so its time in
+band says nothing. It is judged by :func:`release_verdict` instead, and not scored.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from enum import StrEnum
 from typing import Any
 
 from trainer.exercises import Phase, PhaseKind, TargetBand
@@ -27,6 +32,8 @@ RAMP_TRACKING_WEIGHT = 0.6
 HOLD_BAND_WEIGHT = 0.8
 #: the coefficient of variation (%) at which a hold's steadiness earns half credit
 STEADINESS_HALF_CV_PCT = 5.0
+#: a rise of force (N) during a release beyond this means the hand pressed in again
+RELEASE_REBOUND_N = 2.0
 
 
 def miss_tolerance_n(band: TargetBand) -> float:
@@ -74,9 +81,35 @@ class PhaseMetrics:
     target_rate_n_per_s: float | None
     ramp_rate_error_pct: float | None
     score: float | None
+    #: releases: the largest rise of force on the way down (pressing in again), N
+    release_rebound_n: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+class ReleaseVerdict(StrEnum):
+    """What became of a release: what it asks is to reach its band in time, smoothly."""
+
+    SMOOTH = "smooth"  # reached the band in time, easing off without pressing again
+    UNEVEN = "uneven"  # reached the band, but the force rose again on the way down
+    LATE = "late"  # still above the band when its time ran out
+
+
+def release_verdict(metrics: PhaseMetrics) -> ReleaseVerdict | None:
+    """How a release went (``None`` for other phases, or a release with no samples).
+
+    Example::
+
+        release_verdict(metrics)  # ReleaseVerdict.SMOOTH: in the band after 1.8 s
+    """
+    if metrics.kind != "release" or not metrics.samples:
+        return None
+    if metrics.time_to_band_s is None:
+        return ReleaseVerdict.LATE
+    if (metrics.release_rebound_n or 0.0) > RELEASE_REBOUND_N:
+        return ReleaseVerdict.UNEVEN
+    return ReleaseVerdict.SMOOTH
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +178,8 @@ class PhaseScorer:
         "overshoot_peak_n",
         "peak_force_n",
         "phase",
+        "rebound_n",
+        "running_min_n",
         "start_force_n",
         "time_to_band_s",
     )
@@ -164,6 +199,8 @@ class PhaseScorer:
         self.time_to_band_s: float | None = None
         self.overshoot_count = 0
         self.overshoot_peak_n: float | None = None
+        self.running_min_n = start_force_n
+        self.rebound_n = 0.0
         self._error_spread = _Spread()
         self._hold_spread = _Spread()
         # least-squares slope sums (n, t, f, tt, tf) over the middle of the ramp
@@ -192,6 +229,8 @@ class PhaseScorer:
         if force_n > self.peak_force_n:
             self.peak_force_n = force_n
         self.distance_sum += distance_n
+        if self.phase.kind is PhaseKind.RELEASE:
+            self._release(elapsed_s, force_n, distance_n)
         if distance_n == 0.0:
             self.in_band += 1
             self.credit_sum += 1.0
@@ -213,6 +252,16 @@ class PhaseScorer:
             sums[2] += force_n
             sums[3] += elapsed_s * elapsed_s
             sums[4] += elapsed_s * force_n
+
+    def _release(self, elapsed_s: float, force_n: float, distance_n: float) -> None:
+        """A release is done once the force is at or below its band's top (lifting
+        clean off counts too), and uneven if it climbs back up on the way down."""
+        if distance_n <= 0.0 and self.time_to_band_s is None:
+            self.time_to_band_s = elapsed_s
+        if force_n < self.running_min_n:
+            self.running_min_n = force_n
+        elif force_n - self.running_min_n > self.rebound_n:
+            self.rebound_n = force_n - self.running_min_n
 
     def overshoot(self, excess_n: float) -> None:
         """Count a new excursion above the band."""
@@ -288,6 +337,7 @@ class PhaseScorer:
             target_rate_n_per_s=target_rate,
             ramp_rate_error_pct=rate_error_pct,
             score=score,
+            release_rebound_n=self.rebound_n if phase.kind is PhaseKind.RELEASE else None,
         )
 
     def _rising(self) -> bool:

@@ -609,12 +609,20 @@ class Store:
         ]
 
     def sample_rows(self, session_id: int) -> Iterator[tuple[Any, ...]]:
-        """Rows of :data:`SAMPLE_COLUMNS`, in order."""
-        yield from self.db.execute(
+        """Rows of :data:`SAMPLE_COLUMNS`, in order; ``t_s`` counts from the session's start.
+
+        The sensor's clock starts when it opens (on the live screen, before the student
+        presses start), so its times are shifted to make the first sample 0.
+        """
+        start: float | None = None
+        for seq, t_s, *rest in self.db.execute(
             "SELECT seq, t_s, force_n, raw_force_n, counts, flags, phase FROM samples "
             "WHERE session_id = ? ORDER BY seq",
             (session_id,),
-        )
+        ):
+            if start is None:
+                start = t_s
+            yield (seq, t_s - start, *rest)
 
     def sample_dicts(self, session_id: int) -> list[dict[str, Any]]:
         """The sample rows as dictionaries keyed by :data:`SAMPLE_COLUMNS` (for JSON)."""

@@ -12,13 +12,12 @@ def force(unit: Unit, force_n: float) -> str:
 
 
 def band(unit: Unit, target: TargetBand | tuple[float, float]) -> str:
-    """``'light 10-20 N'``, ``'1.0-2.0 kgf'``."""
+    """``'light 10-20 N'``, ``'1.02-2.04 kgf'``: edges as the gauge's ticks show them."""
     if isinstance(target, TargetBand):
         low, high, level = target.low_n, target.high_n, target.level
     else:
         (low, high), level = target, None
-    places = 0 if unit is Unit.N else 1
-    text = f"{unit.from_newtons(low):.{places}f}-{unit.from_newtons(high):.{places}f} {unit.value}"
+    text = f"{unit.number(low, compact=True)}-{unit.number(high, compact=True)} {unit.value}"
     return f"{level} {text}" if level else text
 
 
@@ -39,7 +38,7 @@ def target_summary(exercise: Exercise, unit: Unit) -> str:
     summary = ", ".join(bands[:3]) + (" ..." if len(bands) > 3 else "")
     rates = sorted({p.rate_n_per_s for p in exercise.phases if p.rate_n_per_s})
     if rates:
-        summary += "; ramp " + "/".join(f"{unit.from_newtons(r):g}" for r in rates)
+        summary += "; ramp " + "/".join(unit.number(r, compact=True) for r in rates)
         summary += f" {unit.value}/s"
     return summary
 
@@ -53,7 +52,7 @@ def phase_goal(phase: Phase, unit: Unit) -> str:
     if phase.hold_s is not None:
         return f"{seconds(phase.hold_s)} in the band"
     if phase.kind is PhaseKind.RAMP and phase.rate_n_per_s:
-        return f"ramp at {unit.from_newtons(phase.rate_n_per_s):g} {unit.value}/s"
+        return f"ramp at {unit.show_rate(phase.rate_n_per_s)}"
     return phase.kind.value
 
 

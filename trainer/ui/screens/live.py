@@ -125,7 +125,7 @@ def trial_results(results: list[PhaseMetrics], unit: Unit) -> str:
         side = ""
         if abs(bias) >= BIAS_WORTH_SAYING_N:
             word = "too firm" if bias > 0 else "too light"
-            side = f", {abs(unit.from_newtons(bias)):.1f} {unit.value} {word} on average"
+            side = f", {unit.show(abs(bias))} {word} on average"
         return f"Result, {m.name}: score {m.score:.0f}, {m.time_in_band_pct:.0f}% in band{side}"
     scores = [m.score for m in scored if m.score is not None]
     in_band = sum(m.time_in_band_pct for m in scored) / len(scored)
@@ -307,18 +307,14 @@ class LiveScreen(UsesTrainer, Screen[None]):
         banner.display = bool(self._shown.get("#banner"))
         self._set_label("#coach-note", self._coach_note(controller))
         self.query_one("#coach-note").display = bool(self._shown.get("#coach-note"))
-        value = (
-            ""
-            if hidden
-            else f"{unit.from_newtons(state.force_n):.{1 if unit.value == 'N' else 2}f}"
-        )
+        value = "" if hidden else unit.number(state.force_n)
         if self._shown.get("force") != value:
             self._shown["force"] = value
             self.query_one("#force", BigDigits).update(value)
         self._set_label("#unit", "" if hidden else unit.value)
         words, css = zone_words(state, view.hidden)
         if state.band is not None and not hidden and css in ("zone-below", "zone-above"):
-            words += f"  {abs(unit.from_newtons(state.distance_n)):.1f} {unit.value}"
+            words += f"  {unit.show(abs(state.distance_n))}"
         zone_label = self.query_one("#zone", Label)
         if self._shown.get("zone-css") != css:
             if isinstance(self._shown.get("zone-css"), str):
@@ -387,8 +383,7 @@ class LiveScreen(UsesTrainer, Screen[None]):
             parts.append(f"{text.seconds(state.time_left_s)} left")
         if phase.kind is PhaseKind.RAMP and phase.rate_n_per_s and not hidden:
             parts.append(
-                f"rate {round(unit.from_newtons(state.rate_n_per_s), 1) + 0.0:.1f}/"
-                f"{unit.from_newtons(phase.rate_n_per_s):g} {unit.value}/s"
+                f"rate {unit.number(state.rate_n_per_s)}/{unit.show_rate(phase.rate_n_per_s)}"
             )
         self._set_label("#phase-time", " | ".join(parts))
         upcoming = [p.name for p in state.next_phases[:4]]

@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Digits, Footer, Static
 
 from trainer.coaching import coaching_sentences
-from trainer.scoring import PhaseMetrics
+from trainer.scoring import PhaseMetrics, ReleaseVerdict, release_verdict
 from trainer.store import StoreError
 from trainer.ui import text
 from trainer.ui.config import full_scale_n
@@ -29,12 +29,16 @@ STATUS_WORDS = {
     "running": "still running",
 }
 
+#: a release's verdict in the table's "In" column (it is not scored by time in band)
+RELEASE_WORDS = {
+    ReleaseVerdict.SMOOTH: "✓ eased",
+    ReleaseVerdict.UNEVEN: "uneven",
+    ReleaseVerdict.LATE: "late",
+}
+
 
 def _n(unit: Unit, value: float | None, signed: bool = False) -> str:
-    if value is None:
-        return "-"
-    shown = unit.from_newtons(value)
-    return f"{shown:+.1f}" if signed else f"{shown:.1f}"
+    return "-" if value is None else unit.number(value, signed=signed)
 
 
 def phase_row(metrics: PhaseMetrics, unit: Unit) -> tuple[str, ...]:
@@ -45,16 +49,20 @@ def phase_row(metrics: PhaseMetrics, unit: Unit) -> tuple[str, ...]:
     rate = "-"
     if metrics.ramp_rate_n_per_s is not None and metrics.target_rate_n_per_s:
         rate = (
-            f"{unit.from_newtons(abs(metrics.ramp_rate_n_per_s)):.1f}/"
-            f"{unit.from_newtons(metrics.target_rate_n_per_s):g}"
+            f"{unit.number(abs(metrics.ramp_rate_n_per_s))}/"
+            f"{unit.number(metrics.target_rate_n_per_s, compact=True)}"
         )
     scored = metrics.score is not None
+    in_band = f"{metrics.time_in_band_pct:.0f}%" if metrics.band_low_n is not None else "-"
+    verdict = release_verdict(metrics)
+    if verdict is not None:  # a release ends on reaching its band: judged by how it got there
+        in_band = RELEASE_WORDS[verdict]
     return (
         str(metrics.index + 1),
         metrics.name + ("" if metrics.completed else " (cut short)"),
         band,
         f"{metrics.score:.0f}" if metrics.score is not None else "-",
-        f"{metrics.time_in_band_pct:.0f}%" if metrics.band_low_n is not None else "-",
+        in_band,
         _n(unit, metrics.constant_error_n, signed=True) if scored else "-",
         _n(unit, metrics.variable_error_n) if scored else "-",
         f"{metrics.steadiness_cv_pct:.1f}" if metrics.steadiness_cv_pct is not None else "-",

@@ -161,10 +161,10 @@ class Gauge(Widget):
 
         unit = self.unit
         put(0, "0")
-        put(width - 1, f"{unit.from_newtons(self.full_scale_n):g} {unit.value}")
+        put(width - 1, unit.show(self.full_scale_n, compact=True))
         if self.band is not None:
-            put(self._column(self.band[0]), _short(unit.from_newtons(self.band[0])))
-            put(self._column(self.band[1]), _short(unit.from_newtons(self.band[1])))
+            put(self._column(self.band[0]), unit.number(self.band[0], compact=True))
+            put(self._column(self.band[1]), unit.number(self.band[1], compact=True))
         return [
             strip_row("▄"),
             bar_strip,
@@ -187,7 +187,3 @@ class Gauge(Widget):
         column = event.x - MARGIN
         if 0 <= column <= self.bar_width:
             self.post_message(AimSet(column / self.bar_width * self.full_scale_n))
-
-
-def _short(value: float) -> str:
-    return f"{value:.0f}" if value >= 10 else f"{value:.1f}".rstrip("0").rstrip(".")

@@ -189,7 +189,7 @@ class ForceTrace(Widget):
         for row in range(height):
             row_floor = height - 1 - row  # rows counted from the bottom
             if row == 0:
-                label = f"{unit.from_newtons(top):>4.0f} "
+                label = f"{_axis_number(unit, top):>4} "
             elif row == height - 1:
                 label = f"{0:>4} "
             else:
@@ -231,3 +231,9 @@ class ForceTrace(Widget):
         if 0 <= y < len(self._strips):
             return self._strips[y]
         return self._blank
+
+
+def _axis_number(unit: Unit, value_n: float) -> str:
+    """The scale top in the unit's rounding; whole units when that does not fit the axis."""
+    text = unit.number(value_n, compact=True)
+    return text if len(text) < AXIS_WIDTH else f"{unit.from_newtons(value_n):.0f}"
