@@ -403,7 +403,7 @@ class ClassBoard:
                 over_pct = (live.force_n / high - 1) * 100 if high > 0 else 0.0
                 found[Condition.OVERSHOOT] = (
                     f"pressing too hard: {unit.show(live.force_n)}, {over_pct:.0f} % over "
-                    f"the band's top ({unit.show(high, 0 if unit is Unit.N else 1)}) "
+                    f"the band's top ({unit.show(high, compact=True)}) "
                     f"for {held_s:.0f} s"
                 )
         outside = self._outside(track) if fresh_live else None
