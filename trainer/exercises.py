@@ -14,6 +14,8 @@ Example::
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import os
 import tomllib
@@ -139,21 +141,34 @@ class Exercise:
     levels: Mapping[str, TargetBand] = field(default_factory=dict)
     source: str = ""  # the file it was read from
     builtin: bool = True
+    #: content hash of the definition it was loaded from (see :func:`content_version`);
+    #: computed when left blank, and kept by copies with other bands or feedback, so a
+    #: session records the version of the exercise it was judged against
+    version: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.version:
+            object.__setattr__(self, "version", content_version(self._definition()))
 
     @property
     def nominal_s(self) -> float:
         return sum(p.nominal_s for p in self.phases)
 
-    def snapshot(self) -> dict[str, Any]:
-        """A JSON-ready copy of the exercise as used, for the session record."""
+    def _definition(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "name": self.name,
             "technique": self.technique,
             "instructions": self.instructions,
+            "phases": [_phase_to_json(p) for p in self.phases],
+        }
+
+    def snapshot(self) -> dict[str, Any]:
+        """A JSON-ready copy of the exercise as used, for the session record."""
+        return self._definition() | {
             "source": self.source,
             "builtin": self.builtin,
-            "phases": [_phase_to_json(p) for p in self.phases],
+            "version": self.version,
         }
 
     @classmethod
@@ -185,7 +200,20 @@ class Exercise:
             phases=tuple(phases),
             source=snap.get("source", ""),
             builtin=snap.get("builtin", True),
+            version=snap.get("version") or content_version(snap),
         )
+
+
+def content_version(definition: Mapping[str, Any]) -> str:
+    """A short hash of what judges a session: id, name, technique, instructions, phases.
+
+    Where the file sits, and its comments and layout, do not count; any change to a
+    phase, band or name does. ``definition`` is an :meth:`Exercise.snapshot` (stored
+    sessions) or the same without its ``source``, ``builtin`` and ``version``.
+    """
+    content = {k: definition.get(k) for k in ("id", "name", "technique", "instructions", "phases")}
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def _phase_to_json(phase: Phase) -> dict[str, Any]:

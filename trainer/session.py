@@ -59,10 +59,11 @@ class PracticeSession:
         rate_hz: float,
         smoothing_s: float = 0.0,
         calibration: dict[str, Any] | None = None,
+        kind: str = "practice",
     ) -> PracticeSession:
-        """Record a new session and return it ready for samples."""
+        """Record a new session (of ``kind``, see :meth:`Store.start_session`) ready for samples."""
         session_id = store.start_session(
-            student, exercise, sensor_info=sensor_info, calibration=calibration
+            student, exercise, sensor_info=sensor_info, calibration=calibration, kind=kind
         )
         return cls(exercise, store.recorder(session_id), rate_hz=rate_hz, smoothing_s=smoothing_s)
 
@@ -119,6 +120,7 @@ def simulate(
     speed: float = 0.0,
     rate_hz: float = 80.0,
     student: str | None = None,
+    kind: str = "practice",
 ) -> SimulationOutcome:
     """Run a whole session with a virtual student; stored like any other session.
 
@@ -129,7 +131,7 @@ def simulate(
     sensor = virtual.sensor(rate_hz=rate_hz, speed=speed)
     info = sensor.describe() | {"student_profile": profile}
     session = PracticeSession.begin(
-        store, exercise, student or f"sim-{profile}", info, rate_hz=rate_hz
+        store, exercise, student or f"sim-{profile}", info, rate_hz=rate_hz, kind=kind
     )
     engine = session.engine
     count = 0

@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from trainer.exercises import Exercise
+from trainer.exercises import Exercise, content_version
 from trainer.scoring import SessionResult
 from trainer.sensors.base import Sample, SampleFlag
 
@@ -174,8 +174,28 @@ MIGRATIONS: list[str] = [
         queued_at REAL NOT NULL
     );
     """,
+    # 4: what kind of session it was (practice, an assessment whose results only the
+    # instructor sees, a demonstration), and the exercise's name and content version as
+    # judged. exercise_version() is registered on every connection (see Store.open).
+    """
+    ALTER TABLE sessions ADD COLUMN kind TEXT NOT NULL DEFAULT 'practice'
+        CHECK (kind IN ('practice', 'assessment', 'demonstration'));
+    UPDATE sessions SET kind = 'assessment' WHERE id IN
+        (SELECT session_id FROM assessment_items WHERE session_id IS NOT NULL);
+    ALTER TABLE sessions ADD COLUMN exercise_name TEXT;
+    ALTER TABLE sessions ADD COLUMN exercise_version TEXT;
+    UPDATE sessions SET
+        exercise_name = CASE WHEN json_valid(exercise_json)
+            THEN json_extract(exercise_json, '$.name') END,
+        exercise_version = exercise_version(exercise_json);
+    CREATE INDEX sessions_by_exercise ON sessions(exercise_id, exercise_version);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+#: the kinds of session; assessment results are shown only to the instructor
+SESSION_KINDS = ("practice", "assessment", "demonstration")
+#: the kinds listed to everyone (the student's history, Last/Best, reviews without the PIN)
+OPEN_KINDS = ("practice", "demonstration")
 
 
 class StoreError(Exception):
@@ -222,6 +242,18 @@ def _explain(error: sqlite3.Error, path: Path) -> StoreError:
     return StoreError(f"the records at {path} could not be used: {text}")
 
 
+def _stored_exercise_version(exercise_json: str | None) -> str | None:
+    """The content version of a stored exercise snapshot (None if it cannot be read)."""
+    try:
+        snapshot = json.loads(exercise_json or "")
+    except ValueError:
+        return None
+    if not isinstance(snapshot, dict):
+        return None
+    version = snapshot.get("version")
+    return version if isinstance(version, str) and version else content_version(snapshot)
+
+
 @dataclass(frozen=True, slots=True)
 class SessionRow:
     """One session as listed in the history."""
@@ -239,6 +271,8 @@ class SessionRow:
     backend: str
     uuid: str | None = None
     station: str | None = None  # the class station that recorded it
+    kind: str = "practice"
+    exercise_version: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +291,7 @@ class ImportedSession:
     result: dict[str, Any] | None  # SessionResult.to_dict()
     samples: list[tuple[Any, ...]]  # rows of SAMPLE_COLUMNS
     feedback: dict[str, Any] | None  # as :meth:`Store.feedback_row` returns it
+    kind: str = "practice"  # see :data:`SESSION_KINDS`
 
 
 class Store:
@@ -282,6 +317,9 @@ class Store:
             ) from None
         try:
             connection = sqlite3.connect(path, timeout=5.0, check_same_thread=False)
+            connection.create_function(
+                "exercise_version", 1, _stored_exercise_version, deterministic=True
+            )
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute("PRAGMA foreign_keys=ON")
@@ -381,15 +419,23 @@ class Store:
         *,
         sensor_info: dict[str, Any],
         calibration: dict[str, Any] | None = None,
+        kind: str = "practice",
     ) -> int:
-        """Record a new running session with a snapshot of the exercise as used."""
+        """Record a new running session with a snapshot of the exercise as used.
+
+        ``kind`` is ``practice``, ``assessment`` (its results are the instructor's) or
+        ``demonstration`` (an instructor showing the curve).
+        """
+        if kind not in SESSION_KINDS:
+            raise ValueError(f"kind {kind!r} is not one of {', '.join(SESSION_KINDS)}")
         student_id = self.student_id(student)
 
         def insert() -> int:
             cursor = self.db.execute(
                 "INSERT INTO sessions (student_id, exercise_id, technique, exercise_json, "
-                "sensor_json, calibration_json, started_at, updated_at, status, uuid, station) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)",
+                "sensor_json, calibration_json, started_at, updated_at, status, uuid, station, "
+                "kind, exercise_name, exercise_version) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)",
                 (
                     student_id,
                     exercise.id,
@@ -401,6 +447,9 @@ class Store:
                     time.time(),
                     str(uuid.uuid4()),
                     self.station,
+                    kind,
+                    exercise.name,
+                    exercise.version,
                 ),
             )
             assert cursor.lastrowid is not None
@@ -491,7 +540,8 @@ class Store:
             cursor = db.execute(
                 "INSERT INTO sessions (student_id, exercise_id, technique, exercise_json, "
                 "sensor_json, calibration_json, started_at, updated_at, ended_at, status, "
-                "uuid, station) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "uuid, station, kind, exercise_name, exercise_version) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     student_id,
                     record.exercise["id"],
@@ -505,6 +555,9 @@ class Store:
                     record.status,
                     record.uuid,
                     record.station,
+                    record.kind if record.kind in SESSION_KINDS else "practice",
+                    record.exercise.get("name"),
+                    _stored_exercise_version(json.dumps(record.exercise)),
                 ),
             )
             assert cursor.lastrowid is not None
@@ -546,7 +599,7 @@ class Store:
         row = self.db.execute(
             "SELECT s.id, st.name, s.exercise_id, s.technique, s.exercise_json, s.sensor_json, "
             "s.calibration_json, s.started_at, s.ended_at, s.status, r.result_json, "
-            "s.uuid, s.station "
+            "s.uuid, s.station, s.kind, s.exercise_version "
             "FROM sessions s JOIN students st ON st.id = s.student_id "
             "LEFT JOIN results r ON r.session_id = s.id WHERE s.id = ?",
             (session_id,),
@@ -567,7 +620,24 @@ class Store:
             "result": json.loads(row[10]) if row[10] else None,
             "uuid": row[11],
             "station": row[12],
+            "kind": row[13],
+            "exercise_version": row[14],
         }
+
+    def session_kind(self, session_id: int) -> str:
+        """``practice``, ``assessment`` or ``demonstration``."""
+        row = self.db.execute("SELECT kind FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"there is no session {session_id}: see `trainer history`")
+        return str(row[0])
+
+    def mark_kind(self, session_id: int, kind: str) -> None:
+        """Change a session's kind (an assessment's sessions, should one start as practice)."""
+        if kind not in SESSION_KINDS:
+            raise ValueError(f"kind {kind!r} is not one of {', '.join(SESSION_KINDS)}")
+        self._write(
+            lambda: self.db.execute("UPDATE sessions SET kind = ? WHERE id = ?", (kind, session_id))
+        )
 
     def result(self, session_id: int) -> SessionResult | None:
         row = self.db.execute(
@@ -576,17 +646,29 @@ class Store:
         return SessionResult.from_dict(json.loads(row[0])) if row else None
 
     def history(
-        self, student: str | None = None, exercise_id: str | None = None, limit: int = 500
+        self,
+        student: str | None = None,
+        exercise_id: str | None = None,
+        limit: int = 500,
+        *,
+        kinds: tuple[str, ...] = OPEN_KINDS,
     ) -> list[SessionRow]:
-        """Sessions, newest first, optionally for one student or exercise."""
+        """Sessions, newest first, optionally for one student or exercise.
+
+        Assessments are left out unless ``kinds`` names them: only the instructor,
+        after the PIN, sees their results.
+        """
         query = (
-            "SELECT s.id, st.name, s.exercise_id, json_extract(s.exercise_json, '$.name'), "
+            "SELECT s.id, st.name, s.exercise_id, "
+            "COALESCE(s.exercise_name, json_extract(s.exercise_json, '$.name')), "
             "s.technique, s.started_at, s.ended_at, s.status, r.score, r.time_in_band_pct, "
-            "json_extract(s.sensor_json, '$.backend'), s.uuid, s.station "
+            "json_extract(s.sensor_json, '$.backend'), s.uuid, s.station, s.kind, "
+            "s.exercise_version "
             "FROM sessions s JOIN students st ON st.id = s.student_id "
-            "LEFT JOIN results r ON r.session_id = s.id WHERE 1 = 1"
+            "LEFT JOIN results r ON r.session_id = s.id "
+            f"WHERE s.kind IN ({', '.join('?' * len(kinds))})"
         )
-        params: list[Any] = []
+        params: list[Any] = list(kinds)
         if student:
             query += " AND st.name = ?"
             params.append(student)
@@ -596,6 +678,23 @@ class Store:
         query += " ORDER BY s.id DESC LIMIT ?"
         params.append(limit)
         return [SessionRow(*row) for row in self.db.execute(query, params)]
+
+    def hidden_count(
+        self, student: str | None = None, exercise_id: str | None = None, kind: str = "assessment"
+    ) -> int:
+        """How many sessions of ``kind`` :meth:`history` leaves out by default."""
+        query = (
+            "SELECT COUNT(*) FROM sessions s JOIN students st ON st.id = s.student_id "
+            "WHERE s.kind = ?"
+        )
+        params: list[Any] = [kind]
+        if student:
+            query += " AND st.name = ?"
+            params.append(student)
+        if exercise_id:
+            query += " AND s.exercise_id = ?"
+            params.append(exercise_id)
+        return int(self.db.execute(query, params).fetchone()[0])
 
     def samples(self, session_id: int) -> list[Sample]:
         """The session's samples as the sensor gave them (unfiltered)."""

@@ -286,7 +286,12 @@ class Assessments:
     def record(
         self, run_id: int, position: int, session_id: int, verdict: PassVerdict | None
     ) -> None:
-        """Attach a finished session to its place in the run, with its verdict."""
+        """Attach a finished session to its place in the run, with its verdict.
+
+        The session is marked an assessment (it should have started as one), so its
+        result stays behind the PIN.
+        """
+        self.store.mark_kind(session_id, "assessment")
         with self.db:
             self.db.execute(
                 "UPDATE assessment_items SET session_id = ?, passed = ?, detail_json = ? "
@@ -450,7 +455,12 @@ def simulate_assessment(
     try:
         while (exercise := sitting.next_exercise()) is not None:
             outcome = simulate(
-                store, exercise, profile=profile, seed=seed + sitting.position, student=student
+                store,
+                exercise,
+                profile=profile,
+                seed=seed + sitting.position,
+                student=student,
+                kind="assessment",
             )
             sitting.record(outcome.session_id, outcome.result)
     finally:

@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from trainer.exercises import Exercise
+from trainer.instructor import InstructorError
 from trainer.instructor.assessment import PassMarks, PassVerdict
 from trainer.instructor.roster import Roster
 from trainer.scoring import SessionResult
-from trainer.store import SAMPLE_COLUMNS, Store
+from trainer.store import OPEN_KINDS, SAMPLE_COLUMNS, SESSION_KINDS, Store
 from trainer.units import Unit
 
 CLASS_COLUMNS = [
@@ -57,14 +58,40 @@ class ProgressPoint:
     time_in_band_pct: float
     variable_error_n: float
     steadiness_cv_pct: float | None  # mean over the holds
+    kind: str = "practice"
 
 
-def _result_rows(store: Store, where: str, params: Iterable[Any]) -> list[tuple[Any, ...]]:
+class AssessmentHidden(InstructorError):
+    """An assessment's results were asked for without the instructor PIN."""
+
+
+def visible_kinds(assessments: bool) -> tuple[str, ...]:
+    """The session kinds a report shows: assessments only when the PIN was given."""
+    return SESSION_KINDS if assessments else OPEN_KINDS
+
+
+def check_visible(store: Store, session_id: int, assessments: bool) -> None:
+    """Refuse an assessment session's details unless the PIN was given."""
+    if not assessments and store.session_kind(session_id) == "assessment":
+        raise AssessmentHidden(
+            f"session {session_id} is an assessment: its results are for the instructor; "
+            "add --assessments (asks for the instructor PIN)"
+        )
+
+
+def _result_rows(
+    store: Store, where: str, params: Iterable[Any], kinds: tuple[str, ...] = OPEN_KINDS
+) -> list[tuple[Any, ...]]:
     return store.db.execute(
         "SELECT s.id, st.name, s.exercise_id, s.exercise_json, s.started_at, s.status, "
-        "r.result_json FROM sessions s JOIN students st ON st.id = s.student_id "
-        "LEFT JOIN results r ON r.session_id = s.id WHERE " + where + " ORDER BY s.id",
-        tuple(params),
+        "r.result_json, s.kind, s.exercise_version FROM sessions s "
+        "JOIN students st ON st.id = s.student_id "
+        "LEFT JOIN results r ON r.session_id = s.id WHERE "
+        + where
+        + " AND s.kind IN ("
+        + ", ".join("?" * len(kinds))
+        + ") ORDER BY s.id",
+        (*params, *kinds),
     ).fetchall()
 
 
@@ -74,16 +101,20 @@ def _mean_cv(result: SessionResult) -> float | None:
 
 
 def student_progress(
-    store: Store, student: str, exercise_id: str | None = None
+    store: Store, student: str, exercise_id: str | None = None, *, assessments: bool = False
 ) -> list[ProgressPoint]:
-    """The student's scored sessions, oldest first: scores, time in band, steadiness."""
+    """The student's scored sessions, oldest first: scores, time in band, steadiness.
+
+    Assessments count only with ``assessments`` (the instructor PIN was given).
+    """
     Roster(store).student_id(student)  # a clear error for an unknown name
     where, params = "st.name = ? AND r.result_json IS NOT NULL", [student]
     if exercise_id:
         where += " AND s.exercise_id = ?"
         params.append(exercise_id)
     points = []
-    for sid, _, ex_id, _, started, _, result_json in _result_rows(store, where, params):
+    rows = _result_rows(store, where, params, visible_kinds(assessments))
+    for sid, _, ex_id, _, started, _, result_json, kind, _ in rows:
         result = SessionResult.from_dict(json.loads(result_json))
         points.append(
             ProgressPoint(
@@ -94,6 +125,7 @@ def student_progress(
                 result.time_in_band_pct,
                 result.variable_error_n,
                 _mean_cv(result),
+                kind,
             )
         )
     return points
@@ -129,15 +161,20 @@ def _verdict(marks: PassMarks, exercise_json: str, result_json: str) -> PassVerd
     return marks.judge(exercise, SessionResult.from_dict(json.loads(result_json)))
 
 
-def class_overview(store: Store, class_name: str | None = None) -> list[OverviewRow]:
-    """Who practised what, how often, latest and best score, who is below the pass mark."""
+def class_overview(
+    store: Store, class_name: str | None = None, *, assessments: bool = False
+) -> list[OverviewRow]:
+    """Who practised what, how often, latest and best score, who is below the pass mark.
+
+    Assessments count only with ``assessments`` (the instructor PIN was given).
+    """
     roster = Roster(store)
     marks = PassMarks(store)
     students = roster.students(class_name=class_name)
     rows: list[OverviewRow] = []
     for student in students:
         by_exercise: dict[str, list[tuple[Any, ...]]] = {}
-        for row in _result_rows(store, "st.id = ?", [student.id]):
+        for row in _result_rows(store, "st.id = ?", [student.id], visible_kinds(assessments)):
             by_exercise.setdefault(row[2], []).append(row)
         if not by_exercise:
             rows.append(
@@ -170,8 +207,13 @@ def class_overview(store: Store, class_name: str | None = None) -> list[Overview
     return rows
 
 
-def write_class_csv(store: Store, class_name: str | None, out: TextIO) -> int:
-    """Every session of the class's students, one row each; return the row count."""
+def write_class_csv(
+    store: Store, class_name: str | None, out: TextIO, *, assessments: bool = False
+) -> int:
+    """Every session of the class's students, one row each; return the row count.
+
+    Assessments are included only with ``assessments`` (the instructor PIN was given).
+    """
     roster = Roster(store)
     marks = PassMarks(store)
     students = roster.students(class_name=class_name)
@@ -179,8 +221,8 @@ def write_class_csv(store: Store, class_name: str | None, out: TextIO) -> int:
     writer.writerow(CLASS_COLUMNS)
     count = 0
     for student in students:
-        for sid, name, ex_id, ex_json, started, status, result_json in _result_rows(
-            store, "st.id = ?", [student.id]
+        for sid, name, ex_id, ex_json, started, status, result_json, *_ in _result_rows(
+            store, "st.id = ?", [student.id], visible_kinds(assessments)
         ):
             result = json.loads(result_json) if result_json else None
             verdict = _verdict(marks, ex_json, result_json) if result_json else None
@@ -211,19 +253,26 @@ def _fmt(value: float, places: int = 1) -> str:
     return f"{value:.{places}f}"
 
 
-def write_session_csv(store: Store, session_id: int, out: TextIO) -> None:
+def write_session_csv(
+    store: Store, session_id: int, out: TextIO, *, assessments: bool = False
+) -> None:
     """One row a sample: the columns of ``trainer export``."""
     store.session(session_id)  # a clear error for an unknown id
+    check_visible(store, session_id, assessments)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(SAMPLE_COLUMNS)
     writer.writerows(store.sample_rows(session_id))
 
 
-def session_document(store: Store, session_id: int) -> dict[str, Any]:
-    """Everything about a session as one JSON-ready object, samples and verdict included."""
+def session_document(store: Store, session_id: int, *, assessments: bool = False) -> dict[str, Any]:
+    """Everything about a session as one JSON-ready object, samples and verdict included.
+
+    An assessment's session raises :class:`AssessmentHidden` unless ``assessments``.
+    """
     from trainer.instructor.feedback_store import SchedulePlans
 
     session = store.session(session_id)
+    check_visible(store, session_id, assessments)
     session["samples"] = store.sample_dicts(session_id)
     session["feedback"] = SchedulePlans(store).report(session_id)
     verdict = None
@@ -368,9 +417,11 @@ def _cell(
     return f"{value:+.{places}f}" if signed else f"{value:.{places}f}"
 
 
-def session_html(store: Store, session_id: int, unit: Unit = Unit.N) -> str:
+def session_html(
+    store: Store, session_id: int, unit: Unit = Unit.N, *, assessments: bool = False
+) -> str:
     """The printable report of one session: header, verdict, trace plot, metrics tables."""
-    doc = session_document(store, session_id)
+    doc = session_document(store, session_id, assessments=assessments)
     exercise = doc["exercise"]
     result = doc["result"]
     esc = html.escape

@@ -163,8 +163,11 @@ class LiveController:
         listeners: list[CueListener] | None = None,
         trace_window_s: float = 15.0,
         plan: PracticePlan | None = None,
+        kind: str = "practice",
     ) -> None:
         self.store = store
+        #: the kind of session recorded (an assessment's results are the instructor's)
+        self.kind = kind
         self.exercise = exercise
         #: the instructor's bands and feedback schedule (None: the live gauge throughout)
         self.plan = plan
@@ -223,6 +226,7 @@ class LiveController:
             info,
             rate_hz=self.sensor.rate_hz,
             calibration=self.setup.calibration,
+            kind=self.kind,
         )
         self.stage = Stage.RUNNING
         self.trace.clear()

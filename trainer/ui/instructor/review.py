@@ -104,7 +104,7 @@ class ReviewScreen(_Base):
 
     def _options(self) -> list[tuple[str, str]]:
         try:
-            points = student_progress(self.trainer.config.store, self.student)
+            points = student_progress(self.trainer.config.store, self.student, assessments=True)
         except InstructorError:
             points = []
         ids = sorted({p.exercise_id for p in points})
@@ -134,7 +134,9 @@ class ReviewScreen(_Base):
         value = self.query_one("#rv-exercise", Select).value
         exercise_id = value if isinstance(value, str) and value != ALL else None
         try:
-            self.points = student_progress(self.trainer.config.store, self.student, exercise_id)
+            self.points = student_progress(
+                self.trainer.config.store, self.student, exercise_id, assessments=True
+            )
         except InstructorError as error:
             self.notify(sentence(error), severity="error")
             self.points = []
@@ -158,7 +160,7 @@ class ReviewScreen(_Base):
         for p in reversed(self.points[-50:]):
             table.add_row(
                 p.started_at[:16].replace("T", " "),
-                p.exercise_id,
+                f"{p.exercise_id} (assessment)" if p.kind == "assessment" else p.exercise_id,
                 f"{p.score:.0f}",
                 f"{p.time_in_band_pct:.0f}%",
                 f"{p.variable_error_n:.1f}",
@@ -195,7 +197,9 @@ class ReviewScreen(_Base):
         path = export_dir() / f"session-{session_id}.html"
         try:
             path.write_text(
-                session_html(self.trainer.config.store, session_id, self.trainer.units),
+                session_html(
+                    self.trainer.config.store, session_id, self.trainer.units, assessments=True
+                ),
                 encoding="utf-8",
             )
         except OSError as error:
@@ -291,7 +295,7 @@ class ClassOverviewScreen(_Base):
     def fill(self) -> None:
         table = self.query_one("#ov-table", DataTable)
         table.clear()
-        rows = class_overview(self.trainer.config.store, self._class())
+        rows = class_overview(self.trainer.config.store, self._class(), assessments=True)
         for number, row in enumerate(rows):
             verdict: Text | str = "-"
             if row.below_pass_mark is True:
@@ -330,7 +334,7 @@ class ClassOverviewScreen(_Base):
         path = export_dir() / f"class-{stem}.csv"
         try:
             with path.open("w", newline="", encoding="utf-8") as out:
-                count = write_class_csv(self.trainer.config.store, name, out)
+                count = write_class_csv(self.trainer.config.store, name, out, assessments=True)
         except OSError as error:
             self.notify(f"Cannot write {path}: {error.strerror}.", severity="error")
             return

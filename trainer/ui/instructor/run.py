@@ -151,7 +151,12 @@ class AssessmentRunScreen(UsesTrainer, Screen[None]):
         try:
             setup = trainer.config.sensor_factory(exercise, scale)
             controller = LiveController(
-                trainer.config.store, exercise, self.student, setup, full_scale_n=scale
+                trainer.config.store,
+                exercise,
+                self.student,
+                setup,
+                full_scale_n=scale,
+                kind="assessment",
             )
             controller.open()
         except SensorError as error:

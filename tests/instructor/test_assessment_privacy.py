@@ -1,0 +1,107 @@
+"""Assessment sessions are marked as such, and their scores stay behind the instructor PIN."""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from trainer.exercises import ExerciseLibrary
+from trainer.instructor.assessment import Assessments, simulate_assessment
+from trainer.instructor.reports import (
+    AssessmentHidden,
+    class_overview,
+    session_document,
+    student_progress,
+    write_class_csv,
+)
+from trainer.session import simulate
+from trainer.store import MIGRATIONS, SESSION_KINDS, Store
+
+
+@pytest.fixture
+def eli(store: Store, library: ExerciseLibrary) -> tuple[int, list[int]]:
+    """Eli practised precision-drill once and sat an assessment of two exercises."""
+    practice = simulate(
+        store, library.get("precision-drill"), profile="steady", seed=1, student="Eli"
+    )
+    Assessments(store).create("Final", ["precision-drill", "graded-levels"])
+    run = simulate_assessment(store, library.exercises, "Final", "Eli", profile="steady", seed=2)
+    return practice.session_id, [item.session_id for item in run.items if item.session_id]
+
+
+def test_assessment_sessions_are_recorded_as_assessments(
+    store: Store, eli: tuple[int, list[int]]
+) -> None:
+    practice, assessed = eli
+    assert store.session_kind(practice) == "practice"
+    assert [store.session_kind(s) for s in assessed] == ["assessment", "assessment"]
+    assert store.session(assessed[0])["kind"] == "assessment"
+
+
+def test_the_students_history_and_last_best_leave_assessments_out(
+    store: Store, eli: tuple[int, list[int]]
+) -> None:
+    practice, assessed = eli
+    assert [row.id for row in store.history(student="Eli")] == [practice]
+    assert store.hidden_count(student="Eli") == 2
+    everything = store.history(student="Eli", kinds=SESSION_KINDS)
+    assert {row.id for row in everything} == {practice, *assessed}
+    assert {row.kind for row in everything if row.id in assessed} == {"assessment"}
+
+
+def test_reports_show_assessments_only_with_the_pin(
+    store: Store, eli: tuple[int, list[int]]
+) -> None:
+    practice, assessed = eli
+    assert [p.session_id for p in student_progress(store, "Eli")] == [practice]
+    with_pin = student_progress(store, "Eli", assessments=True)
+    assert [p.session_id for p in with_pin] == [practice, *assessed]
+    assert [p.kind for p in with_pin] == ["practice", "assessment", "assessment"]
+
+    overview = {r.exercise_id: r.sessions for r in class_overview(store)}
+    assert overview == {"precision-drill": 1}
+    overview = {r.exercise_id: r.sessions for r in class_overview(store, assessments=True)}
+    assert overview == {"precision-drill": 2, "graded-levels": 1}
+
+    out = io.StringIO()
+    assert write_class_csv(store, None, out) == 1
+    assert write_class_csv(store, None, io.StringIO(), assessments=True) == 3
+
+    with pytest.raises(AssessmentHidden, match="--assessments"):
+        session_document(store, assessed[0])
+    assert session_document(store, assessed[0], assessments=True)["kind"] == "assessment"
+    assert session_document(store, practice)["kind"] == "practice"
+
+
+def test_migration_marks_the_sessions_of_past_assessment_runs(tmp_path: Path) -> None:
+    path = tmp_path / "v2.db"
+    db = sqlite3.connect(path)
+    for number in range(2):
+        db.executescript(
+            "BEGIN;" + MIGRATIONS[number] + f"; PRAGMA user_version = {number + 1}; COMMIT;"
+        )
+    snapshot = {"id": "x", "name": "Old name", "technique": "t", "instructions": "", "phases": []}
+    db.execute("INSERT INTO students (name, created_at) VALUES ('Eli', '2026-01-01')")
+    for sid in (1, 2):
+        db.execute(
+            "INSERT INTO sessions (id, student_id, exercise_id, technique, exercise_json, "
+            "sensor_json, started_at, updated_at, status) "
+            "VALUES (?, 1, 'x', 't', ?, '{}', '2026-01-01', 0, 'complete')",
+            (sid, json.dumps(snapshot)),
+        )
+    db.execute("INSERT INTO assessments VALUES (1, 'Final', '[\"x\"]', '2026-01-01')")
+    db.execute("INSERT INTO assessment_runs VALUES (1, 1, 1, '2026-01-01', NULL, 'complete', NULL)")
+    db.execute("INSERT INTO assessment_items VALUES (1, 0, 'x', 2, NULL, NULL)")
+    db.commit()
+    db.close()
+    with Store.open(path) as store:
+        assert [store.session_kind(s) for s in (1, 2)] == ["practice", "assessment"]
+        assert [row.id for row in store.history(student="Eli")] == [1]
+        names = store.db.execute("SELECT DISTINCT exercise_name FROM sessions").fetchall()
+        assert names == [("Old name",)]
+        versions = store.db.execute("SELECT DISTINCT exercise_version FROM sessions").fetchall()
+        assert len(versions) == 1 and len(versions[0][0]) == 16
