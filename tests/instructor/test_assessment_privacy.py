@@ -5,12 +5,16 @@ from __future__ import annotations
 import io
 import json
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
 
+from trainer.cli import main
 from trainer.exercises import ExerciseLibrary
+from trainer.instructor import pin as pin_module
 from trainer.instructor.assessment import Assessments, simulate_assessment
+from trainer.instructor.pin import PinGuard
 from trainer.instructor.reports import (
     AssessmentHidden,
     class_overview,
@@ -105,3 +109,70 @@ def test_migration_marks_the_sessions_of_past_assessment_runs(tmp_path: Path) ->
         assert names == [("Old name",)]
         versions = store.db.execute("SELECT DISTINCT exercise_version FROM sessions").fetchall()
         assert len(versions) == 1 and len(versions[0][0]) == 16
+
+
+def _trainer(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *argv: str, pin: str = ""
+) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(pin))
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _session_ids(listing: str) -> set[int]:
+    return {int(line.split()[0]) for line in listing.splitlines() if line[:5].strip().isdigit()}
+
+
+def test_cli_shows_assessment_scores_only_with_the_pin(
+    store: Store,
+    eli: tuple[int, list[int]],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(pin_module, "SCRYPT_N", 2**8)
+    PinGuard(store).set_pin("2468")
+    practice, assessed = eli
+
+    code, out, _ = _trainer(capsys, monkeypatch, "history", "--student", "Eli")
+    assert code == 0
+    listed = _session_ids(out)
+    assert listed == {practice}
+    assert "2 assessment session(s) not shown" in out
+    code, _, err = _trainer(
+        capsys, monkeypatch, "history", "--student", "Eli", "--assessments", pin="1111\n"
+    )
+    assert code == 1 and "not right" in err
+    code, out, _ = _trainer(
+        capsys, monkeypatch, "history", "--student", "Eli", "--assessments", pin="2468\n"
+    )
+    listed = _session_ids(out)
+    assert code == 0 and listed == {practice, *assessed} and "assessment" in out
+
+    code, _, err = _trainer(capsys, monkeypatch, "export", str(assessed[0]))
+    assert code == 1 and "is an assessment" in err and "--assessments" in err
+    code, out, _ = _trainer(
+        capsys, monkeypatch, "export", str(assessed[0]), "--assessments", pin="2468\n"
+    )
+    assert code == 0 and out.startswith("seq,")
+
+    code, out, _ = _trainer(capsys, monkeypatch, "instructor", "review", "Eli")
+    assert code == 0 and "graded-levels" not in out.split("not shown")[0]
+    assert "2 assessment session(s) not shown" in out
+    code, out, _ = _trainer(
+        capsys, monkeypatch, "instructor", "review", "Eli", "--assessments", pin="2468\n"
+    )
+    assert code == 0 and out.count("assessment") >= 2
+
+    code, _, err = _trainer(
+        capsys, monkeypatch, "instructor", "report", str(assessed[1]), "--format", "json"
+    )
+    assert code == 1 and "is an assessment" in err
+    code, out, _ = _trainer(capsys, monkeypatch, "instructor", "export-class")
+    assert len(out.strip().splitlines()) == 2  # the header and the practice session
+    code, out, _ = _trainer(
+        capsys, monkeypatch, "instructor", "export-class", "--assessments", pin="2468\n"
+    )
+    assert len(out.strip().splitlines()) == 4
+    code, out, _ = _trainer(capsys, monkeypatch, "instructor", "overview")
+    assert "Graded" not in out

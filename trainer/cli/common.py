@@ -126,3 +126,29 @@ def require_pin(store: Any, what: str) -> None:
     if not guard.is_set:
         return
     guard.require(read_secret(f"Instructor PIN to {what}: "))
+
+
+ASSESSMENTS_HELP = (
+    "include assessment sessions (their results are the instructor's: asks for the PIN)"
+)
+
+
+def add_assessments_option(parser: argparse.ArgumentParser) -> None:
+    """``--assessments``: show assessment results too, after the instructor PIN."""
+    parser.add_argument("--assessments", action="store_true", help=ASSESSMENTS_HELP)
+
+
+def assessments_allowed(store: Any, args: argparse.Namespace) -> bool:
+    """True when ``--assessments`` was given and the PIN (if one is set) is right."""
+    if not getattr(args, "assessments", False):
+        return False
+    require_pin(store, "see assessment results")
+    return True
+
+
+def hidden_assessments_note(count: int) -> str:
+    """The line saying how many assessment sessions a listing left out, and how to see them."""
+    return (
+        f"{count} assessment session(s) not shown: their results are for the instructor "
+        "(add --assessments; asks for the PIN)."
+    )

@@ -18,7 +18,11 @@ from trainer.cli.common import (
     EXIT_OK,
     CommandFailed,
     UsageError,
+    add_assessments_option,
+    assessments_allowed,
     find_exercise,
+    friendly,
+    hidden_assessments_note,
     number,
     open_store,
 )
@@ -103,6 +107,7 @@ def register(commands: Any) -> None:
     history.add_argument("--student", metavar="NAME", help="only this student's sessions")
     history.add_argument("--exercise", metavar="ID", help="only this exercise")
     history.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
+    add_assessments_option(history)
     history.set_defaults(handler=cmd_history)
 
     export = commands.add_parser(
@@ -111,6 +116,7 @@ def register(commands: Any) -> None:
         description="Export one session: CSV (one row a sample) or JSON (everything).",
     )
     export.add_argument("session_id", type=int, metavar="SESSION_ID")
+    add_assessments_option(export)
     export.add_argument("--format", choices=["csv", "json"], default="csv")
     export.add_argument(
         "--output", "-o", type=Path, metavar="FILE", help="write here instead of the screen"
@@ -209,12 +215,24 @@ def format_result(result: Any) -> str:
 # -- history and export ----------------------------------------------------------------
 
 
+@friendly
 def cmd_history(args: argparse.Namespace) -> int:
+    from trainer.store import OPEN_KINDS, SESSION_KINDS
+
     store = open_store(args)
-    rows = store.history(student=args.student, exercise_id=args.exercise, limit=args.limit)
+    assessments = assessments_allowed(store, args)
+    rows = store.history(
+        student=args.student,
+        exercise_id=args.exercise,
+        limit=args.limit,
+        kinds=SESSION_KINDS if assessments else OPEN_KINDS,
+    )
+    hidden = 0 if assessments else store.hidden_count(args.student, args.exercise)
     if not rows:
         who = f" for {args.student}" if args.student else ""
         print(f"No sessions recorded{who} yet. Try 'trainer simulate --exercise graded-levels'.")
+        if hidden:
+            print(hidden_assessments_note(hidden))
         return EXIT_OK
     print(
         f"{'id':>5}  {'started (UTC)':<20} {'student':<16} {'exercise':<30} {'status':<10} {'score':>5} {'in band':>7}"
@@ -225,15 +243,21 @@ def cmd_history(args: argparse.Namespace) -> int:
         print(
             f"{row.id:>5}  {row.started_at[:19].replace('T', ' '):<20} {row.student[:16]:<16} "
             f"{(row.exercise_name or row.exercise_id)[:30]:<30} {row.status:<10} {score:>5} {in_band:>7}"
+            + ("" if row.kind == "practice" else f"  {row.kind}")
         )
+    if hidden:
+        print(hidden_assessments_note(hidden))
     return EXIT_OK
 
 
+@friendly
 def cmd_export(args: argparse.Namespace) -> int:
+    from trainer.instructor.reports import check_visible
     from trainer.store import SAMPLE_COLUMNS
 
     store = open_store(args)
     session = store.session(args.session_id)  # StoreError names `trainer history`
+    check_visible(store, args.session_id, assessments_allowed(store, args))
     out: TextIO
     if args.output:
         try:

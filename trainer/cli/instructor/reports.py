@@ -8,7 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from trainer.cli.common import (
+    add_assessments_option,
+    assessments_allowed,
     friendly,
+    hidden_assessments_note,
     number,
     open_store,
     write_out,
@@ -27,17 +30,20 @@ def register(actions: Any) -> None:
     p.add_argument(
         "--limit", type=int, default=20, help="show at most this many sessions (default 20)"
     )
+    add_assessments_option(p)
     p.set_defaults(handler=cmd_review)
     p = actions.add_parser(
         "overview", help="class overview: who practised what, latest and best, below the pass mark"
     )
     p.add_argument("--class", dest="class_name", metavar="NAME")
+    add_assessments_option(p)
     p.set_defaults(handler=cmd_overview)
     p = actions.add_parser("export-class", help="class results as CSV (one row a session)")
     p.add_argument(
         "--class", dest="class_name", metavar="NAME", help="only this class (default everyone)"
     )
     p.add_argument("--output", "-o", type=Path, metavar="FILE")
+    add_assessments_option(p)
     p.set_defaults(handler=cmd_export_class)
     p = actions.add_parser("report", help="one session as a printable HTML report, CSV or JSON")
     p.add_argument("session_id", type=int, metavar="SESSION_ID")
@@ -52,6 +58,7 @@ def register(actions: Any) -> None:
         metavar="FILE",
         help="default session-ID.html for HTML, the screen otherwise",
     )
+    add_assessments_option(p)
     p.set_defaults(handler=cmd_report)
 
 
@@ -63,9 +70,13 @@ def cmd_review(args: argparse.Namespace) -> int:
     from trainer.instructor.reports import student_progress, trend
 
     store = open_store(args)
-    points = student_progress(store, args.student, args.exercise)
+    assessments = assessments_allowed(store, args)
+    points = student_progress(store, args.student, args.exercise, assessments=assessments)
+    hidden = 0 if assessments else store.hidden_count(args.student, args.exercise)
     if not points:
         print(f"{args.student} has no scored sessions yet.")
+        if hidden:
+            print(hidden_assessments_note(hidden))
         return 0
     print(
         f"{'id':>5}  {'date':<16} {'exercise':<24} {'score':>5} {'in band':>7} {'VE N':>6} {'CV %':>5}"
@@ -75,6 +86,7 @@ def cmd_review(args: argparse.Namespace) -> int:
             f"{p.session_id:>5}  {p.started_at[:16].replace('T', ' '):<16} {p.exercise_id[:24]:<24} "
             f"{p.score:>5.0f} {p.time_in_band_pct:>6.0f}% {p.variable_error_n:>6.1f} "
             f"{number(p.steadiness_cv_pct, 1):>5}"
+            + ("  assessment" if p.kind == "assessment" else "")
         )
     by_exercise: dict[str, list[Any]] = {}
     for p in points:
@@ -89,6 +101,8 @@ def cmd_review(args: argparse.Namespace) -> int:
             f"{exercise_id}: score {slope:+.1f}/session, time in band {in_band or 0:+.1f}%/session"
             + (f", steadiness CV {steady:+.1f}%/session" if steady is not None else "")
         )
+    if hidden:
+        print(hidden_assessments_note(hidden))
     return 0
 
 
@@ -97,7 +111,7 @@ def cmd_overview(args: argparse.Namespace) -> int:
     from trainer.instructor.reports import class_overview
 
     store = open_store(args)
-    rows = class_overview(store, args.class_name)
+    rows = class_overview(store, args.class_name, assessments=assessments_allowed(store, args))
     if not rows:
         print("No students to show.")
         return 0
@@ -124,7 +138,9 @@ def cmd_export_class(args: argparse.Namespace) -> int:
     if args.class_name:
         Roster(store).class_id(args.class_name)
     buffer = io.StringIO()
-    count = write_class_csv(store, args.class_name, buffer)
+    count = write_class_csv(
+        store, args.class_name, buffer, assessments=assessments_allowed(store, args)
+    )
     write_out(args.output, buffer.getvalue())
     if args.output:
         print(f"{count} session(s) written to {args.output}.")
@@ -140,15 +156,17 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     store = open_store(args)
     store.session(args.session_id)
+    assessments = assessments_allowed(store, args)
     if args.format == "html":
-        text = session_html(store, args.session_id, Unit.parse(args.units))
+        text = session_html(store, args.session_id, Unit.parse(args.units), assessments=assessments)
     elif args.format == "json":
-        text = json.dumps(session_document(store, args.session_id), indent=1) + "\n"
+        document = session_document(store, args.session_id, assessments=assessments)
+        text = json.dumps(document, indent=1) + "\n"
     else:
         import io
 
         buffer = io.StringIO()
-        write_session_csv(store, args.session_id, buffer)
+        write_session_csv(store, args.session_id, buffer, assessments=assessments)
         text = buffer.getvalue()
     output = args.output
     if output is None and args.format == "html":
