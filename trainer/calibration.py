@@ -160,7 +160,7 @@ def save_calibration(calibration: Calibration, path: Path) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".calibration-", suffix=".json", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(calibration.to_dict(), handle, indent=2)
+            json.dump(calibration.to_dict(), handle, indent=2, allow_nan=False)
             handle.write("\n")
             handle.flush()
             os.fsync(handle.fileno())

@@ -25,10 +25,31 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from trainer.safe_text import MAX_NAME_CHARS, has_control, quote
+
 #: a 50 kg bar load cell, the size the hardware guide recommends for a pad
 DEFAULT_CAPACITY_N = 490.0
 
 ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
+#: the longest id: it names a file, and fits in a table column
+MAX_ID_CHARS = 60
+
+# Limits every exercise keeps, named in the errors. A phase shorter than half a second
+# cannot be seen, let alone felt; a class period is a few hours at most.
+MIN_PHASE_S = 0.5
+MAX_PHASE_S = 3600.0
+MAX_EXERCISE_S = 3 * 3600.0
+#: phases after repeats are expanded
+MAX_PHASES = 300
+MAX_REPEAT = 100
+#: narrower than this, no hand (and no load cell's noise) can stay inside a band
+MIN_BAND_WIDTH_N = 0.5
+#: a ramp slower than this is a hold; faster than this is a slap, not a ramp
+MIN_RATE_N_PER_S = 0.5
+MAX_RATE_N_PER_S = 200.0
+MIN_RATE_TOLERANCE_N_PER_S = 0.1
+MAX_CUE_CHARS = 120
+MAX_INSTRUCTIONS_CHARS = 2000
 
 
 class PhaseKind(StrEnum):
@@ -181,7 +202,7 @@ class Exercise:
                 Phase(
                     kind=PhaseKind(p["kind"]),
                     name=p["name"],
-                    band=TargetBand(**band) if band else None,
+                    band=_band_from_snapshot(band),
                     cue=p["cue"],
                     feedback=FeedbackMode(p["feedback"]),
                     duration_s=p.get("duration_s"),
@@ -216,6 +237,16 @@ def content_version(definition: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+def _band_from_snapshot(band: Any) -> TargetBand | None:
+    # Records written before bands had to be finite may hold null bounds: no band then.
+    if not isinstance(band, dict):
+        return None
+    low, high = _finite(band.get("low_n")), _finite(band.get("high_n"))
+    if low is None or high is None:
+        return None
+    return TargetBand(low, high, band.get("level"))
+
+
 def _phase_to_json(phase: Phase) -> dict[str, Any]:
     data = asdict(phase)
     data["kind"] = phase.kind.value
@@ -241,8 +272,15 @@ class ExerciseProblem:
         value = self.value
         if isinstance(value, float) and value.is_integer():
             value = int(value)  # show 10, as the instructor wrote it, not 10.0
-        shown = "missing" if value is _MISSING else repr(value)
-        return f"{place}: {self.field} = {shown}: {self.allowed}"
+        shown = "missing" if value is _MISSING else quote(value)
+        return f"{place}: {quote_key(self.field)} = {shown}: {self.allowed}"
+
+
+def quote_key(key: str) -> str:
+    """A field name from a file, shortened and escaped if it is not a plain word."""
+    if len(key) <= MAX_NAME_CHARS and not has_control(key):
+        return key
+    return quote(key)
 
 
 class ExerciseError(Exception):
@@ -281,7 +319,16 @@ class _Checker:
     def problem(self, where: str, field_name: str, value: Any, allowed: str) -> None:
         self.problems.append(ExerciseProblem(self.file, where, field_name, value, allowed))
 
-    def text(self, table: Mapping[str, Any], key: str, where: str, required: bool) -> str | None:
+    def text(
+        self,
+        table: Mapping[str, Any],
+        key: str,
+        where: str,
+        required: bool,
+        *,
+        limit: int = MAX_NAME_CHARS,
+        multiline: bool = False,
+    ) -> str | None:
         value = table.get(key, _MISSING)
         if value is _MISSING:
             if required:
@@ -290,7 +337,15 @@ class _Checker:
         if not isinstance(value, str) or not value.strip():
             self.problem(where, key, value, "must be a non-empty text in quotes")
             return None
-        return value.strip()
+        value = value.strip()
+        if has_control(value, allow_newlines=multiline):
+            breaks = "" if multiline else " or line break"
+            self.problem(where, key, value, f"must not hold a control character{breaks}")
+            return None
+        if len(value) > limit:
+            self.problem(where, key, value, f"must be at most {limit} characters")
+            return None
+        return value
 
     def number(
         self,
@@ -298,22 +353,20 @@ class _Checker:
         key: str,
         where: str,
         *,
-        positive: bool = True,
-        maximum: float | None = None,
+        minimum: float,
+        maximum: float,
+        unit: str,
     ) -> float | None:
         value = table.get(key, _MISSING)
         if value is _MISSING:
             return None
-        if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
-            self.problem(where, key, value, "must be a number")
+        number = _finite(value)
+        if number is None or not minimum <= number <= maximum:
+            self.problem(
+                where, key, value, f"must be a number from {minimum:g} to {maximum:g} {unit}"
+            )
             return None
-        if positive and value <= 0:
-            self.problem(where, key, value, "must be greater than 0")
-            return None
-        if maximum is not None and value > maximum:
-            self.problem(where, key, value, f"must be at most {maximum:g}")
-            return None
-        return float(value)
+        return number
 
     def band(
         self, value: Any, where: str, key: str, levels: Mapping[str, TargetBand]
@@ -324,16 +377,16 @@ class _Checker:
             known = ", ".join(sorted(levels)) or "none defined in [levels]"
             self.problem(where, key, value, f"unknown level; known levels: {known}")
             return None
-        if (
-            not isinstance(value, list)
-            or len(value) != 2
-            or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
-        ):
+        bounds = [_finite(v) for v in value] if isinstance(value, list) else []
+        if len(bounds) != 2 or None in bounds:
             self.problem(
-                where, key, value, "must be [low, high] in newtons or a level name from [levels]"
+                where,
+                key,
+                value,
+                "must be [low, high]: two finite numbers of newtons, or a level name from [levels]",
             )
             return None
-        low, high = float(value[0]), float(value[1])
+        low, high = float(bounds[0] or 0.0), float(bounds[1] or 0.0)
         ok = True
         if low < 0 or high > self.capacity_n:
             self.problem(
@@ -346,7 +399,23 @@ class _Checker:
         if low >= high:
             self.problem(where, key, value, "low must be less than high")
             ok = False
+        elif high - low < MIN_BAND_WIDTH_N:
+            self.problem(
+                where, key, value, f"the band must be at least {MIN_BAND_WIDTH_N:g} N wide"
+            )
+            ok = False
         return TargetBand(low, high) if ok else None
+
+
+def _finite(value: Any) -> float | None:
+    """``value`` as a finite float, or ``None`` if it is no number or not finite."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)  # a huge int overflows
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def parse_exercise(
@@ -361,28 +430,26 @@ def parse_exercise(
     for key in sorted(set(raw) - _TOP_KEYS):
         check.problem("", key, raw[key], f"unknown field; allowed: {', '.join(sorted(_TOP_KEYS))}")
 
-    ex_id = check.text(raw, "id", "", required=True)
+    ex_id = check.text(raw, "id", "", required=True, limit=MAX_ID_CHARS)
     if ex_id is not None and not set(ex_id) <= ID_CHARS:
         check.problem("", "id", ex_id, "use lower-case letters, digits, '-' and '_' only")
     name = check.text(raw, "name", "", required=True)
     technique = check.text(raw, "technique", "", required=True)
-    instructions = check.text(raw, "instructions", "", required=True)
+    instructions = check.text(
+        raw, "instructions", "", required=True, limit=MAX_INSTRUCTIONS_CHARS, multiline=True
+    )
     default_feedback = _feedback(check, raw, "", FeedbackMode.LIVE)
-
-    levels: dict[str, TargetBand] = {}
-    raw_levels = raw.get("levels", {})
-    if not isinstance(raw_levels, dict):
-        check.problem("", "levels", raw_levels, "must be a table such as light = [10, 20]")
-    else:
-        for level_name, value in raw_levels.items():
-            band = check.band(value, "[levels]", level_name, {})
-            if band is not None:
-                levels[level_name] = TargetBand(band.low_n, band.high_n, level_name)
+    levels = _levels(check, raw.get("levels", {}))
 
     phases: list[Phase] = []
     raw_phases = raw.get("phases", _MISSING)
     if not isinstance(raw_phases, list) or not raw_phases:
         check.problem("", "phases", raw_phases, "at least one [[phases]] table is required")
+        raw_phases = []
+    elif len(raw_phases) > MAX_PHASES:
+        check.problem(
+            "", "phases", f"{len(raw_phases)} phases", f"an exercise has at most {MAX_PHASES}"
+        )
         raw_phases = []
     for index, entry in enumerate(raw_phases, start=1):
         where = f"phase {index}"
@@ -390,12 +457,23 @@ def parse_exercise(
             check.problem(where, "phases", entry, "each phase must be a [[phases]] table")
             continue
         if "repeat" in entry or "steps" in entry:
-            phases.extend(_repeat_group(check, entry, where, levels, default_feedback))
+            room = MAX_PHASES - len(phases) - (len(raw_phases) - index)
+            phases.extend(_repeat_group(check, entry, where, levels, default_feedback, room))
         else:
             phase = _phase(check, entry, where, levels, default_feedback)
             if phase is not None:
                 phases.append(phase)
 
+    if not check.problems:
+        total_s = sum(p.limit_s for p in phases)
+        if total_s > MAX_EXERCISE_S:
+            check.problem(
+                "",
+                "phases",
+                f"up to {total_s / 3600:.1f} hours",
+                f"an exercise lasts at most {MAX_EXERCISE_S / 3600:g} hours; "
+                "shorten its phases or split it",
+            )
     if check.problems:
         raise ExerciseError(check.problems)
     assert ex_id and name and technique and instructions
@@ -409,6 +487,42 @@ def parse_exercise(
         source=file,
         builtin=builtin,
     )
+
+
+def _levels(check: _Checker, raw_levels: Any) -> dict[str, TargetBand]:
+    """The named levels: valid bands, distinct names, and no two overlapping."""
+    levels: dict[str, TargetBand] = {}
+    if not isinstance(raw_levels, dict):
+        check.problem("", "levels", raw_levels, "must be a table such as light = [10, 20]")
+        return levels
+    if len(raw_levels) > MAX_PHASES:
+        check.problem("", "levels", f"{len(raw_levels)} levels", f"at most {MAX_PHASES}")
+        return levels
+    for level_name, value in raw_levels.items():
+        if not level_name.strip() or len(level_name) > MAX_NAME_CHARS or has_control(level_name):
+            check.problem(
+                "[levels]",
+                "level name",
+                level_name,
+                f"a level name is one line of 1 to {MAX_NAME_CHARS} characters",
+            )
+            continue
+        band = check.band(value, "[levels]", level_name, {})
+        if band is None:
+            continue
+        for other in levels.values():
+            if band.low_n < other.high_n and other.low_n < band.high_n:
+                check.problem(
+                    "[levels]",
+                    level_name,
+                    value,
+                    f"overlaps {other.level} ({other.low_n:g}-{other.high_n:g} N): "
+                    "levels must not share forces, or a student cannot tell them apart",
+                )
+                break
+        else:
+            levels[level_name] = TargetBand(band.low_n, band.high_n, level_name)
+    return levels
 
 
 def _feedback(
@@ -430,17 +544,28 @@ def _repeat_group(
     where: str,
     levels: Mapping[str, TargetBand],
     default_feedback: FeedbackMode,
+    room: int,
 ) -> list[Phase]:
+    """A repeat group expanded, if it fits in the ``room`` phases left in the exercise."""
     for key in sorted(set(entry) - {"repeat", "steps", "feedback"}):
         check.problem(where, key, entry[key], "a repeat group holds only repeat, steps, feedback")
     times = entry.get("repeat", _MISSING)
-    if isinstance(times, bool) or not isinstance(times, int) or not 1 <= times <= 100:
-        check.problem(where, "repeat", times, "must be a whole number from 1 to 100")
+    if isinstance(times, bool) or not isinstance(times, int) or not 1 <= times <= MAX_REPEAT:
+        check.problem(where, "repeat", times, f"must be a whole number from 1 to {MAX_REPEAT}")
         times = 0
     feedback = _feedback(check, entry, where, default_feedback)
     steps = entry.get("steps", _MISSING)
     if not isinstance(steps, list) or not steps:
         check.problem(where, "steps", steps, "a repeat group needs [[phases.steps]] tables")
+        return []
+    if times * len(steps) > room:
+        check.problem(
+            where,
+            "repeat",
+            times,
+            f"{times} x {len(steps)} steps is more than the {MAX_PHASES} phases "
+            "an exercise may have",
+        )
         return []
     group: list[Phase] = []
     for step_index, step in enumerate(steps, start=1):
@@ -487,11 +612,26 @@ def _phase(
     elif kind is not PhaseKind.REST:
         check.problem(where, "band", _MISSING, f"a {kind} phase needs a target band")
 
-    duration_s = check.number(entry, "duration_s", where, maximum=3600)
-    hold_s = check.number(entry, "hold_s", where, maximum=3600)
-    max_s = check.number(entry, "max_s", where, maximum=3600)
-    rate = check.number(entry, "rate_n_per_s", where, maximum=check.capacity_n)
-    tolerance = check.number(entry, "rate_tolerance_n_per_s", where, maximum=check.capacity_n)
+    duration_s, hold_s, max_s = (
+        check.number(entry, key, where, minimum=MIN_PHASE_S, maximum=MAX_PHASE_S, unit="s")
+        for key in ("duration_s", "hold_s", "max_s")
+    )
+    rate = check.number(
+        entry,
+        "rate_n_per_s",
+        where,
+        minimum=MIN_RATE_N_PER_S,
+        maximum=MAX_RATE_N_PER_S,
+        unit="N/s",
+    )
+    tolerance = check.number(
+        entry,
+        "rate_tolerance_n_per_s",
+        where,
+        minimum=MIN_RATE_TOLERANCE_N_PER_S,
+        maximum=MAX_RATE_N_PER_S,
+        unit="N/s",
+    )
     feedback = _feedback(check, entry, where, default_feedback)
 
     if duration_s is not None and (hold_s is not None or max_s is not None):
@@ -520,7 +660,7 @@ def _phase(
         check.problem(where, "rate_n_per_s", rate, "only ramp phases have a target rate")
 
     name = check.text(entry, "name", where, required=False)
-    cue = check.text(entry, "cue", where, required=False)
+    cue = check.text(entry, "cue", where, required=False, limit=MAX_CUE_CHARS)
     if len(check.problems) > before:
         return None
     if kind is PhaseKind.RAMP and tolerance is None and rate is not None:
@@ -557,16 +697,48 @@ def load_exercise_file(
         raise ExerciseError(
             [ExerciseProblem(name, "", "file", str(error), "the file must be readable UTF-8 text")]
         ) from None
+    raw = parse_toml(text, name)
     try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
+        return parse_exercise(raw, name, capacity_n=capacity_n, builtin=builtin)
+    except RecursionError:
         raise ExerciseError(
-            [ExerciseProblem(name, "", "TOML syntax", str(error), "fix the file's TOML syntax")]
+            [ExerciseProblem(name, "", "file", "nested too deeply", "not an exercise file")]
         ) from None
-    return parse_exercise(raw, name, capacity_n=capacity_n, builtin=builtin)
+
+
+def parse_toml(text: str, file: str) -> dict[str, Any]:
+    """The TOML table in ``text``; every way it can fail is an :class:`ExerciseError`."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        problem = ExerciseProblem(file, "", "TOML syntax", str(error), "fix the file's TOML syntax")
+    except RecursionError:
+        problem = ExerciseProblem(
+            file, "", "file", "nested too deeply", "arrays and tables nest a few levels at most"
+        )
+    except ValueError as error:  # e.g. an integer of more than 4300 digits
+        problem = ExerciseProblem(file, "", "a value", str(error), "use ordinary numbers")
+    raise ExerciseError([problem])
 
 
 # -- the library -------------------------------------------------------------------
+
+
+def _refuse_duplicate(exercise: Exercise, seen: Mapping[str, Exercise]) -> None:
+    """Two files of one folder with the same id: the later one is refused, naming both."""
+    first = seen.get(exercise.id)
+    if first is not None:
+        raise ExerciseError(
+            [
+                ExerciseProblem(
+                    exercise.source,
+                    "",
+                    "id",
+                    exercise.id,
+                    f"the same id as {first.source}; give each exercise its own id",
+                )
+            ]
+        )
 
 
 def builtin_exercise_dir() -> Path:
@@ -614,13 +786,15 @@ class ExerciseLibrary:
         for folder, builtin in sources:
             if not folder.is_dir():
                 continue
+            seen: dict[str, Exercise] = {}
             for path in sorted(folder.glob("*.toml")):
                 try:
                     exercise = load_exercise_file(path, capacity_n=capacity_n, builtin=builtin)
+                    _refuse_duplicate(exercise, seen)
                 except ExerciseError as error:
                     errors.append(error)
                     continue
-                exercises[exercise.id] = exercise
+                seen[exercise.id] = exercises[exercise.id] = exercise
         return cls(exercises, errors)
 
     def get(self, exercise_id: str) -> Exercise:

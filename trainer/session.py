@@ -13,6 +13,7 @@ Example::
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -125,8 +126,16 @@ def simulate(
     """Run a whole session with a virtual student; stored like any other session.
 
     Interrupted (Ctrl+C or a termination signal turned into ``KeyboardInterrupt``), it
-    keeps every sample and marks the session incomplete before re-raising.
+    keeps every sample and marks the session incomplete before re-raising. A speed or
+    rate that is not a finite number (or below zero) is a ``ValueError``.
     """
+    if not (math.isfinite(speed) and speed >= 0):
+        raise ValueError(
+            f"the speed {speed!r} is not usable: give 0 (as fast as possible), "
+            "1 (real time) or another positive number"
+        )
+    if not (math.isfinite(rate_hz) and 1 <= rate_hz <= 10_000):
+        raise ValueError(f"the rate {rate_hz!r} is not usable: give 1 to 10000 samples per second")
     virtual = VirtualStudent(PROFILES[profile], seed=seed)
     sensor = virtual.sensor(rate_hz=rate_hz, speed=speed)
     info = sensor.describe() | {"student_profile": profile}

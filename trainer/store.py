@@ -18,6 +18,7 @@ Example::
 from __future__ import annotations
 
 import json
+import math
 import os
 import sqlite3
 import time
@@ -38,7 +39,7 @@ SAMPLE_COLUMNS = ("seq", "t_s", "force_n", "raw_force_n", "counts", "flags", "ph
 #: a session whose samples stopped arriving this long ago was interrupted
 STALE_AFTER_S = 15.0
 
-MIGRATIONS: list[str] = [
+_SQL_MIGRATIONS: list[str] = [
     # 1: the first schema
     """
     CREATE TABLE students (
@@ -191,11 +192,97 @@ MIGRATIONS: list[str] = [
     CREATE INDEX sessions_by_exercise ON sessions(exercise_id, exercise_version);
     """,
 ]
+
+
+def _repair_non_finite_json(db: sqlite3.Connection) -> None:
+    """5: rewrite JSON that older versions wrote with NaN or Infinity (invalid JSON).
+
+    Such a value broke every query that reads the column with SQLite's JSON functions;
+    it becomes ``null``, and an exercise band with a missing bound is dropped.
+    """
+    for table, columns in JSON_COLUMNS.items():
+        for column in columns:
+            rows = db.execute(
+                f"SELECT rowid, {column} FROM {table} "
+                f"WHERE {column} IS NOT NULL AND NOT json_valid({column})"
+            ).fetchall()
+            for rowid, text in rows:
+                value = load_json(text)
+                if value is None:
+                    continue  # not JSON at all: the readers cope with it as it is
+                if column == "exercise_json":
+                    value = _drop_broken_bands(value)
+                db.execute(
+                    f"UPDATE {table} SET {column} = ? WHERE rowid = ?", (dump_json(value), rowid)
+                )
+
+
+MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
+    *_SQL_MIGRATIONS,
+    _repair_non_finite_json,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 #: the kinds of session; assessment results are shown only to the instructor
 SESSION_KINDS = ("practice", "assessment", "demonstration")
 #: the kinds listed to everyone (the student's history, Last/Best, reviews without the PIN)
 OPEN_KINDS = ("practice", "demonstration")
+
+#: every column holding JSON, by table
+JSON_COLUMNS: dict[str, tuple[str, ...]] = {
+    "sessions": ("exercise_json", "sensor_json", "calibration_json"),
+    "results": ("result_json",),
+    "assessments": ("exercise_ids_json",),
+    "assessment_items": ("detail_json",),
+    "feedback_schedules": ("params_json",),
+    "session_feedback": ("schedule_json", "report_json"),
+}
+
+
+def _finite_only(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite_only(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite_only(item) for item in value]
+    return value
+
+
+def dump_json(value: Any) -> str:
+    """JSON text for the records: a NaN or infinity becomes ``null``, never invalid JSON."""
+    return json.dumps(_finite_only(value), allow_nan=False)
+
+
+def load_json(text: str | bytes | None) -> Any:
+    """A stored JSON value, non-finite numbers read as ``None``; ``None`` if unreadable."""
+    if text is None:
+        return None
+    try:
+        return _finite_only(json.loads(text))
+    except (ValueError, RecursionError, TypeError):
+        return None
+
+
+def _drop_broken_bands(snapshot: Any) -> Any:
+    if isinstance(snapshot, dict) and isinstance(snapshot.get("phases"), list):
+        for phase in snapshot["phases"]:
+            band = phase.get("band") if isinstance(phase, dict) else None
+            if isinstance(band, dict) and (band.get("low_n") is None or band.get("high_n") is None):
+                phase["band"] = None
+    return snapshot
+
+
+def result_from_json(text: str | None) -> SessionResult | None:
+    """A stored result, or ``None`` if it is missing or damaged beyond reading."""
+    data = load_json(text)
+    if not isinstance(data, dict) or not all(
+        isinstance(data.get(key), int | float) for key in ("score", "time_in_band_pct")
+    ):
+        return None
+    try:
+        return SessionResult.from_dict(data)
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 class StoreError(Exception):
@@ -353,9 +440,20 @@ class Store:
             )
         for number in range(version, SCHEMA_VERSION):
             # One transaction per step: a crash mid-migration leaves the old version intact.
-            self.db.executescript(
-                "BEGIN;" + MIGRATIONS[number] + f"; PRAGMA user_version = {number + 1}; COMMIT;"
-            )
+            step = MIGRATIONS[number]
+            if isinstance(step, str):
+                self.db.executescript(
+                    "BEGIN;" + step + f"; PRAGMA user_version = {number + 1}; COMMIT;"
+                )
+                continue
+            self.db.execute("BEGIN")
+            try:
+                step(self.db)
+                self.db.execute(f"PRAGMA user_version = {number + 1}")
+            except BaseException:
+                self.db.rollback()
+                raise
+            self.db.commit()
 
     def _close_stale_sessions(self) -> None:
         with self.db:
@@ -440,9 +538,9 @@ class Store:
                     student_id,
                     exercise.id,
                     exercise.technique,
-                    json.dumps(exercise.snapshot()),
-                    json.dumps(sensor_info),
-                    json.dumps(calibration) if calibration is not None else None,
+                    dump_json(exercise.snapshot()),
+                    dump_json(sensor_info),
+                    dump_json(calibration) if calibration is not None else None,
                     _now(),
                     time.time(),
                     str(uuid.uuid4()),
@@ -473,7 +571,7 @@ class Store:
                         session_id,
                         result.score,
                         result.time_in_band_pct,
-                        json.dumps(result.to_dict()),
+                        dump_json(result.to_dict()),
                     ),
                 )
             # Same transaction as the end of the session: a class station never ends a
@@ -511,7 +609,7 @@ class Store:
         ).fetchone()
         if row is None:
             return None
-        return {"schedule": json.loads(row[0]), "peeks": row[1], "report": json.loads(row[2])}
+        return {"schedule": load_json(row[0]), "peeks": row[1], "report": load_json(row[2])}
 
     def import_session(self, record: ImportedSession) -> tuple[int, bool]:
         """Store a session recorded elsewhere (a class station); idempotent by UUID.
@@ -546,9 +644,9 @@ class Store:
                     student_id,
                     record.exercise["id"],
                     record.exercise.get("technique", ""),
-                    json.dumps(record.exercise),
-                    json.dumps(record.sensor),
-                    json.dumps(record.calibration) if record.calibration is not None else None,
+                    dump_json(record.exercise),
+                    dump_json(record.sensor),
+                    dump_json(record.calibration) if record.calibration is not None else None,
                     record.started_at,
                     time.time(),
                     record.ended_at,
@@ -573,7 +671,7 @@ class Store:
                         session_id,
                         record.result["score"],
                         record.result["time_in_band_pct"],
-                        json.dumps(record.result),
+                        dump_json(record.result),
                     ),
                 )
             if record.feedback is not None:
@@ -581,9 +679,9 @@ class Store:
                     "INSERT INTO session_feedback VALUES (?, ?, ?, ?)",
                     (
                         session_id,
-                        json.dumps(record.feedback.get("schedule")),
+                        dump_json(record.feedback.get("schedule")),
                         int(record.feedback.get("peeks") or 0),
-                        json.dumps(record.feedback.get("report")),
+                        dump_json(record.feedback.get("report")),
                     ),
                 )
             return session_id, True
@@ -611,13 +709,13 @@ class Store:
             "student": row[1],
             "exercise_id": row[2],
             "technique": row[3],
-            "exercise": json.loads(row[4]),
-            "sensor": json.loads(row[5]),
-            "calibration": json.loads(row[6]) if row[6] else None,
+            "exercise": load_json(row[4]) or {},
+            "sensor": load_json(row[5]) or {},
+            "calibration": load_json(row[6]),
             "started_at": row[7],
             "ended_at": row[8],
             "status": row[9],
-            "result": json.loads(row[10]) if row[10] else None,
+            "result": load_json(row[10]),
             "uuid": row[11],
             "station": row[12],
             "kind": row[13],
@@ -640,10 +738,11 @@ class Store:
         )
 
     def result(self, session_id: int) -> SessionResult | None:
+        """The stored result, or ``None`` if there is none or it cannot be read."""
         row = self.db.execute(
             "SELECT result_json FROM results WHERE session_id = ?", (session_id,)
         ).fetchone()
-        return SessionResult.from_dict(json.loads(row[0])) if row else None
+        return result_from_json(row[0]) if row else None
 
     def history(
         self,
@@ -660,10 +759,11 @@ class Store:
         """
         query = (
             "SELECT s.id, st.name, s.exercise_id, "
-            "COALESCE(s.exercise_name, json_extract(s.exercise_json, '$.name')), "
+            "COALESCE(s.exercise_name, CASE WHEN json_valid(s.exercise_json) "
+            "THEN json_extract(s.exercise_json, '$.name') END), "
             "s.technique, s.started_at, s.ended_at, s.status, r.score, r.time_in_band_pct, "
-            "json_extract(s.sensor_json, '$.backend'), s.uuid, s.station, s.kind, "
-            "s.exercise_version "
+            "CASE WHEN json_valid(s.sensor_json) THEN json_extract(s.sensor_json, '$.backend') "
+            "END, s.uuid, s.station, s.kind, s.exercise_version "
             "FROM sessions s JOIN students st ON st.id = s.student_id "
             "LEFT JOIN results r ON r.session_id = s.id "
             f"WHERE s.kind IN ({', '.join('?' * len(kinds))})"

@@ -326,7 +326,7 @@ def test_edit_with_a_mistake_keeps_the_draft_and_saves_nothing(
     monkeypatch.setenv("EDITOR", editor)
     code, _, err = trainer(capsys, monkeypatch, "exercises", "edit", "graded-levels")
     assert code == 1
-    assert "duration_s = -6" in err and "must be greater than 0" in err
+    assert "duration_s = -6" in err and "must be a number from 0.5 to 3600 s" in err
     assert "your edit is kept" in err
     assert not (user_dir / "graded-levels.toml").exists()
     assert (user_dir / ".drafts" / "graded-levels.toml").exists()

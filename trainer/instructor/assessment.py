@@ -27,7 +27,7 @@ from trainer.exercises import Exercise, FeedbackMode, PhaseKind
 from trainer.instructor import InstructorError
 from trainer.instructor.roster import Roster
 from trainer.scoring import PhaseMetrics, SessionResult
-from trainer.store import Store
+from trainer.store import Store, dump_json
 
 SCORED = (PhaseKind.RAMP, PhaseKind.HOLD)
 
@@ -243,7 +243,7 @@ class Assessments:
             self.db.execute(
                 "INSERT INTO assessments (name, exercise_ids_json, created_at) VALUES (?, ?, ?) "
                 "ON CONFLICT(name) DO UPDATE SET exercise_ids_json = excluded.exercise_ids_json",
-                (name, json.dumps(exercise_ids), _now()),
+                (name, dump_json(exercise_ids), _now()),
             )
         return self.get(name).id
 
@@ -299,7 +299,7 @@ class Assessments:
                 (
                     session_id,
                     None if verdict is None else int(verdict.passed),
-                    json.dumps(verdict.to_json()) if verdict else None,
+                    dump_json(verdict.to_json()) if verdict else None,
                     run_id,
                     position,
                 ),

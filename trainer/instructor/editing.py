@@ -134,15 +134,20 @@ def user_file_for(exercise_id: str, folder: Path | None = None) -> Path | None:
     return None
 
 
+_SIGNED = r"([-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)"
+#: low and high, each with its own sign: "-5-10" is -5 to 10 (refused), never 5 to 10
+_BAND_TEXT = re.compile(rf"^\[?\s*{_SIGNED}\s*(?:,|-|–|\.\.|to)\s*{_SIGNED}\s*\]?\s*(?:N)?$")
+
+
 def parse_band_text(text: str) -> Any:
-    """``'20-30'``, ``'20, 30'`` or ``'[20, 30]'`` -> ``[20, 30]``; a level name stays text."""
-    cleaned = text.strip().strip("[]").replace(" N", "").strip()
-    parts = [p for p in re.split(r"\s*(?:,|-|–|\.\.|to)\s*", cleaned) if p]
-    if len(parts) == 2:
-        try:
-            return [_number(parts[0]), _number(parts[1])]
-        except ValueError:
-            pass
+    """``'20-30'``, ``'20, 30'`` or ``'[20, 30]'`` -> ``[20, 30]``; a level name stays text.
+
+    Only plain decimal numbers count, so ``'10-nan'`` stays text and is refused as an
+    unknown level, and a minus sign is kept where it was typed.
+    """
+    match = _BAND_TEXT.match(text.strip())
+    if match:
+        return [_number(match.group(1)), _number(match.group(2))]
     return text.strip()
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from trainer.instructor.roster import Roster
 from trainer.instructor.schedules import FeedbackReport, FeedbackSchedule, ScheduleKind
-from trainer.store import Store
+from trainer.store import Store, dump_json
 
 
 class SchedulePlans:
@@ -41,7 +41,7 @@ class SchedulePlans:
                     scope,
                     owner_id,
                     schedule.kind.value,
-                    json.dumps(schedule.to_json()),
+                    dump_json(schedule.to_json()),
                     datetime.now(UTC).isoformat(timespec="seconds"),
                 ),
             )
@@ -122,9 +122,9 @@ class SchedulePlans:
                 "INSERT OR REPLACE INTO session_feedback VALUES (?, ?, ?, ?)",
                 (
                     session_id,
-                    json.dumps(schedule.to_json()),
+                    dump_json(schedule.to_json()),
                     report.peeks,
-                    json.dumps(report.to_json()),
+                    dump_json(report.to_json()),
                 ),
             )
 

@@ -26,7 +26,15 @@ from trainer.instructor import InstructorError
 from trainer.instructor.assessment import PassMarks, PassVerdict
 from trainer.instructor.roster import Roster
 from trainer.scoring import SessionResult
-from trainer.store import OPEN_KINDS, SAMPLE_COLUMNS, SESSION_KINDS, Store
+from trainer.store import (
+    OPEN_KINDS,
+    SAMPLE_COLUMNS,
+    SESSION_KINDS,
+    Store,
+    dump_json,
+    load_json,
+    result_from_json,
+)
 from trainer.units import Unit
 
 CLASS_COLUMNS = [
@@ -82,7 +90,7 @@ def check_visible(store: Store, session_id: int, assessments: bool) -> None:
 def _result_rows(
     store: Store, where: str, params: Iterable[Any], kinds: tuple[str, ...] = OPEN_KINDS
 ) -> list[tuple[Any, ...]]:
-    return store.db.execute(
+    rows = store.db.execute(
         "SELECT s.id, st.name, s.exercise_id, s.exercise_json, s.started_at, s.status, "
         "r.result_json, s.kind, s.exercise_version FROM sessions s "
         "JOIN students st ON st.id = s.student_id "
@@ -93,6 +101,24 @@ def _result_rows(
         + ") ORDER BY s.id",
         (*params, *kinds),
     ).fetchall()
+    # A damaged record reads as a session without a result, never as a crash.
+    return [
+        (*row[:3], _readable_exercise(row[3]), *row[4:6], _readable_result(row[6]), *row[7:])
+        for row in rows
+    ]
+
+
+def _readable_exercise(text: str | None) -> str:
+    snapshot = load_json(text)
+    if not isinstance(snapshot, dict) or not isinstance(snapshot.get("phases"), list):
+        kept = snapshot if isinstance(snapshot, dict) else {}
+        return dump_json({"name": "(damaged record)"} | kept | {"phases": []})
+    return dump_json(snapshot)
+
+
+def _readable_result(text: str | None) -> str | None:
+    result = result_from_json(text)
+    return dump_json(result.to_dict()) if result is not None else None
 
 
 def _mean_cv(result: SessionResult) -> float | None:
@@ -157,7 +183,10 @@ class OverviewRow:
 
 
 def _verdict(marks: PassMarks, exercise_json: str, result_json: str) -> PassVerdict | None:
-    exercise = Exercise.from_snapshot(json.loads(exercise_json))
+    try:
+        exercise = Exercise.from_snapshot(json.loads(exercise_json))
+    except (KeyError, TypeError, ValueError):
+        return None  # a damaged record cannot be judged
     return marks.judge(exercise, SessionResult.from_dict(json.loads(result_json)))
 
 
