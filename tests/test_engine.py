@@ -152,11 +152,11 @@ def test_release_ends_when_the_force_drops_into_its_band() -> None:
         make_exercise(
             [
                 {"kind": "release", "band": [0, 5], "max_s": 5},
-                {"kind": "rest", "duration_s": 0.2},
+                {"kind": "rest", "duration_s": 0.5},
             ]
         )
     )
-    events = run(engine, [40, 30, 20, 10, 4, 0, 0, 0])
+    events = run(engine, [40, 30, 20, 10, 4, 0, 0, 0, 0, 0, 0])
     started = [e.index for e in events if isinstance(e, PhaseStarted)]
     assert started == [0, 1]
     assert engine.finished

@@ -29,7 +29,7 @@ def hold(band: tuple[float, float], duration: float = 2.0) -> SessionEngine:
     )
 
 
-@given(band=bands, duration=st.floats(min_value=0.2, max_value=5))
+@given(band=bands, duration=st.floats(min_value=0.5, max_value=5))
 def test_a_trace_at_band_centre_scores_100_in_band(
     band: tuple[float, float], duration: float
 ) -> None:
