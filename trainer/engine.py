@@ -104,6 +104,7 @@ class LiveState:
     paused: bool
     finished: bool
     aborted: bool
+    in_band_s: float = 0.0  # time in the band so far in this phase
 
     @property
     def blind(self) -> bool:
@@ -407,4 +408,5 @@ class SessionEngine:
             paused=self._paused,
             finished=self._finished,
             aborted=self._aborted,
+            in_band_s=self._in_band_s,
         )

@@ -1,0 +1,125 @@
+"""Helpers for class tests: simulated stations in threads, and comparing records."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from trainer.classroom.broker import ClassFolder
+from trainer.classroom.station import SimulatedStationResult, run_simulated_station
+from trainer.store import Store
+
+
+@dataclass
+class StationThreads:
+    """Simulated stations running in threads of the test process."""
+
+    stop: threading.Event
+    threads: list[threading.Thread]
+    results: dict[str, SimulatedStationResult] = field(default_factory=dict)
+    errors: list[BaseException] = field(default_factory=list)
+
+    def join(self, timeout_s: float = 60.0) -> dict[str, SimulatedStationResult]:
+        deadline = time.monotonic() + timeout_s
+        for thread in self.threads:
+            thread.join(max(0.1, deadline - time.monotonic()))
+        assert not any(t.is_alive() for t in self.threads), "a station did not finish"
+        assert not self.errors, self.errors
+        return self.results
+
+
+@contextmanager
+def stations_running(
+    folder: ClassFolder,
+    stations: Sequence[str],
+    db_dir: Path,
+    *,
+    profiles: Sequence[str] = ("steady", "shaky", "overshooter", "slow"),
+    sessions: int | None = 2,
+    speed: float = 12.0,
+    rotation: Sequence[str] = ("blind-levels", "precision-drill"),
+    **options: object,
+) -> Iterator[StationThreads]:
+    """Run ``stations`` as simulated stations until they finish (or the block ends)."""
+    stop = threading.Event()
+    running = StationThreads(stop, [])
+
+    def one(index: int, station: str) -> None:
+        try:
+            running.results[station] = run_simulated_station(
+                folder.station_file(station),
+                profiles[index % len(profiles)],
+                index,
+                stop,
+                db=db_dir / f"{station}.db",
+                speed=speed,
+                sessions=sessions,
+                rotation=rotation,
+                rest_s=0.0,
+                **options,  # type: ignore[arg-type]
+            )
+        except BaseException as error:  # reported by join()
+            running.errors.append(error)
+
+    for index, station in enumerate(stations):
+        thread = threading.Thread(target=one, args=(index, station), daemon=True)
+        thread.start()
+        running.threads.append(thread)
+    try:
+        yield running
+    finally:
+        stop.set()
+        for thread in running.threads:
+            thread.join(30)
+
+
+def wait_until(
+    condition: Callable[[], bool], timeout_s: float = 30.0, step_s: float = 0.05
+) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(step_s)
+    return condition()
+
+
+def session_uuids(db: Path) -> list[str]:
+    with Store.open(db) as store:
+        return [row[0] for row in store.db.execute("SELECT uuid FROM sessions ORDER BY id")]
+
+
+def assert_hub_matches_stations(hub_db: Path, station_dbs: Sequence[Path]) -> int:
+    """Every station session is at the hub exactly once, same samples, scores, student."""
+    hub = Store.open(hub_db)
+    try:
+        hub_rows = hub.db.execute("SELECT uuid, id FROM sessions").fetchall()
+        uuids = [u for u, _ in hub_rows]
+        assert len(uuids) == len(set(uuids)), "a session is stored twice at the hub"
+        at_hub = dict(hub_rows)
+        expected = 0
+        for path in station_dbs:
+            station = Store.open(path)
+            try:
+                for uuid, station_id in station.db.execute(
+                    "SELECT uuid, id FROM sessions WHERE status != 'running'"
+                ).fetchall():
+                    expected += 1
+                    assert uuid in at_hub, f"session {uuid} of {path.name} never reached the hub"
+                    hub_id = at_hub[uuid]
+                    assert list(hub.sample_rows(hub_id)) == list(station.sample_rows(station_id))
+                    assert hub.result(hub_id) == station.result(station_id)
+                    mine, theirs = station.session(station_id), hub.session(hub_id)
+                    for key in ("student", "status", "exercise", "station", "started_at"):
+                        assert mine[key] == theirs[key], key
+                    assert station.outbox() == [], f"{path.name} still has unsent sessions"
+            finally:
+                station.close()
+        assert len(uuids) == expected, f"the hub has {len(uuids)} sessions, stations {expected}"
+        return expected
+    finally:
+        hub.close()

@@ -1,0 +1,790 @@
+"""The instructor's hub: every station's status and live state, the class's records, its config.
+
+:class:`ClassHub` connects to the class broker with the hub's account (a persistent MQTT 5
+session, so sessions sent while the hub is away wait at the broker), subscribes to every
+station's status, live and session topics, and
+
+- keeps the latest status and live report per station (:meth:`ClassHub.snapshot`);
+- stores every session in its own SQLite database (the same schema as a station's), once
+  per UUID, and acknowledges it to the broker only after the database commit;
+- is the only publisher of the class configuration: assignments, messages, pauses,
+  feedback schedules and the instructor's bands and pass marks from its database
+  (re-published when they change);
+- drops bad input on any topic with one log line and a counter, never crashing.
+
+Listeners get events from the network or ingest thread: a UI hands them on with
+``post_message`` / ``call_from_thread``.
+
+Example::
+
+    hub = ClassHub(Path("monday/hub.toml"))
+    hub.add_listener(print)
+    hub.start()
+    hub.assign("all", "ischemic-compression", blind=True)
+    hub.send_message(["station-03"], "Lighter, please")
+    view = hub.snapshot()["station-03"]
+    hub.stop()
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import queue
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+from paho.mqtt.reasoncodes import ReasonCode
+
+from trainer.classroom.broker import ClassFile, ClassSetupError, load_class_file
+from trainer.classroom.protocol import (
+    MAX_MESSAGE_CHARS,
+    MAX_MESSAGES,
+    STATION_LIMITS,
+    Assignment,
+    ClassConfig,
+    InstructorMessage,
+    LiveReport,
+    ProtocolError,
+    SessionRecord,
+    StationStatus,
+    config_topic,
+    decode_config,
+    decode_live,
+    decode_session,
+    decode_status,
+    parse_topic,
+    stations_filter,
+)
+from trainer.classroom.records import config_settings, ingest, settings_fingerprint
+from trainer.exercises import ExerciseLibrary
+from trainer.instructor.schedules import FeedbackSchedule
+from trainer.store import Store, StoreError
+
+log = logging.getLogger(__name__)
+
+#: the broker keeps the hub's subscriptions and queued sessions this long while it is away
+SESSION_EXPIRY_S = 7 * 24 * 3600
+#: how often the hub looks for changed bands, schedules and pass marks in its records
+SETTINGS_POLL_S = 2.0
+
+Stations = Sequence[str] | Literal["all"]
+
+
+# -- events ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StationStatusChanged:
+    station: str
+    status: StationStatus
+    received_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class LiveStateReceived:
+    station: str
+    report: LiveReport
+    received_at: float
+
+    @property
+    def latency_s(self) -> float:
+        """Station snapshot to hub receipt (meaningful where the clocks agree)."""
+        return self.received_at - self.report.t
+
+
+@dataclass(frozen=True, slots=True)
+class SessionStored:
+    station: str
+    uuid: str
+    student: str
+    exercise_id: str
+    status: str
+    score: float | None
+    session_id: int
+    duplicate: bool  # already stored: this delivery was dropped
+
+
+@dataclass(frozen=True, slots=True)
+class PayloadRejected:
+    topic: str
+    station: str | None
+    reason: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigPublished:
+    config: ClassConfig
+
+
+@dataclass(frozen=True, slots=True)
+class HubConnectionChanged:
+    connected: bool
+    problem: str | None
+
+
+HubEvent = (
+    StationStatusChanged
+    | LiveStateReceived
+    | SessionStored
+    | PayloadRejected
+    | ConfigPublished
+    | HubConnectionChanged
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StationView:
+    """What the hub knows of one station right now."""
+
+    station: str
+    status: StationStatus | None = None
+    live: LiveReport | None = None
+    live_received_at: float | None = None
+    last_score: float | None = None
+    last_exercise_id: str | None = None
+    last_session_at: float | None = None
+    sessions_stored: int = 0
+    online_since: float | None = None
+    offline_since: float | None = None
+
+    @property
+    def online(self) -> bool:
+        return self.status is not None and self.status.state == "online"
+
+
+@dataclass
+class HubCounters:
+    """What arrived and what was dropped (by reason) since the hub started."""
+
+    received: Counter[str] = field(default_factory=Counter)  # by kind
+    rejected: Counter[str] = field(default_factory=Counter)  # by reason
+    sessions_stored: int = 0
+    sessions_duplicate: int = 0
+    configs_published: int = 0
+
+    @property
+    def rejected_total(self) -> int:
+        return sum(self.rejected.values())
+
+
+class HubError(Exception):
+    """The hub cannot do what was asked; the message says why."""
+
+
+class ClassHub:
+    """The instructor's side of a class; see the module docstring."""
+
+    def __init__(
+        self,
+        hub_file: Path | ClassFile,
+        db: Path | None = None,
+        *,
+        library: ExerciseLibrary | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.class_file = hub_file if isinstance(hub_file, ClassFile) else load_class_file(hub_file)
+        if self.class_file.role != "hub":
+            raise ClassSetupError(
+                f"{self.class_file.path} is a station's file: the hub needs hub.toml "
+                "from the class folder"
+            )
+        self.class_name = self.class_file.class_name
+        self.db_path = Path(db or self.class_file.db or self.class_file.path.with_name("hub.db"))
+        self.library = library
+        self.clock = clock
+        self.counters = HubCounters()
+        self.connected = False
+        self.problem: str | None = None
+        self._listeners: list[Callable[[HubEvent], None]] = []
+        self._lock = threading.RLock()
+        self._views: dict[str, StationView] = {}
+        self._known: frozenset[str] = frozenset()
+        self._known_mtime: float | None = None
+        self._refresh_known()
+        self._ingest: queue.SimpleQueue[tuple[str, str, bytes, int, int] | None] = (
+            queue.SimpleQueue()
+        )
+        self._stopping = threading.Event()
+        self._threads: list[threading.Thread] = []
+        # The records: opened here so a bad path fails at once, with a sentence.
+        self.store = Store.open(self.db_path)
+        self._load_views()
+        self._config_lock = threading.Lock()
+        self._config = self._load_config_cache()
+        self._fingerprint = ""
+        self.client = self._make_client()
+
+    # -- set-up ------------------------------------------------------------------------------
+    @property
+    def config_cache(self) -> Path:
+        return self.db_path.with_name(self.db_path.stem + ".config.json")
+
+    def _make_client(self) -> mqtt.Client:
+        client = mqtt.Client(
+            CallbackAPIVersion.VERSION2,
+            client_id=f"{self.class_name}-hub",
+            protocol=mqtt.MQTTv5,
+            manual_ack=True,
+        )
+        client.username_pw_set(self.class_file.username, self.class_file.password)
+        if self.class_file.ca_file is not None:
+            client.tls_set(ca_certs=str(self.class_file.ca_file))
+        client.reconnect_delay_set(1, 30)
+        client.on_connect = self._on_connect
+        client.on_connect_fail = self._on_connect_fail
+        client.on_disconnect = self._on_disconnect
+        client.on_message = self._on_message
+        return client
+
+    def add_listener(self, listener: Callable[[HubEvent], None]) -> None:
+        """Call ``listener(event)`` for every event (from the hub's threads)."""
+        self._listeners.append(listener)
+
+    def remove_listener(self, listener: Callable[[HubEvent], None]) -> None:
+        with contextlib.suppress(ValueError):
+            self._listeners.remove(listener)
+
+    def start(self) -> None:
+        """Connect (retrying with back-off) and start storing sessions."""
+        for target, name in ((self._ingest_loop, "ingest"), (self._settings_loop, "settings")):
+            thread = threading.Thread(target=target, name=f"hub-{name}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
+        properties.SessionExpiryInterval = SESSION_EXPIRY_S
+        self.client.connect_async(
+            self.class_file.host,
+            self.class_file.port,
+            keepalive=10,
+            clean_start=False,
+            properties=properties,
+        )
+        self.client.loop_start()
+
+    def stop(self) -> None:
+        """Disconnect; sessions not yet stored stay queued at the broker for next time."""
+        self._stopping.set()
+        self._ingest.put(None)
+        with contextlib.suppress(Exception):
+            self.client.disconnect()
+        self.client.loop_stop()
+        for thread in self._threads:
+            thread.join(timeout=10)
+        self._threads.clear()
+        self.store.close()
+
+    def __enter__(self) -> ClassHub:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def wait_connected(self, timeout_s: float = 10.0) -> bool:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.connected:
+                return True
+            time.sleep(0.02)
+        return self.connected
+
+    # -- the views ---------------------------------------------------------------------------
+    def snapshot(self) -> dict[str, StationView]:
+        """Every known station's view (a station never heard of has an empty one)."""
+        with self._lock:
+            views = {s: StationView(s) for s in sorted(self._known)}
+            views.update(self._views)
+            return dict(sorted(views.items()))
+
+    @property
+    def stations(self) -> tuple[str, ...]:
+        """The class's station ids (from the class folder's password file)."""
+        self._refresh_known()
+        return tuple(sorted(self._known))
+
+    def _load_views(self) -> None:
+        """Last scores per station from the records (a restarted hub still shows them)."""
+        rows = self.store.db.execute(
+            "SELECT s.station, r.score, s.exercise_id, COUNT(*) OVER (PARTITION BY s.station) "
+            "FROM sessions s LEFT JOIN results r ON r.session_id = s.id "
+            "WHERE s.station IS NOT NULL ORDER BY s.id"
+        ).fetchall()
+        for station, score, exercise_id, count in rows:
+            self._views[station] = StationView(
+                station,
+                last_score=score,
+                last_exercise_id=exercise_id,
+                sessions_stored=count,
+            )
+
+    def _refresh_known(self) -> None:
+        passwd = self.class_file.path.with_name("passwd")
+        try:
+            mtime = passwd.stat().st_mtime
+        except OSError:
+            return
+        if mtime == self._known_mtime:
+            return
+        try:
+            names = {
+                line.split(":", 1)[0]
+                for line in passwd.read_text(encoding="utf-8").splitlines()
+                if ":" in line
+            }
+        except OSError:
+            return
+        names.discard(self.class_file.username)
+        self._known = frozenset(names)
+        self._known_mtime = mtime
+
+    def _is_known(self, station: str) -> bool:
+        if station in self._known or self._known_mtime is None:
+            return True
+        self._refresh_known()
+        return station in self._known
+
+    # -- MQTT callbacks ----------------------------------------------------------------------
+    def _on_connect(
+        self,
+        client: mqtt.Client,
+        userdata: Any,
+        flags: Any,
+        reason: ReasonCode,
+        properties: Properties | None,
+    ) -> None:
+        if reason.is_failure:
+            self.problem = (
+                f"the class broker refused the hub ({reason}): check hub.toml against the "
+                "class folder's passwd (run `trainer class setup` again)"
+            )
+            log.error(self.problem)
+            self._emit(HubConnectionChanged(False, self.problem))
+            return
+        self.connected = True
+        self.problem = None
+        client.subscribe(
+            [
+                (stations_filter(self.class_name, "status"), 1),
+                (stations_filter(self.class_name, "live"), 0),
+                (stations_filter(self.class_name, "sessions"), 1),
+                (config_topic(self.class_name), 1),
+            ]
+        )
+        log.info("hub: connected to %s:%s", self.class_file.host, self.class_file.port)
+        self._emit(HubConnectionChanged(True, None))
+        self._publish_if_changed(force=self._config.version == 0)
+
+    def _on_connect_fail(self, client: mqtt.Client, userdata: Any) -> None:
+        self._offline(
+            f"the class broker {self.class_file.host}:{self.class_file.port} is not reachable: "
+            "start it (mosquitto -c CLASS_FOLDER/mosquitto.conf); retrying"
+        )
+
+    def _on_disconnect(
+        self,
+        client: mqtt.Client,
+        userdata: Any,
+        flags: Any,
+        reason: ReasonCode,
+        properties: Properties | None,
+    ) -> None:
+        if not self._stopping.is_set():
+            self._offline(f"lost the class broker ({reason}); retrying")
+
+    def _offline(self, problem: str) -> None:
+        was = self.connected
+        self.connected = False
+        self.problem = problem
+        if was or self.counters.received.total() == 0:
+            log.warning("hub: %s", problem)
+        self._emit(HubConnectionChanged(False, problem))
+
+    def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
+        topic = message.topic
+        payload = bytes(message.payload)
+        try:
+            if topic == config_topic(self.class_name):
+                self._config_seen(payload)
+                return
+            try:
+                kind, station = parse_topic(self.class_name, topic)
+            except ProtocolError as error:
+                self._reject(topic, None, error.reason, error.detail)
+                return
+            if len(payload) > STATION_LIMITS[kind]:
+                self._reject(topic, station, "too-large", f"{len(payload)} bytes on a {kind} topic")
+                return
+            if not self._is_known(station):
+                self._reject(topic, station, "unknown-station", f"{station} is not in this class")
+                return
+            if kind == "sessions":
+                # Decoded and stored on the ingest thread; acknowledged after the commit.
+                self._ingest.put((topic, station, payload, message.mid, message.qos))
+                return
+            if kind == "status":
+                if not payload:
+                    return  # a retained status being cleared
+                self._status(topic, station, payload)
+            else:
+                self._live(topic, station, payload)
+        finally:
+            if message.qos > 0 and not topic.endswith("/sessions"):
+                client.ack(message.mid, message.qos)
+
+    def _status(self, topic: str, station: str, payload: bytes) -> None:
+        try:
+            status = decode_status(payload, station=station)
+        except ProtocolError as error:
+            self._reject(topic, station, error.reason, error.detail)
+            return
+        now = self.clock()
+        self.counters.received["status"] += 1
+        with self._lock:
+            view = self._views.get(station, StationView(station))
+            if status.state == "online":
+                online_since = view.online_since if view.online else status.since
+                view = replace(view, status=status, online_since=online_since, offline_since=None)
+            else:
+                view = replace(view, status=status, offline_since=view.offline_since or now)
+            self._views[station] = view
+        log.info(
+            "%s %s%s",
+            station,
+            status.state,
+            f" ({status.student}: {status.exercise_id})" if status.exercise_id else "",
+        )
+        self._emit(StationStatusChanged(station, status, now))
+
+    def _live(self, topic: str, station: str, payload: bytes) -> None:
+        try:
+            report = decode_live(payload, station=station)
+        except ProtocolError as error:
+            self._reject(topic, station, error.reason, error.detail)
+            return
+        now = self.clock()
+        self.counters.received["live"] += 1
+        with self._lock:
+            view = self._views.get(station, StationView(station))
+            self._views[station] = replace(view, live=report, live_received_at=now)
+        self._emit(LiveStateReceived(station, report, now))
+
+    def _reject(self, topic: str, station: str | None, reason: str, detail: str) -> None:
+        self.counters.rejected[reason] += 1
+        shown = topic if len(topic) <= 120 else topic[:117] + "..."
+        log.warning("dropped a message on %s: %s: %s", shown, reason, detail)
+        self._emit(PayloadRejected(topic, station, reason, detail))
+
+    def _emit(self, event: HubEvent) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(event)
+            except Exception:
+                log.exception("hub listener %r failed", listener)
+
+    # -- sessions: decoded, stored, then acknowledged -----------------------------------------
+    def _ingest_loop(self) -> None:
+        store = Store.open(self.db_path)
+        try:
+            while True:
+                item = self._ingest.get()
+                if item is None:
+                    break
+                topic, station, payload, mid, qos = item
+                self._store_session(store, topic, station, payload)
+                if qos > 0:
+                    # Only now may the broker forget it: a hub killed before this line
+                    # gets the session again on reconnect (and stores it once).
+                    with contextlib.suppress(Exception):
+                        self.client.ack(mid, qos)
+        finally:
+            store.close()
+
+    def _store_session(self, store: Store, topic: str, station: str, payload: bytes) -> None:
+        try:
+            record = decode_session(payload, station=station)
+        except ProtocolError as error:
+            self._reject(topic, station, error.reason, error.detail)
+            return
+        try:
+            session_id, stored = ingest(store, record)
+        except StoreError as error:
+            # Not acknowledged? It is: a session the records refuse would come back forever.
+            self._reject(topic, station, "store", str(error))
+            return
+        except (KeyError, TypeError, ValueError) as error:
+            self._reject(topic, station, "schema", f"session does not fit the records: {error}")
+            return
+        self.counters.received["sessions"] += 1
+        if stored:
+            self.counters.sessions_stored += 1
+        else:
+            self.counters.sessions_duplicate += 1
+        self._session_view(record, stored)
+        log.info(
+            "%s session %s %s: %s %s, score %s%s",
+            station,
+            record.uuid[:8],
+            record.status,
+            record.student,
+            record.exercise_id,
+            "-" if record.score is None else f"{record.score:.0f}",
+            "" if stored else " (already stored: duplicate dropped)",
+        )
+        self._emit(
+            SessionStored(
+                station,
+                record.uuid,
+                record.student,
+                record.exercise_id,
+                record.status,
+                record.score,
+                session_id,
+                not stored,
+            )
+        )
+
+    def _session_view(self, record: SessionRecord, stored: bool) -> None:
+        if not stored:
+            return
+        with self._lock:
+            view = self._views.get(record.station, StationView(record.station))
+            self._views[record.station] = replace(
+                view,
+                last_score=record.score,
+                last_exercise_id=record.exercise_id,
+                last_session_at=self.clock(),
+                sessions_stored=view.sessions_stored + 1,
+            )
+
+    # -- the class configuration ----------------------------------------------------------------
+    @property
+    def config(self) -> ClassConfig:
+        """The configuration last published (version 0: nothing published yet)."""
+        return self._config
+
+    def _load_config_cache(self) -> ClassConfig:
+        empty = ClassConfig(version=0, issued_at=0.0, class_name=self.class_name)
+        path = self.config_cache
+        if not path.exists():
+            return empty
+        try:
+            return decode_config(path.read_bytes(), class_name=self.class_name)
+        except (OSError, ProtocolError) as error:
+            log.warning("hub: the saved class configuration is not used (%s)", error)
+            return empty
+
+    def _config_seen(self, payload: bytes) -> None:
+        """A retained config from the broker: never publish a version below it."""
+        try:
+            seen = decode_config(payload, class_name=self.class_name)
+        except ProtocolError:
+            return
+        with self._config_lock:
+            if seen.version <= self._config.version:
+                return
+            self._config = replace(self._config, version=seen.version)
+        self._publish(lambda c: c)
+
+    def _settings_loop(self) -> None:
+        while not self._stopping.wait(SETTINGS_POLL_S):
+            try:
+                self._publish_if_changed()
+            except Exception:
+                log.exception("hub: the instructor's settings could not be read")
+
+    def _publish_if_changed(self, force: bool = False) -> None:
+        try:
+            store = Store.open(self.db_path)
+        except StoreError as error:
+            log.warning("hub: %s", error)
+            return
+        try:
+            fingerprint = settings_fingerprint(store)
+            if fingerprint == self._fingerprint and not force:
+                return
+            settings = config_settings(store, self.class_name)
+        finally:
+            store.close()
+        self._fingerprint = fingerprint
+
+        def update(config: ClassConfig) -> ClassConfig:
+            return replace(config, **settings)
+
+        with self._config_lock:
+            unchanged = update(self._config) == self._config
+        if force or not unchanged:
+            self._publish(update)
+
+    def _publish(self, change: Callable[[ClassConfig], ClassConfig]) -> ClassConfig:
+        """Apply ``change`` to the config, give it the next version, save and publish it."""
+        with self._config_lock:
+            config = change(self._config)
+            config = replace(
+                config,
+                version=self._config.version + 1,
+                issued_at=self.clock(),
+                exercises=self._exercise_texts(config),
+            )
+            payload = config.encode()
+            self._config = config
+            tmp = self.config_cache.with_name(self.config_cache.name + ".tmp")
+            try:
+                tmp.write_bytes(payload)
+                os.replace(tmp, self.config_cache)
+            except OSError as error:
+                log.warning("hub: cannot save the class configuration: %s", error)
+            self.client.publish(config_topic(self.class_name), payload, qos=1, retain=True)
+            self.counters.configs_published += 1
+        log.info("class configuration %d published", config.version)
+        self._emit(ConfigPublished(config))
+        return config
+
+    def _exercise_texts(self, config: ClassConfig) -> dict[str, str]:
+        """The instructor's own exercises the config uses (built-ins every station has)."""
+        library = self.library
+        if library is None:
+            return dict(config.exercises)
+        used = {a.exercise_id for a in [config.assignment_all, *config.assignments.values()] if a}
+        used |= set(config.class_bands)
+        for bands in config.student_bands.values():
+            used |= set(bands)
+        texts = dict(config.exercises)
+        for exercise_id in used:
+            exercise = library.exercises.get(exercise_id)
+            if exercise is not None and not exercise.builtin and exercise.source:
+                with contextlib.suppress(OSError):
+                    texts[exercise_id] = Path(exercise.source).read_text(encoding="utf-8")
+        return texts
+
+    def _targets(self, stations: Stations) -> list[str] | Literal["all"]:
+        if stations == "all":
+            return "all"
+        chosen = list(stations)
+        if not chosen:
+            raise HubError("choose at least one station (or all)")
+        unknown = [s for s in chosen if not self._is_known(s)]
+        if unknown:
+            raise HubError(
+                f"{', '.join(unknown)} not in class {self.class_name}: stations are "
+                f"{', '.join(self.stations) or 'none'}"
+            )
+        return chosen
+
+    def assign(
+        self, stations: Stations, exercise_id: str | None, blind: bool = False
+    ) -> ClassConfig:
+        """Ask stations (or all) to practise an exercise, live or blind; None clears it."""
+        targets = self._targets(stations)
+        library = self.library
+        if exercise_id is not None and library is not None and exercise_id not in library.exercises:
+            known = ", ".join(sorted(library.exercises))
+            raise HubError(f"no exercise with id {exercise_id!r}; known ids: {known}")
+        assignment = None if exercise_id is None else Assignment(exercise_id, blind)
+
+        def change(config: ClassConfig) -> ClassConfig:
+            if targets == "all":
+                return replace(config, assignment_all=assignment, assignments={})
+            assignments = dict(config.assignments)
+            for station in targets:
+                if assignment is None:
+                    assignments.pop(station, None)
+                else:
+                    assignments[station] = assignment
+            return replace(config, assignments=assignments)
+
+        return self._publish(change)
+
+    def send_message(self, stations: Stations, text: str) -> ClassConfig:
+        """Show a short message on stations (or all)."""
+        targets = self._targets(stations)
+        text = " ".join(text.split())
+        if not text:
+            raise HubError("the message is empty: type what the stations should show")
+        if len(text) > MAX_MESSAGE_CHARS:
+            raise HubError(f"the message is {len(text)} characters: keep it to {MAX_MESSAGE_CHARS}")
+
+        def change(config: ClassConfig) -> ClassConfig:
+            next_id = max((m.id for m in config.messages), default=0) + 1
+            message = InstructorMessage(
+                next_id, text, self.clock(), () if targets == "all" else tuple(targets)
+            )
+            return replace(config, messages=(*config.messages, message)[-MAX_MESSAGES:])
+
+        return self._publish(change)
+
+    def pause(self, stations: Stations, paused: bool = True) -> ClassConfig:
+        """Pause (or resume) stations' practice, or everyone's."""
+        targets = self._targets(stations)
+
+        def change(config: ClassConfig) -> ClassConfig:
+            current = set(config.paused)
+            if targets == "all":
+                current = {"all"} if paused else set()
+            elif paused:
+                current |= set(targets)
+            else:
+                current -= set(targets)
+                if "all" in current:
+                    current = set(self.stations) - set(targets)
+            return replace(config, paused=tuple(sorted(current)))
+
+        return self._publish(change)
+
+    def set_schedule(
+        self, students: Iterable[str] | Literal["class"], schedule: FeedbackSchedule | None
+    ) -> ClassConfig:
+        """The feedback schedule for the whole class or named students (None: clear it).
+
+        Stored in the hub's records like ``trainer instructor`` does, then published.
+        """
+        from trainer.instructor import InstructorError
+        from trainer.instructor.feedback_store import SchedulePlans
+        from trainer.instructor.roster import Roster
+
+        store = Store.open(self.db_path)
+        try:
+            roster = Roster(store)
+            plans = SchedulePlans(store)
+            owners: list[tuple[str, str]]
+            if students == "class":
+                if not store.db.execute(
+                    "SELECT 1 FROM classes WHERE name = ?", (self.class_name,)
+                ).fetchone():
+                    roster.add_class(self.class_name)
+                owners = [("class", self.class_name)]
+            else:
+                owners = []
+                for name in students:
+                    roster.add_student(name)
+                    owners.append(("student", name))
+            for scope, owner in owners:
+                if schedule is None:
+                    plans.clear(scope, owner)
+                else:
+                    plans.set(scope, owner, schedule)
+        except InstructorError as error:
+            raise HubError(str(error)) from None
+        finally:
+            store.close()
+        return self.republish()
+
+    def republish(self) -> ClassConfig:
+        """Publish the configuration again with the instructor's current settings."""
+        store = Store.open(self.db_path)
+        try:
+            settings = config_settings(store, self.class_name)
+        finally:
+            store.close()
+        return self._publish(lambda c: replace(c, **settings))
