@@ -353,14 +353,16 @@ def _acl(class_name: str) -> str:
     root = f"{TOPIC_ROOT}/{class_name}"
     return (
         HEADER
-        + f"# The hub reads every station of the class and is the only writer of its config.\n"
+        + "# The hub reads every station of the class and is the only writer of its config.\n"
         f"user {HUB_USER}\n"
         f"topic read {root}/stations/#\n"
+        f"topic write {root}/stations/+/receipts\n"
         f"topic readwrite {root}/config\n"
         "\n"
         "# Every station (%u is its account, its station id) writes only under its own id\n"
-        "# and reads only the class configuration.\n"
+        "# and reads only the class configuration and the hub's receipts for it.\n"
         f"pattern write {root}/stations/%u/#\n"
+        f"pattern read {root}/stations/%u/receipts\n"
         f"pattern read {root}/config\n"
     )
 

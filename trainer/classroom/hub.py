@@ -6,7 +6,8 @@ station's status, live and session topics, and
 
 - keeps the latest status and live report per station (:meth:`ClassHub.snapshot`);
 - stores every session in its own SQLite database (the same schema as a station's), once
-  per UUID, and acknowledges it to the broker only after the database commit;
+  per UUID, acknowledges it to the broker only after the database commit, and sends the
+  station a receipt (then, and only then, the station drops it from its outbox);
 - is the only publisher of the class configuration: assignments, messages, pauses,
   feedback schedules and the instructor's bands and pass marks from its database
   (re-published when they change);
@@ -56,6 +57,7 @@ from trainer.classroom.protocol import (
     InstructorMessage,
     LiveReport,
     ProtocolError,
+    Receipt,
     SessionRecord,
     StationStatus,
     config_topic,
@@ -64,6 +66,7 @@ from trainer.classroom.protocol import (
     decode_session,
     decode_status,
     parse_topic,
+    receipts_topic,
     stations_filter,
 )
 from trainer.classroom.records import config_settings, ingest, settings_fingerprint
@@ -384,6 +387,10 @@ class ClassHub:
         )
         log.info("hub: connected to %s:%s", self.class_file.host, self.class_file.port)
         self._emit(HubConnectionChanged(True, None))
+        if self._config.version > 0:
+            # A broker that lost its retained messages (killed before it saved) gets the
+            # configuration back; stations ignore a version they already have.
+            client.publish(config_topic(self.class_name), self._config.encode(), qos=1, retain=True)
         self._publish_if_changed(force=self._config.version == 0)
 
     def _on_connect_fail(self, client: mqtt.Client, userdata: Any) -> None:
@@ -527,6 +534,11 @@ class ClassHub:
             self._reject(topic, station, "schema", f"session does not fit the records: {error}")
             return
         self.counters.received["sessions"] += 1
+        self.client.publish(
+            receipts_topic(self.class_name, station),
+            Receipt(station, (record.uuid,)).encode(),
+            qos=1,
+        )
         if stored:
             self.counters.sessions_stored += 1
         else:
@@ -788,3 +800,177 @@ class ClassHub:
         finally:
             store.close()
         return self._publish(lambda c: replace(c, **settings))
+
+
+# -- headless: `trainer class hub` and `trainer class status` ------------------------------------
+
+
+def run_hub(
+    hub_file: Path,
+    db: Path | None = None,
+    *,
+    stop: threading.Event | None = None,
+    library: ExerciseLibrary | None = None,
+    stream: Any = None,
+) -> int:
+    """Run the hub until SIGTERM/SIGINT (or ``stop``), one log line per event."""
+    import signal
+    import sys
+
+    stream = stream or sys.stdout
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    root = logging.getLogger("trainer.classroom")
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    stop = stop or threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    hub = ClassHub(hub_file, db, library=library or ExerciseLibrary.load())
+    log.info(
+        "hub for class %s: broker %s:%s, records %s (stations: %s)",
+        hub.class_name,
+        hub.class_file.host,
+        hub.class_file.port,
+        hub.db_path,
+        ", ".join(hub.stations) or "none",
+    )
+    hub.start()
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        hub.stop()
+        counters = hub.counters
+        rejected = ", ".join(f"{k} {v}" for k, v in sorted(counters.rejected.items())) or "none"
+        log.info(
+            "hub stopped: %d sessions stored, %d duplicates dropped, rejected: %s",
+            counters.sessions_stored,
+            counters.sessions_duplicate,
+            rejected,
+        )
+        root.removeHandler(handler)
+    return 0
+
+
+@dataclass(frozen=True, slots=True)
+class ClassStatus:
+    """What ``trainer class status`` found: the broker reachable?, each station's view."""
+
+    reachable: bool
+    problem: str | None
+    stations: dict[str, StationView]
+    config_version: int | None
+
+
+def class_status(hub_file: Path | ClassFile, listen_s: float = 1.5) -> ClassStatus:
+    """Ask the broker for every station's retained status and a moment of live reports."""
+    class_file = hub_file if isinstance(hub_file, ClassFile) else load_class_file(hub_file)
+    if class_file.role != "hub":
+        raise ClassSetupError(
+            f"{class_file.path} is a station's file: class status needs hub.toml from the "
+            "class folder (a station's account cannot read the other stations)"
+        )
+    views: dict[str, StationView] = {}
+    passwd = class_file.path.with_name("passwd")
+    with contextlib.suppress(OSError):
+        for line in passwd.read_text(encoding="utf-8").splitlines():
+            name = line.split(":", 1)[0]
+            if ":" in line and name != class_file.username:
+                views[name] = StationView(name)
+    lock = threading.Lock()
+    outcome: dict[str, Any] = {"connected": threading.Event(), "problem": None, "config": None}
+    client = mqtt.Client(
+        CallbackAPIVersion.VERSION2,
+        client_id=f"{class_file.class_name}-status-{os.getpid()}",
+        protocol=mqtt.MQTTv5,
+    )
+    client.username_pw_set(class_file.username, class_file.password)
+    if class_file.ca_file is not None:
+        client.tls_set(ca_certs=str(class_file.ca_file))
+
+    def on_connect(c: mqtt.Client, u: Any, f: Any, reason: ReasonCode, p: Any) -> None:
+        if reason.is_failure:
+            outcome["problem"] = f"the class broker refused the hub's account ({reason})"
+        else:
+            c.subscribe(
+                [
+                    (stations_filter(class_file.class_name, "status"), 1),
+                    (stations_filter(class_file.class_name, "live"), 0),
+                    (config_topic(class_file.class_name), 1),
+                ]
+            )
+        outcome["connected"].set()
+
+    def on_message(c: mqtt.Client, u: Any, message: mqtt.MQTTMessage) -> None:
+        payload = bytes(message.payload)
+        try:
+            if message.topic == config_topic(class_file.class_name):
+                outcome["config"] = decode_config(payload).version
+                return
+            kind, station = parse_topic(class_file.class_name, message.topic)
+            with lock:
+                view = views.get(station, StationView(station))
+                if kind == "status":
+                    status = decode_status(payload, station=station)
+                    views[station] = replace(
+                        view,
+                        status=status,
+                        online_since=status.since if status.state == "online" else None,
+                        offline_since=status.since if status.state == "offline" else None,
+                    )
+                elif kind == "live":
+                    views[station] = replace(
+                        view,
+                        live=decode_live(payload, station=station),
+                        live_received_at=time.time(),
+                    )
+        except ProtocolError:
+            return
+
+    client.on_connect = on_connect
+    client.on_message = on_message
+    try:
+        client.connect(class_file.host, class_file.port, keepalive=10)
+    except OSError as error:
+        return ClassStatus(
+            False,
+            f"the class broker {class_file.host}:{class_file.port} is not reachable "
+            f"({error.strerror or error}): is mosquitto running?",
+            views,
+            None,
+        )
+    client.loop_start()
+    try:
+        outcome["connected"].wait(5.0)
+        if outcome["problem"] is None:
+            time.sleep(listen_s)
+    finally:
+        client.disconnect()
+        client.loop_stop()
+    with lock:
+        return ClassStatus(
+            outcome["problem"] is None and outcome["connected"].is_set(),
+            outcome["problem"],
+            dict(sorted(views.items())),
+            outcome["config"],
+        )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m trainer.classroom.hub HUB_FILE [--db FILE]`` (as `trainer class hub`)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m trainer.classroom.hub")
+    parser.add_argument("hub_file", type=Path)
+    parser.add_argument("--db", type=Path)
+    args = parser.parse_args(argv)
+    return run_hub(args.hub_file, args.db)
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main())

@@ -12,6 +12,7 @@ Topic tree (``C`` the class, ``S`` a station id; both ``[a-z0-9-]``)::
     pressure-trainer/v1/C/stations/S/status    retained, QoS 1, last will "offline"
     pressure-trainer/v1/C/stations/S/live      QoS 0, ~10 Hz
     pressure-trainer/v1/C/stations/S/sessions  QoS 1, one finished/aborted session
+    pressure-trainer/v1/C/stations/S/receipts  QoS 1, the hub: sessions it has stored
     pressure-trainer/v1/C/config               retained, QoS 1, written only by the hub
 
 Example::
@@ -43,7 +44,8 @@ MAX_SMALL_BYTES = 16 << 10
 
 NAME_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62})$")
 
-StationKind = Literal["status", "live", "sessions"]
+StationKind = Literal["status", "live", "sessions", "receipts"]
+#: what stations publish (receipts go the other way: hub to station)
 STATION_KINDS: tuple[StationKind, ...] = ("status", "live", "sessions")
 STATES = ("online", "offline")
 SENSOR_STATES = ("ok", "disconnected", "overload", "simulated")
@@ -105,6 +107,10 @@ def live_topic(class_name: str, station: str) -> str:
 
 def sessions_topic(class_name: str, station: str) -> str:
     return station_topic(class_name, station, "sessions")
+
+
+def receipts_topic(class_name: str, station: str) -> str:
+    return station_topic(class_name, station, "receipts")
 
 
 def config_topic(class_name: str) -> str:
@@ -700,9 +706,47 @@ def decode_config(payload: bytes, *, class_name: str | None = None) -> ClassConf
     )
 
 
+# -- receipts ---------------------------------------------------------------------------
+
+
+#: how many UUIDs one receipt may carry
+MAX_RECEIPT_UUIDS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """The hub has these sessions in its records: the station may drop them from its outbox.
+
+    The broker's PUBACK only says the broker has a session; a broker killed before it
+    saved (or before the hub subscribed) could still lose it. The receipt closes that gap.
+    """
+
+    station: str
+    uuids: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"v": PROTOCOL_VERSION, "station": self.station, "uuids": list(self.uuids)}
+
+    def encode(self) -> bytes:
+        return _dump(self.to_json())
+
+
+def decode_receipt(payload: bytes, *, station: str | None = None) -> Receipt:
+    r = _Reader(_load(payload, MAX_SMALL_BYTES), "receipt")
+    uuids = r.sequence("uuids")
+    if len(uuids) > MAX_RECEIPT_UUIDS or not all(
+        isinstance(u, str) and _UUID.match(u) for u in uuids
+    ):
+        raise r.fail("uuids", f"at most {MAX_RECEIPT_UUIDS} session UUIDs")
+    receipt = Receipt(station=r.station(), uuids=tuple(uuids))
+    _check_station(receipt.station, station)
+    return receipt
+
+
 #: the byte limit of each station topic's payloads
 STATION_LIMITS: dict[StationKind, int] = {
     "status": MAX_SMALL_BYTES,
     "live": MAX_SMALL_BYTES,
     "sessions": MAX_SESSION_BYTES,
+    "receipts": MAX_SMALL_BYTES,
 }

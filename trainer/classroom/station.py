@@ -6,8 +6,9 @@ later. It
 
 - publishes the station's status (retained) with a last will saying *offline*;
 - publishes live reports (QoS 0) when asked, dropped while offline;
-- sends every ended session from the outbox in the station's own database (QoS 1) and
-  removes it only when the broker acknowledges it; re-sends after a reconnect or restart;
+- sends every ended session from the outbox in the station's own database (QoS 1); the
+  broker's PUBACK stops the sending, the hub's receipt (it has the session in its records)
+  removes it from the outbox; re-sends after a reconnect, a restart, or a receipt overdue;
 - receives the class configuration (retained), validates it whole, writes it into the
   station's records in one transaction, keeps it on disk for offline use, and tells its
   listeners.
@@ -57,7 +58,9 @@ from trainer.classroom.protocol import (
     StationStatus,
     config_topic,
     decode_config,
+    decode_receipt,
     live_topic,
+    receipts_topic,
     sessions_topic,
     status_topic,
 )
@@ -75,6 +78,10 @@ RECONNECT_MAX_S = 30
 #: the outbox is checked at least this often even without a wake-up
 OUTBOX_POLL_S = 2.0
 LIVE_HZ = 10.0
+#: a session the broker acknowledged but the hub has not confirmed is sent again after
+#: this long, doubling each time (a duplicate is dropped by the hub)
+RECEIPT_WAIT_S = 20.0
+RECEIPT_WAIT_MAX_S = 600.0
 #: refusals that mean the station's account is wrong, not that the broker is away
 _AUTH_FAILURES = {"Bad user name or password", "Not authorized"}
 
@@ -112,7 +119,8 @@ class LinkCounters:
 
     live_sent: int = 0
     sessions_published: int = 0
-    sessions_acknowledged: int = 0
+    sessions_acknowledged: int = 0  # PUBACK from the broker
+    sessions_confirmed: int = 0  # receipt from the hub: out of the outbox
     configs_applied: int = 0
     configs_refused: int = 0
 
@@ -148,6 +156,8 @@ class StationLink:
         self._listeners: list[Callable[[StationEvent], None]] = []
         self._work: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
         self._inflight: dict[int, int] = {}  # MQTT message id -> session id
+        #: sessions the broker acknowledged: session id -> (resend after, attempts)
+        self._published: dict[int, tuple[float, int]] = {}
         self._stopping = threading.Event()
         self._worker: threading.Thread | None = None
         self._status_lock = threading.Lock()
@@ -311,7 +321,12 @@ class StationLink:
         self.problem = None
         self._connected_since = self.clock()
         log.info("%s: connected to %s:%s", self.station, self.class_file.host, self.class_file.port)
-        client.subscribe(config_topic(self.class_name), qos=1)
+        client.subscribe(
+            [
+                (config_topic(self.class_name), 1),
+                (receipts_topic(self.class_name, self.station), 1),
+            ]
+        )
         with self._status_lock:
             self._status = StationStatus(
                 station=self.station,
@@ -358,9 +373,10 @@ class StationLink:
             self._emit(ConnectionChanged(False, self.problem))
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
-        if message.topic != config_topic(self.class_name):
-            return
-        self._work.put(("config", bytes(message.payload)))
+        if message.topic == config_topic(self.class_name):
+            self._work.put(("config", bytes(message.payload)))
+        elif message.topic == receipts_topic(self.class_name, self.station):
+            self._work.put(("receipt", bytes(message.payload)))
 
     def _on_publish(
         self,
@@ -420,14 +436,20 @@ class StationLink:
                 if kind == "stop":
                     break
                 if kind == "connected":
-                    self._inflight.clear()  # resend all: a duplicate is dropped by the hub
+                    # Resend all that is not confirmed: a duplicate is dropped by the hub.
+                    self._inflight.clear()
+                    self._published.clear()
                 elif kind == "config":
                     self._receive_config(store, value)
+                elif kind == "receipt":
+                    self._receive_receipt(store, value)
                 elif kind == "acked":
                     mid, ok = value
                     session_id = self._inflight.pop(mid, None)
                     if session_id is not None and ok:
-                        store.remove_from_outbox(session_id)
+                        attempts = self._published.get(session_id, (0.0, 0))[1]
+                        wait = min(RECEIPT_WAIT_S * 2**attempts, RECEIPT_WAIT_MAX_S)
+                        self._published[session_id] = (time.monotonic() + wait, attempts + 1)
                         self.counters.sessions_acknowledged += 1
                 self._send_outbox(store)
         except Exception:
@@ -439,8 +461,9 @@ class StationLink:
         if not self.connected:
             return
         waiting = set(self._inflight.values())
+        now = time.monotonic()
         for session_id in store.outbox():
-            if session_id in waiting:
+            if session_id in waiting or self._published.get(session_id, (0.0, 0))[0] > now:
                 continue
             try:
                 record = build_session_record(store, session_id, self.station)
@@ -454,6 +477,21 @@ class StationLink:
                 return  # disconnected meanwhile: the next connect sends it
             self._inflight[info.mid] = session_id
             self.counters.sessions_published += 1
+
+    def _receive_receipt(self, store: Store, payload: bytes) -> None:
+        try:
+            receipt = decode_receipt(payload, station=self.station)
+        except ProtocolError as error:
+            log.warning("%s: dropped a receipt: %s", self.station, error)
+            return
+        queued = set(store.outbox())
+        for session_uuid in receipt.uuids:
+            session_id = store.session_by_uuid(session_uuid)
+            if session_id is None or session_id not in queued:
+                continue
+            store.remove_from_outbox(session_id)
+            self._published.pop(session_id, None)
+            self.counters.sessions_confirmed += 1
 
     def _receive_config(self, store: Store, payload: bytes) -> None:
         try:
