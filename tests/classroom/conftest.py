@@ -35,6 +35,7 @@ def require_mosquitto() -> str:
 
 
 MakeClass = Callable[..., ClassFolder]
+StartBroker = Callable[[ClassFolder], MosquittoProcess]
 
 
 @pytest.fixture
@@ -60,7 +61,7 @@ def class_folder(make_class: MakeClass) -> ClassFolder:
 
 
 @pytest.fixture
-def start_broker() -> Iterator[Callable[[ClassFolder], MosquittoProcess]]:
+def start_broker() -> Iterator[StartBroker]:
     """``start_broker(folder)`` -> a running Mosquitto for that class; all stopped at the end."""
     require_mosquitto()
     started: list[MosquittoProcess] = []
@@ -76,8 +77,6 @@ def start_broker() -> Iterator[Callable[[ClassFolder], MosquittoProcess]]:
 
 
 @pytest.fixture
-def broker(
-    class_folder: ClassFolder, start_broker: Callable[[ClassFolder], MosquittoProcess]
-) -> MosquittoProcess:
+def broker(class_folder: ClassFolder, start_broker: StartBroker) -> MosquittoProcess:
     """A running Mosquitto for ``class_folder`` (``broker.kill()`` / ``broker.start()`` work)."""
     return start_broker(class_folder)

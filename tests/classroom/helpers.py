@@ -114,7 +114,7 @@ def assert_hub_matches_stations(hub_db: Path, station_dbs: Sequence[Path]) -> in
                     assert list(hub.sample_rows(hub_id)) == list(station.sample_rows(station_id))
                     assert hub.result(hub_id) == station.result(station_id)
                     mine, theirs = station.session(station_id), hub.session(hub_id)
-                    for key in ("student", "status", "exercise", "station", "started_at"):
+                    for key in ("student", "status", "exercise", "station", "started_at", "kind"):
                         assert mine[key] == theirs[key], key
                     assert station.outbox() == [], f"{path.name} still has unsent sessions"
             finally:

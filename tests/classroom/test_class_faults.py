@@ -14,10 +14,10 @@ import sys
 import time
 from pathlib import Path
 
-from trainer.classroom.broker import ClassFolder, MosquittoProcess
+from trainer.classroom.broker import ClassFolder
 from trainer.classroom.hub import ClassHub, StationStatusChanged
 
-from .conftest import MakeClass
+from .conftest import MakeClass, StartBroker
 from .helpers import assert_hub_matches_stations, stations_running, wait_until
 
 
@@ -26,10 +26,10 @@ def _hub_db(folder: ClassFolder) -> Path:
 
 
 def test_broker_killed_mid_class(
-    make_class: MakeClass, start_broker: object, tmp_path: Path
+    make_class: MakeClass, start_broker: StartBroker, tmp_path: Path
 ) -> None:
     folder = make_class(stations=4)
-    broker = start_broker(folder)  # type: ignore[operator]
+    broker = start_broker(folder)
     hub = ClassHub(folder.hub_file)
     hub.start()
     try:
@@ -46,13 +46,18 @@ def test_broker_killed_mid_class(
         assert all(r.sessions_pending == 0 for r in results.values())
     finally:
         hub.stop()
-    assert assert_hub_matches_stations(_hub_db(folder), [tmp_path / f"{s}.db" for s in folder.stations]) == 12
+    assert (
+        assert_hub_matches_stations(
+            _hub_db(folder), [tmp_path / f"{s}.db" for s in folder.stations]
+        )
+        == 12
+    )
 
 
 def _hub_process(folder: ClassFolder, log: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "trainer.classroom.hub", str(folder.hub_file)],
-        stdout=open(log, "ab"),  # noqa: SIM115 - the child keeps it
+        stdout=open(log, "ab"),
         stderr=subprocess.STDOUT,
     )
 
@@ -68,10 +73,10 @@ def _stored(folder: ClassFolder) -> int:
 
 
 def test_hub_killed_and_restarted_mid_class(
-    make_class: MakeClass, start_broker: object, tmp_path: Path
+    make_class: MakeClass, start_broker: StartBroker, tmp_path: Path
 ) -> None:
     folder = make_class(stations=4)
-    start_broker(folder)  # type: ignore[operator]
+    start_broker(folder)
     log = tmp_path / "hub.log"
     hub = _hub_process(folder, log)
     try:
@@ -93,10 +98,10 @@ def test_hub_killed_and_restarted_mid_class(
 
 
 def test_station_frozen_for_30_s_comes_back(
-    make_class: MakeClass, start_broker: object, tmp_path: Path
+    make_class: MakeClass, start_broker: StartBroker, tmp_path: Path
 ) -> None:
     folder = make_class(stations=2)
-    start_broker(folder)  # type: ignore[operator]
+    start_broker(folder)
     statuses: list[StationStatusChanged] = []
     hub = ClassHub(folder.hub_file)
     hub.add_listener(lambda e: statuses.append(e) if isinstance(e, StationStatusChanged) else None)
@@ -109,7 +114,7 @@ def test_station_frozen_for_30_s_comes_back(
             "trainer.classroom.station",
             str(folder.station_file("station-01")),
             "--speed",
-            "3",
+            "5",
             "--sessions",
             "3",
             "--rest",
@@ -128,13 +133,17 @@ def test_station_frozen_for_30_s_comes_back(
         frozen_at = time.time()
         # The broker misses its keep-alive: the last will says offline (within 1.5 x 10 s).
         assert wait_until(
-            lambda: any(e.status.state == "offline" and e.received_at > frozen_at for e in statuses),
+            lambda: any(
+                e.status.state == "offline" and e.received_at > frozen_at for e in statuses
+            ),
             25,
         )
         time.sleep(max(0.0, 30 - (time.time() - frozen_at)))
         os.kill(station.pid, signal.SIGCONT)
         assert wait_until(
-            lambda: statuses[-1].status.state == "online" and statuses[-1].received_at > frozen_at + 30,
+            lambda: (
+                statuses[-1].status.state == "online" and statuses[-1].received_at > frozen_at + 30
+            ),
             30,
         )
         _, errors = station.communicate(timeout=120)

@@ -51,6 +51,7 @@ STATES = ("online", "offline")
 SENSOR_STATES = ("ok", "disconnected", "overload", "simulated")
 ZONES = ("below", "in", "above")
 SESSION_STATUSES = ("complete", "incomplete", "aborted")
+SESSION_KINDS = ("practice", "assessment", "demonstration")
 #: the sample row as sent: the store's SAMPLE_COLUMNS
 SAMPLE_FIELDS = ("seq", "t_s", "force_n", "raw_force_n", "counts", "flags", "phase")
 MAX_MESSAGE_CHARS = 280
@@ -399,6 +400,7 @@ class SessionRecord:
     result: Mapping[str, Any] | None
     samples: Sequence[Sequence[Any]]
     feedback: Mapping[str, Any] | None = None
+    kind: str = "practice"  # one of SESSION_KINDS
 
     @property
     def exercise_id(self) -> str:
@@ -430,6 +432,7 @@ class SessionRecord:
             "result": None if self.result is None else dict(self.result),
             "feedback": None if self.feedback is None else dict(self.feedback),
             "samples": [list(row) for row in self.samples],
+            "kind": self.kind,
         }
 
     def encode(self) -> bytes:
@@ -487,6 +490,7 @@ def decode_session(payload: bytes, *, station: str | None = None) -> SessionReco
         result=result,
         samples=samples,
         feedback=r.mapping("feedback", optional=True),
+        kind=r.choice("kind", SESSION_KINDS) if "kind" in r.data else "practice",
     )
     if not record.student.strip():
         raise r.fail("student", "a student's name")

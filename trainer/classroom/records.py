@@ -55,6 +55,7 @@ def session_record(store: Store, session_id: int, station: str) -> SessionRecord
         result=session["result"],
         samples=[list(row) for row in store.sample_rows(session_id)],
         feedback=store.feedback_row(session_id),
+        kind=session.get("kind") or "practice",
     )
 
 
@@ -74,6 +75,7 @@ def ingest(store: Store, record: SessionRecord) -> tuple[int, bool]:
             result=None if record.result is None else dict(record.result),
             samples=[tuple(row) for row in record.samples],
             feedback=None if record.feedback is None else dict(record.feedback),
+            kind=record.kind,
         )
     )
 
