@@ -296,6 +296,8 @@ def setup_class(
         )
         _write_private(folder / "acl", _acl(class_name))
         _write_private(folder / "mosquitto.conf", _mosquitto_conf(folder, host, port, tls))
+        (folder / "systemd").mkdir(exist_ok=True)
+        (folder / "systemd" / "class.conf").write_text(_systemd_drop_in(folder), encoding="utf-8")
     except OSError as error:
         raise ClassSetupError(f"cannot write the class folder {folder}: {error}") from None
     return ClassFolder(
@@ -400,6 +402,18 @@ def _mosquitto_conf(folder: Path, host: str, port: int, tls: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _systemd_drop_in(folder: Path) -> str:
+    return (
+        "# systemd drop-in for Debian's mosquitto service: run the class's broker instead.\n"
+        "# Install: sudo mkdir -p /etc/systemd/system/mosquitto.service.d\n"
+        "#          sudo cp class.conf /etc/systemd/system/mosquitto.service.d/\n"
+        "#          sudo systemctl daemon-reload && sudo systemctl restart mosquitto\n"
+        "[Service]\n"
+        "ExecStart=\n"
+        f"ExecStart=/usr/sbin/mosquitto -c {folder.resolve() / 'mosquitto.conf'}\n"
+    )
+
+
 def setup_instructions(written: ClassFolder) -> str:
     """What to do next, in the instructor's words."""
     folder = written.folder
@@ -414,11 +428,12 @@ def setup_instructions(written: ClassFolder) -> str:
             "",
             "1. Start the broker on this machine:",
             f"     mosquitto -c {conf}",
-            "   or as the system service (Debian, Raspberry Pi OS):",
+            "   or as the system service (Debian, Raspberry Pi OS; see docs/classroom.md):",
             f"     sudo chown -R mosquitto: {folder.resolve()}",
-            f"     sudo ln -s {conf} /etc/mosquitto/conf.d/{written.class_name}.conf"
-            "   # see docs/classroom.md",
-            "     sudo systemctl restart mosquitto",
+            "     sudo mkdir -p /etc/systemd/system/mosquitto.service.d",
+            f"     sudo cp {folder.resolve() / 'systemd' / 'class.conf'} "
+            "/etc/systemd/system/mosquitto.service.d/",
+            "     sudo systemctl daemon-reload && sudo systemctl restart mosquitto",
             "2. Copy each station's file to its Pi, for example:",
             f"     scp {written.station_file(written.stations[0])} "
             f"pi@{written.stations[0]}.local:class.toml",

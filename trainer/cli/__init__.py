@@ -57,7 +57,7 @@ __all__ = [
 ]
 
 #: the command groups, in the order ``trainer --help`` lists them: modules of this package
-GROUPS = ("practice", "exercises", "hardware", "instructor")
+GROUPS = ("practice", "exercises", "hardware", "instructor", "classroom")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -97,6 +97,14 @@ def register(commands: Any) -> None:
         "--student", metavar="NAME", help="record under this student name (default sim-PROFILE)"
     )
     sim.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    sim.add_argument(
+        "--class",
+        dest="class_file",
+        type=Path,
+        metavar="FILE",
+        help="as a class station: send the session to the class hub (a station file from "
+        "'trainer class setup'); without the broker it is kept and sent later",
+    )
     sim.set_defaults(handler=cmd_simulate)
 
     history = commands.add_parser(
@@ -155,15 +163,26 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, _interrupt)
-    outcome = simulate(
-        store,
-        exercise,
-        profile=args.student_profile,
-        seed=args.seed,
-        speed=args.speed,
-        rate_hz=args.rate,
-        student=args.student,
-    )
+    link = None
+    if args.class_file is not None:
+        from trainer.cli.classroom import join_class
+
+        link = join_class(store, args.class_file)
+    try:
+        outcome = simulate(
+            store,
+            exercise,
+            profile=args.student_profile,
+            seed=args.seed,
+            speed=args.speed,
+            rate_hz=args.rate,
+            student=args.student,
+        )
+    finally:
+        if link is not None:
+            from trainer.cli.classroom import leave_class
+
+            leave_class(link)
     result = outcome.result
     if args.json:
         data = {

@@ -1,0 +1,234 @@
+"""``trainer class``: set up a class's broker files, run the hub, see the stations.
+
+- ``trainer class setup DIR --class NAME --stations N``: Mosquitto's files and one file
+  per station (see :mod:`trainer.classroom.broker`);
+- ``trainer class hub --class DIR/hub.toml``: the headless hub, one log line per event;
+- ``trainer class status --class DIR/hub.toml [--json]``: every station, connected or not,
+  and what it is doing.
+
+Also :func:`join_class` / :func:`leave_class`, which ``trainer simulate --class`` uses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from trainer.cli.common import EXIT_FAILED, EXIT_OK, CommandFailed, CommandParser, UsageError
+
+
+def register(commands: Any) -> None:
+    """Add ``class`` and its actions to the ``trainer`` command."""
+    group = commands.add_parser(
+        "class",
+        help="a class of stations over MQTT: set up the broker, run the hub, see the stations",
+        description="A class: many practice stations and one instructor, over a Mosquitto "
+        "broker on the local network. Start with 'trainer class setup'.",
+    )
+    actions = group.add_subparsers(dest="action", metavar="ACTION", parser_class=CommandParser)
+    actions.required = True
+
+    setup = actions.add_parser(
+        "setup",
+        help="write a class's Mosquitto configuration, accounts and station files",
+        description="Write into DIR a complete Mosquitto configuration for a class (listener, "
+        "persistence, no anonymous clients, one account per station and one for the hub, "
+        "an ACL), one file per station (DIR/stations/station-01.toml) and the hub's "
+        "(DIR/hub.toml). Running it again adds stations and keeps every password.",
+    )
+    setup.add_argument("folder", type=Path, metavar="DIR", help="the class folder")
+    setup.add_argument(
+        "--class", dest="class_name", required=True, metavar="NAME", help="class name (a-z 0-9 -)"
+    )
+    setup.add_argument("--stations", type=int, required=True, metavar="N", help="how many")
+    setup.add_argument("--port", type=int, metavar="P", help="broker port (default 1883)")
+    setup.add_argument(
+        "--host",
+        metavar="H",
+        help="the broker's address as stations dial it (default: this machine's LAN address)",
+    )
+    setup.add_argument("--tls-cert", type=Path, metavar="FILE", help="TLS certificate (PEM)")
+    setup.add_argument("--tls-key", type=Path, metavar="FILE", help="TLS private key (PEM)")
+    setup.set_defaults(handler=cmd_class_setup)
+
+    hub = actions.add_parser(
+        "hub",
+        help="run the instructor's hub headless: store the class's sessions, publish its config",
+        description="Connect to the class broker as the hub, store every session the "
+        "stations send in the hub's own records (use 'trainer --db DIR/hub.db instructor ...' "
+        "on them) and publish the class configuration. One log line per event; Ctrl+C stops.",
+    )
+    hub.add_argument(
+        "--class", dest="class_file", required=True, type=Path, metavar="FILE", help="DIR/hub.toml"
+    )
+    hub.set_defaults(handler=cmd_class_hub)
+
+    status = actions.add_parser(
+        "status",
+        help="list the class's stations, connected or not, and what each is doing",
+        description="Ask the class broker for every station's status and live state.",
+    )
+    status.add_argument(
+        "--class", dest="class_file", required=True, type=Path, metavar="FILE", help="DIR/hub.toml"
+    )
+    status.add_argument("--json", action="store_true", help="one JSON object")
+    status.set_defaults(handler=cmd_class_status)
+
+
+def _class_errors() -> tuple[type[Exception], ...]:
+    from trainer.classroom.broker import ClassSetupError
+    from trainer.store import StoreError
+
+    return (ClassSetupError, StoreError)
+
+
+def cmd_class_setup(args: argparse.Namespace) -> int:
+    from trainer.classroom.broker import ClassSetupError, setup_class, setup_instructions
+
+    if args.stations is not None and not 1 <= args.stations <= 99:
+        raise UsageError(f"--stations must be 1 to 99, not {args.stations}")
+    try:
+        written = setup_class(
+            args.folder,
+            args.class_name,
+            args.stations,
+            port=args.port,
+            host=args.host,
+            tls_cert=args.tls_cert,
+            tls_key=args.tls_key,
+        )
+    except ClassSetupError as error:
+        raise CommandFailed(str(error)) from None
+    print(setup_instructions(written))
+    return EXIT_OK
+
+
+def cmd_class_hub(args: argparse.Namespace) -> int:
+    from trainer.classroom.hub import run_hub
+    from trainer.cli.common import load_library
+
+    db = getattr(args, "db", None)
+    try:
+        return run_hub(args.class_file, db, library=load_library())
+    except _class_errors() as error:
+        raise CommandFailed(str(error)) from None
+
+
+def _ago(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    return time.strftime("%H:%M", time.localtime(seconds))
+
+
+def cmd_class_status(args: argparse.Namespace) -> int:
+    from trainer.classroom.hub import class_status
+
+    try:
+        found = class_status(args.class_file)
+    except _class_errors() as error:
+        raise CommandFailed(str(error)) from None
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "reachable": found.reachable,
+                    "problem": found.problem,
+                    "config_version": found.config_version,
+                    "stations": [
+                        {
+                            "station": view.station,
+                            "online": view.online,
+                            "since": view.status.since if view.status else None,
+                            "student": view.status.student if view.status else None,
+                            "exercise_id": view.status.exercise_id if view.status else None,
+                            "sensor": view.status.sensor if view.status else None,
+                            "config_version": view.status.config_version if view.status else None,
+                            "live": view.live.to_json() if view.live else None,
+                        }
+                        for view in found.stations.values()
+                    ],
+                },
+                indent=2,
+            )
+        )
+        return EXIT_OK if found.reachable else EXIT_FAILED
+    if not found.reachable:
+        print(f"trainer class status: {found.problem}", file=sys.stderr)
+        return EXIT_FAILED
+    online = sum(1 for v in found.stations.values() if v.online)
+    version = found.config_version if found.config_version is not None else "none yet"
+    print(f"{online} of {len(found.stations)} stations online; class configuration {version}")
+    for view in found.stations.values():
+        status = view.status
+        if status is None:
+            print(f"  {view.station:<12} never connected")
+            continue
+        if not view.online:
+            print(f"  {view.station:<12} offline since {_ago(status.since)}")
+            continue
+        doing = "idle"
+        live = view.live
+        if live is not None and live.running:
+            zone = live.zone or "-"
+            doing = (
+                f"{live.exercise_name or live.exercise_id}, phase {live.phase_index + 1}/"
+                f"{live.phase_count} {live.phase_name or ''}: {live.force_n:.1f} N ({zone})"
+            )
+        elif status.exercise_id:
+            doing = status.exercise_id
+        who = status.student or "no student"
+        print(f"  {view.station:<12} online since {_ago(status.since)}  {who}: {doing}")
+    return EXIT_OK
+
+
+# -- `trainer simulate --class FILE` ----------------------------------------------------------
+
+
+def join_class(store: Any, class_file: Path, wait_s: float = 3.0) -> Any:
+    """Make ``store`` a class station's records and connect (waiting a moment for the config).
+
+    Never fails because the broker is away: the session is queued and sent later.
+    """
+    from trainer.classroom.broker import ClassSetupError, load_class_file
+    from trainer.classroom.station import StationLink
+    from trainer.cli.common import load_library
+
+    try:
+        found = load_class_file(class_file)
+        station = found.station
+    except ClassSetupError as error:
+        raise CommandFailed(str(error)) from None
+    store.station = station
+    link = StationLink(found, store.path, library=load_library(), sensor="simulated")
+    link.start()
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline and not link.connected and link.problem is None:
+        time.sleep(0.05)
+    if link.problem is not None:
+        print(f"Class {found.class_name}: {link.problem}.", file=sys.stderr)
+    return link
+
+
+def leave_class(link: Any, timeout_s: float = 5.0) -> None:
+    """Send the outbox (for a moment) and say where the session went."""
+    link.session_ended()
+    link.stop(flush_timeout_s=timeout_s if link.connected else 0.0)
+    pending = link.pending_sessions()
+    where = f"class {link.class_name} as {link.station}"
+    if pending == 0:
+        print(f"Sent to {where}: the hub has it.")
+    elif link.counters.sessions_acknowledged:
+        print(
+            f"Sent to {where}: the broker has it; the hub stores it when it runs (this "
+            "station re-sends it until the hub confirms)."
+        )
+    else:
+        print(
+            f"Kept for {where}: {pending} session(s) wait in this station's outbox and are "
+            "sent the next time it connects.",
+            file=sys.stderr,
+        )
