@@ -90,8 +90,14 @@ def register(commands: Any) -> None:
     p = actions.add_parser("restore", help="use the built-in version again instead of your copy")
     p.add_argument("id", metavar="ID")
     p.set_defaults(handler=cmd_ex_restore)
-    p = actions.add_parser("import", help="import an exercise pack (or a single exercise file)")
-    p.add_argument("file", type=Path, metavar="FILE")
+    p = actions.add_parser(
+        "import",
+        help="import exercise packs (or single exercise files)",
+        description="Import exercise packs or exercise files into your folder. Nothing is "
+        "written unless every file is valid and no id appears twice. A replaced file is kept "
+        "in .removed; the notes say which records, bands and pass marks the change affects.",
+    )
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
     p.add_argument(
         "--replace", action="store_true", help="replace your differing versions (old files kept)"
     )
@@ -335,7 +341,7 @@ def cmd_ex_import(args: argparse.Namespace) -> int:
 
     store = open_store(args)
     require_pin(store, "import exercises")
-    report = import_pack(args.file, replace=args.replace)
+    report = import_pack(args.files, replace=args.replace, store=store)
     for exercise_id in report.added:
         print(f"added     {exercise_id}")
     for exercise_id in report.over_builtin:
@@ -346,6 +352,8 @@ def cmd_ex_import(args: argparse.Namespace) -> int:
         print(f"replaced  {exercise_id} (your old file is in {old})")
     for exercise_id in report.unchanged:
         print(f"unchanged {exercise_id}")
+    for note in report.notes:
+        print(f"note: {note}")
     return 0
 
 

@@ -91,10 +91,9 @@ class PassVerdict:
         return asdict(self)
 
 
-def trials_of(exercise: Exercise, result: SessionResult) -> list[list[PhaseMetrics]]:
-    """The session's scored phases grouped into trials (see the module notes)."""
-    by_index = {m.index: m for m in result.phases}
-    trials: list[list[PhaseMetrics]] = []
+def trial_phases(exercise: Exercise) -> list[list[int]]:
+    """The indices of the exercise's scored phases, grouped into trials (see the notes)."""
+    trials: list[list[int]] = []
     last_key: int | None = None
     for index, phase in enumerate(exercise.phases):
         if phase.kind not in SCORED or phase.band is None:
@@ -103,10 +102,14 @@ def trials_of(exercise: Exercise, result: SessionResult) -> list[list[PhaseMetri
         if key is None or key != last_key or not trials:
             trials.append([])
         last_key = key
-        metrics = by_index.get(index)
-        if metrics is not None:
-            trials[-1].append(metrics)
+        trials[-1].append(index)
     return trials
+
+
+def trials_of(exercise: Exercise, result: SessionResult) -> list[list[PhaseMetrics]]:
+    """The session's scored phases grouped into trials (see the module notes)."""
+    by_index = {m.index: m for m in result.phases}
+    return [[by_index[i] for i in trial if i in by_index] for trial in trial_phases(exercise)]
 
 
 def trial_in_band_pct(trial: list[PhaseMetrics]) -> float:

@@ -18,7 +18,7 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trainer.exercises import (
     Exercise,
@@ -37,6 +37,9 @@ from trainer.instructor.editing import (
     to_toml,
     user_file_for,
 )
+
+if TYPE_CHECKING:
+    from trainer.store import Store
 
 PACK_FORMAT = "pressure-trainer-pack"
 PACK_VERSION = 1
@@ -80,6 +83,8 @@ class ImportReport:
     replaced: list[tuple[str, Path]] = field(default_factory=list)
     over_builtin: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    #: what the replacements affect (see :func:`trainer.instructor.versions.replacement_impact`)
+    notes: list[str] = field(default_factory=list)
 
 
 def read_pack(path: Path) -> list[dict[str, Any]]:
@@ -134,14 +139,42 @@ def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
     }
 
 
-def import_pack(path: Path, *, replace: bool = False, folder: Path | None = None) -> ImportReport:
-    """Write a pack's exercises into the user folder; see the module notes on conflicts."""
-    tables = read_pack(path)
+def read_packs(paths: Path | list[Path]) -> list[dict[str, Any]]:
+    """The exercise tables of one or more packs or exercise files; an id twice is refused."""
+    given = [paths] if isinstance(paths, Path) else list(paths)
+    files = list(dict.fromkeys(given))  # the same file named twice is read once
+    where: dict[str, Path] = {}
+    tables: list[dict[str, Any]] = []
+    for path in files:
+        for table in read_pack(path):
+            first = where.setdefault(table["id"], path)
+            if first != path:
+                raise InstructorError(
+                    f"{first} and {path} both hold the exercise id {table['id']!r}: "
+                    "import one of them, or give the other a new id"
+                )
+            tables.append(table)
+    return tables
+
+
+def import_pack(
+    path: Path | list[Path],
+    *,
+    replace: bool = False,
+    folder: Path | None = None,
+    store: Store | None = None,
+) -> ImportReport:
+    """Write packs' exercises into the user folder; see the module notes on conflicts.
+
+    With ``store``, the report's notes say what each replaced exercise affects there.
+    """
+    tables = read_packs(path)
     folder = folder or user_exercise_dir()
     builtins = ExerciseLibrary.load(builtin_exercise_dir(), Path("/nonexistent-user-folder"))
     report = ImportReport()
     plan: list[tuple[dict[str, Any], Path | None]] = []
     conflicts = []
+    in_force: dict[str, Exercise | None] = {}
     for table in tables:
         exercise_id = table["id"]
         existing = user_file_for(exercise_id, folder)
@@ -150,8 +183,10 @@ def import_pack(path: Path, *, replace: bool = False, folder: Path | None = None
                 try:
                     current = tomllib.load(handle)
                     same = _same(current, table)
+                    in_force[exercise_id] = parse_exercise(current)
                 except (tomllib.TOMLDecodeError, ExerciseError):
                     same = False
+                    in_force[exercise_id] = None
             if same:
                 report.unchanged.append(exercise_id)
                 continue
@@ -165,7 +200,15 @@ def import_pack(path: Path, *, replace: bool = False, folder: Path | None = None
                 report.unchanged.append(exercise_id)
                 continue
             report.over_builtin.append(exercise_id)
+            in_force[exercise_id] = builtins.exercises[exercise_id]
         plan.append((table, None))
+    if store is not None:
+        from trainer.instructor.versions import replacement_impact
+
+        for table, _ in plan:
+            if table["id"] in in_force:
+                new = parse_exercise(table)
+                report.notes.extend(replacement_impact(store, new, in_force[table["id"]]))
     if conflicts:
         raise InstructorError(
             "your folder already has different versions of "

@@ -202,18 +202,24 @@ def class_overview(
     students = roster.students(class_name=class_name)
     rows: list[OverviewRow] = []
     for student in students:
-        by_exercise: dict[str, list[tuple[Any, ...]]] = {}
+        # One row per exercise and the name its sessions were judged under: a replaced
+        # exercise's old sessions keep their own row and name.
+        by_exercise: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+        latest: dict[str, tuple[str, str]] = {}
         for row in _result_rows(store, "st.id = ?", [student.id], visible_kinds(assessments)):
-            by_exercise.setdefault(row[2], []).append(row)
+            key = (row[2], _judged_name(row[3], row[2]))
+            by_exercise.setdefault(key, []).append(row)
+            latest[row[2]] = key
         if not by_exercise:
             rows.append(
                 OverviewRow(student.name, None, "(no sessions yet)", 0, None, None, None, "", None)
             )
-        for exercise_id, sessions in sorted(by_exercise.items()):
+        for key, sessions in sorted(by_exercise.items(), key=lambda i: (i[0][0], i[1][0][0])):
+            exercise_id, name = key
             scored = [r for r in sessions if r[6] is not None]
             scores = [json.loads(r[6])["score"] for r in scored]
-            name = json.loads(sessions[-1][3]).get("name", exercise_id)
-            mark = marks.get(exercise_id)
+            current = latest[exercise_id] == key
+            mark = marks.get(exercise_id) if current else None
             below: bool | None = None
             if mark is not None and scored:
                 verdict = _verdict(marks, scored[-1][3], scored[-1][6])
@@ -224,7 +230,7 @@ def class_overview(
                 OverviewRow(
                     student.name,
                     exercise_id,
-                    name,
+                    name if current else f"{name} (earlier version)",
                     len(sessions),
                     scores[-1] if scores else None,
                     max(scores) if scores else None,
@@ -234,6 +240,14 @@ def class_overview(
                 )
             )
     return rows
+
+
+def _judged_name(exercise_json: str, exercise_id: str) -> str:
+    try:
+        name = json.loads(exercise_json).get("name")
+    except (ValueError, AttributeError):
+        name = None
+    return name if isinstance(name, str) and name else exercise_id
 
 
 def write_class_csv(
