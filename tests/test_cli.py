@@ -218,3 +218,82 @@ def test_db_after_a_nested_subcommand_and_the_later_one_wins(
 def test_every_subcommand_documents_db(capsys: pytest.CaptureFixture[str]) -> None:
     for command in all_subcommands():
         assert "--db FILE" in run(capsys, *command, "--help")[1], command
+
+
+def test_history_json_has_one_object_per_session(capsys: pytest.CaptureFixture[str]) -> None:
+    from datetime import datetime
+
+    assert json.loads(run(capsys, "history", "--json")[1]) == []
+    run(capsys, "simulate", "--exercise", "precision-drill", "--student", "Ana")
+    run(capsys, "simulate", "--exercise", "graded-levels", "--student", "Ben")
+    code, out, _ = run(capsys, "history", "--json")
+    sessions = json.loads(out)
+    assert code == 0 and len(sessions) == 2
+    ben, ana = sessions
+    assert ana["student"] == "Ana" and ben["student"] == "Ben"
+    assert ana["exercise_id"] == "precision-drill" and ana["exercise_name"] == "Precision drill"
+    assert ana["station"] is None  # recorded on this machine, not a class station
+    assert len(ana["uuid"]) == 36 and ana["uuid"] != ben["uuid"]
+    assert datetime.fromisoformat(ana["started_at"]).tzinfo is not None
+    assert ana["complete"] is True and ana["status"] == "complete"
+    assert 0 <= ana["score"] <= 100
+    only_ana = json.loads(run(capsys, "history", "--json", "--student", "Ana")[1])
+    assert [s["uuid"] for s in only_ana] == [ana["uuid"]]
+
+
+def test_history_json_reads_the_station(
+    capsys: pytest.CaptureFixture[str], isolated_user_files: Path
+) -> None:
+    from trainer.store import Store
+
+    run(capsys, "simulate", "--exercise", "precision-drill", "--student", "Ana")
+    store = Store.open(isolated_user_files / "trainer.db")
+    store.db.execute("UPDATE sessions SET station = 'pad-07', status = 'incomplete'")
+    store.db.commit()
+    store.close()
+    (session,) = json.loads(run(capsys, "history", "--json")[1])
+    assert session["station"] == "pad-07" and session["complete"] is False
+
+
+def test_exercises_list_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "exercises", "list", "--json")
+    exercises = {e["id"]: e for e in json.loads(out)}
+    assert code == 0 and "graded-levels" in exercises
+    graded = exercises["graded-levels"]
+    assert graded["name"] == "Graded levels" and graded["builtin"] is True
+    assert graded["phases"] > 1 and graded["nominal_s"] > 0 and "N" in graded["targets"]
+
+
+def test_history_of_an_unknown_exercise_names_it_and_the_valid_ids(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    run(capsys, "simulate", "--exercise", "precision-drill")
+    code, out, err = run(capsys, "history", "--exercise", "nope")
+    assert code == 2 and out == ""
+    assert "no exercise with id 'nope'" in err and "graded-levels" in err
+    assert "precision-drill" in err and len(err.strip().splitlines()) == 1
+    code, out, _ = run(capsys, "history", "--exercise", "graded-levels")
+    assert code == 0 and "No sessions recorded" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "hint"),
+    [
+        (["--sim", "run"], "--sim belongs after run: trainer run --sim"),
+        (["--sim"], "--sim belongs after run: trainer run --sim"),
+        (
+            ["--exercise", "precision-drill", "simulate", "--json"],
+            "--exercise belongs after simulate: trainer simulate --exercise precision-drill --json",
+        ),
+    ],
+)
+def test_an_option_before_its_command_gets_a_hint(
+    capsys: pytest.CaptureFixture[str], argv: list[str], hint: str
+) -> None:
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and err.strip() == f"trainer: {hint}"
+
+
+def test_an_unknown_option_is_still_named(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "--bogus", "run")
+    assert code == 2 and "unrecognized arguments: --bogus" in err

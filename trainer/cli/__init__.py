@@ -25,6 +25,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from trainer import __version__
 from trainer.cli.common import (
@@ -60,8 +61,54 @@ __all__ = [
 GROUPS = ("practice", "exercises", "hardware", "instructor", "classroom")
 
 
+class TrainerParser(CommandParser):
+    """The top-level parser: an option written before its command gets a hint where it goes."""
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        self._argv = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(self._argv, namespace)
+
+    def error(self, message: str) -> NoReturn:
+        hint = misplaced_option_hint(self, getattr(self, "_argv", []))
+        if hint:
+            self.exit(EXIT_USAGE, f"{self.prog}: {hint}\n")
+        super().error(message)
+
+
+def misplaced_option_hint(parser: argparse.ArgumentParser, argv: list[str]) -> str | None:
+    """``--sim belongs after run: trainer run --sim`` for ``trainer --sim run``, else None.
+
+    Without a command, the hint names the one command that takes the options, if only one does.
+    """
+    commands = subparsers_of(parser).choices
+
+    def options_of(command: str) -> set[str]:
+        tree = (commands[command], *_subcommands(commands[command]))
+        return {option for sub in tree for option in sub._option_string_actions}
+
+    position = next((i for i, word in enumerate(argv) if word in commands), len(argv))
+    before = [w.split("=")[0] for w in argv[:position] if w.startswith("-")]
+    misplaced = [w for w in before if w not in parser._option_string_actions]
+    if not misplaced:
+        return None
+    if position < len(argv):
+        command, rest = argv[position], argv[position + 1 :]
+    else:
+        takers = [c for c in commands if set(misplaced) <= options_of(c)]
+        if len(takers) != 1:
+            return None
+        command, rest = takers[0], []
+    if not set(misplaced) <= options_of(command):
+        return None
+    fixed = " ".join([parser.prog, command, *argv[:position], *rest])
+    verb = "belongs" if len(misplaced) == 1 else "belong"
+    return f"{', '.join(misplaced)} {verb} after {command}: {fixed}"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = CommandParser(
+    parser = TrainerParser(
         prog="trainer",
         description="Pressure Trainer: live force feedback for massage and manual-therapy "
         "students, on a Raspberry Pi load cell or simulated on a laptop.",

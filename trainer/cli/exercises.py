@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,11 @@ def register(commands: Any) -> None:
     actions.required = True
     ex_list = actions.add_parser(
         "list", help="list every exercise", description="List every exercise."
+    )
+    ex_list.add_argument(
+        "--json",
+        action="store_true",
+        help="print a JSON array: per exercise its id, name, technique, phases and targets",
     )
     ex_list.set_defaults(handler=cmd_exercises_list)
     ex_show = actions.add_parser(
@@ -119,13 +125,28 @@ def cmd_exercises_list(args: argparse.Namespace) -> int:
     from trainer.units import Unit
 
     library = load_library()
-    print(f"{'id':<24} {'name':<32} {'minutes':>7}  targets")
-    for exercise in library.sorted():
-        origin = "" if exercise.builtin else "  (yours)"
-        print(
-            f"{exercise.id:<24} {exercise.name[:32]:<32} {exercise.nominal_s / 60:>7.1f}  "
-            f"{target_summary(exercise, Unit.N)}{origin}"
-        )
+    if args.json:
+        entries = [
+            {
+                "id": exercise.id,
+                "name": exercise.name,
+                "technique": exercise.technique,
+                "builtin": exercise.builtin,
+                "phases": len(exercise.phases),
+                "nominal_s": exercise.nominal_s,
+                "targets": target_summary(exercise, Unit.N),
+            }
+            for exercise in library.sorted()
+        ]
+        print(json.dumps(entries, indent=1))
+    else:
+        print(f"{'id':<24} {'name':<32} {'minutes':>7}  targets")
+        for exercise in library.sorted():
+            origin = "" if exercise.builtin else "  (yours)"
+            print(
+                f"{exercise.id:<24} {exercise.name[:32]:<32} {exercise.nominal_s / 60:>7.1f}  "
+                f"{target_summary(exercise, Unit.N)}{origin}"
+            )
     for error in library.errors:
         print(f"skipped an invalid file:\n{indent(str(error))}", file=sys.stderr)
     return EXIT_OK

@@ -116,6 +116,12 @@ def register(commands: Any) -> None:
     history.add_argument("--exercise", metavar="ID", help="only this exercise")
     history.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
     add_assessments_option(history)
+    history.add_argument(
+        "--json",
+        action="store_true",
+        help="print a JSON array: per session its id, uuid, station, student, exercise, "
+        "start, status, complete and score",
+    )
     history.set_defaults(handler=cmd_history)
 
     export = commands.add_parser(
@@ -247,6 +253,14 @@ def cmd_history(args: argparse.Namespace) -> int:
         kinds=SESSION_KINDS if assessments else OPEN_KINDS,
     )
     hidden = 0 if assessments else store.hidden_count(args.student, args.exercise)
+    if not rows and not hidden and args.exercise:
+        # An id with records is shown even if its file is gone; one with none must exist.
+        find_exercise(args.exercise)
+    if args.json:
+        print(json.dumps([history_entry(row) for row in rows], indent=1))
+        if hidden:
+            print(hidden_assessments_note(hidden), file=sys.stderr)
+        return EXIT_OK
     if not rows:
         who = f" for {args.student}" if args.student else ""
         print(f"No sessions recorded{who} yet. Try 'trainer simulate --exercise graded-levels'.")
@@ -267,6 +281,25 @@ def cmd_history(args: argparse.Namespace) -> int:
     if hidden:
         print(hidden_assessments_note(hidden))
     return EXIT_OK
+
+
+def history_entry(row: Any) -> dict[str, Any]:
+    """One session of ``trainer history --json``."""
+    return {
+        "id": row.id,
+        "uuid": row.uuid,
+        "station": row.station,
+        "student": row.student,
+        "exercise_id": row.exercise_id,
+        "exercise_name": row.exercise_name,
+        "started_at": row.started_at,
+        "ended_at": row.ended_at,
+        "status": row.status,
+        "kind": row.kind,
+        "complete": row.status == "complete",
+        "score": row.score,
+        "time_in_band_pct": row.time_in_band_pct,
+    }
 
 
 @friendly
