@@ -321,6 +321,19 @@ async def test_ctrl_c_saves_every_sample_including_those_not_yet_drawn(
     assert app.config.store.sample_count(rows[0].id) == 200
 
 
+async def test_ctrl_c_ends_with_status_130_naming_the_saved_session(make_app: MakeApp) -> None:
+    app, box = make_app(exercise_id="graded-levels")
+    async with app.run_test() as pilot:
+        screen = await open_live(pilot, app)
+        await pilot.press("space")
+        box.current.pump(1.0)
+        screen.frame()
+        await pilot.press("ctrl+c")
+    rows = app.config.store.history()
+    assert app.return_code == 130
+    assert app.stopped_session == rows[0].id and rows[0].status == "incomplete"
+
+
 async def test_a_closed_terminal_saves_the_session_as_incomplete(make_app: MakeApp) -> None:
     app, box = make_app(exercise_id="graded-levels")
     async with app.run_test() as pilot:

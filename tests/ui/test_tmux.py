@@ -198,3 +198,27 @@ def test_a_closed_terminal_keeps_the_session_as_incomplete(
     assert samples >= 80
     pid = term.pid()
     assert pid is not None and wait_until_ended(pid), "the trainer lingered after SIGHUP"
+
+
+def test_ctrl_c_says_the_session_is_saved_and_exits_130(tmp_path: Path) -> None:
+    env = (
+        f"TRAINER_DB={tmp_path / 'tmux.db'} TRAINER_EXERCISES={tmp_path / 'none'} "
+        f"TRAINER_CONFIG={tmp_path / 'config.toml'}"
+    )
+    # The shell stays after the trainer so the terminal shows what it printed on leaving.
+    term = Terminal(
+        f"sh -c 'env {env} {trainer_command()} run --sim --student Tess "
+        '--exercise precision-drill; echo "exit status $?"; sleep 60\''
+    )
+    try:
+        term.wait_for(lambda s: "Press SPACE to start" in s)
+        term.keys("Space", "4")
+        term.wait_for(lambda s: "HOLD" in s and "Press SPACE" not in s)
+        term.keys("C-c")
+        text = term.wait_for(lambda s: "exit status" in s)
+    finally:
+        term.kill()
+    [(status, _samples)] = sessions(tmp_path / "tmux.db")
+    assert status == "incomplete"
+    assert "Stopped: session 1 is saved as incomplete" in text
+    assert "exit status 130" in text

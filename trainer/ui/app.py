@@ -80,8 +80,9 @@ class TrainerApp(App[None]):
     TITLE = "Pressure Trainer"
     COMMANDS = App.COMMANDS | {TrainerCommands, InstructorCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        # Ctrl+C and a closed terminal save the session as incomplete, then leave.
-        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+        # Ctrl+C and a closed terminal save the session as incomplete, then leave; Ctrl+C
+        # ends with status 130, as any interrupted command does.
+        Binding("ctrl+c", "interrupt", "Quit", show=False, priority=True),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
         Binding("f1,question_mark", "help", "Help", key_display="?"),
         Binding("u", "cycle_units", "Units"),
@@ -103,6 +104,8 @@ class TrainerApp(App[None]):
         )
         #: the last failed save (a full disk), reported again when the app ends
         self.save_error: StoreError | None = None
+        #: the session in progress when the trainer was left (saved as incomplete)
+        self.stopped_session: int | None = None
         self.theme = "textual-dark"
 
     # The context holds the shared state; these read and set it for the app's callers.
@@ -265,11 +268,14 @@ class TrainerApp(App[None]):
     async def action_quit(self) -> None:
         self.quit_saving()
 
-    def quit_saving(self) -> None:
+    async def action_interrupt(self) -> None:
+        self.quit_saving(return_code=130)
+
+    def quit_saving(self, return_code: int = 0) -> None:
         """Save the session in progress as incomplete and leave."""
-        self.save_and_close("incomplete")
-        self._exit_watchdog(0)
-        self.exit()
+        self.stopped_session = self.save_and_close("incomplete")
+        self._exit_watchdog(return_code)
+        self.exit(return_code=return_code)
 
     # -- sessions --------------------------------------------------------------------
     def save_and_close(self, status: str | None) -> int | None:

@@ -150,4 +150,10 @@ def run_app(args: argparse.Namespace) -> int:
             f"trainer run: the last session could not be saved: {app.save_error}", file=sys.stderr
         )
         return 1
+    if app.stopped_session is not None:
+        print(
+            f"Stopped: session {app.stopped_session} is saved as incomplete, with everything "
+            "recorded so far.",
+            file=sys.stderr,
+        )
     return app.return_code or 0
