@@ -262,7 +262,6 @@ def glitches(reads: int) -> dict[str, int]:
                 "stalls injected": chip.stats.stalls,
                 "timing glitches caught": sensor.stats.timing_glitches,
                 "bit errors injected": len(chip.stats.bit_errors),
-                "impossible jumps rejected": sensor.stats.jumps_rejected,
                 "bad values returned": escaped,
             }
     return out

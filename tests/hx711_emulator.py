@@ -1,4 +1,8 @@
-"""An emulated HX711 behind gpiozero MockFactory pins, for tests and benchmarks.
+"""An emulated HX711 for tests and benchmarks: one chip model, two ways to reach it.
+
+:class:`HX711Chip` is the chip; :class:`HX711Emulator` puts it behind gpiozero
+MockFactory pins (the ``hx711-gpio`` reader), and ``tests/fake_spidev.py`` behind a
+fake ``spidev.SpiDev`` (the ``hx711-spi`` reader), so both readers face the same model.
 
 The chip converts at 10 or 80 SPS on a thread of its own, pulls DOUT low when a
 conversion is ready, shifts 24-bit two's complement out MSB first on PD_SCK's rising
@@ -8,6 +12,9 @@ Force becomes counts through a linear model with Gaussian noise.
 
 Faults: bit errors, stalls while the clock is high (a preempted reader), DOUT stuck
 high or low, all-ones data, saturation, and a chip that disappears and comes back.
+A slow Pi: ``pin_write_s`` makes every PD_SCK write on the mock pins take that long
+before its edge (lgpio checks the pin's mode, then writes), and ``on_pin_write`` lets a
+test advance a virtual clock instead.
 
 Example::
 
@@ -24,6 +31,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self
@@ -39,7 +47,7 @@ MODE_BY_PULSES = {25: ("A", 128), 26: ("B", 32), 27: ("A", 64)}
 class _QuietPin(MockPin):  # type: ignore[misc]
     """A mock pin that keeps no state history (a long run would fill memory)."""
 
-    chip: HX711Emulator | None = None
+    chip: HX711Emulator | None = None  # the chip wired to this pin
 
     def _change_state(self, value: bool) -> bool:
         if self._state != value:
@@ -59,8 +67,10 @@ class EmulatedClockPin(_QuietPin):
             chip.on_host_setup()
 
     def _set_state(self, value: Any) -> None:
-        super()._set_state(value)
         chip = self.chip
+        if chip is not None:
+            chip.before_pin_write()
+        super()._set_state(value)
         if chip is not None:
             chip.on_clock(bool(value))
 
@@ -87,15 +97,20 @@ class ChipStats:
     stalls: int = 0  # clock-high stalls injected
 
 
-class HX711Emulator:
-    """The chip. Set :attr:`force_n` (thread-safe) to press the pad."""
+class HX711Chip:
+    """The chip model. Set :attr:`force_n` (thread-safe) to press the pad.
+
+    PD_SCK edges come in through :meth:`on_clock` (with their time, for a host that
+    knows it, such as an SPI transfer); DOUT's level goes out through :attr:`line_level`
+    and, for a binding that drives a pin, :meth:`_drive_line`.
+    """
+
+    #: the host's pull on DOUT: the line's level when no chip drives it
+    line_pull_up = True
 
     def __init__(
         self,
-        factory: MockFactory | None = None,
         *,
-        data_pin: int = 5,
-        clock_pin: int = 6,
         rate_hz: float = 80,
         counts_per_n: float = 5000.0,
         zero_counts: float = 80_000.0,
@@ -105,12 +120,6 @@ class HX711Emulator:
         settle_periods: int = 4,
         seed: int = 0,
     ) -> None:
-        factory = factory or Device.pin_factory
-        assert isinstance(factory, MockFactory), "set Device.pin_factory = MockFactory() first"
-        self.dout: EmulatedDataPin = factory.pin(data_pin, pin_class=EmulatedDataPin)
-        self.sck: EmulatedClockPin = factory.pin(clock_pin, pin_class=EmulatedClockPin)
-        assert isinstance(self.dout, EmulatedDataPin), "pin already made: use a fresh MockFactory"
-        assert isinstance(self.sck, EmulatedClockPin), "pin already made: use a fresh MockFactory"
         self.rate_hz = rate_hz
         self.period_s = 1.0 / rate_hz
         self.counts_per_n = counts_per_n
@@ -144,9 +153,7 @@ class HX711Emulator:
         self._dout_level = True
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
-        self.dout.chip = self
-        self.sck.chip = self
-        self.refresh_dout()
+        self.line_level = True
 
     # -- lifecycle --------------------------------------------------------------------------
     def start(self) -> Self:
@@ -171,8 +178,6 @@ class HX711Emulator:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
-        self.dout.chip = None
-        self.sck.chip = None
 
     def report(self) -> dict[str, Any]:
         """The chip's counters, for a process to send back."""
@@ -230,15 +235,14 @@ class HX711Emulator:
     def _set_dout(self, level: bool) -> None:
         self._dout_level = level  # what the chip drives
         if not self.connected:
-            level = self.dout.pull != "down"  # the pull-up (or a floating line) wins
+            level = self.line_pull_up  # the pull resistor (or a floating line) wins
         elif self.stuck_dout is not None:
             level = self.stuck_dout == "high"
-        if self.dout.function != "input":
-            return
-        if level:
-            self.dout.drive_high()
-        else:
-            self.dout.drive_low()
+        self.line_level = level
+        self._drive_line(level)
+
+    def _drive_line(self, level: bool) -> None:
+        """Put the line's level on a pin (a binding with pins overrides this)."""
 
     def _reset(self, now: float) -> None:
         if self._ready:
@@ -319,21 +323,22 @@ class HX711Emulator:
                 self.stats.power_downs += 1
                 self._reset(time.monotonic())
 
-    def on_clock(self, high: bool) -> None:
-        """Called from the reader's thread on every PD_SCK write."""
-        now = time.perf_counter()
+    def on_clock(self, high: bool, now: float | None = None) -> float:
+        """A PD_SCK write (at ``now`` on the perf_counter clock); returns a stall to inject."""
+        if now is None:
+            now = time.perf_counter()
         stall = 0.0
         with self._lock:
             if high == self._sck_high:
-                return
+                return 0.0
             self._last_edge = now
             if high:
                 self._sck_high = True
                 self._t_rise = now
                 if self.stuck_dout == "low" and self.connected:
-                    return
+                    return 0.0
                 if not (self._ready or self._pulses) or not self.connected:
-                    return
+                    return 0.0
                 self._pulses += 1
                 pulse = self._pulses
                 if pulse <= 24:
@@ -353,9 +358,74 @@ class HX711Emulator:
                 if now - self._t_rise > self.power_down_after_s:
                     self.stats.power_downs += 1
                     self._reset(time.monotonic())
+        return stall
+
+
+class HX711Emulator(HX711Chip):
+    """The chip behind gpiozero MockFactory pins: DOUT driven, PD_SCK writes passed in.
+
+    ``pin_write_s`` makes each PD_SCK write take that long before its edge (a slow Pi);
+    ``on_pin_write`` (if set) is called at each write instead, to advance a test's
+    virtual clock.
+    """
+
+    def __init__(
+        self,
+        factory: MockFactory | None = None,
+        *,
+        data_pin: int = 5,
+        clock_pin: int = 6,
+        pin_write_s: float = 0.0,
+        **chip: Any,
+    ) -> None:
+        factory = factory or Device.pin_factory
+        assert isinstance(factory, MockFactory), "set Device.pin_factory = MockFactory() first"
+        self.dout: EmulatedDataPin = factory.pin(data_pin, pin_class=EmulatedDataPin)
+        self.sck: EmulatedClockPin = factory.pin(clock_pin, pin_class=EmulatedClockPin)
+        assert isinstance(self.dout, EmulatedDataPin), "pin already made: use a fresh MockFactory"
+        assert isinstance(self.sck, EmulatedClockPin), "pin already made: use a fresh MockFactory"
+        super().__init__(**chip)
+        self.pin_write_s = pin_write_s
+        self.on_pin_write: Callable[[], None] | None = None
+        self.dout.chip = self
+        self.sck.chip = self
+        self.refresh_dout()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        super().__exit__(exc_type, exc, tb)
+        self.dout.chip = None
+        self.sck.chip = None
+
+    @property  # type: ignore[override]
+    def line_pull_up(self) -> bool:
+        return bool(self.dout.pull != "down")
+
+    def _drive_line(self, level: bool) -> None:
+        if self.dout.function != "input":
+            return
+        if level:
+            self.dout.drive_high()
+        else:
+            self.dout.drive_low()
+
+    def before_pin_write(self) -> None:
+        """A PD_SCK write begins: it costs what this Pi's pin writes cost."""
+        if self.on_pin_write is not None:
+            self.on_pin_write()
+        elif self.pin_write_s:
+            _busy_sleep(self.pin_write_s)
+
+    def on_clock(self, high: bool, now: float | None = None) -> float:
+        stall = super().on_clock(high, now)
         if stall:
             # The reader is preempted with the clock high, as a forced GIL switch does.
             _busy_sleep(stall)
+        return stall
 
 
 def _busy_sleep(seconds: float) -> None:

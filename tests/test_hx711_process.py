@@ -110,3 +110,14 @@ def test_a_reader_process_that_dies_is_reported(chip: HX711Emulator) -> None:
         error = errors.get(timeout=5.0)
         sensor.stop()
     assert "reader process stopped" in str(error)
+
+
+def test_the_clock_stays_driven_low_while_the_process_takes_over(chip: HX711Emulator) -> None:
+    samples: queue.SimpleQueue[Sample] = queue.SimpleQueue()
+    with sensor_for(chip) as sensor:
+        sensor.start(samples.put)
+        # Until (and after) the child claims it, PD_SCK is an output held low here.
+        assert chip.sck.function == "output" and not chip.sck.state
+        samples.get(timeout=10.0)
+        assert chip.sck.function == "output" and not chip.sck.state
+        sensor.stop()

@@ -104,6 +104,9 @@ def test_replay_ends_with_end_of_stream_and_keeps_timing() -> None:
 
 
 def test_unknown_backend_lists_the_known_ones() -> None:
-    with pytest.raises(SensorError, match="choose one of: hx711, replay, simulated"):
+    with pytest.raises(
+        SensorError, match="choose one of: hx711-gpio, hx711-spi, replay, simulated"
+    ):
         backend_class("usb")
-    assert set(BACKENDS) >= {"simulated", "replay", "hx711"}
+    assert set(BACKENDS) >= {"simulated", "replay", "hx711-gpio", "hx711-spi"}
+    assert backend_class("hx711") is backend_class("hx711-gpio")  # the older name

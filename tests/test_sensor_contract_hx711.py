@@ -1,61 +1,107 @@
-"""The sensor contract, with the HX711 backend on an emulated chip beside the simulated one.
+"""The sensor contract for every load cell backend, beside the simulated one.
 
-The same assertions run for each backend, so the live screen can treat them alike.
+The same assertions run for each backend, so the live screen can treat them alike;
+each load cell backend also reports a dead device as SensorDisconnected within a
+second and resumes by itself when it answers again.
 """
 
 from __future__ import annotations
 
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pytest
-from hx711_emulator import RELAXED_S, HX711Emulator, fresh_mock_factory
+from fake_spidev import fake_spidev_module
+from hx711_emulator import RELAXED_S, HX711Chip, HX711Emulator, fresh_mock_factory
 
 from trainer.calibration import Calibration
-from trainer.sensors import backend_class
-from trainer.sensors.base import Sample, Sensor
+from trainer.sensors import LOAD_CELL_BACKENDS, backend_class
+from trainer.sensors.base import Sample, Sensor, SensorDisconnected, SensorError
 from trainer.sensors.hx711 import HX711Sensor
+from trainer.sensors.hx711.spi import HX711SpiSensor
 from trainer.sensors.simulated import ManualIntent, SimulatedSensor
 
 LOAD_N = 25.0
 
 
-def simulated() -> Iterator[Sensor]:
+@dataclass
+class Rig:
+    """A backend under test, and how to make its device die and come back."""
+
+    sensor: Sensor
+    kill: Callable[[], None] = field(default=lambda: None)
+    revive: Callable[[], None] = field(default=lambda: None)
+
+
+def calibration_for(chip: HX711Chip) -> Calibration:
+    return Calibration(
+        created=datetime.now(UTC).replace(microsecond=0),
+        scale_counts_per_n=chip.counts_per_n,
+        offset_counts=chip.zero_counts,
+        capacity_n=490.0,
+        noise_n=0.01,
+    )
+
+
+def simulated() -> Iterator[Rig]:
     intent = ManualIntent()
     intent.set(LOAD_N)
     sensor = SimulatedSensor(intent, seed=1, speed=0)
     with sensor:
         for _ in range(120):  # let the simulated hand reach the load
             sensor.read()
-        yield sensor
+        yield Rig(sensor)
 
 
-def hx711() -> Iterator[Sensor]:
+def hx711_gpio() -> Iterator[Rig]:
     for factory in fresh_mock_factory():
         with HX711Emulator(factory, power_down_after_s=RELAXED_S) as chip:
             chip.force_n = LOAD_N
-            calibration = Calibration(
-                created=datetime.now(UTC).replace(microsecond=0),
-                scale_counts_per_n=chip.counts_per_n,
-                offset_counts=chip.zero_counts,
-                capacity_n=490.0,
-                noise_n=0.01,
-            )
             with HX711Sensor(
-                5, 6, 80, calibration=calibration, max_clock_high_s=RELAXED_S
+                5, 6, 80, calibration=calibration_for(chip), max_clock_high_s=RELAXED_S
             ) as sensor:
-                yield sensor
+                yield Rig(sensor, chip.disconnect, chip.reconnect)
 
 
-BACKENDS: dict[str, Callable[[], Iterator[Sensor]]] = {"simulated": simulated, "hx711": hx711}
+def hx711_spi() -> Iterator[Rig]:
+    with HX711Chip() as chip:  # the datasheet's 60 us: SPI's pulses are 1 us
+        chip.force_n = LOAD_N
+        previous = sys.modules.get("spidev")
+        sys.modules["spidev"] = fake_spidev_module(chip)
+        try:
+            with HX711SpiSensor(80, calibration=calibration_for(chip)) as sensor:
+                yield Rig(sensor, chip.disconnect, chip.reconnect)
+        finally:
+            if previous is None:
+                del sys.modules["spidev"]
+            else:
+                sys.modules["spidev"] = previous
 
 
-@pytest.fixture(params=sorted(BACKENDS))
-def sensor(request: pytest.FixtureRequest) -> Iterator[Sensor]:
-    yield from BACKENDS[request.param]()
+RIGS: dict[str, Callable[[], Iterator[Rig]]] = {
+    "simulated": simulated,
+    "hx711-gpio": hx711_gpio,
+    "hx711-spi": hx711_spi,
+}
+
+
+@pytest.fixture(params=sorted(RIGS))
+def rig(request: pytest.FixtureRequest) -> Iterator[Rig]:
+    yield from RIGS[request.param]()
+
+
+@pytest.fixture
+def sensor(rig: Rig) -> Sensor:
+    return rig.sensor
+
+
+def test_every_load_cell_backend_is_in_the_contract() -> None:
+    assert set(LOAD_CELL_BACKENDS) <= set(RIGS)
 
 
 def test_backend_is_registered_under_its_name(sensor: Sensor) -> None:
@@ -107,3 +153,29 @@ def test_tare_while_running_uses_the_latest_readings(sensor: Sensor) -> None:
     after = delivered.get(timeout=2.0)
     sensor.stop()
     assert abs(after.force_n) < 1.0
+
+
+@pytest.fixture(params=[name for name in sorted(RIGS) if name != "simulated"])
+def load_cell(request: pytest.FixtureRequest) -> Iterator[Rig]:
+    yield from RIGS[request.param]()
+
+
+def test_a_dead_device_is_reported_within_a_second_and_reading_resumes(load_cell: Rig) -> None:
+    rig = load_cell
+    samples: queue.SimpleQueue[Sample] = queue.SimpleQueue()
+    errors: queue.SimpleQueue[SensorError] = queue.SimpleQueue()
+    rig.sensor.start(samples.put, errors.put)
+    samples.get(timeout=2.0)
+    rig.kill()
+    died = time.monotonic()
+    error = errors.get(timeout=2.0)
+    noticed_s = time.monotonic() - died
+    rig.revive()
+    time.sleep(0.1)
+    while not samples.empty():
+        samples.get_nowait()
+    after = [samples.get(timeout=3.0) for _ in range(5)]
+    rig.sensor.stop()
+    assert isinstance(error, SensorDisconnected), error
+    assert noticed_s < 1.0
+    assert all(abs(s.force_n - LOAD_N) < 2.0 for s in after)

@@ -1,7 +1,8 @@
 """Force sensor backends behind one interface, chosen by name in one place.
 
 ``backend_class("simulated")`` returns the class; backends that need hardware-only
-packages (``hx711``) are imported only when asked for, so simulation never needs them.
+packages (``hx711-spi`` needs spidev, ``nau7802`` smbus2) are imported only when asked
+for, and import those packages only when opened, so simulation never needs them.
 """
 
 from __future__ import annotations
@@ -24,14 +25,19 @@ from trainer.sensors.base import (
 BACKENDS: dict[str, str] = {
     "simulated": "trainer.sensors.simulated:SimulatedSensor",
     "replay": "trainer.sensors.replay:ReplaySensor",
-    "hx711": "trainer.sensors.hx711:HX711Sensor",
+    "hx711-gpio": "trainer.sensors.hx711.reader:HX711Sensor",
+    "hx711-spi": "trainer.sensors.hx711.spi:HX711SpiSensor",
 }
+#: other names accepted for a backend (older config files and records say "hx711")
+ALIASES: dict[str, str] = {"hx711": "hx711-gpio"}
+#: the backends that read a load cell through an ADC on this computer
+LOAD_CELL_BACKENDS = ("hx711-gpio", "hx711-spi")
 
 
 def backend_class(name: str) -> type[Sensor]:
     """The sensor class registered under ``name``."""
     try:
-        target = BACKENDS[name]
+        target = BACKENDS[ALIASES.get(name, name)]
     except KeyError:
         known = ", ".join(sorted(BACKENDS))
         raise SensorError(f"unknown sensor backend {name!r}; choose one of: {known}") from None
@@ -41,7 +47,9 @@ def backend_class(name: str) -> type[Sensor]:
 
 
 __all__ = [
+    "ALIASES",
     "BACKENDS",
+    "LOAD_CELL_BACKENDS",
     "EndOfStream",
     "Sample",
     "SampleFlag",

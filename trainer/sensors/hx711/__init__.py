@@ -1,8 +1,11 @@
-"""The real load cell: an HX711 24-bit ADC read through gpiozero's pin factory.
+"""The real load cell: an HX711 24-bit ADC, clocked over GPIO or SPI.
 
-One module per part: ``reader`` (the bit reader, :class:`HX711Sensor`), ``process``
-(the acquisition process), ``factory`` (the pin factory and the driver class) and
-``calibrated`` (:func:`open_calibrated`).
+One module per part: ``protocol`` (the chip's serial protocol, shared), ``reader`` (the
+GPIO bit reader, :class:`HX711Sensor`, backend ``hx711-gpio``), ``spi`` (the
+SPI-clocked reader, :class:`HX711SpiSensor`, ``hx711-spi``), ``iio`` (the kernel's IIO
+driver, ``hx711-iio``), ``process`` (the GPIO reader's acquisition process),
+``factory`` (the pin factory and the driver class) and ``calibrated``
+(:func:`open_calibrated`).
 
 Example::
 
@@ -15,14 +18,9 @@ Example::
 from trainer.sensors.hx711.calibrated import open_calibrated
 from trainer.sensors.hx711.factory import _pin_factory as _pin_factory  # trainer doctor
 from trainer.sensors.hx711.factory import adafruit_version, driver_class
-from trainer.sensors.hx711.reader import (
-    POWER_DOWN_AFTER_S,
-    SAFE_CLOCK_HIGH_S,
-    SETTLE_S,
-    HX711Sensor,
-    HX711Stats,
-    to_signed,
-)
+from trainer.sensors.hx711.protocol import POWER_DOWN_AFTER_S, SAFE_CLOCK_HIGH_S, SETTLE_S
+from trainer.sensors.hx711.reader import HX711Sensor, HX711Stats
+from trainer.sensors.loadcell import to_signed
 
 __all__ = [
     "POWER_DOWN_AFTER_S",

@@ -144,3 +144,29 @@ def _pin_factory() -> Any:
                 "(hardware/setup-pi.sh does both)"
             ) from None
     return Device.pin_factory
+
+
+def hand_over_pin(factory: Any, pin: Any) -> None:
+    """Free an output pin for another process, leaving it driven as it is.
+
+    gpiozero's ``pin.close()`` makes the pin an input with no pull (lgpio re-claims it
+    that way), so a clock line would float until the other process claims it. With
+    lgpio the line is freed as it stands (the kernel leaves an output driving its
+    level); pin libraries without per-process claims (the mock, pigpio, RPi.GPIO)
+    need nothing: the other process simply takes the pin over.
+    """
+    handle = getattr(factory, "_handle", None)
+    number = getattr(pin, "_number", None)
+    if handle is None or number is None or type(factory).__name__ != "LGPIOFactory":
+        return
+    import lgpio
+
+    lgpio.gpio_free(handle, number)
+
+
+def gpio_chip(factory: Any) -> str | None:
+    """The gpiochip a pin factory opened ("gpiochip0"), where it has one."""
+    chip = getattr(factory, "chip", None)
+    if chip is None:
+        chip = getattr(factory, "_chip", None)
+    return f"gpiochip{chip}" if isinstance(chip, int) else None

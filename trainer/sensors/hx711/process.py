@@ -21,6 +21,7 @@ from trainer.sensors.base import (
     SensorDisconnected,
     SensorError,
     SensorTimeout,
+    SensorTooSlow,
 )
 
 if TYPE_CHECKING:
@@ -90,7 +91,6 @@ class ReaderProcess:
             "zero_tracking": sensor.zero_tracking,
             "max_clock_high_s": sensor.max_clock_high_s,
             "ready_timeout_s": sensor.ready_timeout_s,
-            "max_jump_counts": sensor._max_jump,
         }
 
     def _send(self, message: tuple[Any, ...]) -> None:
@@ -106,10 +106,13 @@ class ReaderProcess:
             raise SensorError("the load cell did not answer the tare; try again")
 
     def _receive(self, on_sample: SampleSink, on_error: ErrorSink | None) -> None:
-        from trainer.sensors.hx711.reader import HX711Stats
+        from trainer.sensors.loadcell import ConversionStats
 
         pipe, child, sensor = self._pipe, self._child, self.sensor
-        errors = {cls.__name__: cls for cls in (SensorDisconnected, SensorTimeout, SensorError)}
+        errors = {
+            cls.__name__: cls
+            for cls in (SensorDisconnected, SensorTimeout, SensorTooSlow, SensorError)
+        }
         while True:
             try:
                 if not pipe.poll(0.2):
@@ -138,7 +141,7 @@ class ReaderProcess:
                 sensor._set_zero(message[1])
                 self._tared.set()
             elif kind == "end":
-                sensor.stats.add(HX711Stats(**message[1]))
+                sensor.stats.add(ConversionStats(**message[1]))
                 sensor.child_report = message[2]
                 return
 

@@ -1,24 +1,23 @@
-"""The HX711 bit reader: one 24-bit conversion at a time through gpiozero's pin factory.
+"""The HX711 bit reader on two GPIO pins, through gpiozero's pin factory (``hx711-gpio``).
 
 Every pin goes through ``gpiozero.Device.pin_factory`` as it is found (lgpio on a Pi 5,
 whatever gpiozero picks on older Pis, ``MockFactory`` with an emulated chip in tests),
-so tests run this exact code.
+so tests run this exact code. It needs no wiring beyond two GPIO pins, but Python
+makes the clock pulses, so their length depends on this Pi: where pin writes are slow
+(a Pi Zero 2W through lgpio) most reads trip the timing guard and the SPI-clocked
+reader (``hx711-spi``) or a NAU7802 is the way (``trainer doctor`` measures it).
 
-The bit reader is our own (``factory.py`` says why the package's cannot be used).
+The protocol (waiting, judging, re-synchronising) is in ``protocol.py``; the bit reader
+is our own (``factory.py`` says why the adafruit package's cannot be used). Details of
+this reader:
 
-How one conversion is read:
-
-* wait for DOUT's falling edge (data ready) on an event, re-checking the level because
-  an edge can arrive before or after the level it reports, with a timeout of a few
-  conversion periods: no data for that long is :class:`SensorDisconnected`;
-* 24 clock pulses shift the 24-bit two's complement value out MSB first, then 1-3 more
-  select the next conversion's channel and gain (25: A/128, 26: B/32, 27: A/64);
-* each clock-high interval is timed: the chip powers down when PD_SCK stays high over
-  60 us, so a read in which one exceeded ``max_clock_high_s`` is discarded, counted as
-  a glitch, and the next conversion is re-synchronised (read once to set the gain if the
-  chip may have reset to A/128);
-* all-ones reads (a dead chip) and jumps no hand can make are discarded; the
-  saturation codes 0x7FFFFF / 0x800000 are flagged as overload.
+* DOUT's falling edge sets an event the wait sleeps on; the callback is disarmed while
+  the bits are shifted, so the data bits do not wake the pin library's callback thread
+  in the middle of a read;
+* each clock pulse is timed from just after the write that raises PD_SCK to just after
+  the write that lowers it: the interval the pin is really high (a write takes effect
+  at the end of its call), plus whatever the raising write took beyond its fastest
+  (a preemption just after the edge), so the guard errs on the safe side by little.
 
 Example::
 
@@ -30,92 +29,56 @@ Example::
 
 from __future__ import annotations
 
+import math
 import threading
 import time
-from collections import deque
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from trainer.sensors.base import (
-    ErrorSink,
-    Sample,
-    SampleFlag,
-    SampleSink,
-    Sensor,
-    SensorDisconnected,
-    SensorError,
-    SensorNotCalibrated,
-    SensorTimeout,
-    SensorTooSlow,
+from trainer.sensors.base import ErrorSink, SampleSink, SensorError
+from trainer.sensors.hx711.factory import (
+    _pin_factory,
+    _PinValue,
+    adafruit_version,
+    driver_class,
+    hand_over_pin,
 )
-from trainer.sensors.hx711.factory import _pin_factory, _PinValue, adafruit_version, driver_class
+from trainer.sensors.hx711.protocol import (
+    POWER_DOWN_AFTER_S,
+    SAFE_CLOCK_HIGH_S,
+    SETTLE_S,
+    HX711Reader,
+)
+from trainer.sensors.loadcell import CODE_MAX, CODE_MIN, ConversionStats, to_signed
 
 if TYPE_CHECKING:
     from trainer.calibration import Calibration
     from trainer.sensors.hx711.process import ReaderProcess
 
-#: the chip powers down when PD_SCK stays high longer than this (datasheet)
-POWER_DOWN_AFTER_S = 60e-6
-#: a clock-high interval longer than this makes the read untrustworthy
-SAFE_CLOCK_HIGH_S = 50e-6
-#: the longest a chip takes from a power reset to its first conversion (400 ms at 10 SPS)
-SETTLE_S = 0.5
 #: where the reader runs: the sensor's thread, or a process of its own (see hardware/README.md)
 ACQUISITIONS = ("thread", "process")
-#: the chip's conversion rates (RATE pin low / high)
-RATES_HZ = (10, 80)
-#: the saturation codes: the input is beyond the ADC's range
-CODE_MAX = 0x7FFFFF
-CODE_MIN = -0x800000
-#: what a chip that drives DOUT high (or is missing, with the pull-up) shifts out
-ALL_ONES = 0xFFFFFF
-#: this many dead reads in a row mean the chip is gone
-DEAD_READS_BEFORE_DISCONNECT = 3
-#: this many reads in a row over the clock-high bound mean this Pi clocks too slowly
-GLITCHES_BEFORE_TOO_SLOW = 3
-#: a hand cannot change the force on a pad faster than this
-MAX_HAND_RATE_N_PER_S = 1500.0
-#: without a calibration, jumps over this fraction of full scale are impossible
-UNCALIBRATED_MAX_JUMP_COUNTS = 1 << 18
 
+#: the name older code and files use for the statistics
+HX711Stats = ConversionStats
 
-def to_signed(raw: int) -> int:
-    """A 24-bit two's complement code as a Python int (0x800001 is -8388607)."""
-    return raw - (1 << 24) if raw & 0x800000 else raw
-
-
-@dataclass
-class HX711Stats:
-    """What the reader has seen since it was opened."""
-
-    conversions: int = 0  # conversions shifted out of the chip
-    used: int = 0  # returned to the caller
-    timing_glitches: int = 0  # a clock-high interval over the safe bound
-    resync_discards: int = 0  # read only to set the gain after a possible reset
-    jumps_rejected: int = 0  # physically impossible changes
-    dead_reads: int = 0  # all-ones (or stuck-low) reads
-    overloads: int = 0  # saturation codes
-    disconnects: int = 0  # times the chip stopped answering
-    worst_clock_high_s: float = 0.0
-
-    def add(self, other: HX711Stats) -> None:
-        """Count ``other``'s events too (an acquisition process's, when it ends)."""
-        for name, value in asdict(other).items():
-            if name == "worst_clock_high_s":
-                self.worst_clock_high_s = max(self.worst_clock_high_s, value)
-            else:
-                setattr(self, name, getattr(self, name) + value)
-
-    @property
-    def discarded(self) -> int:
-        return self.timing_glitches + self.resync_discards + self.jumps_rejected + self.dead_reads
+__all__ = [
+    "ACQUISITIONS",
+    "CODE_MAX",
+    "CODE_MIN",
+    "POWER_DOWN_AFTER_S",
+    "SAFE_CLOCK_HIGH_S",
+    "SETTLE_S",
+    "HX711Sensor",
+    "HX711Stats",
+    "to_signed",
+]
 
 
 def _pin_text(pin: int | str) -> str:
     return f"GPIO{pin}" if isinstance(pin, int) else str(pin)
 
 
-class HX711Sensor(Sensor):
+class HX711Sensor(HX711Reader):
     """An HX711 load cell amplifier on two GPIO pins.
 
     ``read_raw()`` returns one conversion's signed counts; ``read()`` returns newtons
@@ -135,7 +98,7 @@ class HX711Sensor(Sensor):
             print(sensor.read().force_n)
     """
 
-    backend: ClassVar[str] = "hx711"
+    backend: ClassVar[str] = "hx711-gpio"
 
     def __init__(
         self,
@@ -149,55 +112,32 @@ class HX711Sensor(Sensor):
         zero_tracking: bool = True,
         max_clock_high_s: float = SAFE_CLOCK_HIGH_S,
         ready_timeout_s: float | None = None,
-        max_jump_counts: float | None = None,
         acquisition: str = "thread",
         child_setup: str | None = None,
     ) -> None:
-        if rate_hz not in RATES_HZ:
-            raise ValueError(f"the HX711 converts at 10 or 80 per second, not {rate_hz}")
-        if (channel, gain) not in {("A", 128), ("A", 64), ("B", 32)}:
-            raise ValueError(
-                f"the HX711 has channel A at gain 128 or 64 and channel B at gain 32, "
-                f"not {channel}/{gain}"
-            )
         if acquisition not in ACQUISITIONS:
             raise ValueError(f"acquisition is 'thread' or 'process', not {acquisition!r}")
-        super().__init__(rate_hz)
+        super().__init__(
+            rate_hz,
+            channel=channel,
+            gain=gain,
+            calibration=calibration,
+            zero_tracking=zero_tracking,
+            max_clock_high_s=max_clock_high_s,
+            ready_timeout_s=ready_timeout_s,
+        )
         self.acquisition = acquisition
         self.child_setup = child_setup
         self.data_pin = data_pin
         self.clock_pin = clock_pin
-        self.channel = channel
-        self.gain = gain
-        self.max_clock_high_s = max_clock_high_s
-        # A few conversion periods, and enough for the chip to settle after a reset
-        # (400 ms at 10 SPS); a dead chip is reported well within a second.
-        self.ready_timeout_s = ready_timeout_s or max(0.25, 5.0 / rate_hz)
-        self.calibration = calibration
-        self.zero_tracking = zero_tracking
-        self.stats = HX711Stats()
-        self._max_jump = max_jump_counts
         self._ready = threading.Event()
-        self._io = threading.Lock()  # one reader of the chip at a time
+        #: the clock the pulses are timed with (tests give a virtual one)
+        self._clock: Callable[[], float] = time.perf_counter
+        self._fastest_write_s = math.inf
         self._dout: Any = None
         self._sck: Any = None
         self._factory: Any = None
         self.driver: Any = None
-        self._pulses = 25
-        self._resync = False
-        self._dead_run = 0
-        self._last_counts: int | None = None
-        self._candidate: int | None = None
-        self._recent: deque[int] = deque(maxlen=16)
-        self._tracker: Any = None
-        self._zero: float | None = None
-        self._lost = False
-        self._settle_until = 0.0
-        # True while the settling time is that of a power reset (open), which the first
-        # read waits for; a glitch's settling time never moves a caller's deadline.
-        self._settling_from_reset = False
-        self._glitch_run = 0  # reads in a row discarded by the timing guard
-        self._glitch_run_worst_s = 0.0
         self._opened = False
         self._process: ReaderProcess | None = None  # the acquisition process, while started
         #: what the child's ``child_setup`` object reported when the process ended
@@ -224,8 +164,7 @@ class HX711Sensor(Sensor):
         self._factory = factory
         self._claim_pins()
         self._opened = True
-        if self.calibration is not None:
-            self._set_zero(self.calibration.offset_counts)
+        self._opened_with_calibration()
 
     def _claim_pins(self) -> None:
         factory = self._factory
@@ -248,25 +187,18 @@ class HX711Sensor(Sensor):
         self._dout, self._sck = dout, sck
         self.driver = driver_class()(_PinValue(dout), _PinValue(sck))  # power reset: A/128
         self.driver.sensor = self
-        self._pulses = {
-            ("A", 128): self.driver.CHAN_A_GAIN_128,
-            ("A", 64): self.driver.CHAN_A_GAIN_64,
-            ("B", 32): self.driver.CHAN_B_GAIN_32,
-        }[(self.channel, self.gain)]
-        self._resync = True  # the first conversion after the reset is at A/128
-        # After a power reset the chip settles before its first conversion (400 ms at 10 SPS).
-        self._settle_until = time.monotonic() + SETTLE_S
-        self._settling_from_reset = True
-        self._glitch_run = 0
-        self._dead_run = 0
-        self._last_counts = self._candidate = None
+        self._power_reset_done()
 
     def _release_pins(self) -> None:
-        """Hand the pins back to gpiozero (for the acquisition process) without powering down."""
+        """Hand the pins to the acquisition process, PD_SCK still driven low.
+
+        gpiozero's ``close()`` would turn PD_SCK into an input with no pull, floating
+        until the process claims it; :func:`hand_over_pin` frees it as it is.
+        """
         with self._io:
             self._dout.when_changed = None
             self._dout.close()
-            self._sck.close()
+            hand_over_pin(self._factory, self._sck)
             self._dout = self._sck = None
 
     def close(self) -> None:
@@ -292,93 +224,27 @@ class HX711Sensor(Sensor):
     def _on_data_ready(self, ticks: object, state: object) -> None:
         self._ready.set()
 
-    # -- reading -------------------------------------------------------------------------
-    def read_raw(self, timeout: float = 1.0) -> int:
-        """The signed 24-bit count of the next good conversion.
-
-        Raises :class:`SensorTimeout` if none arrives within ``timeout`` and
-        :class:`SensorDisconnected` if the chip stops answering.
-        """
-        counts, _, _ = self._next_conversion(timeout)
-        return counts
-
-    def read(self, timeout_s: float = 1.0) -> Sample:
-        calibration = self.calibration
-        if calibration is None:
-            raise SensorNotCalibrated(
-                "the load cell is not calibrated, so forces would be wrong; run 'trainer calibrate'"
-            )
-        counts, t_s, flags = self._next_conversion(timeout_s)
-        if self._tracker is not None and not flags:
-            zero = self._tracker.update(t_s, counts)
-        else:
-            current = self.zero_counts
-            zero = current if current is not None else calibration.offset_counts
-        force_n = calibration.force_n(counts, zero)
-        if abs(force_n) > 1.2 * calibration.capacity_n:
-            flags |= SampleFlag.OVERLOAD  # beyond the cell's rated range: not a true force
-        return Sample(t_s=t_s, force_n=force_n, counts=counts, flags=flags)
-
+    # -- zero ----------------------------------------------------------------------------
     def tare(self) -> None:
-        """Make the present load read zero: the mean of the last readings."""
+        """Make the present load read zero (in the acquisition process, if one reads)."""
         if self._process is not None:
             self._process.tare()
             return
-        if self.running:
-            recent = list(self._recent)
-        else:
-            # Nobody else is reading: take a short fresh average ourselves.
-            recent = [self.read_raw(timeout=max(0.5, 3 * self.ready_timeout_s)) for _ in range(8)]
-        if not recent:
-            raise SensorError("no readings to tare with yet; wait for the pad to show a force")
-        zero = sum(recent) / len(recent)
-        if self.driver is not None:
+        super().tare()
+        zero = self.zero_counts
+        if self.driver is not None and zero is not None:
             if self.channel == "B":
                 self.driver.tare_value_b = round(zero)
             else:
                 self.driver.tare_value_a = round(zero)
-        self._set_zero(zero)
 
-    @property
-    def zero_counts(self) -> float | None:
-        """The count read as zero newtons now (after tare and zero tracking)."""
-        if self._tracker is not None:
-            return float(self._tracker.zero_counts)
-        return self._zero
-
-    def _set_zero(self, zero: float) -> None:
-        self._zero = zero
-        if self.calibration is not None and self.zero_tracking:
-            from trainer.calibration import ZeroTracker
-
-            if self._tracker is None:
-                self._tracker = ZeroTracker(self.calibration.scale_counts_per_n, zero)
-            else:
-                self._tracker.reset(zero)
-
-    @property
-    def max_jump_counts(self) -> float:
-        """A change between two conversions larger than this cannot come from a hand."""
-        if self._max_jump is not None:
-            return self._max_jump
-        if self.calibration is not None:
-            newtons = max(5.0, MAX_HAND_RATE_N_PER_S / self.rate_hz)
-            return newtons * abs(self.calibration.scale_counts_per_n)
-        return UNCALIBRATED_MAX_JUMP_COUNTS
-
-    def describe(self) -> dict[str, object]:
+    def describe(self) -> dict[str, Any]:
         version = adafruit_version()
-        return {
-            "backend": self.backend,
-            "rate_hz": self.rate_hz,
+        return super().describe() | {
             "data_pin": self.data_pin,
             "clock_pin": self.clock_pin,
-            "channel": self.channel,
-            "gain": self.gain,
             "driver": f"adafruit-circuitpython-hx711 {version}" if version else "built-in",
-            "zero_tracking": self.zero_tracking,
             "acquisition": self.acquisition,
-            "stats": asdict(self.stats),
         }
 
     # -- the acquisition process -------------------------------------------------------------
@@ -416,8 +282,8 @@ class HX711Sensor(Sensor):
         if self.is_open:
             self._claim_pins()
 
-    # -- the reader ----------------------------------------------------------------------
-    def _next_conversion(self, timeout_s: float) -> tuple[int, float, SampleFlag]:
+    # -- the bit reader ----------------------------------------------------------------------
+    def _check_readable(self) -> None:
         if self._process is not None:
             raise SensorError(
                 "the load cell is being read by its acquisition process; take samples from "
@@ -425,57 +291,12 @@ class HX711Sensor(Sensor):
             )
         if not self.is_open or self._sck is None:
             raise SensorError("the load cell is not open; start the session again")
-        start = time.monotonic()
-        deadline = start + timeout_s
-        with self._io:
-            # Contact is judged per conversion: each good one restarts the ready timeout.
-            # A chip still settling after a power reset is not late: it gets the settling
-            # time first, and the caller waits for it rather than seeing a timeout. That is
-            # the only thing that moves the deadline: discarded reads never do.
-            contact_deadline = max(start, self._settle_until) + self.ready_timeout_s
-            if self._settling_from_reset and self._settle_until > start:
-                deadline = max(deadline, contact_deadline)
-            while True:
-                if self.stopping and self.running:
-                    raise SensorTimeout("acquisition stopped")
-                if not self._wait_ready(min(deadline, contact_deadline)):
-                    if time.monotonic() >= contact_deadline:
-                        raise self._disconnected(
-                            f"no data from the HX711 for {self.ready_timeout_s:.2f} s"
-                        )
-                    raise self._late(timeout_s)
-                t_s = time.monotonic()
-                raw, worst = self._shift_in()
-                outcome = self._judge(raw, worst)
-                if outcome is None:
-                    now = time.monotonic()
-                    contact_deadline = max(now, self._settle_until) + self.ready_timeout_s
-                    if now >= deadline:
-                        raise self._late(timeout_s)
-                    continue
-                counts, flags = outcome
-                self._settle_until = 0.0  # it answers: no more allowance for settling
-                self._settling_from_reset = False
-                self._glitch_run = 0
-                self._glitch_run_worst_s = 0.0
-                if self._lost:
-                    self._lost = False
-                self._recent.append(counts)
-                self.stats.used += 1
-                return counts, t_s, flags
 
-    def _late(self, timeout_s: float) -> SensorError:
-        """The deadline passed: a timeout, or (every read too slow) the reason and the fix."""
-        if self._glitch_run < GLITCHES_BEFORE_TOO_SLOW:
-            return SensorTimeout(f"no conversion within {timeout_s:.2f} s")
-        return SensorTooSlow(
-            f"the clock pulses are too slow on this Pi: the last {self._glitch_run} reads "
-            f"held the HX711's clock high up to {1e6 * self._glitch_run_worst_s:.0f} us "
-            f"(the chip powers down after {1e6 * POWER_DOWN_AFTER_S:.0f} us, reads over "
-            f"{1e6 * self.max_clock_high_s:.0f} us are discarded); use the hx711-spi backend "
-            "(PD_SCK on MOSI GPIO10, DOUT on MISO GPIO9) or a NAU7802 board: "
-            "see hardware/README.md and run 'trainer doctor'"
-        )
+    def _wiring(self) -> str:
+        return f"DT {_pin_text(self.data_pin)}, SCK {_pin_text(self.clock_pin)}"
+
+    def _dout_low(self) -> bool:
+        return not self._dout.state
 
     def _wait_ready(self, deadline: float) -> bool:
         """Wait for DOUT low (data ready) until ``deadline``, without spinning."""
@@ -493,89 +314,34 @@ class HX711Sensor(Sensor):
     def _shift_in(self) -> tuple[int, float]:
         """Clock out one conversion; return the 24-bit code and the longest clock-high."""
         sck, dout = self._sck, self._dout
-        perf = time.perf_counter
+        clock = self._clock
+        fastest = self._fastest_write_s
         value = 0
         worst = 0.0
-        for _ in range(24):
-            # Only the two writes sit between these clock reads: the clock is high
-            # for as short a time as Python allows, and never while we read DOUT
-            # (which holds its bit from one rising edge to the next).
-            t0 = perf()
-            sck.state = True
-            sck.state = False
-            high = perf() - t0
-            if high > worst:
-                worst = high
-            value = (value << 1) | dout.state
-        for _ in range(self._pulses - 24):
-            t0 = perf()
-            sck.state = True
-            sck.state = False
-            high = perf() - t0
-            if high > worst:
-                worst = high
-        self.stats.conversions += 1
-        if worst > self.stats.worst_clock_high_s:
-            self.stats.worst_clock_high_s = worst
+        # Every data bit that is a 0 is a falling edge on DOUT: with the callback armed,
+        # each would wake the pin library's callback thread mid-read.
+        dout.when_changed = None
+        try:
+            for bit in range(self._pulses):
+                t0 = clock()
+                sck.state = True
+                t1 = clock()
+                sck.state = False
+                t2 = clock()
+                # The pin rises at the end of the first write (lgpio checks the mode,
+                # then writes) and falls at the end of the second: high for t2 - t1.
+                # Whatever the first write took beyond its fastest may have passed
+                # with the pin already high (a preemption after the edge): count it.
+                rise = t1 - t0
+                if rise < fastest:
+                    fastest = rise
+                high = (t2 - t1) + (rise - fastest)
+                if high > worst:
+                    worst = high
+                if bit < 24:
+                    # DOUT holds its bit from one rising edge to the next: read it low.
+                    value = (value << 1) | dout.state
+        finally:
+            dout.when_changed = self._on_data_ready
+        self._fastest_write_s = fastest
         return value, worst
-
-    def _judge(self, raw: int, worst: float) -> tuple[int, SampleFlag] | None:
-        """Accept a conversion (counts and flags) or discard it (None), counting why."""
-        stats = self.stats
-        if worst > self.max_clock_high_s:
-            # The chip may have powered down mid-read: bits may be shifted or reset.
-            stats.timing_glitches += 1
-            self._glitch_run += 1
-            self._glitch_run_worst_s = max(self._glitch_run_worst_s, worst)
-            self._resync = True
-            # If it did power down, it settles before its next conversion; that keeps it
-            # from being called lost, but moves no caller's deadline.
-            self._settle_until = time.monotonic() + SETTLE_S
-            self._settling_from_reset = False
-            return None
-        # After the 25th pulse the chip pulls DOUT high until the next conversion.
-        stuck_low = raw == 0 and not self._dout.state
-        if raw == ALL_ONES or stuck_low:
-            stats.dead_reads += 1
-            self._dead_run += 1
-            if self._dead_run >= DEAD_READS_BEFORE_DISCONNECT:
-                self._dead_run = 0
-                level = "low" if stuck_low else "high"
-                raise self._disconnected(f"the HX711's DT line is stuck {level}")
-            return None
-        self._dead_run = 0
-        if self._resync:
-            self._resync = False
-            if self._pulses != self.driver.CHAN_A_GAIN_128:
-                # Read at the reset gain; this read set ours for the next conversion.
-                stats.resync_discards += 1
-                return None
-        counts = to_signed(raw)
-        if counts in (CODE_MAX, CODE_MIN):
-            stats.overloads += 1
-            return counts, SampleFlag.OVERLOAD
-        last = self._last_counts
-        limit = self.max_jump_counts
-        if last is not None and abs(counts - last) > limit:
-            candidate = self._candidate
-            if candidate is None or abs(counts - candidate) > limit:
-                # One impossible jump is a corrupted read; the next one confirms a real step.
-                self._candidate = counts
-                stats.jumps_rejected += 1
-                return None
-        self._last_counts = counts
-        self._candidate = None
-        return counts, SampleFlag.NONE
-
-    def _disconnected(self, what: str) -> SensorDisconnected:
-        if not self._lost:
-            self._lost = True
-            self.stats.disconnects += 1
-        # When it answers again it has been reset: re-sync and forget the last value.
-        self._resync = True
-        self._last_counts = self._candidate = None
-        return SensorDisconnected(
-            f"{what} (DT {_pin_text(self.data_pin)}, SCK {_pin_text(self.clock_pin)}); "
-            "check the load cell's wires and the board's 3.3 V supply: the session "
-            "resumes by itself when it answers"
-        )

@@ -1,0 +1,197 @@
+"""The SPI-clocked HX711 (hx711-spi) on a fake spidev driving the emulated chip."""
+
+from __future__ import annotations
+
+import queue
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from fake_spidev import fake_spidev_module
+from gpiozero.pins.mock import MockFactory
+from hx711_emulator import HX711Chip, HX711Emulator, fresh_mock_factory
+
+from trainer.calibration import Calibration
+from trainer.sensors import backend_class
+from trainer.sensors.base import Sample, SensorDisconnected, SensorError, SensorTooSlow
+from trainer.sensors.hx711 import HX711Sensor
+from trainer.sensors.hx711.spi import HX711SpiSensor, decode
+
+NOISE = 40.0
+
+
+@pytest.fixture
+def chip(monkeypatch: pytest.MonkeyPatch) -> Iterator[HX711Chip]:
+    """The datasheet's chip (60 us power-down) on SPI0: the fake spidev is installed."""
+    with HX711Chip(noise_counts=NOISE) as made:
+        monkeypatch.setitem(sys.modules, "spidev", fake_spidev_module(made))
+        yield made
+
+
+def calibration(chip: HX711Chip) -> Calibration:
+    return Calibration(
+        created=datetime.now(UTC).replace(microsecond=0),
+        scale_counts_per_n=chip.counts_per_n,
+        offset_counts=chip.zero_counts,
+        capacity_n=490.0,
+        noise_n=NOISE / chip.counts_per_n,
+    )
+
+
+def within_noise(counts: float, expected: float) -> bool:
+    return abs(counts - expected) < 6 * NOISE
+
+
+def test_the_backend_is_registered_as_hx711_spi() -> None:
+    assert backend_class("hx711-spi") is HX711SpiSensor
+
+
+def test_the_data_bits_are_the_miso_bits_of_the_clock_high_slots() -> None:
+    # MISO answers 1 in every slot: only the four high slots of each byte count.
+    assert decode([0xFF] * 6 + [0xFF]) == 0xFFFFFF
+    assert decode([0b10000000] + [0] * 5) == 0x800000
+    assert decode([0b01010101] * 6) == 0  # the low slots carry nothing
+
+
+@pytest.mark.parametrize("rate_hz", [80, 10])
+def test_every_conversion_is_used_and_the_chip_never_powers_down(rate_hz: int) -> None:
+    with HX711Chip(rate_hz=rate_hz, noise_counts=NOISE) as chip:
+        sys.modules["spidev"] = fake_spidev_module(chip)
+        try:
+            chip.force_n = 12.0
+            with HX711SpiSensor(rate_hz) as sensor:
+                sensor.read_raw(timeout=1.0)
+                shifted, power_downs = chip.stats.shifted, chip.stats.power_downs
+                values = [sensor.read_raw(timeout=1.0) for _ in range(12 if rate_hz == 80 else 4)]
+                assert chip.stats.shifted - shifted == len(values)
+                assert sensor.stats.discarded == 0
+                assert chip.stats.power_downs == power_downs  # 1 us pulses
+                assert sensor.stats.worst_clock_high_s == pytest.approx(1e-6)
+        finally:
+            del sys.modules["spidev"]
+    assert all(within_noise(v, chip.expected_counts()) for v in values)
+
+
+def test_negative_counts_stay_negative(chip: HX711Chip) -> None:
+    chip.zero_counts = -50_000.0
+    with HX711SpiSensor(80) as sensor:
+        assert within_noise(sensor.read_raw(timeout=1.0), -50_000)
+
+
+@pytest.mark.parametrize(
+    ("channel", "gain", "expected"),
+    [("B", 32, -12_345.0), ("A", 64, (80_000.0 + 10.0 * 5000.0) / 2)],
+)
+def test_channel_and_gain_are_chosen_by_the_gain_byte(
+    chip: HX711Chip, channel: str, gain: int, expected: float
+) -> None:
+    chip.force_n = 10.0
+    with HX711SpiSensor(80, channel=channel, gain=gain) as sensor:
+        values = [sensor.read_raw(timeout=1.0) for _ in range(4)]
+        assert sensor.stats.resync_discards == 1  # the reset left it at A/128
+    assert chip.mode == (channel, gain)
+    assert all(within_noise(v, expected) for v in values)
+
+
+def test_open_resets_the_chip(chip: HX711Chip) -> None:
+    with HX711SpiSensor(80, channel="B", gain=32) as sensor:
+        sensor.read_raw(timeout=1.0)
+    assert chip.mode == ("B", 32)
+    power_downs = chip.stats.power_downs
+    with HX711SpiSensor(80) as sensor:
+        sensor.read_raw(timeout=1.0)
+    assert chip.stats.power_downs == power_downs + 1  # the 128 us burst of 1s
+    assert chip.mode == ("A", 128)
+
+
+def test_waiting_for_data_polls_without_spinning(chip: HX711Chip) -> None:
+    with HX711SpiSensor(80) as sensor:
+        sensor.read_raw(timeout=1.0)
+        cpu, wall = time.process_time(), time.perf_counter()
+        for _ in range(8):
+            sensor.read_raw(timeout=1.0)
+        cpu_used, elapsed = time.process_time() - cpu, time.perf_counter() - wall
+    assert elapsed > 0.08
+    assert cpu_used < 0.6 * elapsed
+
+
+def test_a_missing_spi_device_says_how_to_enable_it(chip: HX711Chip) -> None:
+    with pytest.raises(SensorError, match=r"no SPI device /dev/spidev0\.1.*dtparam=spi=on"):
+        HX711SpiSensor(80, device=1).open()
+
+
+def test_no_permission_names_the_group(chip: HX711Chip) -> None:
+    sys.modules["spidev"].bus.permission = False  # type: ignore[attr-defined]
+    with pytest.raises(SensorError, match="spi group"):
+        HX711SpiSensor(80).open()
+
+
+def test_without_spidev_installed_the_message_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "spidev", None)  # import fails
+    with pytest.raises(SensorError, match="python3-spidev"):
+        HX711SpiSensor(80).open()
+
+
+def run_until_back(sensor: HX711SpiSensor, fault: object, heal: object) -> tuple[float, int]:
+    """Start, cause ``fault``, time the SensorDisconnected, ``heal``; count samples after."""
+    samples: queue.SimpleQueue[Sample] = queue.SimpleQueue()
+    errors: queue.SimpleQueue[SensorError] = queue.SimpleQueue()
+    sensor.start(samples.put, errors.put)
+    samples.get(timeout=2.0)
+    fault()  # type: ignore[operator]
+    started = time.monotonic()
+    error = errors.get(timeout=2.0)
+    noticed = time.monotonic() - started
+    assert isinstance(error, SensorDisconnected), error
+    heal()  # type: ignore[operator]
+    time.sleep(0.1)
+    while not samples.empty():
+        samples.get_nowait()
+    after = [samples.get(timeout=2.0) for _ in range(5)]
+    sensor.stop()
+    return noticed, len(after)
+
+
+def test_a_dead_chip_is_reported_within_a_second_and_reading_resumes(chip: HX711Chip) -> None:
+    with HX711SpiSensor(80, calibration=calibration(chip)) as sensor:
+        noticed, after = run_until_back(sensor, chip.disconnect, chip.reconnect)
+    assert noticed < 1.0 and after == 5
+
+
+def test_a_failing_spi_device_is_reported_and_reading_resumes(chip: HX711Chip) -> None:
+    bus = sys.modules["spidev"].bus  # type: ignore[attr-defined]
+
+    def fail() -> None:
+        bus.failing = True
+
+    def heal() -> None:
+        bus.failing = False
+
+    with HX711SpiSensor(80, calibration=calibration(chip)) as sensor:
+        noticed, after = run_until_back(sensor, fail, heal)
+        assert sensor.stats.bus_errors >= 1
+    assert noticed < 1.0 and after == 5
+
+
+def test_where_pin_writes_are_too_slow_gpio_fails_and_spi_reads_every_conversion(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A Zero 2W's pin writes (60 us each): the GPIO reader cannot, the SPI reader can."""
+    for factory in fresh_mock_factory():
+        assert isinstance(factory, MockFactory)
+        with HX711Emulator(factory, pin_write_s=60e-6, noise_counts=NOISE) as gpio_chip:
+            with HX711Sensor(5, 6, 80) as gpio, pytest.raises(SensorTooSlow):
+                gpio.read_raw(timeout=0.5)
+            assert gpio_chip.stats.power_downs >= 3
+    with HX711Chip(noise_counts=NOISE) as spi_chip:
+        monkeypatch.setitem(sys.modules, "spidev", fake_spidev_module(spi_chip))
+        with HX711SpiSensor(80) as spi:
+            spi.read_raw(timeout=1.0)
+            values = [spi.read_raw(timeout=0.5) for _ in range(16)]
+            assert spi.stats.discarded == 0
+        assert spi_chip.stats.power_downs == 1  # the reset at open, no other
+    assert all(within_noise(v, spi_chip.expected_counts()) for v in values)
