@@ -132,3 +132,37 @@ def test_simulate_class_without_broker_keeps_the_session(
     assert "1 session(s) wait in this station's outbox" in captured.err
     with Store.open(station_db) as store:
         assert len(store.outbox()) == 1
+
+
+def test_bridge_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("central", "room-b"):
+        assert (
+            main(
+                [
+                    "class",
+                    "setup",
+                    str(tmp_path / name),
+                    "--class",
+                    "school",
+                    "--stations",
+                    "2",
+                    "--host",
+                    "127.0.0.1",
+                ]
+            )
+            == 0
+        )
+    capsys.readouterr()
+    assert (
+        main(["class", "bridge", str(tmp_path / "room-b"), "--to", str(tmp_path / "central")]) == 0
+    )
+    assert "Bridge bridge-room-b" in capsys.readouterr().out
+    assert (
+        main(["class", "setup", str(tmp_path / "other"), "--class", "other", "--stations", "1"])
+        == 0
+    )
+    capsys.readouterr()
+    assert (
+        main(["class", "bridge", str(tmp_path / "other"), "--to", str(tmp_path / "central")]) == 1
+    )
+    assert "--class other" in capsys.readouterr().err

@@ -290,12 +290,27 @@ def setup_class(
             ca_file=ca,
             db="hub.db",
         )
-        _write_private(
-            folder / "passwd",
-            "".join(f"{user}:{hash_password(pw)}\n" for user, pw in sorted(passwords.items())),
+        # Accounts and rules added by `trainer class bridge` stay as they are.
+        lines = {user: f"{user}:{hash_password(pw)}" for user, pw in passwords.items()}
+        old_acl = conf_tail = ""
+        with contextlib.suppress(OSError):
+            for line in (folder / "passwd").read_text(encoding="utf-8").splitlines():
+                user = line.split(":", 1)[0]
+                if user.startswith(BRIDGE_PREFIX):
+                    lines[user] = line
+            old_acl = (folder / "acl").read_text(encoding="utf-8")
+            conf_text = (folder / "mosquitto.conf").read_text(encoding="utf-8")
+            if BRIDGE_BEGIN in conf_text:
+                conf_tail = BRIDGE_BEGIN + conf_text.split(BRIDGE_BEGIN, 1)[1]
+        _write_private(folder / "passwd", "".join(f"{v}\n" for _, v in sorted(lines.items())))
+        bridges = "".join(
+            "\n" + block.strip("\n") + "\n\n"
+            for block in old_acl.split("\n\n")
+            if block.lstrip("\n").startswith("# The bridge from the room")
         )
-        _write_private(folder / "acl", _acl(class_name))
-        _write_private(folder / "mosquitto.conf", _mosquitto_conf(folder, host, port, tls))
+        _write_private(folder / "acl", _acl(class_name, bridges))
+        conf = _mosquitto_conf(folder, host, port, tls)
+        _write_private(folder / "mosquitto.conf", conf + (conf_tail if conf_tail else ""))
         (folder / "systemd").mkdir(exist_ok=True)
         (folder / "systemd" / "class.conf").write_text(_systemd_drop_in(folder), encoding="utf-8")
     except OSError as error:
@@ -351,10 +366,11 @@ def _write_client_file(
     _write_private(path, "\n".join(lines) + "\n")
 
 
-def _acl(class_name: str) -> str:
+def _acl(class_name: str, bridges: str = "") -> str:
     root = f"{TOPIC_ROOT}/{class_name}"
     return (
         HEADER
+        + bridges
         + "# The hub reads every station of the class and is the only writer of its config.\n"
         f"user {HUB_USER}\n"
         f"topic read {root}/stations/#\n"
@@ -412,6 +428,89 @@ def _systemd_drop_in(folder: Path) -> str:
         "ExecStart=\n"
         f"ExecStart=/usr/sbin/mosquitto -c {folder.resolve() / 'mosquitto.conf'}\n"
     )
+
+
+#: accounts of bridges between brokers (``trainer class bridge``), not stations
+BRIDGE_PREFIX = "bridge-"
+BRIDGE_BEGIN = "# -- bridge to the central broker (trainer class bridge) --"
+
+
+def bridge_rooms(room: Path, central: Path) -> str:
+    """Bridge a room's broker to a central one carrying the same class; idempotent.
+
+    The room's stations connect to the room's broker; their status, live reports and
+    sessions go out over the bridge, the class configuration and the hub's receipts come
+    in. The central folder (``trainer class setup`` with the same class name) gets a
+    ``bridge-ROOM`` account allowed exactly that; the room's ``mosquitto.conf`` gets the
+    connection. Returns the bridge account's name. Restart both brokers afterwards.
+    """
+    room, central = Path(room), Path(central)
+    room_class = _read_existing(room).get("name")
+    central_table = _read_existing(central)
+    if not room_class or not central_table:
+        raise ClassSetupError(
+            "both folders must be class folders: run `trainer class setup` for each first"
+        )
+    if central_table.get("name") != room_class:
+        raise ClassSetupError(
+            f"the room holds class {room_class!r} but the central folder "
+            f"{central_table.get('name')!r}: set the central one up with --class {room_class}"
+        )
+    account = BRIDGE_PREFIX + "".join(
+        c if c.isalnum() else "-" for c in room.resolve().name.lower()
+    )
+    account = account[:63].rstrip("-")
+    root = f"{TOPIC_ROOT}/{room_class}"
+    # The central broker: an account for the bridge, with exactly the bridge's rights.
+    lines = (central / "passwd").read_text(encoding="utf-8").splitlines()
+    known = {line.split(":", 1)[0]: line for line in lines if ":" in line}
+    password = _read_bridge_password(room) or secrets.token_urlsafe(18)
+    known[account] = f"{account}:{hash_password(password)}"
+    _write_private(central / "passwd", "".join(f"{line}\n" for _, line in sorted(known.items())))
+    acl = (central / "acl").read_text(encoding="utf-8")
+    block = (
+        f"\n# The bridge from the room {room.resolve().name}: station topics in, config and "
+        f"receipts out.\nuser {account}\n"
+        f"topic write {root}/stations/+/status\n"
+        f"topic write {root}/stations/+/live\n"
+        f"topic write {root}/stations/+/sessions\n"
+        f"topic read {root}/stations/+/receipts\n"
+        f"topic read {root}/config\n"
+    )
+    if f"user {account}\n" not in acl:
+        acl = acl.replace(HEADER, HEADER + block + "\n", 1) if HEADER in acl else block + acl
+        _write_private(central / "acl", acl)
+    host, port = _listener((central / "mosquitto.conf").read_text(encoding="utf-8"))
+    central_host = str(central_table.get("host") or host)
+    conf = (room / "mosquitto.conf").read_text(encoding="utf-8")
+    conf = conf.split(BRIDGE_BEGIN)[0].rstrip("\n") + "\n"
+    conf += "\n".join(
+        [
+            BRIDGE_BEGIN,
+            f"connection {account}",
+            f"address {central_host}:{port}",
+            f"remote_clientid {room_class}-{account}",
+            f"remote_username {account}",
+            f"remote_password {password}",
+            "cleansession false",
+            "try_private true",
+            f"topic {root}/stations/+/status out 1",
+            f"topic {root}/stations/+/live out 0",
+            f"topic {root}/stations/+/sessions out 1",
+            f"topic {root}/stations/+/receipts in 1",
+            f"topic {root}/config in 1",
+        ]
+    )
+    _write_private(room / "mosquitto.conf", conf + "\n")
+    return account
+
+
+def _read_bridge_password(room: Path) -> str | None:
+    with contextlib.suppress(OSError):
+        for line in (room / "mosquitto.conf").read_text(encoding="utf-8").splitlines():
+            if line.startswith("remote_password "):
+                return line.split(" ", 1)[1].strip()
+    return None
 
 
 def setup_instructions(written: ClassFolder) -> str:

@@ -47,7 +47,7 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 
-from trainer.classroom.broker import ClassFile, ClassSetupError, load_class_file
+from trainer.classroom.broker import BRIDGE_PREFIX, ClassFile, ClassSetupError, load_class_file
 from trainer.classroom.protocol import (
     MAX_MESSAGE_CHARS,
     MAX_MESSAGES,
@@ -349,7 +349,7 @@ class ClassHub:
         except OSError:
             return
         names.discard(self.class_file.username)
-        self._known = frozenset(names)
+        self._known = frozenset(n for n in names if not n.startswith(BRIDGE_PREFIX))
         self._known_mtime = mtime
 
     def _is_known(self, station: str) -> bool:
@@ -878,7 +878,7 @@ def class_status(hub_file: Path | ClassFile, listen_s: float = 1.5) -> ClassStat
     with contextlib.suppress(OSError):
         for line in passwd.read_text(encoding="utf-8").splitlines():
             name = line.split(":", 1)[0]
-            if ":" in line and name != class_file.username:
+            if ":" in line and name != class_file.username and not name.startswith(BRIDGE_PREFIX):
                 views[name] = StationView(name)
     lock = threading.Lock()
     outcome: dict[str, Any] = {"connected": threading.Event(), "problem": None, "config": None}

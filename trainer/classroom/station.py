@@ -665,6 +665,7 @@ def run_simulated_station(
     library: ExerciseLibrary | None = None,
     flush_timeout_s: float = 5.0,
     on_link: Callable[[StationLink], None] | None = None,
+    config_wait_s: float = 3.0,
 ) -> SimulatedStationResult:
     """Run one station with a virtual student until ``stop`` is set (or ``sessions`` done).
 
@@ -696,6 +697,11 @@ def run_simulated_station(
     live_every_s = 1.0 / live_hz if live_hz > 0 else float("inf")
     turn = 0
     try:
+        # Like a student who looks at the screen first: take the instructor's assignment
+        # if the class answers within a moment; practise anyway if it does not.
+        waited = time.monotonic() + config_wait_s
+        while link.config is None and time.monotonic() < waited and not stop.wait(0.05):
+            pass
         while not stop.is_set() and (sessions is None or len(result.session_uuids) < sessions):
             exercise = _next_exercise(link, library, rotation, turn)
             turn += 1

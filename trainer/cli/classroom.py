@@ -4,7 +4,8 @@
   per station (see :mod:`trainer.classroom.broker`);
 - ``trainer class hub --class DIR/hub.toml``: the headless hub, one log line per event;
 - ``trainer class status --class DIR/hub.toml [--json]``: every station, connected or not,
-  and what it is doing.
+  and what it is doing;
+- ``trainer class bridge ROOM_DIR --to CENTRAL_DIR``: a Mosquitto bridge between rooms.
 
 Also :func:`join_class` / :func:`leave_class`, which ``trainer simulate --class`` uses.
 """
@@ -67,6 +68,24 @@ def register(commands: Any) -> None:
     )
     hub.set_defaults(handler=cmd_class_hub)
 
+    bridge = actions.add_parser(
+        "bridge",
+        help="link a room's broker to a central one (Mosquitto bridge) for the same class",
+        description="Add a Mosquitto bridge from the room's class folder to a central class "
+        "folder of the same class: station topics go out, the configuration and receipts "
+        "come in. Restart both brokers afterwards.",
+    )
+    bridge.add_argument("room", type=Path, metavar="ROOM_DIR", help="the room's class folder")
+    bridge.add_argument(
+        "--to",
+        dest="central",
+        required=True,
+        type=Path,
+        metavar="CENTRAL_DIR",
+        help="the central broker's class folder (set up with the same --class)",
+    )
+    bridge.set_defaults(handler=cmd_class_bridge)
+
     status = actions.add_parser(
         "status",
         help="list the class's stations, connected or not, and what each is doing",
@@ -104,6 +123,20 @@ def cmd_class_setup(args: argparse.Namespace) -> int:
     except ClassSetupError as error:
         raise CommandFailed(str(error)) from None
     print(setup_instructions(written))
+    return EXIT_OK
+
+
+def cmd_class_bridge(args: argparse.Namespace) -> int:
+    from trainer.classroom.broker import ClassSetupError, bridge_rooms
+
+    try:
+        account = bridge_rooms(args.room, args.central)
+    except (ClassSetupError, OSError) as error:
+        raise CommandFailed(str(error)) from None
+    print(
+        f"Bridge {account}: {args.room}/mosquitto.conf now connects to the central broker, "
+        f"which accepts it ({args.central}/passwd, acl). Restart both brokers."
+    )
     return EXIT_OK
 
 

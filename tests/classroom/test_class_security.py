@@ -1,0 +1,199 @@
+"""What the broker and the hub refuse: other stations' topics, the config, strangers, bad payloads."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.reasoncodes import ReasonCode
+
+from trainer.classroom import protocol as p
+from trainer.classroom.broker import ClassFile, ClassFolder, MosquittoProcess, load_class_file
+from trainer.classroom.hub import ClassHub
+from trainer.classroom.station import ConnectionChanged, StationLink
+from trainer.exercises import ExerciseLibrary
+from trainer.store import Store
+
+from .helpers import stations_running, wait_until
+
+
+class Publisher:
+    """A bare MQTT 5 client logged in with a class account; publish() returns the PUBACK."""
+
+    def __init__(self, broker: MosquittoProcess, account: ClassFile | tuple[str, str]) -> None:
+        user, password = (
+            (account.username, account.password) if isinstance(account, ClassFile) else account
+        )
+        self.acks: dict[int, ReasonCode] = {}
+        self.done = threading.Condition()
+        self.client = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+        self.client.username_pw_set(user, password)
+        self.client.on_publish = self._on_publish
+        connected = threading.Event()
+        self.client.on_connect = lambda *a: connected.set()
+        self.client.connect(broker.host, broker.port)
+        self.client.loop_start()
+        assert connected.wait(5)
+
+    def _on_publish(
+        self, c: object, u: object, mid: int, reason: ReasonCode, props: object
+    ) -> None:
+        with self.done:
+            self.acks[mid] = reason
+            self.done.notify_all()
+
+    def publish(self, topic: str, payload: bytes, retain: bool = False) -> ReasonCode:
+        info = self.client.publish(topic, payload, qos=1, retain=retain)
+        with self.done:
+            assert self.done.wait_for(lambda: info.mid in self.acks, 10), "no PUBACK"
+            return self.acks[info.mid]
+
+    def close(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()
+
+
+def _station(folder: ClassFolder, station: str) -> ClassFile:
+    return load_class_file(folder.station_file(station))
+
+
+def _session_payload(station: str, exercise_id: str = "x") -> bytes:
+    exercise = {"id": exercise_id, "name": "X", "technique": "t", "phases": [{"kind": "hold"}]}
+    return p.SessionRecord(
+        uuid="12345678-1234-4234-8234-123456789abc",
+        station=station,
+        student="Mallory",
+        exercise=exercise,
+        exercise_hash=p.exercise_hash(exercise),
+        sensor={},
+        calibration=None,
+        started_at="2026-12-03T08:00:00+00:00",
+        ended_at=None,
+        status="complete",
+        result=None,
+        samples=[],
+    ).encode()
+
+
+def test_station_cannot_write_another_station_or_the_config(
+    class_folder: ClassFolder, broker: MosquittoProcess
+) -> None:
+    hub = ClassHub(class_folder.hub_file)
+    hub.start()
+    mallory = Publisher(broker, _station(class_folder, "station-01"))
+    try:
+        assert hub.wait_connected()
+        cls = "testclass"
+        refused = mallory.publish(
+            p.sessions_topic(cls, "station-02"), _session_payload("station-02")
+        )
+        assert refused.is_failure and "authori" in str(refused).lower()
+        config = p.ClassConfig(version=10**6, issued_at=0, class_name=cls, paused=("all",))
+        assert mallory.publish(p.config_topic(cls), config.encode(), retain=True).is_failure
+        receipt = p.Receipt("station-02", ("12345678-1234-4234-8234-123456789abc",))
+        assert mallory.publish(p.receipts_topic(cls, "station-02"), receipt.encode()).is_failure
+        # Its own topic is allowed (and this payload is fine).
+        assert not mallory.publish(
+            p.sessions_topic(cls, "station-01"), _session_payload("station-01")
+        ).is_failure
+        assert wait_until(lambda: hub.counters.sessions_stored == 1, 10)
+        time.sleep(0.3)
+        assert hub.counters.sessions_stored == 1
+        assert hub.config.version < 10**6
+    finally:
+        mallory.close()
+        hub.stop()
+    with Store.open(class_folder.folder / "hub.db") as store:
+        assert [row.station for row in store.history()] == ["station-01"]
+
+
+def test_wrong_password_is_a_clear_message_at_the_station(
+    class_folder: ClassFolder, broker: MosquittoProcess, tmp_path: Path
+) -> None:
+    good = _station(class_folder, "station-03")
+    wrong = replace(good, password="not-the-password")
+    events: list[object] = []
+    link = StationLink(wrong, tmp_path / "s.db", library=ExerciseLibrary.load())
+    link.add_listener(events.append)
+    link.start()
+    try:
+        assert wait_until(lambda: link.problem is not None, 10)
+        assert "refused station-03's password" in link.problem
+        assert "copy station-03.toml again" in link.problem
+        assert not link.connected
+        assert any(isinstance(e, ConnectionChanged) and not e.connected for e in events)
+    finally:
+        link.stop(flush_timeout_s=0)
+
+
+def test_bad_payloads_dropped_and_counted(
+    class_folder: ClassFolder, broker: MosquittoProcess, tmp_path: Path
+) -> None:
+    # station-08 keeps its broker account but is no longer one of the hub's stations.
+    passwd = class_folder.folder / "passwd"
+    kept = [line for line in passwd.read_text().splitlines() if not line.startswith("station-08:")]
+    passwd.write_text("".join(line + "\n" for line in kept))
+    hub = ClassHub(class_folder.hub_file)
+    hub.start()
+    one = Publisher(broker, _station(class_folder, "station-01"))
+    stranger = Publisher(broker, _station(class_folder, "station-08"))
+    try:
+        assert hub.wait_connected()
+        cls = "testclass"
+        live = p.live_topic(cls, "station-01")
+        status = p.status_topic(cls, "station-01")
+        good_status = p.StationStatus("station-01", "online", 1.0)
+        old = good_status.to_json() | {"v": 0}
+        cases = [
+            (live, b"\xff\xfe\xfa not utf-8", "not-utf8"),
+            (live, b'{"v": 1, "station": "station-01"}', "schema"),
+            (live, b"[]", "not-json"),
+            (live, b"x" * (10 * 1024 * 1024), "too-large"),
+            (status, json.dumps(old).encode(), "version"),
+            (status, p.StationStatus("station-02", "online", 1.0).encode(), "station"),
+            (p.sessions_topic(cls, "station-01"), b'{"v": 1, "uuid": "nope"}', "schema"),
+            (
+                p.status_topic(cls, "station-08"),
+                p.StationStatus("station-08", "online", 1.0).encode(),
+                "unknown-station",
+            ),
+        ]
+        for topic, payload, _ in cases:
+            sender = stranger if "station-08" in topic else one
+            assert not sender.publish(topic, payload).is_failure
+        expected: dict[str, int] = {}
+        for _, _, reason in cases:
+            expected[reason] = expected.get(reason, 0) + 1
+        assert wait_until(lambda: dict(hub.counters.rejected) == expected, 20), (
+            hub.counters.rejected
+        )
+        assert hub.connected and hub.counters.sessions_stored == 0
+        # The hub still works: a real class session arrives afterwards.
+        with stations_running(
+            class_folder, ["station-02"], tmp_path, sessions=1, speed=20
+        ) as running:
+            running.join(60)
+        assert wait_until(lambda: hub.counters.sessions_stored == 1, 20)
+    finally:
+        one.close()
+        stranger.close()
+        hub.stop()
+    with Store.open(class_folder.folder / "hub.db") as store:
+        assert [row.station for row in store.history()] == ["station-02"]
+
+
+def test_anonymous_client_refused(broker: MosquittoProcess) -> None:
+    refused = threading.Event()
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+    client.on_connect = lambda c, u, f, rc, pr: refused.set() if rc.is_failure else None
+    client.connect(broker.host, broker.port)
+    client.loop_start()
+    try:
+        assert refused.wait(5)
+    finally:
+        client.loop_stop()
