@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
@@ -221,7 +222,14 @@ class _Track:
     acknowledged: set[Condition] = field(default_factory=set)
     last_score: float | None = None
     student: str | None = None  # the last one named (a last will may not say)
+    #: recent live points (station time, force, band low, band high) for a full-size trace
+    trace: deque[tuple[float, float, float | None, float | None]] = field(
+        default_factory=lambda: deque(maxlen=TRACE_POINTS)
+    )
 
+
+#: live points kept per station: 30 s at 10 reports a second
+TRACE_POINTS = 300
 
 _NUMBER = re.compile(r"(\d+)$")
 
@@ -307,6 +315,8 @@ class ClassBoard:
         track.live = report
         track.live_at = now
         track.student = report.student or track.student
+        if report.running:
+            track.trace.append((report.t, report.force_n, report.band_low_n, report.band_high_n))
         track.heard_at = now
         if track.status is not None and track.status.state == "offline":
             # Live data beats a stale retained "offline": the station is evidently back.
@@ -325,6 +335,25 @@ class ClassBoard:
                 key=lambda s: s.ended_at or s.started_at,
             )
             track.last_score = latest.score if latest.score is not None else track.last_score
+
+    def apply(self, message: StationStatus | LiveReport | SessionSummary, now: float) -> None:
+        """Any of the messages above, as it arrived at ``now``."""
+        if isinstance(message, LiveReport):
+            self.on_live(message, now)
+        elif isinstance(message, StationStatus):
+            self.on_status(message, now)
+        else:
+            self.on_session(message)
+
+    def trace(self, station: str) -> list[tuple[float, float, float | None, float | None]]:
+        """The station's recent live points, oldest first (station time)."""
+        track = self._tracks.get(station)
+        return list(track.trace) if track is not None else []
+
+    def live_report(self, station: str) -> LiveReport | None:
+        """The station's last live report (for a full-size view)."""
+        track = self._tracks.get(station)
+        return track.live if track is not None else None
 
     def set_margin(self, margin_pct: float) -> None:
         """The instructor's margin above the band's top before 'pressing too hard'."""
