@@ -358,6 +358,9 @@ class ClassBoard:
     def set_margin(self, margin_pct: float) -> None:
         """The instructor's margin above the band's top before 'pressing too hard'."""
         self.rules = replace(self.rules, margin_pct=margin_pct)
+        for track in self._tracks.values():
+            if track.live is not None:  # judged again against the new limit
+                self._overshoot(track, track.live)
 
     def acknowledge(self, station: str, now: float) -> int:
         """Acknowledge the station's active alerts; return how many."""

@@ -1,0 +1,128 @@
+"""The end-of-class export: the day's table as CSV and as printable HTML pages.
+
+One folder per class and day: ``sessions.csv`` (one row a session, full names and
+scores), ``index.html`` (the table with the pass marks, printable) and, for every session
+the hub's records hold, ``session-N.html``: the project's own printable session report
+(:func:`trainer.instructor.reports.session_html`), linked from the table.
+
+Example::
+
+    folder = export_day(Path("exports"), "monday", board.sessions(), store, date(2026, 5, 28))
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from trainer.classroom.board import TABLE_HEADINGS, SessionSummary, write_day_csv
+from trainer.instructor.reports import session_html
+from trainer.store import Store, StoreError
+from trainer.units import Unit
+
+_STYLE = """
+body { font-family: sans-serif; margin: 2em; color: #111; }
+h1 { font-size: 1.4em; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 1px solid #999; padding: 0.3em 0.5em; text-align: left; }
+th { background: #eee; }
+td.num { text-align: right; }
+.no { color: #a00; font-weight: bold; }
+.yes { color: #060; }
+@media print { a { color: inherit; text-decoration: none; } }
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class DayExport:
+    """What :func:`export_day` wrote."""
+
+    folder: Path
+    csv: Path
+    index: Path
+    reports: int  # session reports written (sessions the hub's records hold)
+
+
+def day_html(
+    class_name: str,
+    day: date,
+    sessions: Sequence[SessionSummary],
+    links: dict[str, str],
+) -> str:
+    """The day's table as a printable page; ``links`` maps a session UUID to its report."""
+    esc = html.escape
+    title = f"Class {class_name}: sessions of {day.isoformat()}"
+    rows = []
+    for s in sessions:
+        name = esc(s.exercise_name)
+        if s.uuid in links:
+            name = f'<a href="{esc(links[s.uuid])}">{name}</a>'
+        passed = ""
+        if s.passed is not None:
+            passed = (
+                '<span class="yes">yes</span>' if s.passed else '<span class="no">not yet</span>'
+            )
+        rows.append(
+            "<tr>"
+            f"<td>{esc(s.station)}</td><td>{esc(s.student)}</td><td>{name}</td>"
+            f"<td>{esc(s.started_at[11:16])}</td><td>{esc(s.status)}</td>"
+            f'<td class="num">{"" if s.score is None else f"{s.score:.0f}"}</td>'
+            f'<td class="num">'
+            f"{'' if s.time_in_band_pct is None else f'{s.time_in_band_pct:.0f}%'}</td>"
+            f"<td>{esc(s.pass_mark)}</td><td>{passed}</td></tr>"
+        )
+    headings = "".join(f"<th>{esc(h)}</th>" for h in TABLE_HEADINGS)
+    passed_count = sum(1 for s in sessions if s.passed)
+    judged = sum(1 for s in sessions if s.passed is not None)
+    summary = f"{len(sessions)} sessions"
+    if judged:
+        summary += f"; {passed_count} of {judged} with a pass mark passed"
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en"><head><meta charset="utf-8">',
+            f"<title>{esc(title)}</title><style>{_STYLE}</style></head><body>",
+            f"<h1>{esc(title)}</h1>",
+            f"<p>{esc(summary)}. Each exercise links to its printable session report.</p>",
+            f"<table><tr>{headings}</tr>",
+            *rows,
+            "</table>",
+            "<p>Pressure Trainer class report. Forces are measured in newtons.</p>",
+            "</body></html>",
+        ]
+    )
+
+
+def export_day(
+    where: Path,
+    class_name: str,
+    sessions: Sequence[SessionSummary],
+    store: Store | None,
+    day: date,
+    unit: Unit = Unit.N,
+) -> DayExport:
+    """Write the day's CSV, table page and session reports into a new folder under ``where``."""
+    folder = where / f"class-{class_name or 'class'}-{day.isoformat()}"
+    folder.mkdir(parents=True, exist_ok=True)
+    csv_path = folder / "sessions.csv"
+    with csv_path.open("w", encoding="utf-8", newline="") as out:
+        write_day_csv(sessions, out)
+    links: dict[str, str] = {}
+    if store is not None:
+        for s in sessions:
+            session_id = store.session_by_uuid(s.uuid)
+            if session_id is None:
+                continue
+            try:
+                page = session_html(store, session_id, unit)
+            except StoreError:
+                continue  # listed in the table, without a report
+            name = f"session-{session_id}.html"
+            (folder / name).write_text(page, encoding="utf-8")
+            links[s.uuid] = name
+    index = folder / "index.html"
+    index.write_text(day_html(class_name, day, sessions, links), encoding="utf-8")
+    return DayExport(folder, csv_path, index, len(links))
