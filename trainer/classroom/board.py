@@ -38,7 +38,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
 from enum import StrEnum
-from typing import TextIO
+from typing import Any, TextIO
 
 from trainer.classroom.protocol import LiveReport, SessionRecord, StationStatus
 from trainer.exercises import Exercise
@@ -136,24 +136,50 @@ class SessionSummary:
 
 def summarise(record: SessionRecord, marks: Mapping[str, PassMark]) -> SessionSummary:
     """The table row of a session record, judged against the class's pass marks."""
-    mark = marks.get(record.exercise_id)
-    verdict: PassVerdict | None = None
-    if mark is not None and record.result is not None:
-        exercise = Exercise.from_snapshot(dict(record.exercise))
-        result = SessionResult.from_dict(dict(record.result))
-        verdict = judge(mark, exercise, result)
-    result_map = record.result
-    return SessionSummary(
+    return summary_of(
         uuid=record.uuid,
         station=record.station,
         student=record.student,
-        exercise_id=record.exercise_id,
-        exercise_name=str(record.exercise.get("name", record.exercise_id)),
+        exercise=record.exercise,
         started_at=record.started_at,
         ended_at=record.ended_at,
         status=record.status,
-        score=record.score,
-        time_in_band_pct=None if result_map is None else float(result_map["time_in_band_pct"]),
+        result=record.result,
+        marks=marks,
+    )
+
+
+def summary_of(
+    *,
+    uuid: str,
+    station: str,
+    student: str,
+    exercise: Mapping[str, Any],
+    started_at: str,
+    ended_at: str | None,
+    status: str,
+    result: Mapping[str, Any] | None,
+    marks: Mapping[str, PassMark],
+) -> SessionSummary:
+    """A table row from a session's parts (a record on the wire or a row of the records)."""
+    exercise_id = str(exercise.get("id", ""))
+    mark = marks.get(exercise_id)
+    verdict: PassVerdict | None = None
+    if mark is not None and result is not None:
+        verdict = judge(
+            mark, Exercise.from_snapshot(dict(exercise)), SessionResult.from_dict(dict(result))
+        )
+    return SessionSummary(
+        uuid=uuid,
+        station=station,
+        student=student,
+        exercise_id=exercise_id,
+        exercise_name=str(exercise.get("name", exercise_id)),
+        started_at=started_at,
+        ended_at=ended_at,
+        status=status,
+        score=None if result is None else float(result["score"]),
+        time_in_band_pct=None if result is None else float(result["time_in_band_pct"]),
         pass_mark=mark.describe() if mark else "",
         passed=None if verdict is None else verdict.passed,
     )
@@ -349,6 +375,11 @@ class ClassBoard:
         """The station's recent live points, oldest first (station time)."""
         track = self._tracks.get(station)
         return list(track.trace) if track is not None else []
+
+    def student_at(self, station: str) -> str | None:
+        """The student last named by the station (its status or live reports)."""
+        track = self._tracks.get(station)
+        return track.student if track is not None else None
 
     def live_report(self, station: str) -> LiveReport | None:
         """The station's last live report (for a full-size view)."""

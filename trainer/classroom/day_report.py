@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from trainer.classroom.board import TABLE_HEADINGS, SessionSummary, write_day_csv
+from trainer.classroom.board import TABLE_HEADINGS, SessionSummary, summary_of, write_day_csv
+from trainer.instructor.assessment import PassMarks
 from trainer.instructor.reports import session_html
 from trainer.store import Store, StoreError
 from trainer.units import Unit
@@ -34,6 +35,41 @@ td.num { text-align: right; }
 .yes { color: #060; }
 @media print { a { color: inherit; text-decoration: none; } }
 """
+
+
+def stored_summaries(
+    store: Store, since: str, uuids: Sequence[str] | None = None
+) -> list[SessionSummary]:
+    """The class's sessions in the hub's records started at or after ``since`` (ISO time),
+    or only those with the given UUIDs, judged against the pass marks in the records."""
+    marks = {mark.exercise_id: mark for mark in PassMarks(store).all()}
+    if uuids is None:
+        ids = [
+            row[0]
+            for row in store.db.execute(
+                "SELECT id FROM sessions WHERE station IS NOT NULL AND started_at >= ? ORDER BY id",
+                (since,),
+            )
+        ]
+    else:
+        ids = [i for i in (store.session_by_uuid(u) for u in uuids) if i is not None]
+    summaries = []
+    for session_id in ids:
+        row = store.session(session_id)
+        summaries.append(
+            summary_of(
+                uuid=row["uuid"],
+                station=row["station"] or "",
+                student=row["student"],
+                exercise=row["exercise"] or {"id": row["exercise_id"]},
+                started_at=row["started_at"],
+                ended_at=row["ended_at"],
+                status=row["status"],
+                result=row["result"],
+                marks=marks,
+            )
+        )
+    return summaries
 
 
 @dataclass(frozen=True, slots=True)

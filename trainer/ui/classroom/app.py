@@ -51,7 +51,9 @@ class ClassApp(App[None]):
         """Feed the board what arrived since the last tick; redraw the screen on top."""
         klass = self.klass
         for arrived_at, message in klass.inbox.drain():
-            klass.board.apply(message, arrived_at)  # type: ignore[arg-type]
+            translated = klass.translate(message)
+            if translated is not None:
+                klass.board.apply(translated, arrived_at)  # type: ignore[arg-type]
         redraw = getattr(self.screen, "redraw", None)
         if callable(redraw):
             redraw()

@@ -93,6 +93,8 @@ class ClassContext:
     fps: float = 10.0
     #: False for tests that drain the inbox themselves
     timers: bool = True
+    #: on the UI thread, what arrived -> what the board takes (None: nothing for it)
+    translate: Callable[[object], object | None] = lambda message: message
     #: what the top bar says about the class's connection ("hub connected", ...)
     link_status: Callable[[], str] = lambda: ""
     #: benchmark hook: ``probe(station, report_t, painted_at)`` after a tile shows a report
