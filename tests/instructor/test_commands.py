@@ -42,7 +42,7 @@ def _set_pin(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 def test_commands_module_is_cheap_to_import() -> None:
     script = (
         "import sys, trainer.cli.instructor\n"
-        "heavy = [m for m in ('sqlite3', 'textual', 'gpiozero', 'tomli_w') if m in sys.modules]\n"
+        "heavy = [m for m in ('sqlite3', 'textual', 'gpiozero', 'tomlkit') if m in sys.modules]\n"
         "print(heavy)"
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)

@@ -259,9 +259,9 @@ def _editor_command() -> list[str] | None:
 @friendly
 def cmd_ex_edit(args: argparse.Namespace) -> int:
     import subprocess
-    import tomllib
 
     from trainer.exercises import ExerciseError, user_exercise_dir
+    from trainer.instructor import InstructorError
     from trainer.instructor.editing import Draft, _write_atomically
 
     store = open_store(args)
@@ -290,13 +290,12 @@ def cmd_ex_edit(args: argparse.Namespace) -> int:
             f"the editor exited with status {status}; nothing saved (draft kept at {draft_path})"
         )
     try:
-        raw = tomllib.loads(draft_path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
+        draft = Draft.parse(draft_path.read_text(encoding="utf-8"), origin=exercise)
+    except InstructorError as error:
         raise CommandFailed(
             f"the edited file is not valid TOML ({error}): nothing saved; your edit is kept at "
             f"{draft_path}, run 'trainer exercises edit {exercise.id}' to fix it"
         ) from None
-    draft = Draft(raw, origin=exercise)
     try:
         path = draft.save()
     except ExerciseError as error:

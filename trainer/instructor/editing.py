@@ -28,7 +28,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import tomli_w
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
+from tomlkit.items import AoT, String, StringType, Trivia
 
 from trainer.exercises import (
     ID_CHARS,
@@ -69,38 +71,68 @@ def _ordered(table: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
     return known | {k: v for k, v in table.items() if k not in known}
 
 
-_NUMBER_ARRAY = re.compile(r"\[\n((?:[ ]+-?[0-9][0-9.eE+-]*,\n)+)[ ]*\]")
+def _text_item(key: str, value: Any) -> Any:
+    # Instructions read best as a block of lines, as in the built-in files.
+    if key == "instructions" and isinstance(value, str):
+        text = value.strip() + "\n"
+        written = String.from_raw(text, StringType.MLB).as_string()[3:-3]
+        # The newline after the opening quotes is dropped on reading: the text starts
+        # on its own line, as in the built-in files.
+        return String(StringType.MLB, text, "\n" + written, Trivia())
+    return value
 
 
-def _inline_number_arrays(text: str) -> str:
-    # tomli-w puts every array item on its own line; bands read better as [20, 30].
-    def join(match: re.Match[str]) -> str:
-        items = [line.strip().rstrip(",") for line in match.group(1).splitlines()]
-        return "[" + ", ".join(items) + "]"
+def _table(values: dict[str, Any], order: tuple[str, ...], indent: int = 0) -> Any:
+    """A TOML table of ``values`` in the usual key order (nested steps as [[...steps]])."""
+    table = tomlkit.table()
+    for key, value in _ordered(values, order).items():
+        if key == "steps" and isinstance(value, list) and all(isinstance(v, dict) for v in value):
+            table.append(key, _tables(value, indent + 2))
+        else:
+            table.append(key, _text_item(key, value))
+    if indent:
+        table.indent(indent)
+    return table
 
-    return _NUMBER_ARRAY.sub(join, text)
+
+def _tables(entries: list[dict[str, Any]], indent: int = 0) -> Any:
+    tables = tomlkit.aot()
+    for entry in entries:
+        tables.append(_table(entry, PHASE_ORDER, indent))
+    return tables
 
 
 def to_toml(raw: dict[str, Any], header: str | None = None) -> str:
-    """The exercise table as TOML text, keys in the usual order, optional ``#`` header."""
-    table = _ordered(raw, TOP_ORDER)
-    phases = []
-    for entry in table.get("phases", []):
-        if isinstance(entry, dict):
-            entry = _ordered(entry, PHASE_ORDER)
-            if isinstance(entry.get("steps"), list):
-                entry["steps"] = [
-                    _ordered(s, PHASE_ORDER) if isinstance(s, dict) else s for s in entry["steps"]
-                ]
-        phases.append(entry)
-    if "phases" in table:
-        table["phases"] = phases
-    if isinstance(table.get("instructions"), str):
-        table["instructions"] = table["instructions"].strip() + "\n"
-    text = _inline_number_arrays(tomli_w.dumps(table, multiline_strings=True))
+    """The exercise table as TOML text, keys in the usual order, optional ``#`` header.
+
+    For a table read from a file, keep the file's own document (see :class:`Draft`):
+    this builds a fresh one, so it has no comments but the header.
+    """
+    document = tomlkit.document()
     if header:
-        text = "".join(f"# {line}\n" for line in header.splitlines()) + text
-    return text
+        for line in header.splitlines():
+            document.add(tomlkit.comment(line))
+    for key, value in _ordered(raw, TOP_ORDER).items():
+        if key == "phases" and isinstance(value, list) and all(isinstance(v, dict) for v in value):
+            document.append(key, _tables(value))
+        elif key == "levels" and isinstance(value, dict):
+            document.add(tomlkit.nl())
+            document.append(key, _table(value, ()))
+        else:
+            document.append(key, _text_item(key, value))
+    return tomlkit.dumps(document)
+
+
+def plain(raw: Any) -> Any:
+    """A TOML document (or any part of one) as plain dicts, lists, strings and numbers."""
+    unwrap = getattr(raw, "unwrap", None)
+    if unwrap is not None:
+        return unwrap()
+    if isinstance(raw, dict):
+        return {str(k): plain(v) for k, v in raw.items()}
+    if isinstance(raw, list):
+        return [plain(v) for v in raw]
+    return raw
 
 
 def read_raw(path: Path) -> dict[str, Any]:
@@ -198,18 +230,35 @@ class Draft:
     """An exercise being edited: its raw table, where it came from, and where it saves."""
 
     def __init__(self, raw: dict[str, Any], *, origin: Exercise | None = None) -> None:
+        #: the table as in the file: a tomlkit document when read from one, so its
+        #: comments, key order and layout are written back unchanged around the edits
         self.raw = raw
         self.origin = origin
+
+    @classmethod
+    def parse(cls, text: str, *, origin: Exercise | None = None, name: str = "") -> Draft:
+        """A draft from TOML text, keeping its comments and layout for saving."""
+        try:
+            document = tomlkit.parse(text)
+        except (TOMLKitError, RecursionError) as error:
+            problem = str(error) if isinstance(error, TOMLKitError) else "nested too deeply"
+            if name:
+                problem = f"{name} is not valid TOML ({problem}): fix its syntax"
+            raise InstructorError(problem) from None
+        return cls(document, origin=origin)
 
     @classmethod
     def from_exercise(cls, exercise: Exercise) -> Draft:
         source = Path(exercise.source)
         if source.is_file():
-            with source.open("rb") as handle:
-                raw = tomllib.load(handle)
-        else:  # a stored snapshot: no levels or repeats to keep
-            raw = _raw_from_exercise(exercise)
-        return cls(raw, origin=exercise)
+            return cls.parse(source.read_text(encoding="utf-8"), origin=exercise, name=str(source))
+        # a stored snapshot: no levels or repeats to keep
+        return cls(_raw_from_exercise(exercise), origin=exercise)
+
+    @property
+    def keeps_layout(self) -> bool:
+        """Whether saving writes back the file's own text (comments kept)."""
+        return isinstance(self.raw, tomlkit.TOMLDocument)
 
     @classmethod
     def new(cls, exercise_id: str, name: str, technique: str = "general") -> Draft:
@@ -255,7 +304,7 @@ class Draft:
         if value is None:
             self.raw.pop(field, None)
         else:
-            self.raw[field] = value
+            self.raw[field] = _text_item(field, value) if self.keeps_layout else value
 
     def set_level(self, name: str, text: str) -> None:
         """Set (or with empty text remove) a named level's band."""
@@ -304,7 +353,14 @@ class Draft:
                     "e.g. light 10-20, moderate 25-40"
                 )
             levels[match.group(1)] = band
-        if levels:
+        current = self.raw.get("levels")
+        if levels and isinstance(current, dict):
+            # In place, so the file's comments and layout around the levels stay.
+            for name in [n for n in current if n not in levels]:
+                del current[name]
+            for name, band in levels.items():
+                current[name] = band
+        elif levels:
             self.raw["levels"] = levels
         else:
             self.raw.pop("levels", None)
@@ -331,7 +387,7 @@ class Draft:
             if kind == "ramp":
                 new["rate_n_per_s"] = 5
         index = len(phases) if after is None else after + 1
-        phases.insert(index, new)
+        _insert_table(phases, index, new)
         return index
 
     def remove_phase(self, phase: int) -> None:
@@ -349,7 +405,7 @@ class Draft:
             if kind == "rest"
             else {"kind": kind, "band": [20, 30], "duration_s": 5}
         )
-        steps.insert(after + 1, new)
+        _insert_table(steps, after + 1, new)
         return after + 1
 
     def remove_step(self, phase: int, step: int) -> None:
@@ -373,7 +429,9 @@ class Draft:
     # -- checking and saving ---------------------------------------------------------
     def validate(self) -> Exercise:
         """The exercise this draft describes; raises :class:`ExerciseError` with every problem."""
-        return parse_exercise(self.raw, f"{self.exercise_id or 'new exercise'}", builtin=False)
+        return parse_exercise(
+            plain(self.raw), f"{self.exercise_id or 'new exercise'}", builtin=False
+        )
 
     def problems(self) -> list[ExerciseProblem]:
         try:
@@ -386,6 +444,9 @@ class Draft:
         return [locate(p) for p in self.problems()]
 
     def toml(self) -> str:
+        """The text saving writes: the file's own document with the edits, or a new one."""
+        if isinstance(self.raw, tomlkit.TOMLDocument):
+            return tomlkit.dumps(self.raw)
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         return to_toml(
             self.raw,
@@ -407,6 +468,22 @@ class Draft:
         path = user_file_for(exercise.id, folder) or folder / f"{exercise.id}.toml"
         _write_atomically(path, self.toml())
         return path
+
+
+def _insert_table(tables: list[Any], index: int, values: dict[str, Any]) -> None:
+    """Insert a phase or step, laid out like its neighbours when ``tables`` is from a file."""
+    if not isinstance(tables, AoT):
+        tables.insert(index, values)
+        return
+    indent = 0
+    if len(tables):
+        neighbour = tables[min(index, len(tables) - 1)]
+        indent = len(neighbour.trivia.indent)
+        if index >= len(tables):
+            neighbour.add(tomlkit.nl())  # a blank line before the new last table
+    table = _table(values, PHASE_ORDER, indent)
+    table.add(tomlkit.nl())
+    tables.insert(index, table)
 
 
 def _refuse_builtin_folder(folder: Path) -> None:

@@ -20,6 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import tomlkit
+
 from trainer.exercises import (
     Exercise,
     ExerciseError,
@@ -32,8 +34,8 @@ from trainer.exercises import (
 from trainer.instructor import InstructorError
 from trainer.instructor.editing import (
     Draft,
-    _inline_number_arrays,
     _move_aside,
+    plain,
     to_toml,
     user_file_for,
 )
@@ -49,30 +51,34 @@ def export_pack(exercises: list[Exercise], note: str = "") -> str:
     """The TOML text of a pack holding ``exercises``."""
     if not exercises:
         raise InstructorError("a pack needs at least one exercise: name their ids")
-    tables = [Draft.from_exercise(e).raw for e in exercises]
-    pack: dict[str, Any] = {
-        "format": PACK_FORMAT,
-        "version": PACK_VERSION,
-        "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
-    if note:
-        pack["note"] = note
-    pack["exercises"] = tables
+    document = tomlkit.document()
     header = (
-        f"A Pressure Trainer exercise pack: {len(tables)} exercise(s).\n"
+        f"A Pressure Trainer exercise pack: {len(exercises)} exercise(s).\n"
         "Import with: trainer exercises import FILE"
     )
-    return "".join(f"# {line}\n" for line in header.splitlines()) + _pack_toml(pack)
+    for line in header.splitlines():
+        document.add(tomlkit.comment(line))
+    document.append("format", PACK_FORMAT)
+    document.append("version", PACK_VERSION)
+    document.append("exported_at", datetime.now(UTC).isoformat(timespec="seconds"))
+    if note:
+        document.append("note", note)
+    # Each exercise as written in its file (levels and repeat groups kept), keys in the
+    # usual order: the exercise's own document, re-read as one table of the pack.
+    tables = tomlkit.aot()
+    for exercise in exercises:
+        table = tomlkit.parse(to_toml(plain(Draft.from_exercise(exercise).raw)))
+        tables.append(_as_table(table))
+    document.append("exercises", tables)
+    return tomlkit.dumps(document)
 
 
-def _pack_toml(pack: dict[str, Any]) -> str:
-    import tomli_w
-
-    # Each exercise in the usual key order (to_toml orders keys; re-read it to reuse that).
-    ordered = [tomllib.loads(to_toml(t)) for t in pack["exercises"]]
-    return _inline_number_arrays(
-        tomli_w.dumps(pack | {"exercises": ordered}, multiline_strings=True)
-    )
+def _as_table(document: Any) -> Any:
+    table = tomlkit.table()
+    for key, value in document.body:
+        if key is not None:
+            table.append(key, value)
+    return table
 
 
 @dataclass
@@ -195,7 +201,7 @@ def import_pack(
             plan.append((table, existing))
             continue
         if exercise_id in builtins.exercises:
-            builtin_raw = Draft.from_exercise(builtins.exercises[exercise_id]).raw
+            builtin_raw = plain(Draft.from_exercise(builtins.exercises[exercise_id]).raw)
             if _same(builtin_raw, table):
                 report.unchanged.append(exercise_id)
                 continue
