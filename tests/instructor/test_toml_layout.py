@@ -92,4 +92,3 @@ def test_a_copy_and_a_pack_round_trip(
     assert report.added == ["my-levels"]
     there = ExerciseLibrary.load(builtin_exercise_dir(), other)
     assert there.get("my-levels").version == here.get("my-levels").version
-
