@@ -693,9 +693,21 @@ def load_exercise_file(
         raise ExerciseError(
             [ExerciseProblem(name, "", "file", _MISSING, "no such file: check the path")]
         ) from None
-    except (OSError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError as error:
         raise ExerciseError(
-            [ExerciseProblem(name, "", "file", str(error), "the file must be readable UTF-8 text")]
+            [
+                ExerciseProblem(
+                    name,
+                    "",
+                    "file",
+                    f"byte 0x{error.object[error.start]:02x} at position {error.start}",
+                    "not UTF-8 text: save the file as UTF-8",
+                )
+            ]
+        ) from None
+    except OSError as error:
+        raise ExerciseError(
+            [ExerciseProblem(name, "", "file", error.strerror, "the file cannot be read")]
         ) from None
     raw = parse_toml(text, name)
     try:
@@ -724,8 +736,8 @@ def parse_toml(text: str, file: str) -> dict[str, Any]:
 # -- the library -------------------------------------------------------------------
 
 
-def _refuse_duplicate(exercise: Exercise, seen: Mapping[str, Exercise]) -> None:
-    """Two files of one folder with the same id: the later one is refused, naming both."""
+def refuse_duplicate(exercise: Exercise, seen: Mapping[str, Exercise]) -> None:
+    """Two files (of one folder) with the same id: the later one is refused, naming both."""
     first = seen.get(exercise.id)
     if first is not None:
         raise ExerciseError(
@@ -790,7 +802,7 @@ class ExerciseLibrary:
             for path in sorted(folder.glob("*.toml")):
                 try:
                     exercise = load_exercise_file(path, capacity_n=capacity_n, builtin=builtin)
-                    _refuse_duplicate(exercise, seen)
+                    refuse_duplicate(exercise, seen)
                 except ExerciseError as error:
                     errors.append(error)
                     continue

@@ -16,6 +16,8 @@ from __future__ import annotations
 import math
 import reprlib
 import unicodedata
+from collections.abc import Iterable
+from typing import Any
 
 #: the longest name the program accepts (students, classes, exercises, phases)
 MAX_NAME_CHARS = 60
@@ -35,12 +37,39 @@ def has_control(text: str, *, allow_newlines: bool = False) -> bool:
     return any(_is_control(c) and c not in allowed for c in text)
 
 
-def printable(text: object) -> str:
-    """``text`` with every control character shown as an escape (``\\x1b``, ``\\n``)."""
+def printable(text: object, *, keep: str = "") -> str:
+    """``text`` with every control character shown as an escape (``\\x1b``, ``\\n``).
+
+    Characters in ``keep`` (say ``"\\n"`` for a whole report) pass unchanged.
+    """
     value = str(text)
-    if not any(_is_control(c) for c in value):
+    if not any(_is_control(c) and c not in keep for c in value):
         return value
-    return "".join(_escape(c) if _is_control(c) else c for c in value)
+    return "".join(_escape(c) if _is_control(c) and c not in keep else c for c in value)
+
+
+class EscapingStream:
+    """A text stream that shows control characters as escapes instead of obeying them.
+
+    The ``trainer`` command writes through one, so a student name or an exercise file
+    holding terminal escapes cannot recolour, retitle or rewrite the user's terminal.
+    Line breaks and tabs pass. Everything else (``fileno``, ``isatty``...) is the
+    wrapped stream's.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(printable(text, keep="\n\t"))
+        return len(text)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
 
 
 def _escape(char: str) -> str:

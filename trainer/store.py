@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from trainer.exercises import Exercise, content_version
+from trainer.safe_text import check_name
 from trainer.scoring import SessionResult
 from trainer.sensors.base import Sample, SampleFlag
 
@@ -489,9 +490,10 @@ class Store:
         A student the instructor archived who practises again is active again, so
         their new sessions are not hidden from the roster and the review.
         """
-        name = name.strip()
-        if not name:
-            raise StoreError("a student needs a name")
+        try:
+            name = check_name(name, "a student's name")
+        except ValueError as error:
+            raise StoreError(str(error)) from None
 
         def add() -> int:
             row = self.db.execute("SELECT id FROM students WHERE name = ?", (name,)).fetchone()

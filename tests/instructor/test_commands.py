@@ -54,7 +54,9 @@ def test_roster_commands(
 ) -> None:
     assert trainer(capsys, monkeypatch, "instructor", "classes", "add", "Monday")[0] == 0
     assert (
-        trainer(capsys, monkeypatch, "instructor", "classes", "enrol", "Monday", "Ana", "Ben")[0]
+        trainer(
+            capsys, monkeypatch, "instructor", "classes", "enrol", "Monday", "Ana", "Ben", "--add"
+        )[0]
         == 0
     )
     assert trainer(capsys, monkeypatch, "instructor", "students", "rename", "Ben", "Benji")[0] == 0
@@ -97,7 +99,7 @@ def test_bands_show_marks_the_band_in_force(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     trainer(capsys, monkeypatch, "instructor", "classes", "add", "Monday")
-    trainer(capsys, monkeypatch, "instructor", "classes", "enrol", "Monday", "Ana")
+    trainer(capsys, monkeypatch, "instructor", "classes", "enrol", "Monday", "Ana", "--add")
     trainer(
         capsys,
         monkeypatch,
@@ -123,7 +125,7 @@ def test_schedule_set_and_resolve(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     trainer(capsys, monkeypatch, "instructor", "classes", "add", "Monday")
-    trainer(capsys, monkeypatch, "instructor", "classes", "enrol", "Monday", "Ana", "Ben")
+    trainer(capsys, monkeypatch, "instructor", "classes", "enrol", "Monday", "Ana", "Ben", "--add")
     trainer(capsys, monkeypatch, "instructor", "schedule", "set", "faded", "--class", "Monday")
     trainer(
         capsys,
@@ -197,7 +199,7 @@ def test_class_csv_export_reread_against_database(
     db_path: Path,
 ) -> None:
     trainer(capsys, monkeypatch, "instructor", "classes", "add", "Monday")
-    trainer(capsys, monkeypatch, "instructor", "classes", "enrol", "Monday", "Ana")
+    trainer(capsys, monkeypatch, "instructor", "classes", "enrol", "Monday", "Ana", "--add")
     for seed in (1, 2):
         trainer(
             capsys,

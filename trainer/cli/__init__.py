@@ -41,6 +41,7 @@ from trainer.cli.common import (
     open_store,
     subparsers_of,
 )
+from trainer.safe_text import EscapingStream
 
 __all__ = [
     "EXIT_FAILED",
@@ -149,13 +150,24 @@ def _subcommands(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParse
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``trainer`` command; return its exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    # Names and texts come from files and the database: show their control characters,
+    # never send them to the terminal. (The live screen writes to the terminal itself.)
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = (EscapingStream(stream) for stream in streams)  # type: ignore[assignment]
+    try:
+        return _run(parser, handler, args)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _run(parser: argparse.ArgumentParser, handler: Handler, args: argparse.Namespace) -> int:
     from trainer.exercises import ExerciseError
     from trainer.sensors.base import SensorError
     from trainer.store import StoreError
 
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    handler: Handler = args.handler
     try:
         return handler(args)
     except UsageError as error:

@@ -185,12 +185,15 @@ def describe_end(phase: Any) -> str:
 
 
 def cmd_exercises_check(args: argparse.Namespace) -> int:
-    from trainer.exercises import ExerciseError, load_exercise_file
+    from trainer.exercises import ExerciseError, load_exercise_file, refuse_duplicate
 
     failed = 0
+    seen: dict[str, Any] = {}
     for path in args.files:
         try:
             exercise = load_exercise_file(path)
+            refuse_duplicate(exercise, seen)
+            seen[exercise.id] = exercise
         except ExerciseError as error:
             failed += 1
             count = len(error.problems)

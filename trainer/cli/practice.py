@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
 import signal
 import sys
 from pathlib import Path
@@ -82,7 +83,7 @@ def register(commands: Any) -> None:
     )
     sim.add_argument(
         "--speed",
-        type=float,
+        type=speed_factor,
         default=0.0,
         help="1 real time, 2 twice as fast, 0 as fast as possible (default 0)",
     )
@@ -144,6 +145,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_app(args)
 
 
+def speed_factor(text: str) -> float:
+    """``--speed``: a finite number from 0 (as fast as possible) to 1000."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 <= value <= 1000):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a speed: give 0 (as fast as possible), 1 (real time) "
+            "or another number up to 1000"
+        )
+    return value
+
+
 # -- simulate ---------------------------------------------------------------------------
 
 
@@ -156,8 +171,6 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             f"unknown student profile {args.student_profile!r}; choose one of: "
             + ", ".join(PROFILES)
         )
-    if args.speed < 0:
-        raise UsageError("--speed must be 0 (as fast as possible) or positive")
     exercise = find_exercise(args.exercise)
     store = open_store(args)
     if args.student:

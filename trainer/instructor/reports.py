@@ -272,11 +272,11 @@ def write_class_csv(
             mark = marks.get(ex_id)
             writer.writerow(
                 [
-                    class_name or "",
-                    name,
+                    spreadsheet_text(class_name or ""),
+                    spreadsheet_text(name),
                     sid,
-                    ex_id,
-                    json.loads(ex_json).get("name", ex_id),
+                    spreadsheet_text(ex_id),
+                    spreadsheet_text(json.loads(ex_json).get("name", ex_id)),
                     started,
                     status,
                     _fmt(result["score"]) if result else "",
@@ -290,6 +290,20 @@ def write_class_csv(
             )
             count += 1
     return count
+
+
+#: what makes a spreadsheet read a cell as a formula (CSV injection)
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value: object) -> str:
+    """A text cell a spreadsheet shows as text: a leading formula character gets a ``'``.
+
+    A student called ``=HYPERLINK(...)`` must not become a live link (or worse) when the
+    instructor opens the class CSV.
+    """
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def _fmt(value: float, places: int = 1) -> str:

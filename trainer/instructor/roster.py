@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from trainer.instructor import InstructorError
+from trainer.safe_text import check_name, printable
 from trainer.store import Store
 
 
@@ -66,10 +67,18 @@ class Roster:
         assert table in ("students", "classes")
         return [r[0] for r in self.db.execute(f"SELECT name FROM {table} ORDER BY name")]
 
-    def add_student(self, name: str) -> int:
-        """Add a student (an archived one of that name is brought back)."""
+    def add_student(self, name: str, *, existing_ok: bool = True) -> int:
+        """Add a student (an archived one of that name is brought back).
+
+        With ``existing_ok=False`` a student already on the roster is an error that
+        says so, for an instructor who meant to add someone new.
+        """
         name = _clean(name, "student")
-        row = self.db.execute("SELECT id FROM students WHERE name = ?", (name,)).fetchone()
+        row = self.db.execute(
+            "SELECT id, archived, name FROM students WHERE name = ?", (name,)
+        ).fetchone()
+        if row is not None and not existing_ok and not row[1]:
+            raise InstructorError(f"{row[2]!r} is already a student: nothing to add")
         if row is not None:
             with self.db:
                 self.db.execute("UPDATE students SET archived = 0 WHERE id = ?", (row[0],))
@@ -169,9 +178,18 @@ class Roster:
                 "UPDATE classes SET archived = ? WHERE id = ?", (int(archived), class_id)
             )
 
-    def enrol(self, class_name: str, student: str) -> None:
-        """Put a student in a class, adding the student if new."""
+    def enrol(self, class_name: str, student: str, *, add_new: bool = True) -> None:
+        """Put a student in a class, adding the student if new (unless ``add_new`` is off)."""
         class_id = self.class_id(class_name)
+        if not add_new:
+            try:
+                self.student_id(student)
+            except InstructorError:
+                raise InstructorError(
+                    f"there is no student called {printable(student.strip())!r}: check the "
+                    f"spelling, or add them first with 'trainer instructor students add NAME' "
+                    "(or enrol with --add)"
+                ) from None
         student_id = self.add_student(student)
         with self.db:
             self.db.execute(
@@ -219,9 +237,16 @@ class Roster:
 
 
 def _clean(name: str, what: str) -> str:
-    name = name.strip()
-    if not name:
+    if not name.strip():
         raise InstructorError(f"a {what} needs a name: give one in quotes")
-    if len(name) > 60:
-        raise InstructorError(f"that {what} name is {len(name)} characters: use at most 60")
+    try:
+        name = check_name(name, f"a {what}'s name")
+    except ValueError as error:
+        raise InstructorError(str(error)) from None
+    if what == "student" and "," in name:
+        parts = " ".join(repr(part.strip()) for part in name.split(",") if part.strip())
+        raise InstructorError(
+            f"{name!r} looks like several students: add each as its own name, "
+            f"e.g. 'trainer instructor students add {parts}'"
+        )
     return name

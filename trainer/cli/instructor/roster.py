@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from trainer.cli.common import (
@@ -76,6 +77,12 @@ def register(actions: Any) -> None:
         p = cl.add_parser(action, help=text)
         p.add_argument("name", metavar="CLASS")
         p.add_argument("students", nargs="+", metavar="STUDENT")
+        if action == "enrol":
+            p.add_argument(
+                "--add",
+                action="store_true",
+                help="add students not yet on the roster (otherwise a misspelt name is refused)",
+            )
     classes.set_defaults(handler=cmd_classes)
 
 
@@ -118,6 +125,7 @@ def cmd_clear_pin(args: argparse.Namespace) -> int:
 
 @friendly
 def cmd_students(args: argparse.Namespace) -> int:
+    from trainer.instructor import InstructorError
     from trainer.instructor.roster import Roster
 
     store = open_store(args)
@@ -134,10 +142,19 @@ def cmd_students(args: argparse.Namespace) -> int:
             print(f"{s.name[:24]:<24} {s.sessions:>8}  {', '.join(s.classes) or '-'}{mark}")
         return 0
     if action == "add":
+        added, refused = [], []
         for name in args.names:
-            roster.add_student(name)
-        print(f"Added {', '.join(args.names)}.")
-        return 0
+            try:
+                roster.add_student(name, existing_ok=False)
+            except InstructorError as error:
+                refused.append(str(error))
+            else:
+                added.append(name.strip())
+        if added:
+            print(f"Added {', '.join(added)}.")
+        for reason in refused:
+            print(f"trainer instructor students add: {reason}", file=sys.stderr)
+        return 1 if refused else 0
     require_pin(store, "change the roster")
     if action == "rename":
         roster.rename_student(args.old, args.new)
@@ -186,7 +203,7 @@ def cmd_classes(args: argparse.Namespace) -> int:
         print(f"Class {args.name} is back in the lists.")
     elif action == "enrol":
         for student in args.students:
-            roster.enrol(args.name, student)
+            roster.enrol(args.name, student, add_new=args.add)
         print(f"{', '.join(args.students)} now in {args.name}.")
     elif action == "remove":
         for student in args.students:

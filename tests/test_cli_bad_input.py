@@ -1,0 +1,119 @@
+"""`trainer` with bad input: broken files in the folder, NaN speeds, names holding escapes."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from trainer.cli import main
+
+GOOD = """id = "{id}"
+name = "{name}"
+technique = "t"
+instructions = "i"
+[[phases]]
+kind = "hold"
+band = [10, 20]
+duration_s = 1
+"""
+
+BROKEN_FILES: dict[str, str | bytes] = {
+    "deep.toml": "x = " + "[" * 2000 + "]" * 2000,
+    "dotted.toml": ".".join(["k"] * 5000) + " = 1",
+    "latin.toml": 'name = "Caf\xe9"'.encode("latin-1"),
+    "utf16.toml": 'id = "x"'.encode("utf-16"),
+    "binary.toml": bytes(range(256)),
+    "longid.toml": GOOD.format(id="a" * 5000, name="Long"),
+    "bigint.toml": GOOD.format(id="big", name="Big").replace(
+        "duration_s = 1", "duration_s = 1" + "0" * 400
+    ),
+    "nan.toml": GOOD.format(id="nanband", name="NaN").replace("[10, 20]", "[nan, 10]"),
+    "dup.toml": GOOD.format(id="mine", name="Duplicate"),
+}
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(argv))
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def messy_folder(isolated_user_files: Path) -> Path:
+    folder = isolated_user_files / "exercises"
+    folder.mkdir()
+    (folder / "a-mine.toml").write_text(GOOD.format(id="mine", name="Mine"))
+    for name, content in BROKEN_FILES.items():
+        path = folder / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
+    return folder
+
+
+def test_broken_files_never_stop_the_others_loading(
+    capsys: pytest.CaptureFixture[str], messy_folder: Path
+) -> None:
+    code, out, err = run(capsys, "exercises", "list")
+    assert code == 0
+    assert "mine " in out and "steady-ramp" in out
+    assert err.count("skipped an invalid file") == len(BROKEN_FILES)
+    assert "Traceback" not in err
+    assert "same id as" in err and "a-mine.toml" in err
+    assert max(len(line) for line in err.splitlines()) < 300
+    code, out, err = run(capsys, "simulate", "--exercise", "mine", "--json")
+    assert code == 0, err
+
+
+def test_check_names_every_broken_file_in_one_line_each(
+    capsys: pytest.CaptureFixture[str], messy_folder: Path
+) -> None:
+    files = sorted(str(p) for p in messy_folder.glob("*.toml"))
+    code, out, err = run(capsys, "exercises", "check", *files)
+    assert code == 1 and "Traceback" not in out + err
+    assert out.count(": invalid,") == len(BROKEN_FILES)
+    assert f"the same id as {messy_folder / 'a-mine.toml'}" in out
+
+
+@pytest.mark.parametrize("speed", ["nan", "inf", "-1", "-inf", "1e400"])
+def test_simulate_refuses_a_speed_that_is_not_a_number_of_times(
+    capsys: pytest.CaptureFixture[str], speed: str
+) -> None:
+    code, _, err = run(capsys, "simulate", "--exercise", "steady-ramp", f"--speed={speed}")
+    assert code == 2
+    assert "is not a speed" in err
+    code, out, _ = run(capsys, "history")
+    assert "No sessions" in out
+
+
+def test_escapes_stored_in_the_records_never_reach_the_terminal(
+    capsys: pytest.CaptureFixture[str], isolated_user_files: Path
+) -> None:
+    assert run(capsys, "simulate", "--exercise", "steady-ramp", "--student", "Ana")[0] == 0
+    # An older trainer stored names as typed; the database may hold anything.
+    db = sqlite3.connect(isolated_user_files / "trainer.db")
+    with db:
+        db.execute("UPDATE students SET name = ?", ("Ana\x1b[31m\x1b]0;owned\x07",))
+    db.close()
+    code, out, err = run(capsys, "history")
+    assert code == 0
+    assert "\x1b" not in out + err and "\x07" not in out + err
+    assert "Ana\\x1b[31m" in out
+
+
+def test_exercise_names_with_escapes_are_refused(
+    capsys: pytest.CaptureFixture[str], isolated_user_files: Path
+) -> None:
+    folder = isolated_user_files / "exercises"
+    folder.mkdir()
+    (folder / "esc.toml").write_text(GOOD.format(id="esc", name="Red \\u001b[31mX\\u0007"))
+    code, out, err = run(capsys, "exercises", "list")
+    assert code == 0
+    assert "\x1b" not in out + err and "\x07" not in out + err
+    assert "must not hold a control character" in err
