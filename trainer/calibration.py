@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from trainer.safe_text import quote
 from trainer.sensors.base import SensorNotCalibrated
 
 STANDARD_GRAVITY = 9.80665
@@ -39,6 +40,14 @@ FULL_SCALE_COUNTS = 1 << 23
 STALE_AFTER_DAYS = 90
 #: a tare is refused while the reading drifts more than this many noise SDs over the window
 MAX_DRIFT_SDS = 3.0
+# What a stored calibration can hold and still be right: the ADC's whole range spread
+# over less than a newton is no load cell; pads use cells of a few kg to 2 t.
+MAX_SCALE_COUNTS_PER_N = float(FULL_SCALE_COUNTS)
+MIN_CAPACITY_N = 1.0
+MAX_CAPACITY_N = 2000 * STANDARD_GRAVITY
+MAX_NOISE_FRACTION = 0.05
+#: a calibration file is a few hundred bytes; anything much larger is not one
+MAX_FILE_BYTES = 64 * 1024
 
 
 class CalibrationError(SensorNotCalibrated):
@@ -89,14 +98,15 @@ class Calibration:
 
         if not isinstance(data, dict):
             raise bad("is not a calibration record")
-        if data.get("format") != FORMAT_VERSION:
-            raise bad(f"has format {data.get('format')!r}, not {FORMAT_VERSION}")
+        version = data.get("format")
+        if isinstance(version, bool) or version != FORMAT_VERSION:
+            raise bad(f"has format {quote(version)}, not {FORMAT_VERSION}")
         try:
             created = datetime.fromisoformat(str(data["created"]))
         except KeyError:
             raise bad("has no date") from None
         except ValueError:
-            raise bad(f"has an unreadable date {data['created']!r}") from None
+            raise bad(f"has an unreadable date {quote(data['created'])}") from None
         if created.tzinfo is None:
             created = created.replace(tzinfo=UTC)
         if created > datetime.now(UTC).replace(microsecond=0) + _ONE_DAY:
@@ -108,9 +118,13 @@ class Calibration:
                 return None
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise bad(f"has no number for {name}")
-            if not math.isfinite(value):
-                raise bad(f"has {name} = {value}")
-            return float(value)
+            try:
+                number = float(value)
+            except OverflowError:  # an integer of hundreds of digits
+                number = math.inf
+            if not math.isfinite(number):
+                raise bad(f"has {name} = {quote(value)}")
+            return number
 
         scale = number("scale_counts_per_n")
         offset = number("offset_counts")
@@ -120,19 +134,44 @@ class Calibration:
         assert capacity is not None and noise is not None
         if abs(scale) < 1.0:
             raise bad(f"has a scale of {scale:g} counts per newton, too small for a load cell")
+        if abs(scale) > MAX_SCALE_COUNTS_PER_N:
+            raise bad(
+                f"has a scale of {scale:g} counts per newton: the ADC's whole range would be "
+                "less than a newton"
+            )
         if abs(offset) >= FULL_SCALE_COUNTS:
             raise bad(f"has a zero of {offset:g} counts, outside the ADC's range")
-        if capacity <= 0:
-            raise bad(f"has a capacity of {capacity:g} N")
+        if not MIN_CAPACITY_N <= capacity <= MAX_CAPACITY_N:
+            raise bad(
+                f"has a capacity of {capacity:g} N; a pad's load cell holds "
+                f"{MIN_CAPACITY_N:g} to {MAX_CAPACITY_N:g} N"
+            )
         if noise < 0:
             raise bad(f"has a negative noise of {noise:g} N")
+        if noise > MAX_NOISE_FRACTION * capacity:
+            raise bad(
+                f"has a noise of {noise:g} N; a working cell's noise is at most "
+                f"{MAX_NOISE_FRACTION:.0%} of its capacity ({MAX_NOISE_FRACTION * capacity:g} N)"
+            )
         channel = data.get("channel", "A")
         gain = data.get("gain", 128)
         rate = data.get("rate_hz", 80)
-        if (channel, gain) not in {("A", 128), ("A", 64), ("B", 32)}:
-            raise bad(f"has channel {channel!r} with gain {gain!r}")
-        if rate not in (10, 80):
-            raise bad(f"has a rate of {rate!r} samples per second")
+        pair = (channel, gain)
+        if not (
+            isinstance(channel, str)
+            and isinstance(gain, int)
+            and not isinstance(gain, bool)
+            and pair in {("A", 128), ("A", 64), ("B", 32)}
+        ):
+            raise bad(f"has channel {quote(channel)} with gain {quote(gain)}")
+        if isinstance(rate, bool) or not isinstance(rate, int) or rate not in (10, 80):
+            raise bad(f"has a rate of {quote(rate)} samples per second")
+        linearity = number("linearity_pct", optional=True)
+        if linearity is not None and not 0 <= linearity <= 100:
+            raise bad(f"has a linearity of {linearity:g} %; it lies from 0 to 100 %")
+        repeatability = number("repeatability_n", optional=True)
+        if repeatability is not None and not 0 <= repeatability <= capacity:
+            raise bad(f"has a repeatability of {repeatability:g} N; it lies from 0 to the capacity")
         return cls(
             created=created,
             scale_counts_per_n=scale,
@@ -142,8 +181,8 @@ class Calibration:
             channel=channel,
             gain=gain,
             rate_hz=rate,
-            linearity_pct=number("linearity_pct", optional=True),
-            repeatability_n=number("repeatability_n", optional=True),
+            linearity_pct=linearity,
+            repeatability_n=repeatability,
         )
 
     def matches(self, channel: str, gain: int) -> bool:
@@ -173,7 +212,8 @@ def save_calibration(calibration: Calibration, path: Path) -> None:
 def load_calibration(path: Path) -> Calibration:
     """Read and validate the calibration file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            content = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise CalibrationError(
             f"the load cell is not calibrated yet (no {path}); run 'trainer calibrate' "
@@ -185,11 +225,13 @@ def load_calibration(path: Path) -> Calibration:
             "run 'trainer calibrate'"
         ) from None
     try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        if len(content) > MAX_FILE_BYTES:
+            raise ValueError("too large")
+        data = json.loads(content.decode("utf-8"))
+    except (ValueError, RecursionError):  # not UTF-8, not JSON, numbers of 5,000 digits
         raise CalibrationError(
-            f"the calibration file {path} is damaged (not valid JSON); run 'trainer calibrate' "
-            "to measure the load cell again"
+            f"the calibration file {path} is damaged (not a calibration's JSON); run "
+            "'trainer calibrate' to measure the load cell again"
         ) from None
     return Calibration.from_dict(data, where=f"the calibration file {path}")
 

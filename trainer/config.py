@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from trainer.safe_text import has_control, quote
 from trainer.sensors.base import SensorError
 
 CONFIG_ENV = "TRAINER_CONFIG"
@@ -132,7 +133,7 @@ def load_config(path: Path | None = None) -> Config:
     """Read and validate the config file; defaults where it is silent or absent."""
     path = path or default_config_path()
     try:
-        text = path.read_text(encoding="utf-8")
+        content = path.read_bytes()
     except FileNotFoundError:
         return Config()
     except OSError as error:
@@ -141,11 +142,27 @@ def load_config(path: Path | None = None) -> Config:
             f"set {CONFIG_ENV} to another file"
         ) from None
     try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f"the config file {path} is not UTF-8 text (byte 0x{content[error.start]:02x} at "
+            f"position {error.start}); save it as UTF-8, or delete it to use the defaults"
+        ) from None
+    try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(
             f"the config file {path} is not valid TOML ({error}); correct that line or delete "
             "the file to use the defaults"
+        ) from None
+    except RecursionError:
+        raise ConfigError(
+            f"the config file {path} nests arrays or tables too deeply to be a config; "
+            "correct it or delete it to use the defaults"
+        ) from None
+    except ValueError as error:  # an integer of more than 4300 digits
+        raise ConfigError(
+            f"the config file {path} holds a number too long to read ({error}); correct it"
         ) from None
     return parse_config(data, path)
 
@@ -156,7 +173,7 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
     unknown = set(data) - {"hx711", "feedback", "calibration_file"}
     if unknown:
         raise ConfigError(
-            f"{where} has an unknown section or key {sorted(unknown)[0]!r}; "
+            f"{where} has an unknown section or key {quote(sorted(unknown)[0])}; "
             "use [hx711], [feedback] and calibration_file only"
         )
     hx = _table(data, "hx711", where)
@@ -168,35 +185,35 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
     rate = hx.get("rate_hz", defaults.rate_hz)
     if isinstance(rate, bool) or rate not in HX711_RATES_HZ:
         raise ConfigError(
-            f"{where}: hx711.rate_hz is {rate!r}, but the HX711 converts at 10 or 80 per second; "
+            f"{where}: hx711.rate_hz is {quote(rate)}, but the HX711 converts at 10 or 80 per second; "
             "set rate_hz = 80 (RATE pin high) or 10 (RATE pin low)"
         )
     channel = hx.get("channel", defaults.channel)
     if not isinstance(channel, str) or channel.upper() not in CHANNEL_GAINS:
-        raise ConfigError(f'{where}: hx711.channel is {channel!r}; set channel = "A" or "B"')
+        raise ConfigError(f'{where}: hx711.channel is {quote(channel)}; set channel = "A" or "B"')
     channel = channel.upper()
     gain = hx.get("gain", CHANNEL_GAINS[channel][0])
     if isinstance(gain, bool) or gain not in CHANNEL_GAINS[channel]:
         allowed = " or ".join(str(g) for g in CHANNEL_GAINS[channel])
         raise ConfigError(
-            f"{where}: hx711.gain {gain!r} is not available on channel {channel}; "
+            f"{where}: hx711.gain {quote(gain)} is not available on channel {channel}; "
             f"set gain = {allowed}"
         )
     capacity = hx.get("capacity_kg", defaults.capacity_kg)
     if (
         isinstance(capacity, bool)
         or not isinstance(capacity, int | float)
+        or not 0.1 <= capacity <= 2000  # compared exactly: a huge int never reaches float()
         or not math.isfinite(capacity)
-        or not 0.1 <= capacity <= 2000
     ):
         raise ConfigError(
-            f"{where}: hx711.capacity_kg is {capacity!r}; set it to the load cell's rated "
+            f"{where}: hx711.capacity_kg is {quote(capacity)}; set it to the load cell's rated "
             "capacity in kilograms, e.g. 20 or 50"
         )
     acquisition = hx.get("acquisition", defaults.acquisition)
     if acquisition not in ("process", "thread"):
         raise ConfigError(
-            f'{where}: hx711.acquisition is {acquisition!r}; set acquisition = "process" '
+            f'{where}: hx711.acquisition is {quote(acquisition)}; set acquisition = "process" '
             '(recommended) or "thread"'
         )
     hx711 = HX711Config(
@@ -248,7 +265,7 @@ def _no_unknown(table: dict[str, Any], known: tuple[str, ...], section: str, whe
     unknown = sorted(set(table) - set(known))
     if unknown:
         raise ConfigError(
-            f"{where}: [{section}] has no setting {unknown[0]!r}; the settings are "
+            f"{where}: [{section}] has no setting {quote(unknown[0])}; the settings are "
             + ", ".join(known)
         )
 
@@ -258,10 +275,10 @@ def _pin(value: object, key: str, where: str) -> Pin:
     if isinstance(value, int) and not isinstance(value, bool):
         if value in BCM_PINS:
             return value
-    elif isinstance(value, str) and value.strip():
+    elif isinstance(value, str) and value.strip() and len(value) <= 20 and not has_control(value):
         return value.strip()
     raise ConfigError(
-        f"{where}: {key} is {value!r}; give a BCM GPIO number from 0 to 27 "
+        f"{where}: {key} is {quote(value)}; give a BCM GPIO number from 0 to 27 "
         '(or a name such as "GPIO17"), or leave it out if nothing is fitted'
     )
 
