@@ -103,6 +103,16 @@ def test_simulate_class_session_reaches_hub_and_status(
         hub.wait(10)
     text = log.read_text()
     assert "station-02 session" in text and "Ana blind-levels" in text
+    assert main(["--db", str(class_folder.folder / "hub.db"), "history", "--json"]) == 0
+    (entry,) = json.loads(capsys.readouterr().out)
+    assert (entry["station"], entry["student"], entry["exercise_id"]) == (
+        "station-02",
+        "Ana",
+        "blind-levels",
+    )
+    assert main(["--db", str(station_db), "history", "--json"]) == 0
+    (mine,) = json.loads(capsys.readouterr().out)
+    assert (mine["uuid"], mine["score"]) == (entry["uuid"], entry["score"])
     assert "1 sessions stored" in text and "Traceback" not in text
 
 
