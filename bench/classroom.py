@@ -24,6 +24,7 @@ Exit status 1 if a target is missed. The clocks are one machine's: latency is ex
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import signal
@@ -179,10 +180,8 @@ def run_class(
         broker_cpu += process_cpu_s(broker.pid or 0) - broker_cpu0
         stations_cpu = 0.0
         for process in processes:
-            try:
+            with contextlib.suppress(OSError):  # a station that already ended
                 stations_cpu += process_cpu_s(process.pid)
-            except OSError:
-                pass
         # Stop the stations: the session in progress ends (aborted) and is sent too.
         for process in processes:
             process.send_signal(signal.SIGTERM)
