@@ -107,6 +107,7 @@ class Config:
     feedback: FeedbackConfig = field(default_factory=FeedbackConfig)
     path: Path | None = None  # the file read, None when it did not exist
     calibration_file: Path | None = None  # as written in the file, if at all
+    class_file: Path | None = None  # the class station file this pad joins (trainer run)
 
     @property
     def calibration_path(self) -> Path:
@@ -170,11 +171,11 @@ def load_config(path: Path | None = None) -> Config:
 def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
     """Validate the parsed TOML; raise :class:`ConfigError` naming the first bad key."""
     where = str(path) if path else "the config"
-    unknown = set(data) - {"hx711", "feedback", "calibration_file"}
+    unknown = set(data) - {"hx711", "feedback", "calibration_file", "class_file"}
     if unknown:
         raise ConfigError(
             f"{where} has an unknown section or key {quote(sorted(unknown)[0])}; "
-            "use [hx711], [feedback] and calibration_file only"
+            "use [hx711], [feedback], calibration_file and class_file only"
         )
     hx = _table(data, "hx711", where)
     fb = _table(data, "feedback", where)
@@ -246,11 +247,18 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
             f"{where}: calibration_file must be a file path in quotes, e.g. "
             '"/home/pi/calibration.json"'
         )
+    class_file = data.get("class_file")
+    if class_file is not None and not (isinstance(class_file, str) and class_file.strip()):
+        raise ConfigError(
+            f"{where}: class_file must be a station file's path in quotes, e.g. "
+            '"/home/pi/class.toml" (from `trainer class setup`)'
+        )
     return Config(
         hx711=hx711,
         feedback=feedback,
         path=path,
         calibration_file=Path(calibration_file).expanduser() if calibration_file else None,
+        class_file=Path(class_file).expanduser() if class_file else None,
     )
 
 

@@ -60,6 +60,14 @@ def register(commands: Any) -> None:
         help="show forces in N (default), kgf or lbf",
     )
     run.add_argument("--bell", action="store_true", help="ring the terminal bell on cues")
+    run.add_argument(
+        "--class",
+        dest="class_file",
+        type=Path,
+        metavar="FILE",
+        help="join a class as a station (a station file from 'trainer class setup'; "
+        "default: class_file in the config file, if set)",
+    )
     run.add_argument("--seed", type=int, help=argparse.SUPPRESS)
     run.set_defaults(handler=cmd_run)
 

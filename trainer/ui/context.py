@@ -22,6 +22,7 @@ from textual.dom import DOMNode
 from trainer.units import Unit
 
 if TYPE_CHECKING:
+    from trainer.classroom.station import StationLink
     from trainer.exercises import ExerciseLibrary
     from trainer.ui.config import CueListener, UIConfig
     from trainer.ui.controller import LiveController
@@ -48,6 +49,8 @@ class TrainerContext:
     live: LiveController | None = None
     #: called with every engine event on the UI thread (the bell, the Pi's LEDs)
     listeners: list[CueListener] = field(default_factory=list)
+    #: the station's link to its class (``trainer run --class``), None outside a class
+    classroom: StationLink | None = None
 
     def reload_library(self) -> ExerciseLibrary:
         """Read the exercise folders again after a change, so every screen sees it."""

@@ -100,6 +100,41 @@ def pi_feedback(app: TrainerApp, out: TextIO | None = None) -> Any:
         return None
 
 
+def join_class(app: TrainerApp, args: argparse.Namespace) -> Any:
+    """The station's class link (``--class`` or the config's ``class_file``), or None.
+
+    The link connects in the background: practice starts at once, with or without it.
+    """
+    from trainer.cli import CommandFailed
+
+    class_file = getattr(args, "class_file", None)
+    if class_file is None:
+        from trainer.config import load_config
+        from trainer.sensors.base import SensorError
+
+        try:
+            class_file = load_config().class_file
+        except SensorError:
+            class_file = None  # the config's own problems are reported where it is used
+    if class_file is None:
+        return None
+    from trainer.classroom.broker import ClassSetupError, load_class_file
+    from trainer.classroom.station import StationLink
+    from trainer.ui.station_class import attach_class
+
+    store = app.config.store
+    try:
+        found = load_class_file(class_file)
+        store.station = found.station
+    except ClassSetupError as error:
+        raise CommandFailed(str(error)) from None
+    sensor = "simulated" if app.config.simulated else "ok"
+    link = StationLink(found, store.path, library=app.config.library, sensor=sensor)
+    attach_class(app, link)
+    link.start()
+    return link
+
+
 def run_app(args: argparse.Namespace) -> int:
     """Run the live trainer; every session is saved however the app ends."""
     from trainer.cli import UsageError, load_library, open_store
@@ -137,11 +172,16 @@ def run_app(args: argparse.Namespace) -> int:
     feedback = pi_feedback(app)
     if feedback is not None:
         app.listeners.append(feedback)
+    link = join_class(app, args)
     try:
         app.run()
     finally:
         # However the app ended (a crash included), the session in progress is kept.
         app.save_and_close("incomplete")
+        if link is not None:
+            from trainer.cli.classroom import leave_class
+
+            leave_class(link)
         store.close()
         if feedback is not None:
             feedback.close()
