@@ -176,3 +176,14 @@ def test_bridge_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
         main(["class", "bridge", str(tmp_path / "other"), "--to", str(tmp_path / "central")]) == 1
     )
     assert "--class other" in capsys.readouterr().err
+
+
+def test_config_file_may_name_the_class_file(tmp_path: Path) -> None:
+    from trainer.config import ConfigError, parse_config
+
+    assert parse_config({"class_file": "/home/pi/class.toml"}).class_file == Path(
+        "/home/pi/class.toml"
+    )
+    assert parse_config({}).class_file is None
+    with pytest.raises(ConfigError, match="class_file must be a station file"):
+        parse_config({"class_file": 3})
