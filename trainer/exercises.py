@@ -83,6 +83,9 @@ class TargetBand:
     low_n: float
     high_n: float
     level: str | None = None  # the named level it came from, if any
+    #: who set it when not the exercise file: "class <name>" or "student" (records say
+    #: which bands a score was judged against); not part of the band's value
+    source: str = field(default="", compare=False)
 
     @property
     def centre_n(self) -> float:
@@ -233,8 +236,18 @@ def content_version(definition: Mapping[str, Any]) -> str:
     sessions) or the same without its ``source``, ``builtin`` and ``version``.
     """
     content = {k: definition.get(k) for k in ("id", "name", "technique", "instructions", "phases")}
+    phases = content["phases"]
+    if isinstance(phases, list):  # who set a band is not part of the exercise
+        content["phases"] = [_without_band_source(p) for p in phases]
     text = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _without_band_source(phase: Any) -> Any:
+    band = phase.get("band") if isinstance(phase, dict) else None
+    if not isinstance(band, dict) or "source" not in band:
+        return phase
+    return phase | {"band": {k: v for k, v in band.items() if k != "source"}}
 
 
 def _band_from_snapshot(band: Any) -> TargetBand | None:
@@ -244,7 +257,8 @@ def _band_from_snapshot(band: Any) -> TargetBand | None:
     low, high = _finite(band.get("low_n")), _finite(band.get("high_n"))
     if low is None or high is None:
         return None
-    return TargetBand(low, high, band.get("level"))
+    source = band.get("source")
+    return TargetBand(low, high, band.get("level"), source if isinstance(source, str) else "")
 
 
 def _phase_to_json(phase: Phase) -> dict[str, Any]:

@@ -23,8 +23,11 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Any
 
+from trainer.exercises import Exercise, Phase, PhaseKind
 from trainer.instructor import InstructorError
 from trainer.instructor.editing import Draft, check_new_id
+from trainer.sensors.base import Sample
+from trainer.store import Store
 
 #: the curve is averaged into steps of this length before it is cut into pieces
 STEP_S = 0.1
@@ -258,3 +261,52 @@ def draft_from_demonstration(
             "phases": phases,
         }
     )
+
+
+#: the exercise a demonstration session is recorded under (it has no targets to judge)
+DEMONSTRATION_ID = "demonstration"
+
+
+def demonstration_exercise(duration_s: float, by: str) -> Exercise:
+    """What a stored demonstration was: one unscored phase as long as the recording."""
+    phase = Phase(
+        PhaseKind.REST,
+        "Demonstration",
+        None,
+        f"Force curve demonstrated by {by}",
+        duration_s=max(0.5, round(duration_s, 1)),
+    )
+    return Exercise(
+        DEMONSTRATION_ID,
+        "Demonstration",
+        "demonstration",
+        f"A force curve demonstrated by {by}, kept to show the class again.",
+        (phase,),
+    )
+
+
+def save_demonstration(
+    store: Store,
+    samples: Sequence[Sample],
+    *,
+    by: str,
+    sensor_info: dict[str, Any],
+    calibration: dict[str, Any] | None = None,
+) -> int:
+    """Store a recorded demonstration as a session of its own kind; return its id.
+
+    It shows in the history and exports like any session (no score: nothing was
+    judged), and ``trainer exercises new ID --from-session N`` makes an exercise of it.
+    """
+    if len(samples) < 2:
+        raise InstructorError("the demonstration is too short: record a few seconds first")
+    exercise = demonstration_exercise(samples[-1].t_s - samples[0].t_s, by)
+    session_id = store.start_session(
+        by, exercise, sensor_info=sensor_info, calibration=calibration, kind="demonstration"
+    )
+    recorder = store.recorder(session_id, flush_interval_s=float("inf"))
+    for sample in samples:
+        recorder.add(sample, sample.force_n, sample.flags, 0)
+    recorder.close()
+    store.finish_session(session_id, None, "complete")
+    return session_id

@@ -52,6 +52,8 @@ CLASS_COLUMNS = [
     "overshoots",
     "pass_mark",
     "passed",
+    "kind",
+    "bands",
 ]
 
 
@@ -206,7 +208,8 @@ def class_overview(
         # exercise's old sessions keep their own row and name.
         by_exercise: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
         latest: dict[str, tuple[str, str]] = {}
-        for row in _result_rows(store, "st.id = ?", [student.id], visible_kinds(assessments)):
+        judged = tuple(k for k in visible_kinds(assessments) if k != "demonstration")
+        for row in _result_rows(store, "st.id = ?", [student.id], judged):
             key = (row[2], _judged_name(row[3], row[2]))
             by_exercise.setdefault(key, []).append(row)
             latest[row[2]] = key
@@ -264,7 +267,7 @@ def write_class_csv(
     writer.writerow(CLASS_COLUMNS)
     count = 0
     for student in students:
-        for sid, name, ex_id, ex_json, started, status, result_json, *_ in _result_rows(
+        for sid, name, ex_id, ex_json, started, status, result_json, kind, _ in _result_rows(
             store, "st.id = ?", [student.id], visible_kinds(assessments)
         ):
             result = json.loads(result_json) if result_json else None
@@ -286,6 +289,8 @@ def write_class_csv(
                     result["overshoot_count"] if result else "",
                     mark.describe() if mark else "",
                     "" if verdict is None else ("yes" if verdict.passed else "no"),
+                    kind,
+                    spreadsheet_text(band_sources(ex_json)),
                 ]
             )
             count += 1
@@ -304,6 +309,24 @@ def spreadsheet_text(value: object) -> str:
     """
     text = str(value)
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def band_sources(exercise_json: str) -> str:
+    """Which bands a session was judged against: ``built-in``, ``class <name>``, ``student``.
+
+    Several are joined with ``; `` (a student band on one level, the rest built in);
+    ``unknown`` for sessions recorded before the records said so.
+    """
+    try:
+        phases = json.loads(exercise_json).get("phases", [])
+    except (ValueError, AttributeError):
+        return "unknown"
+    bands = [p["band"] for p in phases if isinstance(p, dict) and isinstance(p.get("band"), dict)]
+    if not bands:
+        return ""
+    if not all("source" in band for band in bands):
+        return "unknown"
+    return "; ".join(sorted({band["source"] or "built-in" for band in bands}))
 
 
 def _fmt(value: float, places: int = 1) -> str:

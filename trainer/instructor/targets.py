@@ -215,7 +215,12 @@ class BandTargets:
         if all(row.effective is row.builtin for row in rows):
             return exercise
         phases = tuple(
-            replace(phase, band=row.effective)
+            replace(
+                phase,
+                band=row.effective
+                if row.effective is None or row.effective is row.builtin
+                else replace(row.effective, source=row.source),
+            )
             for phase, row in zip(exercise.phases, rows, strict=True)
         )
         return replace(exercise, phases=phases)

@@ -181,6 +181,13 @@ async def test_demonstration_recorded_from_the_pad_becomes_an_exercise(
         await pilot.press("space")  # stop
         screen.refresh_view()
         assert "Recorded" in text(screen.query_one("#dm-readout", Static))
+        # The demonstration is kept as a session of its own kind, in the history.
+        assert screen.saved_session is not None
+        store = app.config.store
+        assert store.session_kind(screen.saved_session) == "demonstration"
+        (row,) = store.history(student="Instructor")
+        assert row.id == screen.saved_session and row.kind == "demonstration"
+        assert store.sample_count(row.id) == (16 * 80)
         await pilot.press("ctrl+s")
         await until(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen._ready)
         editor = app.screen

@@ -19,8 +19,9 @@ from textual.widgets import Footer, Input, Label, Sparkline, Static
 
 from trainer.exercises import Exercise, Phase, PhaseKind, TargetBand
 from trainer.instructor import InstructorError
-from trainer.instructor.demonstration import draft_from_demonstration
+from trainer.instructor.demonstration import draft_from_demonstration, save_demonstration
 from trainer.sensors.base import Sample, SensorError
+from trainer.store import StoreError
 from trainer.ui.context import UsesTrainer
 from trainer.ui.text import sentence
 from trainer.ui.widgets.topbar import TopBar
@@ -66,6 +67,9 @@ class DemonstrationScreen(UsesTrainer, Screen[None]):
         self.setup: SensorSetup | None = None
         self.recording = False
         self.recorded: list[tuple[float, float]] = []
+        self.samples: list[Sample] = []
+        #: the session the last recording was stored as (None: not stored yet)
+        self.saved_session: int | None = None
         self._latest: Sample | None = None
         self._problem: str | None = None
         self._lock = threading.Lock()
@@ -111,6 +115,7 @@ class DemonstrationScreen(UsesTrainer, Screen[None]):
             self._problem = None
             if self.recording:
                 self.recorded.append((sample.t_s, sample.force_n))
+                self.samples.append(sample)
                 if sample.t_s - self.recorded[0][0] > MAX_RECORD_S:
                     self.recording = False
 
@@ -148,12 +153,39 @@ class DemonstrationScreen(UsesTrainer, Screen[None]):
     # -- keys --------------------------------------------------------------------------
     def action_record(self) -> None:
         with self._lock:
+            stopped = self.recording
             if self.recording:
                 self.recording = False
             else:
                 self.recorded = []
+                self.samples = []
+                self.saved_session = None
                 self.recording = True
+        if stopped:
+            self.save_recording()
         self.refresh_view()
+
+    def save_recording(self) -> None:
+        """Store the finished recording as a demonstration session (once)."""
+        with self._lock:
+            samples = list(self.samples)
+        if self.saved_session is not None or len(samples) < 2 or self.setup is None:
+            return
+        try:
+            self.saved_session = save_demonstration(
+                self.trainer.config.store,
+                samples,
+                by=self.trainer.student or "Instructor",
+                sensor_info=self.setup.sensor.describe(),
+                calibration=self.setup.calibration,
+            )
+        except (InstructorError, StoreError) as error:
+            self.notify(f"The demonstration was not stored: {sentence(error)}", severity="error")
+            return
+        self.notify(
+            f"Demonstration stored as session {self.saved_session}: "
+            "the history shows it, and 'trainer export' writes it out."
+        )
 
     def action_nudge(self, steps: int) -> None:
         if self.setup is not None and self.setup.intent is not None:
@@ -169,6 +201,7 @@ class DemonstrationScreen(UsesTrainer, Screen[None]):
         with self._lock:
             self.recording = False
             recorded = list(self.recorded)
+        self.save_recording()
         width_text = self.query_one("#dm-width", Input).value.strip()
         try:
             width = float(width_text)
