@@ -117,3 +117,22 @@ def test_exercise_names_with_escapes_are_refused(
     assert code == 0
     assert "\x1b" not in out + err and "\x07" not in out + err
     assert "must not hold a control character" in err
+
+
+@pytest.mark.parametrize(
+    "command", [["delete"], ["new"], ["copy", "steady-ramp"]], ids=["delete", "new", "copy"]
+)
+def test_an_exercise_id_is_a_name_never_a_path(
+    capsys: pytest.CaptureFixture[str], isolated_user_files: Path, command: list[str]
+) -> None:
+    folder = isolated_user_files / "exercises"
+    folder.mkdir()
+    victim = isolated_user_files / "victimdir" / "victim.toml"
+    victim.parent.mkdir()
+    victim.write_text(GOOD.format(id="victim", name="Victim"))
+    code, out, err = run(capsys, "exercises", *command, "../victimdir/victim")
+    assert code != 0
+    assert "is not a usable exercise id" in err
+    assert "already" not in err  # says nothing of what exists outside the folder
+    assert victim.read_text() == GOOD.format(id="victim", name="Victim")
+    assert not list(folder.rglob("*"))

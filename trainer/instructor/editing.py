@@ -34,6 +34,7 @@ from tomlkit.items import AoT, String, StringType, Trivia
 
 from trainer.exercises import (
     ID_CHARS,
+    MAX_ID_CHARS,
     Exercise,
     ExerciseError,
     ExerciseLibrary,
@@ -44,6 +45,7 @@ from trainer.exercises import (
     user_exercise_dir,
 )
 from trainer.instructor import InstructorError
+from trainer.safe_text import quote
 
 #: the order keys are written in, so saved files read like the built-in ones
 TOP_ORDER = ("id", "name", "technique", "instructions", "feedback", "levels", "phases")
@@ -150,6 +152,7 @@ def is_builtin_id(exercise_id: str) -> bool:
 
 def user_file_for(exercise_id: str, folder: Path | None = None) -> Path | None:
     """The user-folder file holding this id, if any (files may be named differently)."""
+    check_new_id(exercise_id)  # an id is a name, never a path: '../x' finds nothing
     folder = folder or user_exercise_dir()
     if not folder.is_dir():
         return None
@@ -507,10 +510,11 @@ def _write_atomically(path: Path, text: str) -> None:
 
 
 def check_new_id(exercise_id: str) -> str:
-    if not exercise_id or not set(exercise_id) <= ID_CHARS:
+    """``exercise_id`` if it is an id (a short name, never a path), else an error saying so."""
+    if not exercise_id or not set(exercise_id) <= ID_CHARS or len(exercise_id) > MAX_ID_CHARS:
         raise InstructorError(
-            f"{exercise_id!r} is not a usable exercise id: use lower-case letters, digits, "
-            "'-' and '_' only, e.g. my-holds"
+            f"{quote(exercise_id)} is not a usable exercise id: use up to {MAX_ID_CHARS} "
+            "lower-case letters, digits, '-' and '_', e.g. my-holds"
         )
     return exercise_id
 
