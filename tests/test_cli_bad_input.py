@@ -130,7 +130,7 @@ def test_an_exercise_id_is_a_name_never_a_path(
     victim = isolated_user_files / "victimdir" / "victim.toml"
     victim.parent.mkdir()
     victim.write_text(GOOD.format(id="victim", name="Victim"))
-    code, out, err = run(capsys, "exercises", *command, "../victimdir/victim")
+    code, _, err = run(capsys, "exercises", *command, "../victimdir/victim")
     assert code != 0
     assert "is not a usable exercise id" in err
     assert "already" not in err  # says nothing of what exists outside the folder

@@ -90,17 +90,24 @@ def indent(text: str) -> str:
     return "\n".join("  " + line for line in text.splitlines())
 
 
-def write_out(path: Path | None, text: str) -> None:
-    """Write ``text`` to ``path``, or to the screen when there is none."""
+def write_out(path: Path | None, text: str, *, force: bool = False) -> None:
+    """Write ``text`` to ``path`` (never over a file unless ``force``), or to the screen."""
+    from trainer.safe_files import OutputExists, OutputFailed, write_file
+
     if path is None:
         sys.stdout.write(text)
         return
     try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise CommandFailed(
-            f"cannot write {path} ({error.strerror}): choose another file"
-        ) from None
+        write_file(path, text, force=force)
+    except (OutputExists, OutputFailed) as error:
+        raise CommandFailed(str(error)) from None
+
+
+def add_force_option(parser: argparse.ArgumentParser) -> None:
+    """``--force``: let ``--output`` replace a file that is already there."""
+    parser.add_argument(
+        "--force", action="store_true", help="replace the --output file if it exists"
+    )
 
 
 def read_secret(prompt: str) -> str | None:

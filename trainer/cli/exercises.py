@@ -15,6 +15,7 @@ from trainer.cli.common import (
     CommandFailed,
     CommandParser,
     UsageError,
+    add_force_option,
     find_exercise,
     friendly,
     indent,
@@ -114,6 +115,7 @@ def register(commands: Any) -> None:
     p.add_argument(
         "--output", "-o", type=Path, metavar="FILE", help="write here instead of the screen"
     )
+    add_force_option(p)
     p.set_defaults(handler=cmd_ex_export)
 
 
@@ -392,7 +394,7 @@ def cmd_ex_export(args: argparse.Namespace) -> int:
         exercises = [find_exercise(i) for i in args.ids]
     else:
         raise UsageError("name the exercise ids to export, or --mine for all of your own")
-    write_out(args.output, export_pack(exercises))
+    write_out(args.output, export_pack(exercises), force=args.force)
     if args.output:
         print(f"{len(exercises)} exercise(s) written to {args.output}.", file=sys.stderr)
     return 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import math
 import signal
@@ -17,15 +18,16 @@ from typing import Any, TextIO
 
 from trainer.cli.common import (
     EXIT_OK,
-    CommandFailed,
     UsageError,
     add_assessments_option,
+    add_force_option,
     assessments_allowed,
     find_exercise,
     friendly,
     hidden_assessments_note,
     number,
     open_store,
+    write_out,
 )
 
 UNITS = ("N", "kgf", "lbf")
@@ -144,6 +146,7 @@ def register(commands: Any) -> None:
     export.add_argument(
         "--output", "-o", type=Path, metavar="FILE", help="write here instead of the screen"
     )
+    add_force_option(export)
     export.set_defaults(handler=cmd_export)
 
 
@@ -331,26 +334,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     store = open_store(args)
     session = store.session(args.session_id)  # StoreError names `trainer history`
     check_visible(store, args.session_id, assessments_allowed(store, args))
-    out: TextIO
-    if args.output:
-        try:
-            out = args.output.open("w", newline="", encoding="utf-8")
-        except OSError as error:
-            raise CommandFailed(f"cannot write {args.output}: {error.strerror}") from None
+    buffer = io.StringIO()
+    out: TextIO = buffer if args.output else sys.stdout
+    if args.format == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(SAMPLE_COLUMNS)
+        writer.writerows(store.sample_rows(args.session_id))
     else:
-        out = sys.stdout
-    try:
-        if args.format == "csv":
-            writer = csv.writer(out, lineterminator="\n")
-            writer.writerow(SAMPLE_COLUMNS)
-            writer.writerows(store.sample_rows(args.session_id))
-        else:
-            session["samples"] = store.sample_dicts(args.session_id)
-            json.dump(session, out, indent=1)
-            out.write("\n")
-    finally:
-        if out is not sys.stdout:
-            out.close()
+        session["samples"] = store.sample_dicts(args.session_id)
+        json.dump(session, out, indent=1)
+        out.write("\n")
     if args.output:
+        write_out(args.output, buffer.getvalue(), force=args.force)
         print(f"Session {args.session_id} written to {args.output} ({args.format}).")
     return EXIT_OK

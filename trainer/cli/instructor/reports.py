@@ -9,6 +9,7 @@ from typing import Any
 
 from trainer.cli.common import (
     add_assessments_option,
+    add_force_option,
     assessments_allowed,
     friendly,
     hidden_assessments_note,
@@ -43,6 +44,7 @@ def register(actions: Any) -> None:
         "--class", dest="class_name", metavar="NAME", help="only this class (default everyone)"
     )
     p.add_argument("--output", "-o", type=Path, metavar="FILE")
+    add_force_option(p)
     add_assessments_option(p)
     p.set_defaults(handler=cmd_export_class)
     p = actions.add_parser("report", help="one session as a printable HTML report, CSV or JSON")
@@ -58,6 +60,7 @@ def register(actions: Any) -> None:
         metavar="FILE",
         help="default session-ID.html for HTML, the screen otherwise",
     )
+    add_force_option(p)
     add_assessments_option(p)
     p.set_defaults(handler=cmd_report)
 
@@ -141,7 +144,7 @@ def cmd_export_class(args: argparse.Namespace) -> int:
     count = write_class_csv(
         store, args.class_name, buffer, assessments=assessments_allowed(store, args)
     )
-    write_out(args.output, buffer.getvalue())
+    write_out(args.output, buffer.getvalue(), force=args.force)
     if args.output:
         print(f"{count} session(s) written to {args.output}.")
     return 0
@@ -171,7 +174,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     output = args.output
     if output is None and args.format == "html":
         output = Path(f"session-{args.session_id}.html")
-    write_out(output, text)
+    write_out(output, text, force=args.force)
     if output is not None:
         print(f"Session {args.session_id} written to {output} ({args.format}).", file=sys.stderr)
     return 0
