@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 import tomllib
 from pathlib import Path
@@ -145,6 +146,69 @@ def test_demonstration_becomes_a_profile_of_ramps_and_holds() -> None:
     assert phases[1]["band"] == [37, 43] and phases[1]["duration_s"] == pytest.approx(10, abs=1)
     assert phases[2]["rate_n_per_s"] == pytest.approx(5, abs=1)
     assert phases[3]["band"] == [52, 58]
+
+
+def _overshooting_demonstration(seed: int) -> list[tuple[float, float]]:
+    """The same two holds, pressed as a real hand does: each ramp overshoots its level
+    and comes back, and each hold has a brief wobble up and a brief dip."""
+    rng = random.Random(seed)
+
+    def bump(t: float, at: float, height: float, width: float) -> float:
+        return height * math.sin(math.pi * (t - at) / width) if at <= t <= at + width else 0.0
+
+    def force(t: float) -> float:
+        excursions = (
+            bump(t, 5.8, 9, 1.0)  # overshoot at the top of the first ramp
+            + bump(t, 9.5, 7, 0.7)
+            + bump(t, 12.5, -6, 0.8)
+            + bump(t, 18.8, 9, 1.2)  # overshoot at the top of the second ramp
+            + bump(t, 22, 8, 0.6)
+            + bump(t, 24.5, -8, 0.9)
+        )
+        return _planned_force(t) + excursions
+
+    return [(i / 80, max(0.0, force(i / 80) + rng.gauss(0, 0.4))) for i in range(31 * 80)]
+
+
+def _planned_force(t: float) -> float:
+    if t < 1:
+        return 0.0
+    if t < 6:
+        return 8 * (t - 1)
+    if t < 16:
+        return 40.0
+    if t < 19:
+        return 40 + 5 * (t - 16)
+    if t < 27:
+        return 55.0
+    if t < 30:
+        return 55 - 55 * (t - 27) / 3
+    return 0.0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_overshoots_and_wobbles_are_not_phases_of_their_own(seed: int) -> None:
+    phases = profile_phases(_overshooting_demonstration(seed), band_width_n=6)
+    assert [p["kind"] for p in phases] == ["ramp", "hold", "ramp", "hold", "release"]
+    assert phases[1]["band"] == [37, 43] and phases[3]["band"] == [52, 58]
+    assert phases[1]["duration_s"] == pytest.approx(10, abs=1.5)
+    assert phases[3]["duration_s"] == pytest.approx(8, abs=1.5)
+    assert phases[0]["rate_n_per_s"] == pytest.approx(8, rel=0.5)
+    assert phases[2]["rate_n_per_s"] == pytest.approx(5, rel=0.5)
+
+
+def test_a_slow_departure_and_return_is_kept() -> None:
+    # Hold 30 N, then over 4 s down to 15 N and back: meant, not a wobble.
+    def force(t: float) -> float:
+        if t < 1:
+            return 30 * t
+        if t < 6 or t >= 10:
+            return 30.0 if t < 14 else max(0.0, 30 - 15 * (t - 14))
+        return 30 - 15 * (1 - abs(t - 8) / 2)
+
+    trace = [(i / 80, force(i / 80)) for i in range(17 * 80)]
+    kinds = [p["kind"] for p in profile_phases(trace, band_width_n=6)]
+    assert kinds.count("hold") >= 2 and len(kinds) > 3
 
 
 def test_the_demonstrator_scores_well_on_their_own_exercise(user_dir: Path) -> None:

@@ -154,3 +154,19 @@ def test_html_escapes_names(store: Store, library: ExerciseLibrary) -> None:
     )
     page = session_html(store, outcome.session_id)
     assert "<b>Eve</b>" not in page and "&lt;b&gt;Eve&lt;/b&gt;" in page
+
+
+def test_a_trend_is_called_only_when_it_stands_out_of_the_spread() -> None:
+    from trainer.instructor.reports import trend_of, trend_words
+
+    # The case: 91, 92, 92, 91 is noise, not "falling 0.1 pts/session".
+    assert trend_words([91, 92, 92, 91], "pts", True).startswith("no clear trend")
+    assert trend_words([91, 92, 90, 91.5, 90.5], "pts", True).startswith("no clear trend")
+    assert trend_words([60, 64, 69, 73, 77], "pts", True) == "rising 4.3 pts/session (better)"
+    assert trend_words([30, 27, 25, 21], "%", False) == "falling 2.9 %/session (better)"
+    assert trend_words([80, 75, 71, 64], "pts", True).endswith("(worse)")
+    assert "not enough sessions" in trend_words([50, 60], "pts", True)
+    # A steady rise of a tenth of a point is not worth calling either.
+    assert trend_words([90.0, 90.1, 90.2, 90.3], "pts", True).startswith("no clear trend")
+    found = trend_of([91, 92, 92, 91])
+    assert found is not None and not found.clear and found.spread > 0

@@ -37,6 +37,10 @@ CONTACT_N = 3.0
 FLAT_N_PER_S = 1.5
 #: pieces shorter than this are folded into their neighbours
 MIN_PIECE_S = 0.6
+#: a departure from a level that comes back within this time (an overshoot, a wobble,
+#: a dip) is part of the hold, not a phase; overshoots at the end of a ramp are folded
+#: into the ramp the same way
+EXCURSION_S = 1.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +53,8 @@ class Piece:
     end_n: float
     mean_n: float
     kind: str = ""
+    #: the rate demonstrated, when the piece stands for several (folded overshoots)
+    rate_n_per_s: float | None = None
 
     @property
     def duration_s(self) -> float:
@@ -121,7 +127,7 @@ def pieces(trace: Sequence[tuple[float, float]], tolerance_n: float) -> list[Pie
         raw.append(
             Piece(points[a][0], points[b][0], points[a][1], points[b][1], sum(chunk) / len(chunk))
         )
-    return _merge(raw, tolerance_n)
+    return fold_excursions(_merge(raw, tolerance_n), tolerance_n)
 
 
 def _joined(first: Piece, second: Piece, kind: str) -> Piece:
@@ -152,6 +158,65 @@ def _merge(raw: list[Piece], tolerance_n: float) -> list[Piece]:
                 continue
         merged.append(piece)
     return merged
+
+
+def _is_level(piece: Piece) -> bool:
+    return piece.flat and piece.duration_s >= MIN_PIECE_S
+
+
+def _level_of(first: Piece, second: Piece) -> Piece:
+    # One hold across a brief excursion: its force is the two sides', not the excursion's.
+    total = first.duration_s + second.duration_s
+    mean = (first.mean_n * first.duration_s + second.mean_n * second.duration_s) / total
+    return Piece(first.start_s, second.end_s, first.start_n, second.end_n, mean, "flat")
+
+
+def _transition(run: list[Piece], start_n: float, end_n: float) -> Piece:
+    """One ramp for everything between two levels, at the rate the hand mostly moved."""
+    kind = "up" if end_n > start_n else "down"
+    moving = [p for p in run if p.kind == kind] or run
+    main = max(moving, key=lambda p: p.duration_s)
+    rate = abs(main.slope_n_per_s) or abs(end_n - start_n) / max(
+        run[-1].end_s - run[0].start_s, STEP_S
+    )
+    mean = sum(p.mean_n * p.duration_s for p in run) / max(sum(p.duration_s for p in run), 1e-9)
+    return Piece(run[0].start_s, run[-1].end_s, start_n, end_n, mean, kind, rate)
+
+
+def fold_excursions(cut: list[Piece], tolerance_n: float) -> list[Piece]:
+    """The phases the demonstrator meant: overshoots, wobbles and dips are not phases.
+
+    Levels are flat pieces of at least :data:`MIN_PIECE_S`. Everything between two
+    levels is one transition: a single ramp when the levels differ, or, when they are
+    the same and the departure lasted less than :data:`EXCURSION_S`, nothing at all
+    (the two levels are one hold). Before the first level and after the last one the
+    pieces become one ramp each (the approach, the lift-off).
+    """
+    levels = [i for i, piece in enumerate(cut) if _is_level(piece)]
+    if not levels:
+        return cut
+    out: list[Piece] = []
+    lead = cut[: levels[0]]
+    if lead:
+        out.append(_transition(lead, lead[0].start_n, cut[levels[0]].mean_n))
+    out.append(cut[levels[0]])
+    for previous, following in pairwise(levels):
+        run = cut[previous + 1 : following]
+        level, after = out[-1], cut[following]
+        same = abs(after.mean_n - level.mean_n) <= tolerance_n
+        brief = not run or run[-1].end_s - run[0].start_s < EXCURSION_S
+        if same and brief:
+            out[-1] = _level_of(level, after)
+            continue
+        if run and not same:
+            out.append(_transition(run, level.mean_n, after.mean_n))
+        else:
+            out.extend(run)  # a slow departure and return: the demonstrator meant it
+        out.append(after)
+    tail = cut[levels[-1] + 1 :]
+    if tail:
+        out.append(_transition(tail, out[-1].mean_n, tail[-1].end_n))
+    return out
 
 
 def _half(value: float) -> float:
@@ -203,7 +268,8 @@ def profile_phases(
                 }
             )
             continue
-        rate = _clean(max(0.5, _half(abs(piece.slope_n_per_s))))
+        shown_rate = piece.rate_n_per_s or abs(piece.slope_n_per_s)
+        rate = _clean(max(0.5, _half(shown_rate)))
         limit = _clean(max(3.0, _half(piece.duration_s * 2 + 2)))
         if piece.slope_n_per_s < 0 and piece.end_n < CONTACT_N + band_width_n / 2:
             phases.append(

@@ -169,6 +169,60 @@ def trend(values: list[float]) -> float | None:
     return sum((i - mean_x) * (v - mean_y) for i, v in enumerate(values)) / den
 
 
+#: a trend is called when its slope is this many standard errors from flat
+TREND_T = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class Trend:
+    """The least-squares line through a student's values, session by session."""
+
+    slope_per_session: float
+    #: the scatter about the line from one session to the next (residual SD)
+    spread: float
+    sessions: int
+
+    @property
+    def clear(self) -> bool:
+        """Whether the trend stands out of the session-to-session spread.
+
+        Three sessions at least; the slope at least :data:`TREND_T` standard errors
+        from flat, and at least one unit of change over the sessions.
+        """
+        n = self.sessions
+        if n < 3 or abs(self.slope_per_session) * (n - 1) < 1.0:
+            return False
+        sxx = sum((i - (n - 1) / 2) ** 2 for i in range(n))
+        standard_error = self.spread / math.sqrt(sxx)
+        return abs(self.slope_per_session) >= TREND_T * standard_error
+
+
+def trend_of(values: list[float]) -> Trend | None:
+    """The trend of ``values`` (oldest first), None with fewer than 2 values."""
+    slope = trend(values)
+    if slope is None:
+        return None
+    n = len(values)
+    mean_y = sum(values) / n
+    line = [mean_y + slope * (i - (n - 1) / 2) for i in range(n)]
+    residual = sum((v - f) ** 2 for v, f in zip(values, line, strict=True))
+    spread = math.sqrt(residual / (n - 2)) if n > 2 else 0.0
+    return Trend(slope, spread, n)
+
+
+def trend_words(values: list[float], unit: str, better_up: bool) -> str:
+    """``rising 2.1 pts/session (better)``, or why no trend is called."""
+    found = trend_of(values)
+    if found is None or found.sessions < 3:
+        return "not enough sessions for a trend (3 needed)"
+    if not found.clear:
+        return f"no clear trend (varies ±{found.spread:.1f} {unit} from session to session)"
+    slope = found.slope_per_session
+    good = (slope > 0) == better_up
+    direction = "rising" if slope > 0 else "falling"
+    return f"{direction} {abs(slope):.1f} {unit}/session ({'better' if good else 'worse'})"
+
+
 @dataclass(frozen=True, slots=True)
 class OverviewRow:
     """One student and one exercise in the class overview (exercise None: no practice yet)."""

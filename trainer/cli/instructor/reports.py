@@ -70,7 +70,7 @@ def register(actions: Any) -> None:
 
 @friendly
 def cmd_review(args: argparse.Namespace) -> int:
-    from trainer.instructor.reports import student_progress, trend
+    from trainer.instructor.reports import student_progress, trend_words
 
     store = open_store(args)
     assessments = assessments_allowed(store, args)
@@ -95,15 +95,16 @@ def cmd_review(args: argparse.Namespace) -> int:
     for p in points:
         by_exercise.setdefault(p.exercise_id, []).append(p)
     for exercise_id, pts in by_exercise.items():
-        slope = trend([p.score for p in pts])
-        steady = trend([p.steadiness_cv_pct for p in pts if p.steadiness_cv_pct is not None])
-        in_band = trend([p.time_in_band_pct for p in pts])
-        if slope is None:
+        if len(pts) < 2:
             continue
-        print(
-            f"{exercise_id}: score {slope:+.1f}/session, time in band {in_band or 0:+.1f}%/session"
-            + (f", steadiness CV {steady:+.1f}%/session" if steady is not None else "")
-        )
+        steadiness = [p.steadiness_cv_pct for p in pts if p.steadiness_cv_pct is not None]
+        words = [
+            f"score {trend_words([p.score for p in pts], 'pts', True)}",
+            f"time in band {trend_words([p.time_in_band_pct for p in pts], '%', True)}",
+        ]
+        if steadiness:
+            words.append(f"steadiness CV {trend_words(steadiness, '%', False)}")
+        print(f"{exercise_id}: " + "; ".join(words))
     if hidden:
         print(hidden_assessments_note(hidden))
     return 0

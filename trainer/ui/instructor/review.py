@@ -18,7 +18,7 @@ from trainer.instructor.reports import (
     class_overview,
     session_html,
     student_progress,
-    trend,
+    trend_words,
     write_class_csv,
 )
 from trainer.instructor.roster import Roster
@@ -37,18 +37,6 @@ def export_dir() -> Path:
     folder = Path(override) if override else Path.home() / "pressure-trainer-exports"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def trend_words(values: list[float], unit: str, better_up: bool) -> str:
-    """``rising 2.1 pts/session (better)`` from a list of values, oldest first."""
-    slope = trend(values)
-    if slope is None:
-        return "not enough sessions for a trend"
-    if abs(slope) < 0.05:
-        return "steady"
-    good = (slope > 0) == better_up
-    direction = "rising" if slope > 0 else "falling"
-    return f"{direction} {abs(slope):.1f} {unit}/session ({'better' if good else 'worse'})"
 
 
 class _Base(UsesTrainer, Screen[None]):
