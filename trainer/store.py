@@ -798,6 +798,17 @@ class Store:
             params.append(exercise_id)
         return int(self.db.execute(query, params).fetchone()[0])
 
+    def last_student(self) -> str | None:
+        """Who last practised on this station (headless simulations and imports aside)."""
+        row = self.db.execute(
+            "SELECT st.name FROM sessions s JOIN students st ON st.id = s.student_id "
+            "WHERE s.station IS ? AND s.kind != 'demonstration' "
+            "AND json_extract(s.sensor_json, '$.student_profile') IS NULL "
+            "ORDER BY s.id DESC LIMIT 1",
+            (self.station,),
+        ).fetchone()
+        return str(row[0]) if row is not None else None
+
     def samples(self, session_id: int) -> list[Sample]:
         """The session's samples as the sensor gave them (unfiltered)."""
         return [

@@ -48,7 +48,7 @@ async def test_home_lists_every_exercise_with_last_and_best_scores(
     record(ui_store, builtin_library, "precision-drill", "Ben", seed=3)
     scores = {r.id: r.score for r in ui_store.history()}
     app, _box = make_app()
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(160, 30)) as pilot:  # wide: every column
         home = await home_of(pilot, app)
         table = home.query_one("#library", DataTable)
         assert table.row_count == len(builtin_library.exercises)
@@ -86,9 +86,8 @@ async def test_start_needs_a_name_and_enter_starts_the_highlighted_exercise(
         await pilot.press("enter")
         assert app.screen is home  # no name: asked for it instead
         assert home.query_one("#student", Input).has_focus
-        await pilot.press(*"Cleo", "enter")
+        await pilot.press(*"Cleo", "enter")  # the first Enter starts: no second one needed
         assert app.student == "Cleo"
-        await pilot.press("enter")
         screen = await open_live(pilot, app)
         assert screen.exercise.id == app.config.library.sorted()[0].id
         assert screen.exercise.phases[0].feedback is FeedbackMode.LIVE

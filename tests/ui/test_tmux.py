@@ -160,11 +160,14 @@ def test_trainer_run_sim_in_a_real_terminal(
     terminal: Callable[[str], Terminal], tmp_path: Path
 ) -> None:
     term = terminal("run --sim --student Tess --exercise precision-drill")
-    text = term.wait_for(lambda s: "Press SPACE to start" in s)
+    text = term.wait_for(lambda s: "SPACE starts" in s)
+    # in simulation the first line and the footer say how to press the pad
+    assert "Simulated pad: press with ↑ ↓, keys 1-9 or the mouse wheel" in text
+    assert "↑↓ Press" in text and "1-9 Aim" in text
     assert "SIMULATION" in text and "Precision drill | Tess" in text
     assert "1/6  Hold touch" in text
     term.keys("Space", "4")  # 10 N on a 25 N gauge: inside the touch band (9-12 N)
-    text = term.wait_for(lambda s: "HOLD" in s and "Press SPACE" not in s)
+    text = term.wait_for(lambda s: "HOLD" in s and "SPACE starts" not in s)
     assert "touch 9-12 N" in text
     term.keys("u")
     term.wait_for(lambda s: "kgf" in s)
@@ -182,7 +185,7 @@ def test_a_closed_terminal_keeps_the_session_as_incomplete(
     terminal: Callable[[str], Terminal], tmp_path: Path
 ) -> None:
     term = terminal("run --sim --student Tess --exercise graded-levels")
-    term.wait_for(lambda s: "Press SPACE to start" in s)
+    term.wait_for(lambda s: "SPACE starts" in s)
     term.keys("Space", "3")
     term.wait_for(lambda s: "HOLD" in s or "PRESS HARDER" in s or "LIGHTER" in s)
     time.sleep(1.0)

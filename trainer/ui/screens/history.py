@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -12,6 +13,7 @@ from textual.widgets import DataTable, Footer, Label, Select, Static
 
 from trainer.store import SessionRow
 from trainer.ui.context import UsesTrainer
+from trainer.ui.widgets.rowtable import RowTable
 from trainer.ui.widgets.topbar import TopBar
 
 _BARS = "▁▂▃▄▅▆▇█"
@@ -55,7 +57,7 @@ class HistoryScreen(UsesTrainer, Screen[None]):
                 self._technique_options(), value=ALL, allow_blank=False, id="technique"
             )
         yield Static(id="trends")
-        yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="sessions")
         yield Footer()
 
     def _rows(self, technique: str | None = None) -> list[SessionRow]:
@@ -78,13 +80,28 @@ class HistoryScreen(UsesTrainer, Screen[None]):
     def _fill_first(self) -> None:
         self._filled = True
         table = self.query_one("#sessions", DataTable)
-        table.add_column("Date", key="date", width=16)
-        table.add_column("Exercise", key="exercise", width=24)
-        table.add_column("Status", key="status", width=10)
-        table.add_column("Score", key="score", width=5)
-        table.add_column("In band", key="in_band", width=7)
         self.fill()
         table.focus()
+
+    def on_resize(self) -> None:
+        if self._filled:
+            self.fill()
+
+    def _columns(self, table: DataTable[object], names: list[str]) -> None:
+        """The exercise column takes what the others leave; long names wrap, never cut."""
+        fixed = {"date": 16, "status": 10, "score": 5, "in_band": 7}
+        room = self.size.width - 2 - sum(fixed.values()) - 2 * (len(fixed) + 1)
+        longest_word = max([8, *(len(w) for n in names for w in n.split())])
+        exercise = max(longest_word, min(max([8, *map(len, names)]), room))
+        if getattr(self, "_exercise_width", None) == exercise:
+            return
+        self._exercise_width = exercise
+        table.clear(columns=True)
+        table.add_column("Date", key="date", width=fixed["date"])
+        table.add_column("Exercise", key="exercise", width=exercise)
+        table.add_column("Status", key="status", width=fixed["status"])
+        table.add_column("Score", key="score", width=fixed["score"])
+        table.add_column("In band", key="in_band", width=fixed["in_band"])
 
     def on_screen_resume(self) -> None:
         if self._filled:
@@ -95,19 +112,24 @@ class HistoryScreen(UsesTrainer, Screen[None]):
         technique = value if isinstance(value, str) and value != ALL else None
         rows = self._rows(technique)
         table = self.query_one("#sessions", DataTable)
+        self._columns(table, [row.exercise_name or row.exercise_id for row in rows])
         table.clear()
         for row in rows:
             table.add_row(
                 row.started_at[:16].replace("T", " "),
-                row.exercise_name or row.exercise_id,
+                Text(row.exercise_name or row.exercise_id),
                 row.status,
                 f"{row.score:.0f}" if row.score is not None else "-",
                 f"{row.time_in_band_pct:.0f}%" if row.time_in_band_pct is not None else "-",
                 key=str(row.id),
+                height=None,
             )
+        pad = max((len(r.technique) for r in rows), default=0)
+        # The sparkline gives way first, so each trend stays on one line.
+        spark = max(4, min(24, self.size.width - 4 - pad - len(" last 100 best 100 (999)")))
         lines = [
-            f"{name[:26]:<26} {line:<24} last {last:>3.0f} best {best:>3.0f} ({count})"
-            for name, line, last, best, count in trends(rows)
+            f"{name:<{pad}} {line:<{spark}} last {last:>3.0f} best {best:>3.0f} ({count})"
+            for name, line, last, best, count in trends(rows, spark)
         ]
         if not rows:
             lines = ["No sessions yet: pick an exercise on the home screen and press Start."]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -14,7 +17,83 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, Static, Swi
 from trainer.exercises import Exercise, FeedbackMode
 from trainer.ui import text
 from trainer.ui.context import UsesTrainer
+from trainer.ui.widgets.rowtable import RowTable
 from trainer.ui.widgets.topbar import TopBar
+
+#: the numbers' columns (minutes, last and best score): "1.5", "100"
+NUMBER_WIDTH = 4
+#: a DataTable cell's padding, both sides
+CELL_PADDING = 2
+#: the table's vertical scrollbar
+SCROLLBAR_WIDTH = 2
+#: below this many columns the minutes go (the details below the table give the time)
+MINUTES_FROM_WIDTH = 70
+#: a technique column narrower than this would wrap into a tower: fold it away instead
+MIN_TECHNIQUE_WIDTH = 14
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryColumns:
+    """Widths of the library's text columns for one terminal width (0: column left out).
+
+    Text never is cut: a column narrower than its longest entry wraps at spaces.
+    """
+
+    name: int
+    technique: int
+    targets: int
+    minutes: bool
+
+
+def library_columns(
+    width: int, names: Sequence[str], techniques: Sequence[str], targets: Sequence[str]
+) -> LibraryColumns:
+    """Size the library's columns from the terminal's width and their content.
+
+    Everything at its natural width when it fits; else the technique folds (wraps) into
+    what the name and targets leave, or goes (the details pane names it); else the name
+    and the targets share the width and wrap at spaces.
+    """
+
+    def natural(header: str, items: Sequence[str]) -> int:
+        return max([len(header), *map(len, items)])
+
+    def longest_word(header: str, items: Sequence[str]) -> int:
+        return max([len(header), *(len(w) for item in items for w in item.split())])
+
+    minutes = width >= MINUTES_FROM_WIDTH
+    numbers = (3 if minutes else 2) * (NUMBER_WIDTH + CELL_PADDING)
+    room = width - SCROLLBAR_WIDTH - numbers
+    name_w = natural("Exercise", names)
+    technique_w = natural("Technique", techniques)
+    targets_w = natural("Targets", targets)
+    three = room - 3 * CELL_PADDING
+    if name_w + technique_w + targets_w <= three:
+        return LibraryColumns(name_w, technique_w, three - name_w - technique_w, minutes)
+    left = three - name_w - targets_w
+    if left >= max(MIN_TECHNIQUE_WIDTH, longest_word("Technique", techniques)):
+        return LibraryColumns(name_w, left, targets_w, minutes)
+    two = room - 2 * CELL_PADDING
+    if name_w + targets_w <= two:
+        return LibraryColumns(name_w, 0, two - name_w, minutes)
+    name_w = max(longest_word("Exercise", names), min(name_w, two * 45 // 100))
+    targets_w = max(longest_word("Targets", targets), two - name_w)
+    return LibraryColumns(name_w, 0, targets_w, minutes)
+
+
+NAME_FIRST = "Type your name first, then Enter starts: your sessions are kept under it."
+BLIND_MEANS = "Blind: no gauge while you press; your results show at the end."
+
+
+def fold_targets(summary: str, width: int) -> str:
+    """Break a target summary between its bands, never inside one (``'45-70 N'`` stays whole)."""
+    lines: list[str] = []
+    for band in re.split(r"(?<=[,;]) ", summary):
+        if lines and len(lines[-1]) + 1 + len(band) <= width:
+            lines[-1] += " " + band
+        else:
+            lines.append(band)
+    return "\n".join(lines)
 
 
 def blind_version(exercise: Exercise) -> Exercise:
@@ -45,10 +124,12 @@ class HomeScreen(UsesTrainer, Screen[None]):
             status=self._status_text(),
         )
         with Vertical(id="home-body"):
-            yield DataTable(id="library", cursor_type="row", zebra_stripes=True)
+            yield RowTable(id="library")
             with VerticalScroll(id="details"):
                 yield Static(id="details-title")
                 yield Static(id="details-text")
+            # Above the controls, not a toast over them: Blind and Start stay in view.
+            yield Static(id="home-hint")
             with Horizontal(id="home-controls"):
                 yield Label("Student", classes="control-label")
                 yield Input(
@@ -68,6 +149,13 @@ class HomeScreen(UsesTrainer, Screen[None]):
 
     def _fill_first(self) -> None:
         self._filled = True
+        trainer = self.trainer
+        if not trainer.student:
+            # The last student on this station: their Last and Best show straight away.
+            remembered = trainer.config.store.last_student()
+            if remembered:
+                trainer.student = remembered
+                self.query_one("#student", Input).value = remembered
         table = self.query_one("#library", DataTable)
         self.fill_library()
         table.focus()
@@ -108,28 +196,35 @@ class HomeScreen(UsesTrainer, Screen[None]):
         if self._filled:
             self.fill_library()
 
-    def _columns(self, table: DataTable[object]) -> None:
-        """Name, technique and targets share the width the numbers leave."""
-        spare = max(36, self.size.width - 3 * 4 - 6 * 2 - 2)
-        name, technique = spare * 40 // 100, spare * 25 // 100
-        widths = (name, technique, spare - name - technique)
-        if getattr(self, "_widths", None) == widths:
-            return
-        self._widths = widths
-        table.clear(columns=True)
-        table.add_column("Exercise", key="name", width=widths[0])
-        table.add_column("Technique", key="technique", width=widths[1])
-        table.add_column("Targets", key="targets", width=widths[2])
-        table.add_column("Min", key="minutes", width=4)
-        table.add_column("Last", key="last", width=4)
-        table.add_column("Best", key="best", width=4)
+    def _columns(self, table: DataTable[object], exercises: list[Exercise]) -> LibraryColumns:
+        """Columns sized from the screen's width and what they will hold."""
+        unit = self.trainer.units
+        columns = library_columns(
+            self.size.width,
+            [e.name for e in exercises],
+            [e.technique for e in exercises],
+            [text.target_summary(e, unit) for e in exercises],
+        )
+        if getattr(self, "_widths", None) != columns:
+            self._widths = columns
+            table.clear(columns=True)
+            table.add_column("Exercise", key="name", width=columns.name)
+            if columns.technique:
+                table.add_column("Technique", key="technique", width=columns.technique)
+            table.add_column("Targets", key="targets", width=columns.targets)
+            if columns.minutes:
+                table.add_column("Min", key="minutes", width=NUMBER_WIDTH)
+            table.add_column("Last", key="last", width=NUMBER_WIDTH)
+            table.add_column("Best", key="best", width=NUMBER_WIDTH)
+        return columns
 
     def fill_library(self) -> None:
         """(Re)list every exercise with the student's last and best score."""
         trainer = self.trainer
         table = self.query_one("#library", DataTable)
         cursor = table.cursor_row
-        self._columns(table)
+        exercises = [self._as_practised(e) for e in trainer.config.library.sorted()]
+        columns = self._columns(table, exercises)
         table.clear()
         last: dict[str, float] = {}
         best: dict[str, float] = {}
@@ -139,16 +234,18 @@ class HomeScreen(UsesTrainer, Screen[None]):
                     continue
                 last.setdefault(row.exercise_id, row.score)
                 best[row.exercise_id] = max(best.get(row.exercise_id, 0.0), row.score)
-        for exercise in map(self._as_practised, trainer.config.library.sorted()):
-            table.add_row(
-                exercise.name,
-                exercise.technique,
-                text.target_summary(exercise, trainer.units),
-                f"{exercise.nominal_s / 60:.1f}",
-                f"{last[exercise.id]:.0f}" if exercise.id in last else "-",
-                f"{best[exercise.id]:.0f}" if exercise.id in best else "-",
-                key=exercise.id,
-            )
+        for exercise in exercises:
+            cells: list[object] = [Text(exercise.name)]
+            if columns.technique:
+                cells.append(Text(exercise.technique))
+            targets = text.target_summary(exercise, trainer.units)
+            cells.append(Text(fold_targets(targets, columns.targets)))
+            if columns.minutes:
+                cells.append(f"{exercise.nominal_s / 60:.1f}")
+            cells.append(f"{last[exercise.id]:.0f}" if exercise.id in last else "-")
+            cells.append(f"{best[exercise.id]:.0f}" if exercise.id in best else "-")
+            # Rows grow to the lines their wrapped text needs: nothing is cut.
+            table.add_row(*cells, key=exercise.id, height=None)
         if table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
             self.show_details(self.selected_id())
@@ -197,12 +294,17 @@ class HomeScreen(UsesTrainer, Screen[None]):
             self.action_start()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the name field starts the highlighted exercise (once there is a name)."""
         self.trainer.student = event.value.strip()
         self.fill_library()
-        self.query_one("#library", DataTable).focus()
+        if self.trainer.student:
+            self.query_one("#library", DataTable).focus()
+            self.action_start()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.trainer.student = event.value.strip()
+        if self.trainer.student:
+            self._hint(BLIND_MEANS if self.blind else None)
 
     def action_focus_name(self) -> None:
         self.query_one("#student", Input).focus()
@@ -219,8 +321,13 @@ class HomeScreen(UsesTrainer, Screen[None]):
 
     def on_switch_changed(self, event: Switch.Changed) -> None:
         self.blind = event.value
-        label = "Blind: no gauge, results at the end" if event.value else "Blind"
-        self.query_one("#blind-label", Label).update(label)
+        self._hint(BLIND_MEANS if event.value else None)
+
+    def _hint(self, sentence: str | None) -> None:
+        """One line above the controls (None hides it): never a toast over Blind and Start."""
+        hint = self.query_one("#home-hint", Static)
+        hint.update(sentence or "")
+        hint.set_class(sentence is not None, "shown")
 
     def action_start(self) -> None:
         exercise_id = self.selected_id()
@@ -240,7 +347,7 @@ class HomeScreen(UsesTrainer, Screen[None]):
             )
             return
         if not trainer.student:
-            self.notify("Type your name first, so your sessions are kept under it.")
+            self._hint(NAME_FIRST)
             self.query_one("#student", Input).focus()
             return
         exercise = library.exercises[exercise_id]

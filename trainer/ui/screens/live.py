@@ -20,7 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Label, Static
 
 from trainer.engine import LiveState, Zone
-from trainer.exercises import Exercise, PhaseKind
+from trainer.exercises import Exercise, FeedbackMode, PhaseKind
 from trainer.instructor.practice import PracticePlan
 from trainer.instructor.schedules import ScheduleKind
 from trainer.scoring import PhaseMetrics
@@ -46,11 +46,11 @@ ZONE_WORDS = {
 #: the zone line and the gauge's text while the force is hidden, by reason
 HIDDEN_TEXTS: dict[Hidden, tuple[str, str]] = {
     Hidden.BLIND: (
-        "BLIND: force hidden, feel it",
+        "BLIND: feel the force",
         "Gauge hidden: a blind phase. Feel the force; results at the end.",
     ),
     Hidden.FADED: (
-        "NO GAUGE THIS TRIAL: feel it",
+        "NO GAUGE: feel it",
         "Feedback faded for this trial: feel the force.",
     ),
     Hidden.IN_BAND: (
@@ -66,7 +66,7 @@ HIDDEN_TEXTS: dict[Hidden, tuple[str, str]] = {
         "No live gauge: your results show after every few trials.",
     ),
     Hidden.RETENTION: (
-        "RETENTION TEST: feel it",
+        "RETENTION: feel it",
         "Retention test: no feedback. Feel the force; results at the end.",
     ),
 }
@@ -113,8 +113,11 @@ def zone_words(state: LiveState, hidden: Hidden | None = None) -> tuple[str, str
 BIAS_WORTH_SAYING_N = 0.5
 
 
-def trial_results(results: list[PhaseMetrics], unit: Unit) -> str:
-    """The results the feedback schedule releases, on one line."""
+def trial_results(results: list[PhaseMetrics], unit: Unit, width: int = 1000) -> str:
+    """The results the feedback schedule releases, on one line of at most ``width``.
+
+    The longest wording that fits: a result that wrapped would push the gauge down.
+    """
     scored = [m for m in results if m.score is not None]
     if not scored:
         return ""
@@ -122,18 +125,38 @@ def trial_results(results: list[PhaseMetrics], unit: Unit) -> str:
         m = scored[0]
         assert m.score is not None
         bias = m.constant_error_n
-        side = ""
+        side = short_side = ""
         if abs(bias) >= BIAS_WORTH_SAYING_N:
             word = "too firm" if bias > 0 else "too light"
             side = f", {unit.show(abs(bias))} {word} on average"
-        return f"Result, {m.name}: score {m.score:.0f}, {m.time_in_band_pct:.0f}% in band{side}"
-    scores = [m.score for m in scored if m.score is not None]
-    in_band = sum(m.time_in_band_pct for m in scored) / len(scored)
-    listed = ", ".join(f"{score:.0f}" for score in scores)
-    return (
-        f"Results of the last {len(scored)} trials: {listed} "
-        f"(mean {sum(scores) / len(scores):.0f}, {in_band:.0f}% in band)"
-    )
+            short_side = f", {unit.show(abs(bias))} {word}"
+        score = f"score {m.score:.0f}, {m.time_in_band_pct:.0f}% in band"
+        wordings = [
+            f"Result, {m.name}: {score}{side}",
+            f"{m.name}: {score}{short_side}",
+            f"Result: {score}{short_side}",
+            f"Result: {score}",
+        ]
+    else:
+        scores = [m.score for m in scored if m.score is not None]
+        in_band = sum(m.time_in_band_pct for m in scored) / len(scored)
+        listed = ", ".join(f"{score:.0f}" for score in scores)
+        mean = f"mean {sum(scores) / len(scores):.0f}, {in_band:.0f}% in band"
+        wordings = [
+            f"Results of the last {len(scored)} trials: {listed} ({mean})",
+            f"Last {len(scored)} trials: {listed} ({mean})",
+            f"Last {len(scored)} trials: {mean}",
+        ]
+    return fitted(wordings, width)
+
+
+def fitted(wordings: list[str], width: int) -> str:
+    """The first wording that fits ``width`` cells; the last one cut with "…" if none does."""
+    for wording in wordings:
+        if len(wording) <= width:
+            return wording
+    last = wordings[-1]
+    return last[: max(0, width - 1)] + "…"
 
 
 #: the feedback schedule in the student's words (summary and self are built with numbers)
@@ -144,11 +167,11 @@ SCHEDULE_NOTES = {
 }
 
 
-def plan_line(plan: PracticePlan | None, peeks: int) -> str:
-    """The instructor's settings for this student, in one line (empty when none apply)."""
+def plan_line(plan: PracticePlan | None, peeks: int, width: int = 1000) -> str:
+    """The instructor's settings for this student, in one line of at most ``width``."""
     if plan is None:
         return ""
-    parts = []
+    parts: list[str] = []
     note = plan.band_note()
     if note:
         parts.append(note)
@@ -159,7 +182,18 @@ def plan_line(plan: PracticePlan | None, peeks: int) -> str:
         parts.append(f"Gauge on request: P to peek ({peeks} so far)")
     elif schedule.kind in SCHEDULE_NOTES:
         parts.append(SCHEDULE_NOTES[schedule.kind])
-    return " | ".join(parts)
+    elif any(p.scored and p.feedback is FeedbackMode.LIVE for p in plan.exercise.phases):
+        # Results will show on this line after each step: hold its place from the start.
+        parts.append("Your result shows here after each step")
+    if not parts:
+        return ""
+    # Fewer parts rather than a second line; the band note (first) matters most.
+    return fitted([" | ".join(parts[:n]) for n in range(len(parts), 0, -1)], width)
+
+
+#: the first line in simulation: how to press the simulated pad
+SIMULATED_PAD = "Simulated pad: press with ↑ ↓, keys 1-9 or the mouse wheel on the gauge."
+SIMULATED_READY = "Simulated pad: press with ↑ ↓, keys 1-9 or the mouse wheel. SPACE starts."
 
 
 class LiveScreen(UsesTrainer, Screen[None]):
@@ -172,13 +206,15 @@ class LiveScreen(UsesTrainer, Screen[None]):
         Binding("escape", "back", "Back", show=False),
         Binding("q", "quit_session", "Quit"),
         Binding("p", "peek", "Peek", show=False),
-        Binding("up", "nudge(1)", "Press", show=False, key_display="↑↓"),
+        # Shown in the footer in simulation only (see check_action).
+        Binding("up", "nudge(1)", "Press", key_display="↑↓"),
         Binding("down", "nudge(-1)", "Lighter", show=False),
         Binding("shift+up,pageup,right", "nudge(5)", "Press more", show=False),
         Binding("shift+down,pagedown,left", "nudge(-5)", "Lighter more", show=False),
+        Binding("1", "aim_fraction(0.1)", "Aim", key_display="1-9"),
         *(
             Binding(str(digit % 10), f"aim_fraction({digit / 10})", show=False)
-            for digit in range(1, 11)
+            for digit in range(2, 11)
         ),
         Binding("grave_accent", "aim_fraction(0)", show=False),
     ]
@@ -195,6 +231,8 @@ class LiveScreen(UsesTrainer, Screen[None]):
         self._shown: dict[str, object] = {}
         self._results_shown = False
         self._ready = False
+        #: the session was paused because a screen opened over this one
+        self._paused_under: type[Screen[object]] | None = None
 
     # -- building ------------------------------------------------------------------
     def _read_plan(self) -> None:
@@ -230,7 +268,8 @@ class LiveScreen(UsesTrainer, Screen[None]):
                 yield Label("", id="phase-next")
         yield Gauge(self.full_scale_n, trainer.units, id="gauge")
         yield ForceTrace(self.full_scale_n, trainer.units, id="trace")
-        yield Footer()
+        # The palette (Ctrl+P) still works; its hint gives way to the session's keys.
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         trainer = self.trainer
@@ -255,6 +294,7 @@ class LiveScreen(UsesTrainer, Screen[None]):
             self.notify(self._plan_problem, severity="warning", timeout=10)
         self.controller = controller
         trainer.live = controller
+        self.refresh_bindings()  # the simulated pad's keys join the footer
         # Nested widgets may still be mounting: draw once everything is in place.
         self.call_after_refresh(self._begin)
 
@@ -400,16 +440,25 @@ class LiveScreen(UsesTrainer, Screen[None]):
         problem = controller.store_problem
         if problem is not None:
             return f"⚠ {problem}"
+        simulated = controller.setup.simulated
         if controller.stage is Stage.READY:
+            if simulated:
+                return SIMULATED_READY
             return "Press SPACE to start. T zeroes the pad first (hands off)."
         if controller.user_paused:
             return "PAUSED: press SPACE to carry on (A stops the session)."
+        if simulated and controller.stage is Stage.RUNNING:
+            return SIMULATED_PAD
         return ""
 
     def _coach_note(self, controller: LiveController) -> str:
-        """A trial's results for a few seconds when the schedule releases them; else the plan."""
-        results = trial_results(controller.results_now(), self.trainer.units)
-        return results or plan_line(controller.plan, controller.peeks)
+        """A trial's results for a few seconds when the schedule releases them; else the plan.
+
+        Always one line, fitted to the width: the gauge and trace below must not jump.
+        """
+        width = max(20, self.size.width - 2)
+        results = trial_results(controller.results_now(), self.trainer.units, width)
+        return results or plan_line(controller.plan, controller.peeks, width)
 
     def _status_text(self) -> str:
         trainer = self.trainer
@@ -425,6 +474,34 @@ class LiveScreen(UsesTrainer, Screen[None]):
 
     def bell_changed(self) -> None:
         self.query_one(TopBar).set_status(self._status_text())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The simulated pad's keys exist (and show in the footer) only in simulation."""
+        if action in ("nudge", "aim_fraction"):
+            controller = self.controller
+            return controller is not None and controller.setup.simulated
+        return True
+
+    def on_screen_suspend(self) -> None:
+        """Help, a question or the palette opened over a running session: pause its clock."""
+        controller = self.controller
+        if controller is None or controller.stage is not Stage.RUNNING or controller.user_paused:
+            return
+        controller.toggle_pause()
+        self._paused_under = type(self.app.screen)
+        self.redraw()
+
+    def on_screen_resume(self) -> None:
+        """A question answered "no" carries on; after the help SPACE carries on when ready."""
+        from trainer.ui.screens.confirm import ConfirmScreen
+
+        under, self._paused_under = self._paused_under, None
+        controller = self.controller
+        if controller is None or under is None:
+            return
+        if under is ConfirmScreen and controller.stage is Stage.RUNNING and controller.user_paused:
+            controller.toggle_pause()
+        self.redraw()
 
     # -- intents ---------------------------------------------------------------------
     def action_start_pause(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -72,6 +73,37 @@ def phase_row(metrics: PhaseMetrics, unit: Unit) -> tuple[str, ...]:
     )
 
 
+def table_headers(unit: Unit) -> tuple[str, ...]:
+    """The phase table's column headers, in :func:`phase_row`'s order."""
+    return (
+        "#",
+        "Phase",
+        f"Band {unit.value}",
+        "Score",
+        "In",
+        "Bias",
+        "VE",
+        "CV%",
+        "Reach",
+        "Over",
+        f"Rate {unit.value}/s",
+    )
+
+
+#: columns left out below ``WIDE_TABLE_FROM`` columns (the step number, variable error,
+#: steadiness and time to the band: the summary and the coaching speak of them)
+NARROW_LEFT_OUT = frozenset({"#", "VE", "CV%", "Reach"})
+WIDE_TABLE_FROM = 100
+
+
+def table_columns(unit: Unit, width: int) -> list[int]:
+    """Which of :func:`table_headers` show at this terminal width (their indexes)."""
+    headers = table_headers(unit)
+    if width >= WIDE_TABLE_FROM:
+        return list(range(len(headers)))
+    return [i for i, header in enumerate(headers) if header not in NARROW_LEFT_OUT]
+
+
 class ResultsScreen(UsesTrainer, Screen[None]):
     """The debrief of one stored session (just finished, or opened from the history)."""
 
@@ -99,9 +131,8 @@ class ResultsScreen(UsesTrainer, Screen[None]):
             yield Footer()
             return
         report = self.report
-        when = report.started_at[:16].replace("T", " ")
         yield TopBar(
-            f"Results | {report.exercise.name} | {report.student} | {when}",
+            f"Results | {report.exercise.name} | {report.student}",
             simulated=trainer.config.simulated,
         )
         with VerticalScroll(id="results-body"):
@@ -110,15 +141,24 @@ class ResultsScreen(UsesTrainer, Screen[None]):
                 yield Static(id="score-summary")
             yield Static(id="coaching")
             yield ForceTrace(full_scale_n(report.exercise), trainer.units, id="session-trace")
-            yield DataTable(id="phase-table", cursor_type="row", zebra_stripes=True)
+            # Part of the page, not a box of its own: the arrows and Page Up/Down scroll
+            # the whole results, every row of a long exercise included.
+            table: DataTable[object] = DataTable(
+                id="phase-table", zebra_stripes=True, show_cursor=False
+            )
+            table.can_focus = False
+            yield table
         yield Footer()
 
     def on_mount(self) -> None:
         # Widgets nested in containers mount after the screen: fill once they are there.
         self.call_after_refresh(self.fill)
+        if self.report is not None:
+            self.query_one("#results-body").focus()
 
     def on_resize(self) -> None:
         if self._filled:
+            self._fill_table()
             self._draw_trace()
 
     def units_changed(self) -> None:
@@ -137,14 +177,15 @@ class ResultsScreen(UsesTrainer, Screen[None]):
         digits = self.query_one("#score", Digits)
         summary = self.query_one("#score-summary", Static)
         coaching = self.query_one("#coaching", Static)
+        when = report.started_at[:16].replace("T", " ")
         if result is None:
             digits.update("--")
-            summary.update(f"No score: {status}, {len(report.points)} samples kept.")
+            summary.update(f"No score: {status}, {len(report.points)} samples kept. {when}")
             coaching.update("")
         else:
             digits.update(f"{result.score:.0f}")
             summary.update(
-                f"[b]score out of 100[/b], {status}\n"
+                f"[b]score out of 100[/b], {status}, {when}\n"
                 f"in band {result.time_in_band_pct:.0f}% | "
                 f"bias {_n(unit, result.constant_error_n, signed=True)} {unit.value} | "
                 f"consistency {_n(unit, result.variable_error_n)} {unit.value} | "
@@ -153,25 +194,29 @@ class ResultsScreen(UsesTrainer, Screen[None]):
             )
             sentences = coaching_sentences(result, unit)
             coaching.update("\n".join(f"• {s}" for s in sentences))
+        self._fill_table()
+        self._draw_trace()
+
+    def _fill_table(self) -> None:
+        """The phase table with the columns this width holds; long phase names wrap."""
+        report = self.report
+        if report is None:
+            return
+        unit = self.trainer.units
+        shown = table_columns(unit, self.size.width)
+        headers = table_headers(unit)
+        rows = [phase_row(m, unit) for m in report.result.phases] if report.result else []
+        widths = {i: max([len(headers[i]), *(len(row[i]) for row in rows)]) for i in shown}
+        phase = headers.index("Phase")
+        # The phase name takes what the numbers leave (cell padding 2, scrollbar 2).
+        others = sum(w + 2 for i, w in widths.items() if i != phase)
+        widths[phase] = max(12, min(widths[phase], self.size.width - 2 - others - 2))
         table = self.query_one("#phase-table", DataTable)
         table.clear(columns=True)
-        table.add_columns(
-            "#",
-            "Phase",
-            f"Band {unit.value}",
-            "Score",
-            "In",
-            "Bias",
-            "VE",
-            "CV%",
-            "Reach",
-            "Over",
-            f"Rate {unit.value}/s",
-        )
-        if result is not None:
-            for metrics in result.phases:
-                table.add_row(*phase_row(metrics, unit))
-        self._draw_trace()
+        for i in shown:
+            table.add_column(headers[i], width=widths[i])
+        for row in rows:
+            table.add_row(*(Text(row[i]) for i in shown), height=None)
 
     def _draw_trace(self) -> None:
         report = self.report
