@@ -214,9 +214,9 @@ def test_ctrl_c_says_the_session_is_saved_and_exits_130(tmp_path: Path) -> None:
         '--exercise precision-drill; echo "exit status $?"; sleep 60\''
     )
     try:
-        term.wait_for(lambda s: "Press SPACE to start" in s)
+        term.wait_for(lambda s: "SPACE starts" in s)
         term.keys("Space", "4")
-        term.wait_for(lambda s: "HOLD" in s and "Press SPACE" not in s)
+        term.wait_for(lambda s: "HOLD" in s and "SPACE starts" not in s)
         term.keys("C-c")
         text = term.wait_for(lambda s: "exit status" in s)
     finally:
