@@ -110,7 +110,15 @@ def test_over_20_seeds_steady_beats_shaky_beats_novice(exercise_id: str, tmp_pat
 
 
 def test_every_profile_is_distinct_and_documented() -> None:
-    assert set(PROFILES) == {"steady", "shaky", "overshooter", "slow", "fatiguing", "novice"}
+    assert set(PROFILES) == {
+        "steady",
+        "shaky",
+        "overshooter",
+        "heavy-handed",
+        "slow",
+        "fatiguing",
+        "novice",
+    }
     assert all(p.description for p in PROFILES.values())
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from dataclasses import replace
 from datetime import UTC
+from pathlib import Path
 
 import pytest
 
@@ -119,9 +120,12 @@ def test_acknowledged_alert_stays_hidden_until_it_clears_and_comes_back() -> Non
     assert [a.condition for a in b.view(now).alerts] == [Condition.OVERSHOOT]
 
 
-def test_no_overshoot_alert_in_a_rest_or_while_paused() -> None:
+def test_no_overshoot_alert_in_a_rest_a_release_or_while_paused() -> None:
     b = board()
     now = feed(b, "station-01", [100.0] * 30, band_low_n=None, band_high_n=None, zone=None)
+    assert b.view(now).alerts == ()
+    release = {"phase_kind": "release", "band_low_n": 0.0, "band_high_n": 5.0, "zone": "above"}
+    now = feed(b, "station-01", [100.0] * 30, start=now + 0.1, phase_elapsed_s=30.0, **release)
     assert b.view(now).alerts == ()
     now = feed(b, "station-01", [100.0] * 30, start=now + 0.1, paused=True)
     assert b.view(now).alerts == ()
@@ -325,3 +329,57 @@ def test_late_live_report_does_not_overwrite_a_newer_one() -> None:
     b.on_live(live("station-01", seq=5, t=T0 + 0.5, force_n=50.0), now=T0 + 0.5)
     b.on_live(live("station-01", seq=4, t=T0 + 0.4, force_n=10.0), now=T0 + 0.6)
     assert b.view(T0 + 0.6).stations[0].force_n == 50.0
+
+
+@pytest.mark.parametrize(
+    ("profile", "alerted"), [("heavy-handed", True), ("steady", False), ("overshooter", False)]
+)
+def test_virtual_students_on_the_board(tmp_path: Path, profile: str, alerted: bool) -> None:
+    """The real engine and a virtual student, reported 10 a second as a station does."""
+    from trainer.classroom.station import live_report
+    from trainer.exercises import ExerciseLibrary
+    from trainer.sensors.base import EndOfStream
+    from trainer.sensors.students import PROFILES, VirtualStudent
+    from trainer.session import PracticeSession
+    from trainer.store import Store
+
+    exercise = ExerciseLibrary.load(user_dir=tmp_path / "none").get("ischemic-compression")
+    store = Store.open(tmp_path / "station.db")
+    student = VirtualStudent(PROFILES[profile], seed=1)
+    sensor = student.sensor(rate_hz=80.0, speed=0)
+    session = PracticeSession.begin(store, exercise, "Demo 1", sensor.describe(), rate_hz=80.0)
+    b = board()
+    first_alert: float | None = None
+    count = 0
+    with sensor:
+        student.observe(session.engine.state)
+        while not session.engine.finished and count < 80 * 20:  # the first 20 s
+            try:
+                sample = sensor.read(timeout_s=1.0)
+            except EndOfStream:
+                break
+            session.process(sample)
+            student.observe(session.engine.state)
+            count += 1
+            if count % 8:
+                continue
+            t = T0 + count / 80
+            report = live_report(
+                station="station-01",
+                seq=count,
+                t=t,
+                student="Demo 1",
+                exercise=exercise,
+                state=session.engine.state,
+                running=True,
+                feedback_shown=True,
+            )
+            b.on_live(report, now=t)
+            if first_alert is None and any(
+                a.condition is Condition.OVERSHOOT for a in b.view(t).alerts
+            ):
+                first_alert = t - T0
+    store.close()
+    assert (first_alert is not None) is alerted, first_alert
+    if alerted:
+        assert first_alert is not None and first_alert < 15

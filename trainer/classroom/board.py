@@ -8,7 +8,8 @@ hand-made message sequences.
 Alerts (:class:`Condition`), as the instructor sees them:
 
 - *pressing too hard*: the force above the band's top by the instructor's margin
-  (default 50 %) for more than 2 s, timed on the station's own clock;
+  (default 50 %) for more than 2 s, timed on the station's own clock (not in a release,
+  which starts above its band by design);
 - *sensor*: the station reports its sensor disconnected or overloaded;
 - *offline*: the station's last will (or status) says offline, or a practising station
   has gone silent for ``AlertRules.offline_after_s``;
@@ -55,6 +56,9 @@ class Condition(StrEnum):
     OFFLINE = "offline"
     OUTSIDE_BAND = "outside-band"
 
+
+#: phases no alert judges: a release starts above its band by design (it eases off)
+UNJUDGED_KINDS = frozenset({"release", "rest"})
 
 #: the order alerts are listed in (a safety matter first)
 URGENCY = {condition: rank for rank, condition in enumerate(Condition)}
@@ -414,6 +418,7 @@ class ClassBoard:
             report.running
             and not report.paused
             and high is not None
+            and report.phase_kind not in UNJUDGED_KINDS
             and report.force_n > self.rules.limit_n(high)
         )
         if not over:
@@ -489,7 +494,7 @@ class ClassBoard:
         key = (live.exercise_id, live.phase_index)
         if track.outside_phase is not None and track.outside_phase != key:
             track.outside_phase = None
-        if live.band_low_n is None or live.band_high_n is None:
+        if live.band_low_n is None or live.band_high_n is None or live.phase_kind in UNJUDGED_KINDS:
             return None
         out_s = max(0.0, live.phase_elapsed_s - live.in_band_s)
         if live.phase_remaining_s is not None:

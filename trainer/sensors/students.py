@@ -77,6 +77,13 @@ PROFILES: dict[str, StudentProfile] = {
             reaction_s=0.6,
         ),
         StudentProfile(
+            "heavy-handed",
+            "presses far too hard (three band widths over) and stays there: a class alert",
+            aim_bias=3.0,
+            overshoot=0.5,
+            correction_gain=1.0,
+        ),
+        StudentProfile(
             "fatiguing",
             "good at first, then the force fades during long holds",
             hand=HandModel(tremor_fraction=0.012),
