@@ -58,7 +58,7 @@ def test_practising_tile_shows_exercise_phase_force_band_zone() -> None:
     (tile,) = b.view(now).stations
     assert tile.presence is Presence.PRACTISING
     assert tile.exercise == "Ischemic compression"
-    assert tile.phase == "Hold 2/3"
+    assert tile.phase == "Hold (2/3)"
     assert tile.force_n == 50.0
     assert tile.band_n == (40.0, 60.0)
     assert tile.zone == "in"

@@ -554,7 +554,7 @@ class ClassBoard:
         if live is not None and practising:
             exercise = live.exercise_name or live.exercise_id or ""
             name = (live.phase_name or live.phase_kind or "phase").capitalize()
-            phase = f"{name} {live.phase_index + 1}/{live.phase_count}"
+            phase = f"{name} ({live.phase_index + 1}/{live.phase_count})"
             force_n = live.force_n
             if live.band_low_n is not None and live.band_high_n is not None:
                 band = (live.band_low_n, live.band_high_n)

@@ -1,5 +1,9 @@
-"""``trainer class``: set up a class's broker files, run the hub, see the stations.
+"""``trainer class``: the class screen; set up a class's broker files, run the hub, see the stations.
 
+- ``trainer class --class DIR/hub.toml [--web [--port P] [--host H]]``: the instructor's
+  live class screen on the hub, in this terminal or served to a browser;
+- ``trainer class demo --stations N [--web]``: a whole class on this computer (its own
+  Mosquitto, the hub, the screen and N simulated stations) to try the class screen;
 - ``trainer class setup DIR --class NAME --stations N``: Mosquitto's files and one file
   per station (see :mod:`trainer.classroom.broker`);
 - ``trainer class hub --class DIR/hub.toml``: the headless hub, one log line per event;
@@ -28,10 +32,34 @@ def register(commands: Any) -> None:
         "class",
         help="a class of stations over MQTT: set up the broker, run the hub, see the stations",
         description="A class: many practice stations and one instructor, over a Mosquitto "
-        "broker on the local network. Start with 'trainer class setup'.",
+        "broker on the local network. Start with 'trainer class setup', then watch the class with "
+        "'trainer class --class DIR/hub.toml'; try it first with 'trainer class demo'.",
     )
+    group.add_argument(
+        "--class",
+        dest="class_file",
+        type=Path,
+        metavar="FILE",
+        help="the class's hub.toml: open the live class screen on it",
+    )
+    _add_web_options(group)
+    group.set_defaults(handler=cmd_class_screen)
     actions = group.add_subparsers(dest="action", metavar="ACTION", parser_class=CommandParser)
-    actions.required = True
+    actions.required = False
+
+    demo = actions.add_parser(
+        "demo",
+        help="try the class screen: a whole class of simulated stations on this computer",
+        description="Start a temporary class on this computer: its own Mosquitto on a free "
+        "local port, the hub, the class screen and N simulated stations whose students "
+        "('Demo 1' ...) practise in real time, one of them pressing too hard. Quitting "
+        "stops everything and removes the temporary files. Needs Mosquitto installed.",
+    )
+    demo.add_argument(
+        "--stations", type=int, default=8, metavar="N", help="how many (default 8, up to 60)"
+    )
+    _add_web_options(demo)
+    demo.set_defaults(handler=cmd_class_demo)
 
     setup = actions.add_parser(
         "setup",
@@ -96,6 +124,81 @@ def register(commands: Any) -> None:
     )
     status.add_argument("--json", action="store_true", help="one JSON object")
     status.set_defaults(handler=cmd_class_status)
+
+
+def _add_web_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--web", action="store_true", help="serve the class screen to a browser instead"
+    )
+    parser.add_argument(
+        "--port", type=int, default=8000, metavar="P", help="the web port (default 8000)"
+    )
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        metavar="H",
+        help="the web address to listen on (default 127.0.0.1: this computer only; on "
+        "another address the link carries a secret token)",
+    )
+
+
+def _check_web(args: argparse.Namespace) -> None:
+    if not 1 <= args.port <= 65535:
+        raise UsageError(f"--port must be 1 to 65535, not {args.port}")
+
+
+def cmd_class_screen(args: argparse.Namespace) -> int:
+    """``trainer class --class FILE``: the live class screen (or ``--web``)."""
+    if getattr(args, "action", None) is None and args.class_file is None:
+        raise UsageError(
+            "say which class: trainer class --class DIR/hub.toml (from 'trainer class setup'), "
+            "or try it with 'trainer class demo'"
+        )
+    _check_web(args)
+    db = getattr(args, "db", None)
+    try:
+        if args.web:
+            from trainer.ui.classroom.run import serve_class_screen
+
+            return serve_class_screen(args.class_file, db, host=args.host, port=args.port)
+        from trainer.cli.common import load_library
+        from trainer.ui.classroom.run import run_class_screen
+
+        return run_class_screen(args.class_file, db, library=load_library())
+    except _class_errors() as error:
+        raise CommandFailed(str(error)) from None
+
+
+def cmd_class_demo(args: argparse.Namespace) -> int:
+    """``trainer class demo``: a temporary class with its own broker and stations."""
+    from trainer.classroom.demo import MAX_STATIONS, ClassDemo
+
+    if not 1 <= args.stations <= MAX_STATIONS:
+        raise UsageError(f"--stations must be 1 to {MAX_STATIONS}, not {args.stations}")
+    _check_web(args)
+    from trainer.cli.common import load_library
+
+    library = load_library()
+    try:
+        with ClassDemo(args.stations, library=library) as demo:
+            assert demo.folder is not None
+            print(
+                f"Demo class: {args.stations} simulated stations, Mosquitto on "
+                f"127.0.0.1:{demo.folder.port}, files in {demo.folder.folder} (removed at the "
+                "end).",
+                flush=True,
+            )
+            if args.web:
+                from trainer.ui.classroom.run import serve_class_screen
+
+                return serve_class_screen(
+                    demo.hub_file, demo.hub_db, host=args.host, port=args.port
+                )
+            from trainer.ui.classroom.run import run_class_screen
+
+            return run_class_screen(demo.hub_file, demo.hub_db, library=library)
+    except _class_errors() as error:
+        raise CommandFailed(str(error)) from None
 
 
 def _class_errors() -> tuple[type[Exception], ...]:

@@ -1,0 +1,120 @@
+"""Running the class screen on a hub: in this terminal, or served to a browser.
+
+:class:`ClassScreenSession` builds the class app around a :class:`ClassHub` (the hub runs
+inside the screen's process: a class has one hub), starts the hub, and stops it when the
+screen ends. :func:`serve_class_screen` serves the same command through textual-serve.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shlex
+import sys
+import time
+from pathlib import Path
+
+from trainer.classroom.board import ClassBoard
+from trainer.classroom.hub import ClassHub
+from trainer.exercises import ExerciseLibrary
+from trainer.store import Store
+from trainer.ui.classroom.app import ClassApp, build_class_app
+from trainer.ui.classroom.context import ClassContext, Inbox
+from trainer.ui.classroom.hub_link import HubLink
+from trainer.units import Unit
+
+
+class ClassScreenSession:
+    """The class app around a running hub; use as a context manager (see the module doc).
+
+    Example::
+
+        with ClassScreenSession(Path("monday/hub.toml")) as session:
+            session.app.run()
+    """
+
+    def __init__(
+        self,
+        hub_file: Path,
+        db: Path | None = None,
+        *,
+        library: ExerciseLibrary | None = None,
+        units: Unit = Unit.N,
+        export_dir: Path | None = None,
+        timers: bool = True,
+    ) -> None:
+        self.library = library or ExerciseLibrary.load()
+        self.hub = ClassHub(hub_file, db, library=self.library)
+        try:
+            # The screen reads the hub's records on its own thread, with its own connection.
+            self.store = Store.open(self.hub.db_path)
+        except BaseException:
+            self.hub.store.close()
+            raise
+        self.board = ClassBoard(self.hub.stations, unit=units)
+        self.inbox = Inbox()
+        self.link = HubLink(self.hub, self.inbox, self.board, self.store)
+        self.context = ClassContext(
+            board=self.board,
+            control=self.link,
+            library=self.library,
+            store=self.store,
+            class_name=self.hub.class_name,
+            units=units,
+            inbox=self.inbox,
+            translate=self.link.translate,
+            link_status=self.link.status,
+            export_dir=export_dir or Path.cwd(),
+            timers=timers,
+        )
+        self.app: ClassApp = build_class_app(self.context)
+
+    def start(self) -> ClassScreenSession:
+        self.link.seed(time.time())
+        self.hub.start()
+        return self
+
+    def stop(self) -> None:
+        self.hub.stop()
+        self.store.close()
+
+    def __enter__(self) -> ClassScreenSession:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def run_class_screen(
+    hub_file: Path, db: Path | None = None, *, library: ExerciseLibrary | None = None
+) -> int:
+    """The class screen in this terminal until the instructor quits."""
+    with ClassScreenSession(hub_file, db, library=library) as session:
+        session.app.run()
+    return 0
+
+
+def screen_command(hub_file: Path, db: Path | None = None) -> str:
+    """The shell command textual-serve starts for each browser: this screen, on this hub."""
+    words = [sys.executable, "-m", "trainer.cli", "class", "--class", str(hub_file.resolve())]
+    if db is not None:
+        words += ["--db", str(db.resolve())]
+    return shlex.join(words)
+
+
+def serve_class_screen(
+    hub_file: Path,
+    db: Path | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    token: str | None = None,
+) -> int:
+    """Serve the class screen to a browser until Ctrl+C (see :mod:`trainer.ui.classroom.web`)."""
+    from trainer.ui.classroom.web import ClassWebServer, is_loopback, new_token
+
+    if token is None and not is_loopback(host):
+        token = new_token()
+    server = ClassWebServer(screen_command(hub_file, db), host=host, port=port, token=token)
+    asyncio.set_event_loop(asyncio.new_event_loop())  # textual-serve runs on the current loop
+    server.serve()
+    return 0
