@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from trainer.cli.common import (
@@ -45,6 +46,17 @@ def register(actions: Any) -> None:
     p.add_argument("--class", dest="class_name", metavar="NAME", help="only this class")
     p = st.add_parser("add", help="add students")
     p.add_argument("names", nargs="+", metavar="NAME")
+    p = st.add_parser(
+        "import",
+        help="add the students of a CSV class list",
+        description="Add the students of a CSV class list (one a row: a 'name' column, or "
+        "'first name' and 'last name', and an optional 'class' column; without a header the "
+        "first column is the name, the second the class). Nothing is added if a row is bad.",
+    )
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument(
+        "--class", dest="class_name", metavar="NAME", help="put every student in this class"
+    )
     p = st.add_parser("rename", help="rename a student")
     p.add_argument("old", metavar="OLD")
     p.add_argument("new", metavar="NEW")
@@ -156,6 +168,12 @@ def cmd_students(args: argparse.Namespace) -> int:
             print(f"trainer instructor students add: {reason}", file=sys.stderr)
         return 1 if refused else 0
     require_pin(store, "change the roster")
+    if action == "import":
+        from trainer.instructor.roster_import import import_roster
+
+        for line in import_roster(store, args.file, class_name=args.class_name).summary():
+            print(line)
+        return 0
     if action == "rename":
         roster.rename_student(args.old, args.new)
         print(f"Renamed {args.old} to {args.new}; their sessions moved with them.")
