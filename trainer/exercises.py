@@ -810,10 +810,20 @@ class ExerciseLibrary:
             (user_dir or user_exercise_dir(), False),
         )
         for folder, builtin in sources:
-            if not folder.is_dir():
+            try:
+                paths = sorted(folder.glob("*.toml")) if folder.is_dir() else []
+            except OSError as error:
+                problem = ExerciseProblem(
+                    str(folder),
+                    "",
+                    "folder",
+                    error.strerror,
+                    "cannot be read: check its permissions",
+                )
+                errors.append(ExerciseError([problem]))
                 continue
             seen: dict[str, Exercise] = {}
-            for path in sorted(folder.glob("*.toml")):
+            for path in paths:
                 try:
                     exercise = load_exercise_file(path, capacity_n=capacity_n, builtin=builtin)
                     refuse_duplicate(exercise, seen)

@@ -181,3 +181,16 @@ def _run(parser: argparse.ArgumentParser, handler: Handler, args: argparse.Names
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as error:
+        # A damaged file can fail any query, also the instructor reports' own: one line.
+        import sqlite3
+
+        if not isinstance(error, sqlite3.Error):
+            raise
+        from trainer.store import default_db_path, explain
+
+        print(
+            f"{parser.prog} {args.command}: {explain(error, args.db or default_db_path())}",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
