@@ -165,6 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(parser: argparse.ArgumentParser, handler: Handler, args: argparse.Namespace) -> int:
     from trainer.exercises import ExerciseError
+    from trainer.instructor import InstructorError
     from trainer.sensors.base import SensorError
     from trainer.store import StoreError
 
@@ -173,7 +174,7 @@ def _run(parser: argparse.ArgumentParser, handler: Handler, args: argparse.Names
     except UsageError as error:
         print(f"{parser.prog} {args.command}: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except (CommandFailed, StoreError, SensorError, ExerciseError) as error:
+    except (CommandFailed, StoreError, SensorError, ExerciseError, InstructorError) as error:
         print(f"{parser.prog} {args.command}: {error}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:

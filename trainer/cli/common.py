@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -42,19 +41,11 @@ def subparsers_of(parser: argparse.ArgumentParser) -> Any:
     raise LookupError(f"{parser.prog} has no sub-commands")
 
 
-def friendly(handler: Handler) -> Handler:
-    """Turn instructor errors into the one-sentence failures ``trainer`` prints."""
-
-    @wraps(handler)
-    def run(args: argparse.Namespace) -> int:
-        from trainer.instructor import InstructorError
-
-        try:
-            return handler(args)
-        except InstructorError as error:
-            raise CommandFailed(str(error)) from None
-
-    return run
+def add_actions(parser: argparse.ArgumentParser, dest: str) -> Any:
+    """The actions one of which must follow ``parser``'s command (``exercises list|show|...``)."""
+    actions = parser.add_subparsers(dest=dest, metavar="ACTION")
+    actions.required = True
+    return actions
 
 
 def open_store(args: argparse.Namespace) -> Any:

@@ -13,11 +13,10 @@ from trainer.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
     CommandFailed,
-    CommandParser,
     UsageError,
+    add_actions,
     add_force_option,
     find_exercise,
-    friendly,
     indent,
     load_library,
     open_store,
@@ -33,8 +32,7 @@ def register(commands: Any) -> None:
         help="list, show and check exercise files",
         description="The technique library: built-in exercises plus your own folder.",
     )
-    actions = exercises.add_subparsers(dest="action", metavar="ACTION", parser_class=CommandParser)
-    actions.required = True
+    actions = add_actions(exercises, "action")
     ex_list = actions.add_parser(
         "list", help="list every exercise", description="List every exercise."
     )
@@ -209,7 +207,6 @@ def cmd_exercises_check(args: argparse.Namespace) -> int:
 # -- exercises new|edit|copy|delete|restore|import|export -----------------------------------
 
 
-@friendly
 def cmd_ex_new(args: argparse.Namespace) -> int:
     from trainer.instructor.editing import Draft, is_builtin_id, user_file_for
 
@@ -261,7 +258,6 @@ def _editor_command() -> list[str] | None:
     return None
 
 
-@friendly
 def cmd_ex_edit(args: argparse.Namespace) -> int:
     import subprocess
 
@@ -319,7 +315,6 @@ def cmd_ex_edit(args: argparse.Namespace) -> int:
     return 0
 
 
-@friendly
 def cmd_ex_copy(args: argparse.Namespace) -> int:
     from trainer.instructor.editing import copy_exercise, is_builtin_id, user_file_for
 
@@ -333,7 +328,6 @@ def cmd_ex_copy(args: argparse.Namespace) -> int:
     return 0
 
 
-@friendly
 def cmd_ex_delete(args: argparse.Namespace) -> int:
     from trainer.instructor.editing import delete_exercise, is_builtin_id
 
@@ -349,7 +343,6 @@ def cmd_ex_delete(args: argparse.Namespace) -> int:
     return 0
 
 
-@friendly
 def cmd_ex_restore(args: argparse.Namespace) -> int:
     from trainer.instructor.editing import restore_builtin
 
@@ -360,7 +353,6 @@ def cmd_ex_restore(args: argparse.Namespace) -> int:
     return 0
 
 
-@friendly
 def cmd_ex_import(args: argparse.Namespace) -> int:
     from trainer.instructor.packs import import_pack
 
@@ -382,7 +374,6 @@ def cmd_ex_import(args: argparse.Namespace) -> int:
     return 0
 
 
-@friendly
 def cmd_ex_export(args: argparse.Namespace) -> int:
     from trainer.instructor.packs import export_pack
 

@@ -23,7 +23,6 @@ from trainer.cli.common import (
     add_force_option,
     assessments_allowed,
     find_exercise,
-    friendly,
     hidden_assessments_note,
     number,
     open_store,
@@ -264,7 +263,6 @@ def format_result(result: Any) -> str:
 # -- history and export ----------------------------------------------------------------
 
 
-@friendly
 def cmd_history(args: argparse.Namespace) -> int:
     from trainer.store import OPEN_KINDS, SESSION_KINDS
 
@@ -326,7 +324,6 @@ def history_entry(row: Any) -> dict[str, Any]:
     }
 
 
-@friendly
 def cmd_export(args: argparse.Namespace) -> int:
     from trainer.instructor.reports import check_visible
     from trainer.store import SAMPLE_COLUMNS

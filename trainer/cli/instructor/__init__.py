@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from trainer.cli.common import CommandParser
+from trainer.cli.common import add_actions
 from trainer.cli.instructor import assessment, reports, roster, targets
 
 SUBJECTS = (roster, targets, assessment, reports)
@@ -29,9 +29,6 @@ def register(commands: Any) -> None:
         help="classes, students, target bands, feedback schedules, assessment, review and export",
         description="Instructor tools. Changes ask for the instructor PIN once one is set.",
     )
-    actions = inst.add_subparsers(
-        dest="instructor_command", metavar="ACTION", parser_class=CommandParser
-    )
-    actions.required = True
+    actions = add_actions(inst, "instructor_command")
     for subject in SUBJECTS:
         subject.register(actions)

@@ -6,10 +6,9 @@ import argparse
 from typing import Any
 
 from trainer.cli.common import (
-    CommandParser,
     UsageError,
+    add_actions,
     find_exercise,
-    friendly,
     load_library,
     number,
     open_store,
@@ -24,8 +23,7 @@ def register(actions: Any) -> None:
         help="pass marks per exercise",
         description="Pass marks: e.g. '--trials 4' for 4 trials in band, '--min-score 70'.",
     )
-    mk = mark.add_subparsers(dest="mark_action", metavar="ACTION", parser_class=CommandParser)
-    mk.required = True
+    mk = add_actions(mark, "mark_action")
     mk.add_parser("list", help="list pass marks")
     p = mk.add_parser("set", help="set an exercise's pass mark")
     p.add_argument("exercise", metavar="EXERCISE")
@@ -47,10 +45,7 @@ def register(actions: Any) -> None:
         help="blind assessment sequences and their results",
         description="Assessments: a fixed sequence of exercises run blind; results need the PIN.",
     )
-    asub = assess.add_subparsers(
-        dest="assessment_action", metavar="ACTION", parser_class=CommandParser
-    )
-    asub.required = True
+    asub = add_actions(assess, "assessment_action")
     asub.add_parser("list", help="list assessments")
     p = asub.add_parser("create", help="create or redefine an assessment")
     p.add_argument("name", metavar="NAME")
@@ -75,7 +70,6 @@ def register(actions: Any) -> None:
 # -- pass marks ---------------------------------------------------------------------------
 
 
-@friendly
 def cmd_pass_mark(args: argparse.Namespace) -> int:
     from trainer.instructor.assessment import PassMark, PassMarks
 
@@ -107,7 +101,6 @@ def cmd_pass_mark(args: argparse.Namespace) -> int:
 # -- assessment-----------------------------------------------------------------------
 
 
-@friendly
 def cmd_assessment(args: argparse.Namespace) -> int:
     from trainer.instructor.assessment import Assessments, simulate_assessment
 

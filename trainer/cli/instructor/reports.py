@@ -11,7 +11,6 @@ from trainer.cli.common import (
     add_assessments_option,
     add_force_option,
     assessments_allowed,
-    friendly,
     hidden_assessments_note,
     number,
     open_store,
@@ -68,7 +67,6 @@ def register(actions: Any) -> None:
 # -- review and export -------------------------------------------------------------------
 
 
-@friendly
 def cmd_review(args: argparse.Namespace) -> int:
     from trainer.instructor.reports import student_progress, trend_words
 
@@ -110,7 +108,6 @@ def cmd_review(args: argparse.Namespace) -> int:
     return 0
 
 
-@friendly
 def cmd_overview(args: argparse.Namespace) -> int:
     from trainer.instructor.reports import class_overview
 
@@ -131,7 +128,6 @@ def cmd_overview(args: argparse.Namespace) -> int:
     return 0
 
 
-@friendly
 def cmd_export_class(args: argparse.Namespace) -> int:
     import io
 
@@ -151,7 +147,6 @@ def cmd_export_class(args: argparse.Namespace) -> int:
     return 0
 
 
-@friendly
 def cmd_report(args: argparse.Namespace) -> int:
     import json
 

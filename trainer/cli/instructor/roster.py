@@ -7,14 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from trainer.cli.common import (
-    CommandFailed,
-    CommandParser,
-    friendly,
-    open_store,
-    read_secret,
-    require_pin,
-)
+from trainer.cli.common import CommandFailed, add_actions, open_store, read_secret, require_pin
 
 
 def register(actions: Any) -> None:
@@ -37,10 +30,7 @@ def register(actions: Any) -> None:
         help="list, add, rename, archive students",
         description="Students: list, add, rename, archive (sessions are never deleted).",
     )
-    st = students.add_subparsers(
-        dest="students_action", metavar="ACTION", parser_class=CommandParser
-    )
-    st.required = True
+    st = add_actions(students, "students_action")
     p = st.add_parser("list", help="list students")
     p.add_argument("--archived", action="store_true", help="include archived students")
     p.add_argument("--class", dest="class_name", metavar="NAME", help="only this class")
@@ -70,8 +60,7 @@ def register(actions: Any) -> None:
         help="list, add, rename, archive classes; enrol students",
         description="Classes and who is in them.",
     )
-    cl = classes.add_subparsers(dest="classes_action", metavar="ACTION", parser_class=CommandParser)
-    cl.required = True
+    cl = add_actions(classes, "classes_action")
     p = cl.add_parser("list", help="list classes and their students")
     p.add_argument("--archived", action="store_true", help="include archived classes")
     p = cl.add_parser("add", help="add a class")
@@ -101,7 +90,6 @@ def register(actions: Any) -> None:
 # -- PIN --------------------------------------------------------------------------------
 
 
-@friendly
 def cmd_set_pin(args: argparse.Namespace) -> int:
     from trainer.instructor.pin import PinGuard, check_pin_format
 
@@ -121,7 +109,6 @@ def cmd_set_pin(args: argparse.Namespace) -> int:
     return 0
 
 
-@friendly
 def cmd_clear_pin(args: argparse.Namespace) -> int:
     from trainer.instructor.pin import PinGuard
 
@@ -135,7 +122,6 @@ def cmd_clear_pin(args: argparse.Namespace) -> int:
 # -- students and classes -----------------------------------------------------------
 
 
-@friendly
 def cmd_students(args: argparse.Namespace) -> int:
     from trainer.instructor import InstructorError
     from trainer.instructor.roster import Roster
@@ -186,7 +172,6 @@ def cmd_students(args: argparse.Namespace) -> int:
     return 0
 
 
-@friendly
 def cmd_classes(args: argparse.Namespace) -> int:
     from trainer.instructor.roster import Roster
 

@@ -5,14 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from trainer.cli.common import (
-    CommandParser,
-    UsageError,
-    find_exercise,
-    friendly,
-    open_store,
-    require_pin,
-)
+from trainer.cli.common import UsageError, add_actions, find_exercise, open_store, require_pin
 
 
 def register(actions: Any) -> None:
@@ -22,8 +15,7 @@ def register(actions: Any) -> None:
         help="target bands per class and student",
         description="Band overrides, inherited built-in -> class -> student. TARGET is a level name or 'phase N'.",
     )
-    bd = bands.add_subparsers(dest="bands_action", metavar="ACTION", parser_class=CommandParser)
-    bd.required = True
+    bd = add_actions(bands, "bands_action")
     p = bd.add_parser("show", help="the bands in force and where they come from")
     p.add_argument("exercise", metavar="EXERCISE")
     _add_scope(p)
@@ -44,10 +36,7 @@ def register(actions: Any) -> None:
         help="feedback schedules per class and student",
         description="How often students see live feedback: always, faded, bandwidth, summary, self, retention.",
     )
-    sc = schedule.add_subparsers(
-        dest="schedule_action", metavar="ACTION", parser_class=CommandParser
-    )
-    sc.required = True
+    sc = add_actions(schedule, "schedule_action")
     p = sc.add_parser("show", help="schedules set, or the one a student gets")
     p.add_argument("--student", metavar="NAME")
     p.add_argument(
@@ -96,7 +85,6 @@ def _scope(args: argparse.Namespace) -> tuple[str, str]:
 # -- bands, schedules, pass marks -------------------------------------------------------
 
 
-@friendly
 def cmd_bands(args: argparse.Namespace) -> int:
     from trainer.instructor.targets import BandTargets
 
@@ -138,7 +126,6 @@ def cmd_bands(args: argparse.Namespace) -> int:
     return 0
 
 
-@friendly
 def cmd_schedule(args: argparse.Namespace) -> int:
     from trainer.instructor.feedback_store import SchedulePlans
     from trainer.instructor.schedules import FeedbackSchedule
