@@ -8,6 +8,7 @@ functions, when a command runs.
 from __future__ import annotations
 
 import argparse
+import inspect
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -39,6 +40,20 @@ def subparsers_of(parser: argparse.ArgumentParser) -> Any:
         if isinstance(action, argparse._SubParsersAction):
             return action
     raise LookupError(f"{parser.prog} has no sub-commands")
+
+
+def add_command(actions: Any, name: str, handler: Handler) -> argparse.ArgumentParser:
+    """Add the (sub)command ``name``, which ``handler`` runs, to ``actions``.
+
+    The handler's docstring is the command's help: its first paragraph the line in the
+    list of commands, the rest (if any) what ``--help`` says above the options.
+    """
+    summary, _, rest = inspect.cleandoc(handler.__doc__ or "").partition("\n\n")
+    parser: argparse.ArgumentParser = actions.add_parser(
+        name, help=" ".join(summary.split()), description=" ".join(rest.split()) or None
+    )
+    parser.set_defaults(handler=handler)
+    return parser
 
 
 def add_actions(parser: argparse.ArgumentParser, dest: str) -> Any:

@@ -15,6 +15,7 @@ from trainer.cli.common import (
     CommandFailed,
     UsageError,
     add_actions,
+    add_command,
     add_force_option,
     find_exercise,
     indent,
@@ -33,33 +34,18 @@ def register(commands: Any) -> None:
         description="The technique library: built-in exercises plus your own folder.",
     )
     actions = add_actions(exercises, "action")
-    ex_list = actions.add_parser(
-        "list", help="list every exercise", description="List every exercise."
-    )
+    ex_list = add_command(actions, "list", cmd_exercises_list)
     ex_list.add_argument(
         "--json",
         action="store_true",
         help="print a JSON array: per exercise its id, name, technique, phases and targets",
     )
-    ex_list.set_defaults(handler=cmd_exercises_list)
-    ex_show = actions.add_parser(
-        "show", help="show one exercise's phases", description="Show one exercise."
-    )
+    ex_show = add_command(actions, "show", cmd_exercises_show)
     ex_show.add_argument("id", metavar="ID")
-    ex_show.set_defaults(handler=cmd_exercises_show)
-    ex_check = actions.add_parser(
-        "check",
-        help="validate exercise files (exit 1 if any is invalid)",
-        description="Validate exercise files and print every problem found.",
-    )
+    ex_check = add_command(actions, "check", cmd_exercises_check)
     ex_check.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    ex_check.set_defaults(handler=cmd_exercises_check)
 
-    p = actions.add_parser(
-        "new",
-        help="create an exercise (from a template or a recorded session)",
-        description="Create an exercise in your folder: a ramp-hold-release template, or teach by demonstration with --from-session.",
-    )
+    p = add_command(actions, "new", cmd_ex_new)
     p.add_argument("id", metavar="ID")
     p.add_argument("--name", help="its display name")
     p.add_argument("--technique", help="the technique it trains")
@@ -76,51 +62,38 @@ def register(commands: Any) -> None:
         metavar="N",
         help="band width around the demonstrated curve (default 6 N)",
     )
-    p.set_defaults(handler=cmd_ex_new)
-    p = actions.add_parser(
-        "edit",
-        help="edit an exercise in your text editor (built-ins: edits a copy)",
-        description="Open the exercise in $VISUAL/$EDITOR, check it when you close the editor, save it to your folder.",
-    )
+    p = add_command(actions, "edit", cmd_ex_edit)
     p.add_argument("id", metavar="ID")
-    p.set_defaults(handler=cmd_ex_edit)
-    p = actions.add_parser("copy", help="copy an exercise under a new id")
+    p = add_command(actions, "copy", cmd_ex_copy)
     p.add_argument("source", metavar="ID")
     p.add_argument("new_id", metavar="NEW_ID")
     p.add_argument("--name", help="the copy's name")
-    p.set_defaults(handler=cmd_ex_copy)
-    p = actions.add_parser("delete", help="delete one of your exercises (kept in .removed)")
+    p = add_command(actions, "delete", cmd_ex_delete)
     p.add_argument("id", metavar="ID")
-    p.set_defaults(handler=cmd_ex_delete)
-    p = actions.add_parser("restore", help="use the built-in version again instead of your copy")
+    p = add_command(actions, "restore", cmd_ex_restore)
     p.add_argument("id", metavar="ID")
-    p.set_defaults(handler=cmd_ex_restore)
-    p = actions.add_parser(
-        "import",
-        help="import exercise packs (or single exercise files)",
-        description="Import exercise packs or exercise files into your folder. Nothing is "
-        "written unless every file is valid and no id appears twice. A replaced file is kept "
-        "in .removed; the notes say which records, bands and pass marks the change affects.",
-    )
+    p = add_command(actions, "import", cmd_ex_import)
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
     p.add_argument(
         "--replace", action="store_true", help="replace your differing versions (old files kept)"
     )
-    p.set_defaults(handler=cmd_ex_import)
-    p = actions.add_parser("export", help="export exercises as one pack file")
+    p = add_command(actions, "export", cmd_ex_export)
     p.add_argument("ids", nargs="*", metavar="ID")
     p.add_argument("--mine", action="store_true", help="every exercise in your folder")
     p.add_argument(
         "--output", "-o", type=Path, metavar="FILE", help="write here instead of the screen"
     )
     add_force_option(p)
-    p.set_defaults(handler=cmd_ex_export)
 
 
 # -- exercises -------------------------------------------------------------------------
 
 
 def cmd_exercises_list(args: argparse.Namespace) -> int:
+    """list every exercise
+
+    List every exercise.
+    """
     from trainer.ui.text import target_summary
     from trainer.units import Unit
 
@@ -153,6 +126,10 @@ def cmd_exercises_list(args: argparse.Namespace) -> int:
 
 
 def cmd_exercises_show(args: argparse.Namespace) -> int:
+    """show one exercise's phases
+
+    Show one exercise.
+    """
     exercise = find_exercise(args.id)
     print(f"{exercise.name}  [{exercise.id}]  technique: {exercise.technique}")
     print(f"from {exercise.source}")
@@ -185,6 +162,10 @@ def describe_end(phase: Any) -> str:
 
 
 def cmd_exercises_check(args: argparse.Namespace) -> int:
+    """validate exercise files (exit 1 if any is invalid)
+
+    Validate exercise files and print every problem found.
+    """
     from trainer.exercises import ExerciseError, load_exercise_file, refuse_duplicate
 
     failed = 0
@@ -208,6 +189,11 @@ def cmd_exercises_check(args: argparse.Namespace) -> int:
 
 
 def cmd_ex_new(args: argparse.Namespace) -> int:
+    """create an exercise (from a template or a recorded session)
+
+    Create an exercise in your folder: a ramp-hold-release template, or teach by demonstration
+    with --from-session.
+    """
     from trainer.instructor.editing import Draft, is_builtin_id, user_file_for
 
     store = open_store(args)
@@ -259,6 +245,11 @@ def _editor_command() -> list[str] | None:
 
 
 def cmd_ex_edit(args: argparse.Namespace) -> int:
+    """edit an exercise in your text editor (built-ins: edits a copy)
+
+    Open the exercise in $VISUAL/$EDITOR, check it when you close the editor, save it to your
+    folder.
+    """
     import subprocess
 
     from trainer.exercises import ExerciseError, user_exercise_dir
@@ -316,6 +307,7 @@ def cmd_ex_edit(args: argparse.Namespace) -> int:
 
 
 def cmd_ex_copy(args: argparse.Namespace) -> int:
+    """copy an exercise under a new id"""
     from trainer.instructor.editing import copy_exercise, is_builtin_id, user_file_for
 
     store = open_store(args)
@@ -329,6 +321,7 @@ def cmd_ex_copy(args: argparse.Namespace) -> int:
 
 
 def cmd_ex_delete(args: argparse.Namespace) -> int:
+    """delete one of your exercises (kept in .removed)"""
     from trainer.instructor.editing import delete_exercise, is_builtin_id
 
     store = open_store(args)
@@ -344,6 +337,7 @@ def cmd_ex_delete(args: argparse.Namespace) -> int:
 
 
 def cmd_ex_restore(args: argparse.Namespace) -> int:
+    """use the built-in version again instead of your copy"""
     from trainer.instructor.editing import restore_builtin
 
     store = open_store(args)
@@ -354,6 +348,12 @@ def cmd_ex_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_ex_import(args: argparse.Namespace) -> int:
+    """import exercise packs (or single exercise files)
+
+    Import exercise packs or exercise files into your folder. Nothing is written unless every
+    file is valid and no id appears twice. A replaced file is kept in .removed; the notes
+    say which records, bands and pass marks the change affects.
+    """
     from trainer.instructor.packs import import_pack
 
     store = open_store(args)
@@ -375,6 +375,7 @@ def cmd_ex_import(args: argparse.Namespace) -> int:
 
 
 def cmd_ex_export(args: argparse.Namespace) -> int:
+    """export exercises as one pack file"""
     from trainer.instructor.packs import export_pack
 
     if args.mine:

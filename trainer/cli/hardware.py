@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from trainer.cli.common import add_command
+
 if TYPE_CHECKING:
     from trainer.calibration import CalibrationProcedure
     from trainer.config import Config
@@ -25,12 +27,7 @@ EXIT_OK, EXIT_FAILED = 0, 1
 
 def register(subparsers: Any) -> None:
     """Add ``calibrate`` and ``doctor`` to the ``trainer`` command."""
-    calibrate = subparsers.add_parser(
-        "calibrate",
-        help="calibrate the load cell with a known mass (guided, about two minutes)",
-        description="Calibrate the load cell: tare the empty pad, place a known mass, verify "
-        "with a second mass (or the same again), save. Needs the HX711 wired to the Pi.",
-    )
+    calibrate = add_command(subparsers, "calibrate", cmd_calibrate)
     calibrate.add_argument(
         "--plain",
         action="store_true",
@@ -43,21 +40,14 @@ def register(subparsers: Any) -> None:
         metavar="SECONDS",
         help="seconds of readings each measurement averages (default 2)",
     )
-    calibrate.set_defaults(handler=cmd_calibrate)
 
-    doctor = subparsers.add_parser(
-        "doctor",
-        help="check the Pi's load cell setup and say what to fix",
-        description="Check GPIO access, the HX711, its data rate and noise, the calibration "
-        "and the feedback parts; print what to do about each problem. Keep the pad empty.",
-    )
+    doctor = add_command(subparsers, "doctor", cmd_doctor)
     doctor.add_argument(
         "--seconds",
         type=float,
         default=2.0,
         help="how long to measure the data rate and noise (default 2)",
     )
-    doctor.set_defaults(handler=cmd_doctor)
 
 
 # -- calibrate ---------------------------------------------------------------------------
@@ -122,6 +112,11 @@ def make_procedure(
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
+    """calibrate the load cell with a known mass (guided, about two minutes)
+
+    Calibrate the load cell: tare the empty pad, place a known mass, verify with a second mass
+    (or the same again), save. Needs the HX711 wired to the Pi.
+    """
     from trainer.config import load_config
 
     if not 0.1 <= args.average <= 30:
@@ -282,6 +277,11 @@ class Check:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
+    """check the Pi's load cell setup and say what to fix
+
+    Check GPIO access, the HX711, its data rate and noise, the calibration and the feedback
+    parts; print what to do about each problem. Keep the pad empty.
+    """
     if not 0.2 <= args.seconds <= 60:
         from trainer.cli.common import UsageError
 

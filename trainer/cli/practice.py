@@ -20,6 +20,7 @@ from trainer.cli.common import (
     EXIT_OK,
     UsageError,
     add_assessments_option,
+    add_command,
     add_force_option,
     assessments_allowed,
     find_exercise,
@@ -34,13 +35,7 @@ UNITS = ("N", "kgf", "lbf")
 
 def register(commands: Any) -> None:
     """Add ``run``, ``simulate``, ``history`` and ``export`` to the ``trainer`` command."""
-    run = commands.add_parser(
-        "run",
-        help="practise live: pick an exercise, press the pad, see the debrief",
-        description="The live trainer: a technique library, live feedback while you press "
-        "and a debrief afterwards. Uses the calibrated load cell, or --sim for a simulated "
-        "pad you press with the keyboard and mouse.",
-    )
+    run = add_command(commands, "run", cmd_run)
     source = run.add_mutually_exclusive_group()
     source.add_argument(
         "--sim", action="store_true", help="simulated pad: press with the arrow and number keys"
@@ -70,14 +65,8 @@ def register(commands: Any) -> None:
         "default: class_file in the config file, if set)",
     )
     run.add_argument("--seed", type=int, help=argparse.SUPPRESS)
-    run.set_defaults(handler=cmd_run)
 
-    sim = commands.add_parser(
-        "simulate",
-        help="run a whole session headless with a virtual student, store it, print a summary",
-        description="Run a whole session without a screen: a virtual student presses a "
-        "simulated pad, the session is judged, stored and summarised.",
-    )
+    sim = add_command(commands, "simulate", cmd_simulate)
     sim.add_argument(
         "--exercise", required=True, metavar="ID", help="exercise id (see 'trainer exercises list')"
     )
@@ -115,13 +104,8 @@ def register(commands: Any) -> None:
         help="as a class station: send the session to the class hub (a station file from "
         "'trainer class setup'); without the broker it is kept and sent later",
     )
-    sim.set_defaults(handler=cmd_simulate)
 
-    history = commands.add_parser(
-        "history",
-        help="list recorded sessions",
-        description="List recorded sessions, newest first.",
-    )
+    history = add_command(commands, "history", cmd_history)
     history.add_argument("--student", metavar="NAME", help="only this student's sessions")
     history.add_argument("--exercise", metavar="ID", help="only this exercise")
     history.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
@@ -132,13 +116,8 @@ def register(commands: Any) -> None:
         help="print a JSON array: per session its id, uuid, station, student, exercise, "
         "start, status, complete and score",
     )
-    history.set_defaults(handler=cmd_history)
 
-    export = commands.add_parser(
-        "export",
-        help="export one session's samples and results",
-        description="Export one session: CSV (one row a sample) or JSON (everything).",
-    )
+    export = add_command(commands, "export", cmd_export)
     export.add_argument("session_id", type=int, metavar="SESSION_ID")
     add_assessments_option(export)
     export.add_argument("--format", choices=["csv", "json"], default="csv")
@@ -146,10 +125,15 @@ def register(commands: Any) -> None:
         "--output", "-o", type=Path, metavar="FILE", help="write here instead of the screen"
     )
     add_force_option(export)
-    export.set_defaults(handler=cmd_export)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    """practise live: pick an exercise, press the pad, see the debrief
+
+    The live trainer: a technique library, live feedback while you press and a debrief
+    afterwards. Uses the calibrated load cell, or --sim for a simulated pad you press with
+    the keyboard and mouse.
+    """
     from trainer.ui.launch import run_app
 
     return run_app(args)
@@ -173,6 +157,11 @@ def speed_factor(text: str) -> float:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
+    """run a whole session headless with a virtual student, store it, print a summary
+
+    Run a whole session without a screen: a virtual student presses a simulated pad, the session
+    is judged, stored and summarised.
+    """
     from trainer.sensors.students import PROFILES
     from trainer.session import simulate
 
@@ -264,6 +253,10 @@ def format_result(result: Any) -> str:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
+    """list recorded sessions
+
+    List recorded sessions, newest first.
+    """
     from trainer.store import OPEN_KINDS, SESSION_KINDS
 
     store = open_store(args)
@@ -325,6 +318,10 @@ def history_entry(row: Any) -> dict[str, Any]:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    """export one session's samples and results
+
+    Export one session: CSV (one row a sample) or JSON (everything).
+    """
     from trainer.instructor.reports import check_visible
     from trainer.store import SAMPLE_COLUMNS
 

@@ -8,6 +8,7 @@ from typing import Any
 from trainer.cli.common import (
     UsageError,
     add_actions,
+    add_command,
     find_exercise,
     load_library,
     number,
@@ -18,11 +19,7 @@ from trainer.cli.common import (
 
 def register(actions: Any) -> None:
     """Add ``pass-mark`` and ``assessment`` to ``trainer instructor``."""
-    mark = actions.add_parser(
-        "pass-mark",
-        help="pass marks per exercise",
-        description="Pass marks: e.g. '--trials 4' for 4 trials in band, '--min-score 70'.",
-    )
+    mark = add_command(actions, "pass-mark", cmd_pass_mark)
     mk = add_actions(mark, "mark_action")
     mk.add_parser("list", help="list pass marks")
     p = mk.add_parser("set", help="set an exercise's pass mark")
@@ -38,13 +35,8 @@ def register(actions: Any) -> None:
     )
     p = mk.add_parser("clear", help="remove an exercise's pass mark")
     p.add_argument("exercise", metavar="EXERCISE")
-    mark.set_defaults(handler=cmd_pass_mark)
 
-    assess = actions.add_parser(
-        "assessment",
-        help="blind assessment sequences and their results",
-        description="Assessments: a fixed sequence of exercises run blind; results need the PIN.",
-    )
+    assess = add_command(actions, "assessment", cmd_assessment)
     asub = add_actions(assess, "assessment_action")
     asub.add_parser("list", help="list assessments")
     p = asub.add_parser("create", help="create or redefine an assessment")
@@ -64,13 +56,16 @@ def register(actions: Any) -> None:
     p.add_argument("--student", metavar="NAME")
     p.add_argument("--name", metavar="ASSESSMENT")
     p.add_argument("--run", type=int, metavar="RUN_ID")
-    assess.set_defaults(handler=cmd_assessment)
 
 
 # -- pass marks ---------------------------------------------------------------------------
 
 
 def cmd_pass_mark(args: argparse.Namespace) -> int:
+    """pass marks per exercise
+
+    Pass marks: e.g. '--trials 4' for 4 trials in band, '--min-score 70'.
+    """
     from trainer.instructor.assessment import PassMark, PassMarks
 
     store = open_store(args)
@@ -102,6 +97,10 @@ def cmd_pass_mark(args: argparse.Namespace) -> int:
 
 
 def cmd_assessment(args: argparse.Namespace) -> int:
+    """blind assessment sequences and their results
+
+    Assessments: a fixed sequence of exercises run blind; results need the PIN.
+    """
     from trainer.instructor.assessment import Assessments, simulate_assessment
 
     store = open_store(args)

@@ -9,6 +9,7 @@ from typing import Any
 
 from trainer.cli.common import (
     add_assessments_option,
+    add_command,
     add_force_option,
     assessments_allowed,
     hidden_assessments_note,
@@ -20,33 +21,24 @@ from trainer.cli.common import (
 
 def register(actions: Any) -> None:
     """Add ``review``, ``overview``, ``export-class`` and ``report`` to ``trainer instructor``."""
-    p = actions.add_parser(
-        "review",
-        help="a student's scores and trends",
-        description="A student's sessions with score, time in band, consistency and steadiness, and their trends.",
-    )
+    p = add_command(actions, "review", cmd_review)
     p.add_argument("student", metavar="STUDENT")
     p.add_argument("--exercise", metavar="ID")
     p.add_argument(
         "--limit", type=int, default=20, help="show at most this many sessions (default 20)"
     )
     add_assessments_option(p)
-    p.set_defaults(handler=cmd_review)
-    p = actions.add_parser(
-        "overview", help="class overview: who practised what, latest and best, below the pass mark"
-    )
+    p = add_command(actions, "overview", cmd_overview)
     p.add_argument("--class", dest="class_name", metavar="NAME")
     add_assessments_option(p)
-    p.set_defaults(handler=cmd_overview)
-    p = actions.add_parser("export-class", help="class results as CSV (one row a session)")
+    p = add_command(actions, "export-class", cmd_export_class)
     p.add_argument(
         "--class", dest="class_name", metavar="NAME", help="only this class (default everyone)"
     )
     p.add_argument("--output", "-o", type=Path, metavar="FILE")
     add_force_option(p)
     add_assessments_option(p)
-    p.set_defaults(handler=cmd_export_class)
-    p = actions.add_parser("report", help="one session as a printable HTML report, CSV or JSON")
+    p = add_command(actions, "report", cmd_report)
     p.add_argument("session_id", type=int, metavar="SESSION_ID")
     p.add_argument("--format", choices=["html", "csv", "json"], default="html")
     p.add_argument(
@@ -61,13 +53,16 @@ def register(actions: Any) -> None:
     )
     add_force_option(p)
     add_assessments_option(p)
-    p.set_defaults(handler=cmd_report)
 
 
 # -- review and export -------------------------------------------------------------------
 
 
 def cmd_review(args: argparse.Namespace) -> int:
+    """a student's scores and trends
+
+    A student's sessions with score, time in band, consistency and steadiness, and their trends.
+    """
     from trainer.instructor.reports import student_progress, trend_words
 
     store = open_store(args)
@@ -109,6 +104,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_overview(args: argparse.Namespace) -> int:
+    """class overview: who practised what, latest and best, below the pass mark"""
     from trainer.instructor.reports import class_overview
 
     store = open_store(args)
@@ -129,6 +125,7 @@ def cmd_overview(args: argparse.Namespace) -> int:
 
 
 def cmd_export_class(args: argparse.Namespace) -> int:
+    """class results as CSV (one row a session)"""
     import io
 
     from trainer.instructor.reports import write_class_csv
@@ -148,6 +145,7 @@ def cmd_export_class(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    """one session as a printable HTML report, CSV or JSON"""
     import json
 
     from trainer.instructor.reports import session_document, session_html, write_session_csv

@@ -7,29 +7,22 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from trainer.cli.common import CommandFailed, add_actions, open_store, read_secret, require_pin
+from trainer.cli.common import (
+    CommandFailed,
+    add_actions,
+    add_command,
+    open_store,
+    read_secret,
+    require_pin,
+)
 
 
 def register(actions: Any) -> None:
     """Add the PIN and roster actions to ``trainer instructor``."""
-    p = actions.add_parser(
-        "set-pin",
-        help="set or change the instructor PIN",
-        description="Set or change the instructor PIN (4-12 digits, stored as a salted hash).",
-    )
-    p.set_defaults(handler=cmd_set_pin)
-    p = actions.add_parser(
-        "clear-pin",
-        help="remove the instructor PIN",
-        description="Remove the instructor PIN (needs the PIN).",
-    )
-    p.set_defaults(handler=cmd_clear_pin)
+    add_command(actions, "set-pin", cmd_set_pin)
+    add_command(actions, "clear-pin", cmd_clear_pin)
 
-    students = actions.add_parser(
-        "students",
-        help="list, add, rename, archive students",
-        description="Students: list, add, rename, archive (sessions are never deleted).",
-    )
+    students = add_command(actions, "students", cmd_students)
     st = add_actions(students, "students_action")
     p = st.add_parser("list", help="list students")
     p.add_argument("--archived", action="store_true", help="include archived students")
@@ -53,13 +46,8 @@ def register(actions: Any) -> None:
     for action in ("archive", "unarchive"):
         p = st.add_parser(action, help=f"{action} a student (sessions are kept)")
         p.add_argument("name", metavar="NAME")
-    students.set_defaults(handler=cmd_students)
 
-    classes = actions.add_parser(
-        "classes",
-        help="list, add, rename, archive classes; enrol students",
-        description="Classes and who is in them.",
-    )
+    classes = add_command(actions, "classes", cmd_classes)
     cl = add_actions(classes, "classes_action")
     p = cl.add_parser("list", help="list classes and their students")
     p.add_argument("--archived", action="store_true", help="include archived classes")
@@ -84,13 +72,16 @@ def register(actions: Any) -> None:
                 action="store_true",
                 help="add students not yet on the roster (otherwise a misspelt name is refused)",
             )
-    classes.set_defaults(handler=cmd_classes)
 
 
 # -- PIN --------------------------------------------------------------------------------
 
 
 def cmd_set_pin(args: argparse.Namespace) -> int:
+    """set or change the instructor PIN
+
+    Set or change the instructor PIN (4-12 digits, stored as a salted hash).
+    """
     from trainer.instructor.pin import PinGuard, check_pin_format
 
     store = open_store(args)
@@ -110,6 +101,10 @@ def cmd_set_pin(args: argparse.Namespace) -> int:
 
 
 def cmd_clear_pin(args: argparse.Namespace) -> int:
+    """remove the instructor PIN
+
+    Remove the instructor PIN (needs the PIN).
+    """
     from trainer.instructor.pin import PinGuard
 
     store = open_store(args)
@@ -123,6 +118,10 @@ def cmd_clear_pin(args: argparse.Namespace) -> int:
 
 
 def cmd_students(args: argparse.Namespace) -> int:
+    """list, add, rename, archive students
+
+    Students: list, add, rename, archive (sessions are never deleted).
+    """
     from trainer.instructor import InstructorError
     from trainer.instructor.roster import Roster
 
@@ -173,6 +172,10 @@ def cmd_students(args: argparse.Namespace) -> int:
 
 
 def cmd_classes(args: argparse.Namespace) -> int:
+    """list, add, rename, archive classes; enrol students
+
+    Classes and who is in them.
+    """
     from trainer.instructor.roster import Roster
 
     store = open_store(args)

@@ -5,16 +5,19 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from trainer.cli.common import UsageError, add_actions, find_exercise, open_store, require_pin
+from trainer.cli.common import (
+    UsageError,
+    add_actions,
+    add_command,
+    find_exercise,
+    open_store,
+    require_pin,
+)
 
 
 def register(actions: Any) -> None:
     """Add ``bands`` and ``schedule`` to ``trainer instructor``."""
-    bands = actions.add_parser(
-        "bands",
-        help="target bands per class and student",
-        description="Band overrides, inherited built-in -> class -> student. TARGET is a level name or 'phase N'.",
-    )
+    bands = add_command(actions, "bands", cmd_bands)
     bd = add_actions(bands, "bands_action")
     p = bd.add_parser("show", help="the bands in force and where they come from")
     p.add_argument("exercise", metavar="EXERCISE")
@@ -29,13 +32,8 @@ def register(actions: Any) -> None:
     p.add_argument("exercise", metavar="EXERCISE")
     p.add_argument("target", nargs="?", metavar="TARGET", help="only this target (default all)")
     _add_scope(p, required=True)
-    bands.set_defaults(handler=cmd_bands)
 
-    schedule = actions.add_parser(
-        "schedule",
-        help="feedback schedules per class and student",
-        description="How often students see live feedback: always, faded, bandwidth, summary, self, retention.",
-    )
+    schedule = add_command(actions, "schedule", cmd_schedule)
     sc = add_actions(schedule, "schedule_action")
     p = sc.add_parser("show", help="schedules set, or the one a student gets")
     p.add_argument("--student", metavar="NAME")
@@ -64,7 +62,6 @@ def register(actions: Any) -> None:
     _add_scope(p, required=True)
     p = sc.add_parser("clear", help="back to the inherited schedule")
     _add_scope(p, required=True)
-    schedule.set_defaults(handler=cmd_schedule)
 
 
 def _add_scope(parser: argparse.ArgumentParser, required: bool = False) -> None:
@@ -86,6 +83,10 @@ def _scope(args: argparse.Namespace) -> tuple[str, str]:
 
 
 def cmd_bands(args: argparse.Namespace) -> int:
+    """target bands per class and student
+
+    Band overrides, inherited built-in -> class -> student. TARGET is a level name or 'phase N'.
+    """
     from trainer.instructor.targets import BandTargets
 
     store = open_store(args)
@@ -127,6 +128,10 @@ def cmd_bands(args: argparse.Namespace) -> int:
 
 
 def cmd_schedule(args: argparse.Namespace) -> int:
+    """feedback schedules per class and student
+
+    How often students see live feedback: always, faded, bandwidth, summary, self, retention.
+    """
     from trainer.instructor.feedback_store import SchedulePlans
     from trainer.instructor.schedules import FeedbackSchedule
 
