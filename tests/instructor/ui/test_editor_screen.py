@@ -163,3 +163,27 @@ async def test_hub_lists_exercises_and_opens_the_editor(make_app: MakeApp) -> No
         editor = app.screen
         assert isinstance(editor, EditorScreen)
         assert editor.draft.exercise_id == "new-exercise" and editor.draft.problems() == []
+
+
+async def test_a_new_exercise_says_saved_only_after_saving_and_escape_asks_first(
+    make_app: MakeApp, user_dir: Path
+) -> None:
+    app, _ = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.push_screen(EditorScreen(Draft.new("my-new", "My new")))
+        await until(pilot, lambda: isinstance(app.screen, EditorScreen) and app.screen._ready)
+        editor = app.screen
+        assert isinstance(editor, EditorScreen)
+        note = str(editor.query_one("#ed-origin", Static).render())
+        assert "not saved yet" in note and "Saved in" not in note
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert "has not been saved" in str(app.screen.query_one("#confirm-detail").render())
+        await pilot.press("n")  # stay
+        await until(pilot, lambda: app.screen is editor)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: (user_dir / "my-new.toml").exists())
+        note = str(editor.query_one("#ed-origin", Static).render())
+        assert note == f"Saved in {user_dir / 'my-new.toml'}."
+        await pilot.press("escape")  # saved: leaves without asking
+        await until(pilot, lambda: not isinstance(app.screen, EditorScreen | ConfirmScreen))

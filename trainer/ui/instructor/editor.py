@@ -171,7 +171,17 @@ class EditorScreen(UsesTrainer, Screen[None]):
             if user_file_for(exercise_id) is not None:
                 return "Your copy of a built-in exercise. Ctrl+B restores the built-in."
             return "Built-in: saving makes your own copy; the built-in file never changes."
-        return f"Saved in {user_exercise_dir()}."
+        saved = user_file_for(exercise_id)
+        if saved is None:
+            return f"New exercise, not saved yet: Ctrl+S saves it in {user_exercise_dir()}."
+        return f"Saved in {saved}."
+
+    @property
+    def unsaved(self) -> bool:
+        """Changes not saved, or an exercise that was never saved at all."""
+        exercise_id = self.draft.exercise_id
+        never_saved = not is_builtin_id(exercise_id) and user_file_for(exercise_id) is None
+        return self.dirty or never_saved
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._first_fill)
@@ -497,7 +507,7 @@ class EditorScreen(UsesTrainer, Screen[None]):
     def action_back(self) -> None:
         from trainer.ui.screens.confirm import ConfirmScreen
 
-        if not self.dirty:
+        if not self.unsaved:
             self.app.pop_screen()
             return
 
@@ -505,6 +515,9 @@ class EditorScreen(UsesTrainer, Screen[None]):
             if leave:
                 self.app.pop_screen()
 
-        self.app.push_screen(
-            ConfirmScreen("Leave without saving?", "Your changes will be lost."), answered
+        lost = (
+            "Your changes will be lost."
+            if self.dirty and user_file_for(self.draft.exercise_id) is not None
+            else "This exercise has not been saved and will be lost."
         )
+        self.app.push_screen(ConfirmScreen("Leave without saving?", lost), answered)
