@@ -398,3 +398,40 @@ async def test_history_shows_whole_exercise_and_technique_names(
             )
             table = app.screen.query_one("#sessions", DataTable)
             assert table.virtual_size.width <= table.size.width, width
+
+
+async def test_at_60x20_the_home_controls_and_title_are_whole(make_app: MakeApp) -> None:
+    """The blind label once read "Blin" over "d"."""
+    app, _box = make_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        home = await home_of(pilot, app)
+        await pilot.pause()
+        label = home.query_one("#blind-label")
+        assert label.region.width >= len("Blind") and label.region.height >= 1
+        assert "Blind" in screen_text(app) and "Start" in screen_text(app)
+        assert screen_text(app).splitlines()[0].split()[:2] == ["Technique", "library"]
+        for control in ("#blind", "#blind-label", "#start"):
+            assert home.query_one(control).region.right <= 60, control
+
+
+async def test_the_gauge_ticks_and_the_band_text_round_alike_in_every_unit(
+    make_app: MakeApp,
+) -> None:
+    from trainer.ui.widgets.gauge import Gauge
+
+    for unit in Unit:
+        app, box = make_app(exercise_id="ischemic-compression", units=unit)
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = await open_live(pilot, app)
+            await pilot.press("space", "5")
+            box.current.pump(8.0)
+            screen.frame()
+            await pilot.pause()
+            gauge = screen.query_one(Gauge)
+            ticks = "".join(seg.text for seg in gauge.render_line(3)).split()
+            band = str(screen.query_one("#phase-time", Static).render()).split(" | ")[0]
+            low, high = band.split()[-2].split("-")
+            assert low in ticks and high in ticks, (unit, ticks, band)
+            top = ticks[-2]  # the scale's end, in the unit's resolution
+            decimals = len(top.split(".")[1]) if "." in top else 0
+            assert decimals <= unit.decimals, (unit, ticks)

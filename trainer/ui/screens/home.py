@@ -119,7 +119,7 @@ class HomeScreen(UsesTrainer, Screen[None]):
     def compose(self) -> ComposeResult:
         trainer = self.trainer
         yield TopBar(
-            "Pressure Trainer - technique library",
+            "Technique library",
             simulated=trainer.config.simulated,
             status=self._status_text(),
         )
