@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from trainer.classroom.broker import ClassFolder, MosquittoProcess
 from trainer.classroom.hub import ClassHub, LiveStateReceived, SessionStored
+from trainer.cli import main
 
 from .helpers import assert_hub_matches_stations, stations_running, wait_until
 
 
 def test_eight_stations_every_session_arrives_once(
-    class_folder: ClassFolder, broker: MosquittoProcess, tmp_path: Path
+    class_folder: ClassFolder,
+    broker: MosquittoProcess,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     events: list[object] = []
     hub = ClassHub(class_folder.hub_file)
@@ -36,6 +42,26 @@ def test_eight_stations_every_session_arrives_once(
         assert hub.counters.rejected_total == 0
     finally:
         hub.stop()
-    assert_hub_matches_stations(
-        class_folder.hub_file.with_name("hub.db"), [tmp_path / f"{s}.db" for s in stations]
+    hub_db = class_folder.hub_file.with_name("hub.db")
+    assert_hub_matches_stations(hub_db, [tmp_path / f"{s}.db" for s in stations])
+    # The instructor's tools work on the hub's records: the whole class in one place.
+    assert main(["--db", str(hub_db), "instructor", "overview", "--class", "testclass"]) == 0
+    overview = capsys.readouterr().out
+    assert all(f"{s} " in overview for s in stations), overview
+    csv_path = tmp_path / "class.csv"
+    assert (
+        main(
+            [
+                "--db",
+                str(hub_db),
+                "instructor",
+                "export-class",
+                "--class",
+                "testclass",
+                "-o",
+                str(csv_path),
+            ]
+        )
+        == 0
     )
+    assert len(csv_path.read_text().strip().splitlines()) == 1 + total

@@ -69,7 +69,7 @@ from trainer.classroom.protocol import (
     receipts_topic,
     stations_filter,
 )
-from trainer.classroom.records import config_settings, ingest, settings_fingerprint
+from trainer.classroom.records import config_settings, enrol, ingest, settings_fingerprint
 from trainer.exercises import ExerciseLibrary
 from trainer.instructor.schedules import FeedbackSchedule
 from trainer.store import Store, StoreError
@@ -526,6 +526,9 @@ class ClassHub:
             return
         try:
             session_id, stored = ingest(store, record)
+            if stored:
+                # The student is in the class: `trainer instructor overview --class` lists them.
+                enrol(store, self.class_name, record.student)
         except StoreError as error:
             # Not acknowledged? It is: a session the records refuse would come back forever.
             self._reject(topic, station, "store", str(error))
