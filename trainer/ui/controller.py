@@ -51,7 +51,7 @@ from trainer.sensors.base import (
 from trainer.session import PracticeSession
 from trainer.store import Store, StoreError
 from trainer.ui.config import CueListener, SensorSetup
-from trainer.ui.feed import SampleFeed
+from trainer.ui.feed import SampleFeed, start_sensor
 
 log = logging.getLogger(__name__)
 
@@ -203,7 +203,7 @@ class LiveController:
         """Open the sensor and start its acquisition thread."""
         self.sensor.open()
         self._opened = True
-        self.sensor.start(self.feed.on_sample, self.feed.on_error)
+        start_sensor(self.sensor, self.feed.on_sample, self.feed.on_error)
 
     def close(self) -> None:
         """Stop the sensor thread and release the sensor (safe to call twice)."""

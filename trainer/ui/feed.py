@@ -14,10 +14,33 @@ Example::
 
 from __future__ import annotations
 
+import contextlib
 import queue
+import sys
 import time
+from collections.abc import Callable
 
-from trainer.sensors.base import Sample, SensorError
+from trainer.sensors.base import Sample, Sensor, SensorError
+
+
+def start_sensor(
+    sensor: Sensor,
+    on_sample: Callable[[Sample], None],
+    on_error: Callable[[SensorError], None],
+) -> None:
+    """Start ``sensor``'s acquisition from inside the running app.
+
+    Textual swaps ``sys.stderr`` for a capture whose ``fileno()`` is -1 while the app
+    runs; the first process Python's multiprocessing spawns (the HX711's acquisition
+    process) hands stderr's descriptor to its resource tracker and fails on it. The
+    sensor starts with the real stderr.
+    """
+    real = sys.__stderr__
+    if real is None:  # no console at all (pythonw): nothing to hand on
+        sensor.start(on_sample, on_error)
+        return
+    with contextlib.redirect_stderr(real):
+        sensor.start(on_sample, on_error)
 
 
 class SampleFeed:

@@ -23,6 +23,7 @@ from trainer.instructor.demonstration import draft_from_demonstration, save_demo
 from trainer.sensors.base import Sample, SensorError
 from trainer.store import StoreError
 from trainer.ui.context import UsesTrainer
+from trainer.ui.feed import start_sensor
 from trainer.ui.text import sentence
 from trainer.ui.widgets.topbar import TopBar
 
@@ -96,7 +97,7 @@ class DemonstrationScreen(UsesTrainer, Screen[None]):
         try:
             self.setup = self.trainer.config.sensor_factory(_demo_exercise(), FULL_SCALE_N)
             self.setup.sensor.open()
-            self.setup.sensor.start(self.on_sample, self.on_error)
+            start_sensor(self.setup.sensor, self.on_sample, self.on_error)
         except SensorError as error:
             self._problem = str(error)
         if self.trainer.config.timers:
