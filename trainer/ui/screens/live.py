@@ -10,13 +10,15 @@ view (blind phases, the feedback schedule) decides whether the force shows.
 from __future__ import annotations
 
 import time
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Footer, Label, Static
 
 from trainer.engine import LiveState, Zone
@@ -35,6 +37,8 @@ from trainer.ui.widgets.gauge import Gauge
 from trainer.ui.widgets.topbar import TopBar
 from trainer.ui.widgets.trace import Column, ForceTrace, bucket
 from trainer.units import Unit
+
+W = TypeVar("W", bound=Widget)
 
 ZONE_WORDS = {
     Zone.BELOW: ("▲ PRESS HARDER", "zone-below"),
@@ -70,6 +74,20 @@ HIDDEN_TEXTS: dict[Hidden, tuple[str, str]] = {
         "Retention test: no feedback. Feel the force; results at the end.",
     ),
 }
+
+
+def size_may_change(widget: Widget, old: object, new: str) -> bool:
+    """Whether showing ``new`` instead of ``old`` can change ``widget``'s size.
+
+    A one-line text in a widget of fixed width keeps its size; a text that wraps, an
+    empty one, or one in an auto-width widget that changes length may not.
+    """
+    if not isinstance(old, str) or not old or not new:
+        return True
+    width = widget.styles.width
+    if width is not None and width.is_auto:
+        return cell_len(old) != cell_len(new)
+    return max(cell_len(old), cell_len(new)) > widget.content_region.width
 
 
 def gauge_text(hidden: Hidden | None, plan: PracticePlan | None) -> str | None:
@@ -229,6 +247,7 @@ class LiveScreen(UsesTrainer, Screen[None]):
         self.controller: LiveController | None = None
         self._timer: Timer | None = None
         self._shown: dict[str, object] = {}
+        self._widgets: dict[str, Widget] = {}
         self._results_shown = False
         self._ready = False
         #: the session was paused because a screen opened over this one
@@ -342,20 +361,23 @@ class LiveScreen(UsesTrainer, Screen[None]):
         state = controller.display_state()
         view = controller.feedback(state)
         hidden = not view.visible  # a blind phase, or the feedback schedule hides it
-        self._set_label("#banner", self._banner(controller, state))
-        banner = self.query_one("#banner")
-        banner.display = bool(self._shown.get("#banner"))
-        self._set_label("#coach-note", self._coach_note(controller))
-        self.query_one("#coach-note").display = bool(self._shown.get("#coach-note"))
+        for selector, line in (
+            ("#banner", self._banner(controller, state)),
+            ("#coach-note", self._coach_note(controller)),
+        ):
+            self._set_label(selector, line)
+            panel = self._widget(selector, Static)
+            if panel.display != bool(line):
+                panel.display = bool(line)
         value = "" if hidden else unit.number(state.force_n)
         if self._shown.get("force") != value:
             self._shown["force"] = value
-            self.query_one("#force", BigDigits).update(value)
+            self._widget("#force", BigDigits).update(value)
         self._set_label("#unit", "" if hidden else unit.value)
         words, css = zone_words(state, view.hidden)
         if state.band is not None and not hidden and css in ("zone-below", "zone-above"):
             words += f"  {unit.show(abs(state.distance_n))}"
-        zone_label = self.query_one("#zone", Label)
+        zone_label = self._widget("#zone", Label)
         if self._shown.get("zone-css") != css:
             if isinstance(self._shown.get("zone-css"), str):
                 zone_label.remove_class(str(self._shown["zone-css"]))
@@ -363,7 +385,7 @@ class LiveScreen(UsesTrainer, Screen[None]):
             self._shown["zone-css"] = css
         self._set_label("#zone", words)
         self._phase_panel(state, hidden)
-        gauge = self.query_one(Gauge)
+        gauge = self._widget("#gauge", Gauge)
         band = None
         if state.band is not None and state.phase is not None and state.phase.scored:
             band = (state.band.low_n, state.band.high_n)
@@ -373,8 +395,9 @@ class LiveScreen(UsesTrainer, Screen[None]):
             state.zone,
             gauge_text(view.hidden, controller.plan),
         )
-        trace = self.query_one(ForceTrace)
-        trace.display = not hidden
+        trace = self._widget("#trace", ForceTrace)
+        if trace.display == hidden:
+            trace.display = not hidden
         if not hidden and controller.trace:
             self._draw_trace(controller, trace, band)
 
@@ -397,12 +420,22 @@ class LiveScreen(UsesTrainer, Screen[None]):
             columns[last + 1 :] = [Column(None, *band)] * (len(columns) - last - 1)
         trace.columns = columns
 
+    def _widget(self, selector: str, kind: type[W]) -> W:
+        """A widget of this screen, looked up once (a query walks the DOM every frame)."""
+        widget = self._widgets.get(selector)
+        if widget is None:
+            widget = self._widgets[selector] = self.query_one(selector, kind)
+        assert isinstance(widget, kind)
+        return widget
+
     def _set_label(self, selector: str, value: str) -> None:
-        if self._shown.get(selector) != value:
+        shown = self._shown.get(selector)
+        if shown != value:
             self._shown[selector] = value
-            widget = self.query_one(selector)
-            if isinstance(widget, Label | Static):
-                widget.update(value)
+            widget = self._widget(selector, Static)  # a Label is a Static
+            # No layout pass for a text that keeps the widget's size: a layout reflows
+            # and repaints the whole screen.
+            widget.update(value, layout=size_may_change(widget, shown, value))
 
     def _phase_panel(self, state: LiveState, hidden: bool) -> None:
         unit = self.trainer.units

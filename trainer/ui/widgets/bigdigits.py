@@ -47,6 +47,8 @@ class BigDigits(Widget):
     def __init__(self, value: str = "", *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._value = value
+        self._strips: list[Strip] | None = None
+        self._strips_key: object = None
 
     @property
     def value(self) -> str:
@@ -54,25 +56,49 @@ class BigDigits(Widget):
 
     def update(self, value: str) -> None:
         if value != self._value:
-            width_changed = len(big_lines(value)[0]) != len(big_lines(self._value)[0])
+            # Digits, the point and the minus sign have their own widths: "10.0" -> "9.9"
+            # narrows the widget, "12.3" -> "12.4" does not need a layout pass.
+            width_changed = _width(value) != _width(self._value)
             self._value = value
             self.refresh(layout=width_changed)
 
     def get_content_width(self, container: object, viewport: object) -> int:
-        return len(big_lines(self._value)[0])
+        return _width(self._value)
 
     def get_content_height(self, container: object, viewport: object, width: int) -> int:
         return HEIGHT
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips = None  # the theme changed: colours are looked up again
+
     def render_line(self, y: int) -> Strip:
+        key = (self._value, self.size.width)
+        if self._strips is None or self._strips_key != key:
+            # Built once per value, not per line: the style lookup costs more than drawing.
+            self._strips = self._build()
+            self._strips_key = key
+        if 0 <= y < HEIGHT:
+            return self._strips[y]
+        return Strip.blank(self.size.width, self.rich_style)
+
+    def _build(self) -> list[Strip]:
         # Drawn line by line: as one text, the glyphs' leading spaces would be trimmed.
-        lines = big_lines(self._value)
-        if not 0 <= y < len(lines):
-            return Strip.blank(self.size.width, self.rich_style)
         on = self.rich_style
         off = on + Style(dim=True)  # a separate run per gap keeps SVG screenshots aligned
-        segments = [Segment(run, on if run[0] == "█" else off) for run in _runs(lines[y]) if run]
-        return Strip(segments).extend_cell_length(self.size.width, on)
+        width = self.size.width
+        return [
+            Strip(
+                [Segment(run, on if run[0] == "█" else off) for run in _runs(line) if run]
+            ).extend_cell_length(width, on)
+            for line in big_lines(self._value)
+        ]
+
+
+def _width(value: str) -> int:
+    """Cells ``value`` takes when drawn: each glyph and one space between glyphs."""
+    blank = _FONT[" "]
+    return sum(len(_FONT.get(char, blank)[0]) for char in value) + max(0, len(value) - 1)
 
 
 def _runs(line: str) -> list[str]:
