@@ -66,9 +66,13 @@ led_above = 22
 buzzer = 23
 button_start = 24
 button_tare = 25
+
+[display]
+fps = 12
 """,
     )
     config = load_config(path)
+    assert config.display.fps == 12.0
     assert config.hx711.data_pin == 16 and config.hx711.clock_pin == "GPIO20"
     assert (config.hx711.channel, config.hx711.gain) == ("B", 32)  # B's only gain
     assert config.hx711.acquisition == "thread"
@@ -104,6 +108,11 @@ button_tare = 25
         ({"hx711": 5}, "must be a section written [hx711]"),
         ({"calibration_file": 3}, "calibration_file must be a file path"),
         ({"hx711": {"acquisition": "fork"}}, 'set acquisition = "process"'),
+        ({"display": {"fps": 0}}, "redraws per second from 1 to 60"),
+        ({"display": {"fps": 120}}, "redraws per second from 1 to 60"),
+        ({"display": {"fps": "30"}}, "redraws per second from 1 to 60"),
+        ({"display": {"fps": True}}, "redraws per second from 1 to 60"),
+        ({"display": {"rate": 30}}, "[display] has no setting 'rate'"),
     ],
 )
 def test_each_mistake_is_named_with_its_fix(data: dict[str, object], message: str) -> None:

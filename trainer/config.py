@@ -24,6 +24,9 @@ Example file::
     button_start = 24     # start / pause
     button_tare = 25
 
+    [display]
+    fps = 15              # live screen redraws per second (default: by Pi model)
+
 Example::
 
     config = load_config()
@@ -99,12 +102,24 @@ class FeedbackConfig:
         }
 
 
+#: the live screen's frame rates a user may set
+FPS_RANGE = (1.0, 60.0)
+
+
+@dataclass(frozen=True, slots=True)
+class DisplayConfig:
+    """The live screen on this machine; ``fps`` None means the Pi model's default."""
+
+    fps: float | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     """Everything in the config file, plus where it came from."""
 
     hx711: HX711Config = field(default_factory=HX711Config)
     feedback: FeedbackConfig = field(default_factory=FeedbackConfig)
+    display: DisplayConfig = field(default_factory=DisplayConfig)
     path: Path | None = None  # the file read, None when it did not exist
     calibration_file: Path | None = None  # as written in the file, if at all
     class_file: Path | None = None  # the class station file this pad joins (trainer run)
@@ -171,16 +186,27 @@ def load_config(path: Path | None = None) -> Config:
 def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
     """Validate the parsed TOML; raise :class:`ConfigError` naming the first bad key."""
     where = str(path) if path else "the config"
-    unknown = set(data) - {"hx711", "feedback", "calibration_file", "class_file"}
+    unknown = set(data) - {"hx711", "feedback", "display", "calibration_file", "class_file"}
     if unknown:
         raise ConfigError(
             f"{where} has an unknown section or key {quote(sorted(unknown)[0])}; "
-            "use [hx711], [feedback], calibration_file and class_file only"
+            "use [hx711], [feedback], [display], calibration_file and class_file only"
         )
     hx = _table(data, "hx711", where)
     fb = _table(data, "feedback", where)
+    shown = _table(data, "display", where)
     _no_unknown(hx, HX711Config.__slots__, "hx711", where)
     _no_unknown(fb, FeedbackConfig.__slots__, "feedback", where)
+    _no_unknown(shown, DisplayConfig.__slots__, "display", where)
+    fps = shown.get("fps")
+    low, high = FPS_RANGE
+    if fps is not None and (
+        isinstance(fps, bool) or not isinstance(fps, int | float) or not low <= fps <= high
+    ):
+        raise ConfigError(
+            f"{where}: display.fps is {quote(fps)}; set it to the live screen's redraws per second "
+            f"from {low:g} to {high:g}, e.g. 15, or leave it out for the Pi model's default"
+        )
 
     defaults = HX711Config()
     rate = hx.get("rate_hz", defaults.rate_hz)
@@ -256,6 +282,7 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
     return Config(
         hx711=hx711,
         feedback=feedback,
+        display=DisplayConfig(fps=float(fps) if fps is not None else None),
         path=path,
         calibration_file=Path(calibration_file).expanduser() if calibration_file else None,
         class_file=Path(class_file).expanduser() if class_file else None,

@@ -64,6 +64,13 @@ def register(commands: Any) -> None:
         help="join a class as a station (a station file from 'trainer class setup'; "
         "default: class_file in the config file, if set)",
     )
+    run.add_argument(
+        "--fps",
+        type=frames_per_second,
+        metavar="N",
+        help="live screen redraws per second, 1-60 (default: display.fps in the config "
+        "file, else by Pi model: 30 on a Pi 4 or 5 or a laptop, 15 on a Pi Zero 2 W)",
+    )
     run.add_argument("--seed", type=int, help=argparse.SUPPRESS)
 
     sim = add_command(commands, "simulate", cmd_simulate)
@@ -125,6 +132,19 @@ def register(commands: Any) -> None:
         "--output", "-o", type=Path, metavar="FILE", help="write here instead of the screen"
     )
     add_force_option(export)
+
+
+def frames_per_second(text: str) -> float:
+    """``--fps``'s value: a number of redraws per second from 1 to 60."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 1 <= value <= 60:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a frame rate: give redraws per second from 1 to 60, e.g. --fps 15"
+        )
+    return value
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ on a laptop) one line says so and simulation is offered instead.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import warnings
 from functools import partial
@@ -16,6 +17,8 @@ from trainer.ui.config import SensorFactory, SensorSetup, simulated_sensor_facto
 
 if TYPE_CHECKING:
     from trainer.ui.app import TrainerApp
+
+log = logging.getLogger(__name__)
 
 CALIBRATE_HINT = "run 'trainer calibrate' to set one up"
 
@@ -135,6 +138,23 @@ def join_class(app: TrainerApp, args: argparse.Namespace) -> Any:
     return link
 
 
+def live_frame_rate(args: argparse.Namespace, out: TextIO | None = None) -> float:
+    """``--fps``, else ``display.fps`` from the config file, else the Pi model's default."""
+    from trainer.config import ConfigError, load_config
+    from trainer.ui.framerate import frame_rate
+
+    requested = getattr(args, "fps", None)
+    configured = None
+    if requested is None:
+        try:
+            configured = load_config().display.fps
+        except ConfigError as error:
+            print(f"The frame rate setting is not used: {error}.", file=out or sys.stderr)
+    fps, reason = frame_rate(requested, configured)
+    log.info("live screen at %g frames per second (%s)", fps, reason)
+    return fps
+
+
 def run_app(args: argparse.Namespace) -> int:
     """Run the live trainer; every session is saved however the app ends."""
     from trainer.cli import UsageError, load_library, open_store
@@ -152,6 +172,7 @@ def run_app(args: argparse.Namespace) -> int:
     if chosen is None:
         return 1
     factory, simulated = chosen
+    fps = live_frame_rate(args)
     store = open_store(args)
 
     from trainer.ui.app import build_app
@@ -166,6 +187,7 @@ def run_app(args: argparse.Namespace) -> int:
         units=unit,
         exercise_id=args.exercise,
         bell=args.bell,
+        fps=fps,
         handle_signals=True,
     )
     app = build_app(config)
