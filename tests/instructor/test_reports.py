@@ -170,3 +170,15 @@ def test_a_trend_is_called_only_when_it_stands_out_of_the_spread() -> None:
     assert trend_words([90.0, 90.1, 90.2, 90.3], "pts", True).startswith("no clear trend")
     found = trend_of([91, 92, 92, 91])
     assert found is not None and not found.clear and found.spread > 0
+
+
+def test_score_plot_has_a_score_axis_and_dates() -> None:
+    from trainer.ui.instructor.plot import score_plot
+
+    points = [(f"2026-03-{day:02d}T10:00:00+00:00", score) for day, score in [(1, 20), (9, 95)]]
+    lines = score_plot(points, width=40, height=7)
+    assert [line[:5] for line in lines[:5]] == ["100 ┤", "    │", " 50 ┤", "    │", "  0 ┤"]
+    assert lines[5] == "    └" + "─" * 35
+    assert lines[6].split() == ["03-01", "03-09"]
+    assert lines[0].endswith("●")  # 95: the top row, at the right end
+    assert lines[3][5] == "●"  # 20: near the bottom, at the left end

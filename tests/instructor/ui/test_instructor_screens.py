@@ -22,6 +22,7 @@ from trainer.ui.instructor.demonstrate import DemonstrationScreen
 from trainer.ui.instructor.editor import EditorScreen
 from trainer.ui.instructor.hub import InstructorScreen
 from trainer.ui.instructor.pin_prompt import PinScreen
+from trainer.ui.instructor.plot import ScorePlot
 from trainer.ui.instructor.review import ClassOverviewScreen, ReviewScreen
 
 
@@ -131,7 +132,14 @@ async def test_review_plots_scores_shows_trends_and_writes_a_report(
         app.push_screen(ReviewScreen("Ana"))
         await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen._filled)
         screen = app.screen
-        assert len(screen.query_one("#rv-scores", Sparkline).data or []) == 3
+        plot = screen.query_one("#rv-scores", ScorePlot)
+        assert len(plot.points) == 3
+        await pilot.pause()
+        drawn = str(plot.render()).splitlines()
+        assert drawn[0].startswith("100 ┤") and drawn[-3].startswith("  0 ┤")
+        assert drawn[-2].startswith("    └──") and str(drawn).count("●") == 3
+        first_date = screen.points[0].started_at[5:10]
+        assert drawn[-1].strip().startswith(first_date)  # dates under the axis
         trends = text(screen.query_one("#rv-trends", Static))
         assert "3 sessions" in trends and "time in band" in trends and "steadiness" in trends
         assert screen.query_one("#rv-sessions", DataTable).row_count == 3

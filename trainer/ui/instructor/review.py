@@ -23,6 +23,7 @@ from trainer.instructor.reports import (
 )
 from trainer.instructor.roster import Roster
 from trainer.ui.context import UsesTrainer
+from trainer.ui.instructor.plot import ScorePlot
 from trainer.ui.text import sentence
 from trainer.ui.widgets.topbar import TopBar
 
@@ -67,8 +68,8 @@ class ReviewScreen(_Base):
         with Horizontal(id="rv-controls"):
             yield Label("Exercise", classes="control-label")
             yield Select[str](self._options(), value=ALL, allow_blank=False, id="rv-exercise")
-        yield Label("Scores over time (oldest left)", id="rv-note")
-        yield Sparkline([], id="rv-scores")
+        yield Label("Score by session date (oldest left)", id="rv-note")
+        yield ScorePlot(id="rv-scores")
         yield Static(id="rv-trends")
         yield DataTable(id="rv-sessions", cursor_type="row", zebra_stripes=True)
         yield Label("", id="rv-trace-label")
@@ -128,7 +129,9 @@ class ReviewScreen(_Base):
         except InstructorError as error:
             self.notify(sentence(error), severity="error")
             self.points = []
-        self.query_one("#rv-scores", Sparkline).data = [p.score for p in self.points] or [0.0]
+        self.query_one("#rv-scores", ScorePlot).points = [
+            (p.started_at, p.score) for p in self.points
+        ]
         scores = [p.score for p in self.points]
         in_band = [p.time_in_band_pct for p in self.points]
         steadiness = [p.steadiness_cv_pct for p in self.points if p.steadiness_cv_pct is not None]
