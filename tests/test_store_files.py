@@ -148,8 +148,8 @@ def test_a_damaged_database_is_one_clear_line_and_never_written_into(
     before = path.read_bytes()
     for argv in (["history"], ["export", "1"], ["export", "3", "--format", "json"]):
         try:
-            code, out, err = run(capsys, *argv, "--db", str(path))
-        except Exception as error:  # noqa: BLE001 - what a user would see as a traceback
+            code, _, err = run(capsys, *argv, "--db", str(path))
+        except Exception as error:  # what a user would see as a traceback
             pytest.fail(f"{argv}: {type(error).__name__}: {error}")
         if code:
             assert code == 1 and len(err.strip().splitlines()) == 1, err
