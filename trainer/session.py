@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from trainer.engine import Event, SessionEngine
@@ -24,7 +25,7 @@ from trainer.scoring import SessionResult
 from trainer.sensors.base import EndOfStream, Sample, SensorError
 from trainer.sensors.filters import ForceFilter
 from trainer.sensors.students import PROFILES, VirtualStudent
-from trainer.store import SampleRecorder, Store, StoreError
+from trainer.store import SampleRecorder, Store, StoreError, StoreFull
 
 
 class PracticeSession:
@@ -46,8 +47,10 @@ class PracticeSession:
         self.session_id = recorder.session_id
         #: the last failed write (a full disk); samples stay queued until one succeeds
         self.store_error: StoreError | None = None
+        #: set once everything is saved; until then :meth:`finish` can be retried
         self.result: SessionResult | None = None
         self.status: str | None = None
+        self._ending: tuple[SessionResult, str] | None = None
 
     @classmethod
     def begin(
@@ -94,14 +97,35 @@ class PracticeSession:
         """
         if self.result is not None and self.status is not None:
             return self.result
-        result = self.engine.result() if self.engine.finished else self.engine.abort()
-        if status is None:
-            status = "complete" if result.completed else "incomplete"
-        self.result, self.status = result, status
-        self.recorder.flush()  # raises StoreError if the disk is still full
+        if self._ending is None:
+            result = self.engine.result() if self.engine.finished else self.engine.abort()
+            if status is None:
+                status = "complete" if result.completed else "incomplete"
+            self._ending = (result, status)
+        result, status = self._ending
+        try:
+            self.recorder.flush()  # raises StoreError while the disk is still full
+            self.store.finish_session(self.session_id, result, status)
+        except StoreError as error:
+            self.store_error = error
+            raise
+        # Saved: only now is the session finished, so a failed save is retried in full.
         self.store_error = None
-        self.store.finish_session(self.session_id, result, status)
+        self.result, self.status = result, status
         return result
+
+    def keep_for_recovery(self) -> Path:
+        """Write what is not saved yet to a recovery file (the program must stop); return it.
+
+        The next ``trainer`` command offers to import it (``trainer recover``).
+        """
+        if self._ending is None:
+            result = self.engine.result() if self.engine.finished else self.engine.abort()
+            self._ending = (result, "complete" if result.completed else "incomplete")
+        result, status = self._ending
+        return self.store.write_recovery(
+            self.session_id, self.recorder.pending_rows(), result, status
+        )
 
 
 @dataclass(frozen=True)
@@ -161,8 +185,31 @@ def simulate(
                 virtual.observe(engine.state)
                 count += 1
     except BaseException:
-        session.finish("incomplete")
+        _finish_or_keep(session, "incomplete")
         raise
-    result = session.finish()
+    result = _finish_or_keep(session, None)
     assert session.status is not None
     return SimulationOutcome(session.session_id, result, session.status, count)
+
+
+#: how often, and how far apart, a headless run retries saving before it gives up
+SAVE_ATTEMPTS = 3
+SAVE_RETRY_S = 1.0
+
+
+def _finish_or_keep(session: PracticeSession, status: str | None) -> SessionResult:
+    """Save the session, retrying a full disk a few times; else keep it in a recovery file."""
+    for attempt in range(SAVE_ATTEMPTS):
+        try:
+            return session.finish(status)
+        except StoreFull:
+            if attempt + 1 < SAVE_ATTEMPTS:
+                time.sleep(SAVE_RETRY_S)
+        except StoreError:
+            break
+    error = session.store_error
+    kept = session.keep_for_recovery()
+    raise StoreError(
+        f"{error}. The {session.recorder.pending} samples not saved and the result are kept "
+        f"in {kept}: once there is room, run 'trainer recover' to add them to the records"
+    )

@@ -21,6 +21,7 @@ import json
 import math
 import os
 import sqlite3
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -306,6 +307,35 @@ def default_db_path() -> Path:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+RECOVERY_FORMAT = 1
+RECOVERY_SUFFIX = ".recovery.json"
+
+
+def _write_private(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError:
+        path.unlink(missing_ok=True)  # half a file helps nobody
+        raise
+
+
+def _read_recovery(path: Path) -> dict[str, Any] | None:
+    try:
+        record = load_json(path.read_bytes())
+    except OSError:
+        return None
+    keys = {"format", "database", "session_id", "status", "result", "samples"}
+    if not isinstance(record, dict) or not keys <= set(record):
+        return None
+    if record["format"] != RECOVERY_FORMAT or not isinstance(record["samples"], list):
+        return None
+    return record
 
 
 def _make_private(path: Path) -> None:
@@ -674,6 +704,92 @@ class Store:
 
         self._write(update)
 
+    # -- recovery after a full disk ---------------------------------------------------
+    def write_recovery(
+        self,
+        session_id: int,
+        rows: list[tuple[Any, ...]],
+        result: SessionResult | None,
+        status: str,
+    ) -> Path:
+        """Keep what could not be written in a file beside the database; return where.
+
+        If the database's disk cannot take even that, the file goes to the system's
+        temporary folder. :meth:`recovery_files` finds it and :meth:`import_recovery`
+        writes it into the records once there is room.
+        """
+        row = self.db.execute("SELECT uuid FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        record = {
+            "format": RECOVERY_FORMAT,
+            "database": str(self.path.resolve()),
+            "session_id": session_id,
+            "uuid": row[0] if row else None,
+            "status": status,
+            "result": result.to_dict() if result is not None else None,
+            "samples": [list(r[1:]) for r in rows],  # the session id is implied
+        }
+        text = dump_json(record)
+        name = f"{self.path.name}.session-{session_id}{RECOVERY_SUFFIX}"
+        tried: list[str] = []
+        for folder in (self.path.parent, Path(tempfile.gettempdir())):
+            target = folder / name
+            try:
+                _write_private(target, text)
+            except OSError as error:
+                tried.append(f"{target} ({error.strerror})")
+                continue
+            return target
+        raise StoreError(
+            f"session {session_id}'s last {len(rows)} samples could not be kept anywhere: "
+            + "; ".join(tried)
+        )
+
+    def recovery_files(self) -> list[Path]:
+        """Recovery files written for this database, beside it or in the temporary folder."""
+        pattern = f"{self.path.name}.session-*{RECOVERY_SUFFIX}"
+        found = []
+        for folder in (self.path.parent, Path(tempfile.gettempdir())):
+            try:
+                candidates = sorted(folder.glob(pattern))
+            except OSError:
+                continue
+            for candidate in candidates:
+                record = _read_recovery(candidate)
+                if record is not None and record.get("database") == str(self.path.resolve()):
+                    found.append(candidate)
+        return found
+
+    def import_recovery(self, path: Path) -> tuple[int, int]:
+        """Write a recovery file's samples and ending into the records, then delete it.
+
+        Returns the session id and how many samples were added. Samples already stored
+        are left as they are, so importing twice adds nothing.
+        """
+        record = _read_recovery(path)
+        if record is None:
+            raise StoreError(f"{path} is not a recovery file of Pressure Trainer: leave it be")
+        session_id = record["session_id"]
+        row = self.db.execute("SELECT uuid FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        if row is None or (record.get("uuid") and row[0] != record["uuid"]):
+            raise StoreError(
+                f"{path} belongs to a session that is not in {self.path}: "
+                "import it into the database it came from (--db)"
+            )
+        samples = [(session_id, *sample) for sample in record["samples"]]
+        result = result_from_json(dump_json(record["result"])) if record["result"] else None
+
+        def write() -> int:
+            before = self.db.total_changes
+            self.db.executemany(
+                "INSERT OR IGNORE INTO samples VALUES (?, ?, ?, ?, ?, ?, ?, ?)", samples
+            )
+            return self.db.total_changes - before
+
+        added: int = self._write(write)
+        self.finish_session(session_id, result, record["status"])
+        path.unlink(missing_ok=True)
+        return session_id, added
+
     # -- the class outbox and the hub's ingest --------------------------------------
     def outbox(self) -> list[int]:
         """Ended class sessions not yet acknowledged by the broker, oldest first."""
@@ -964,6 +1080,10 @@ class SampleRecorder:
     def pending(self) -> int:
         """Samples not yet on disk."""
         return len(self._rows)
+
+    def pending_rows(self) -> list[tuple[Any, ...]]:
+        """The rows not yet on disk, as they would be written (for a recovery file)."""
+        return list(self._rows)
 
     def add(self, sample: Sample, force_n: float, flags: int, phase: int) -> None:
         """Queue one sample (``force_n`` as judged, the sample's own force as raw)."""

@@ -63,11 +63,24 @@ def add_actions(parser: argparse.ArgumentParser, dest: str) -> Any:
     return actions
 
 
-def open_store(args: argparse.Namespace) -> Any:
-    """The records database named by ``--db``, ``$TRAINER_DB`` or the default."""
+def open_store(args: argparse.Namespace, *, offer_recovery: bool = True) -> Any:
+    """The records database named by ``--db``, ``$TRAINER_DB`` or the default.
+
+    Samples a full disk kept in recovery files are offered for import, once a command.
+    """
     from trainer.store import Store, default_db_path
 
-    return Store.open(args.db or default_db_path())
+    store = Store.open(args.db or default_db_path())
+    if offer_recovery and not store.readonly:
+        files = store.recovery_files()
+        if files:
+            where = ", ".join(str(path) for path in files)
+            print(
+                f"trainer: {len(files)} session(s) have samples that a full disk kept in "
+                f"{where}; run 'trainer recover' to add them to the records",
+                file=sys.stderr,
+            )
+    return store
 
 
 def load_library() -> Any:

@@ -112,6 +112,8 @@ def register(commands: Any) -> None:
         "'trainer class setup'); without the broker it is kept and sent later",
     )
 
+    add_command(commands, "recover", cmd_recover)
+
     history = add_command(commands, "history", cmd_history)
     history.add_argument("--student", metavar="NAME", help="only this student's sessions")
     history.add_argument("--exercise", metavar="ID", help="only this exercise")
@@ -335,6 +337,24 @@ def history_entry(row: Any) -> dict[str, Any]:
         "score": row.score,
         "time_in_band_pct": row.time_in_band_pct,
     }
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    """add samples a full disk kept in a recovery file to the records
+
+    After a full disk, a session's unsaved samples and result were kept in a recovery
+    file beside the database. Once there is room, this adds them to the records and
+    removes the file.
+    """
+    store = open_store(args, offer_recovery=False)
+    files = store.recovery_files()
+    if not files:
+        print(f"Nothing to recover: no recovery files for {store.path}.")
+        return EXIT_OK
+    for path in files:
+        session_id, added = store.import_recovery(path)
+        print(f"Session {session_id}: {added} sample(s) added from {path} (file removed).")
+    return EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace) -> int:
