@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from trainer.instructor.assessment import AssessmentRun, Assessments
 from trainer.ui.context import UsesTrainer
+from trainer.ui.tables import selected_key
 from trainer.ui.widgets.topbar import TopBar
 
 
@@ -107,11 +108,8 @@ class AssessmentResultsScreen(UsesTrainer, Screen[None]):
     def action_open(self) -> None:
         from trainer.ui.screens.results import ResultsScreen
 
-        table = self.query_one("#as-runs", DataTable)
-        if not table.row_count:
-            return
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        run = next((r for r in self.runs if str(r.id) == key.value), None)
+        key = selected_key(self.query_one("#as-runs", DataTable))
+        run = next((r for r in self.runs if str(r.id) == key), None)
         done = [i for i in run.items if i.session_id is not None] if run else []
         if done and done[0].session_id is not None:
             self.app.push_screen(ResultsScreen(done[0].session_id))

@@ -14,6 +14,7 @@ from trainer.exercises import Exercise
 from trainer.instructor import InstructorError
 from trainer.instructor.editing import Draft, copy_exercise, delete_exercise, is_builtin_id
 from trainer.ui.context import UsesTrainer
+from trainer.ui.tables import refilling, selected_key
 from trainer.ui.text import sentence
 from trainer.ui.widgets.topbar import TopBar
 
@@ -74,20 +75,13 @@ class InstructorScreen(UsesTrainer, Screen[None]):
             self.fill()
 
     def fill(self) -> None:
-        table = self.query_one("#inst-exercises", DataTable)
-        cursor = table.cursor_row
-        table.clear()
-        for exercise in self.trainer.reload_library().sorted():
-            table.add_row(exercise.name, exercise.id, origin_text(exercise), key=exercise.id)
-        if table.row_count:
-            table.move_cursor(row=min(cursor, table.row_count - 1))
+        with refilling(self.query_one("#inst-exercises", DataTable)) as table:
+            for exercise in self.trainer.reload_library().sorted():
+                table.add_row(exercise.name, exercise.id, origin_text(exercise), key=exercise.id)
 
     def selected(self) -> Exercise | None:
-        table = self.query_one("#inst-exercises", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return self.trainer.config.library.exercises.get(str(key.value))
+        key = selected_key(self.query_one("#inst-exercises", DataTable))
+        return None if key is None else self.trainer.config.library.exercises.get(key)
 
     def _unused_id(self, stem: str) -> str:
         known = set(self.trainer.config.library.exercises)

@@ -24,6 +24,7 @@ from trainer.instructor.reports import (
 from trainer.instructor.roster import Roster
 from trainer.ui.context import UsesTrainer
 from trainer.ui.instructor.plot import ScorePlot
+from trainer.ui.tables import selected_key
 from trainer.ui.text import sentence
 from trainer.ui.widgets.topbar import TopBar
 
@@ -164,11 +165,8 @@ class ReviewScreen(_Base):
             self.fill()
 
     def _selected_session(self) -> int | None:
-        table = self.query_one("#rv-sessions", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return int(key.value) if key.value is not None else None
+        key = selected_key(self.query_one("#rv-sessions", DataTable))
+        return None if key is None else int(key)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_open()
@@ -312,12 +310,9 @@ class ClassOverviewScreen(_Base):
         self.action_review()
 
     def action_review(self) -> None:
-        table = self.query_one("#ov-table", DataTable)
-        if not table.row_count:
-            return
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        if key.value is not None:
-            self.app.push_screen(ReviewScreen(str(key.value).split(":", 1)[1]))
+        key = selected_key(self.query_one("#ov-table", DataTable))
+        if key is not None:
+            self.app.push_screen(ReviewScreen(key.split(":", 1)[1]))
 
     def action_export(self) -> None:
         name = self._class()

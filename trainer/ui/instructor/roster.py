@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 from trainer.instructor import InstructorError
 from trainer.instructor.roster import Roster
 from trainer.ui.context import UsesTrainer
+from trainer.ui.tables import refilling, selected_key
 from trainer.ui.text import sentence
 from trainer.ui.widgets.topbar import TopBar
 
@@ -95,19 +96,15 @@ class RosterScreen(UsesTrainer, Screen[None]):
         table.focus()
 
     def fill(self) -> None:
-        table = self.query_one("#ro-students", DataTable)
-        cursor = table.cursor_row
-        table.clear()
-        for student in self.roster.students(include_archived=self.show_archived):
-            table.add_row(
-                student.name,
-                ", ".join(student.classes) or "-",
-                str(student.sessions),
-                "archived" if student.archived else "",
-                key=student.name,
-            )
-        if table.row_count:
-            table.move_cursor(row=min(cursor, table.row_count - 1))
+        with refilling(self.query_one("#ro-students", DataTable)) as table:
+            for student in self.roster.students(include_archived=self.show_archived):
+                table.add_row(
+                    student.name,
+                    ", ".join(student.classes) or "-",
+                    str(student.sessions),
+                    "archived" if student.archived else "",
+                    key=student.name,
+                )
         classes = self.roster.classes(include_archived=self.show_archived)
         text = "; ".join(
             f"{c.name}{' (archived)' if c.archived else ''}: {len(c.students)}" for c in classes
@@ -115,11 +112,7 @@ class RosterScreen(UsesTrainer, Screen[None]):
         self.query_one("#ro-classes", Static).update(f"Classes: {text or 'none yet (C adds one)'}")
 
     def selected(self) -> str | None:
-        table = self.query_one("#ro-students", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return str(key.value) if key.value is not None else None
+        return selected_key(self.query_one("#ro-students", DataTable))
 
     def _ask(self, question: str, then: Callable[[str], object], value: str = "") -> None:
         def answered(text: str | None) -> None:

@@ -20,6 +20,7 @@ from trainer.instructor.roster import Roster
 from trainer.instructor.schedules import DESCRIPTIONS, FeedbackSchedule, ScheduleKind
 from trainer.instructor.targets import BandTargets, PhaseTarget
 from trainer.ui.context import UsesTrainer
+from trainer.ui.tables import refilling, selected_key
 from trainer.ui.text import sentence
 from trainer.ui.widgets.topbar import TopBar
 
@@ -138,24 +139,20 @@ class SettingsScreen(UsesTrainer, Screen[None]):
             self.rows = targets.explain(exercise, class_name=who[1])
         else:
             self.rows = targets.explain(exercise, student=who[1])
-        table = self.query_one("#st-bands", DataTable)
-        cursor = table.cursor_row
-        table.clear()
-        for row in self.rows:
-            if row.builtin is None:
-                continue
-            table.add_row(
-                str(row.index + 1),
-                row.name,
-                band_text(row.builtin),
-                band_text(row.class_band),
-                band_text(row.student_band),
-                band_text(row.effective),
-                row.source,
-                key=str(row.index),
-            )
-        if table.row_count:
-            table.move_cursor(row=min(cursor, table.row_count - 1))
+        with refilling(self.query_one("#st-bands", DataTable)) as table:
+            for row in self.rows:
+                if row.builtin is None:
+                    continue
+                table.add_row(
+                    str(row.index + 1),
+                    row.name,
+                    band_text(row.builtin),
+                    band_text(row.class_band),
+                    band_text(row.student_band),
+                    band_text(row.effective),
+                    row.source,
+                    key=str(row.index),
+                )
         self._show_schedule()
         mark = PassMarks(store).get(exercise.id)
         self.query_one("#st-trials", Input).value = (
@@ -215,12 +212,8 @@ class SettingsScreen(UsesTrainer, Screen[None]):
         self._show_schedule()
 
     def selected_row(self) -> PhaseTarget | None:
-        table = self.query_one("#st-bands", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        index = int(str(key.value))
-        return next((r for r in self.rows if r.index == index), None)
+        key = selected_key(self.query_one("#st-bands", DataTable))
+        return next((r for r in self.rows if str(r.index) == key), None)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "st-band":

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Label, Select, Static
 
 from trainer.store import SessionRow
 from trainer.ui.context import UsesTrainer
+from trainer.ui.tables import selected_key
 from trainer.ui.widgets.rowtable import RowTable
 from trainer.ui.widgets.topbar import TopBar
 
@@ -144,11 +145,9 @@ class HistoryScreen(UsesTrainer, Screen[None]):
             self.open_session(int(event.row_key.value))
 
     def action_open(self) -> None:
-        table = self.query_one("#sessions", DataTable)
-        if table.row_count:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-            if key.value is not None:
-                self.open_session(int(key.value))
+        key = selected_key(self.query_one("#sessions", DataTable))
+        if key is not None:
+            self.open_session(int(key))
 
     def open_session(self, session_id: int) -> None:
         from trainer.ui.screens.results import ResultsScreen

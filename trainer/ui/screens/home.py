@@ -17,6 +17,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, Static, Swi
 from trainer.exercises import Exercise, FeedbackMode
 from trainer.ui import text
 from trainer.ui.context import UsesTrainer
+from trainer.ui.tables import selected_key
 from trainer.ui.widgets.rowtable import RowTable
 from trainer.ui.widgets.topbar import TopBar
 
@@ -260,11 +261,7 @@ class HomeScreen(UsesTrainer, Screen[None]):
         return plan_for(trainer.config.store, exercise, trainer.student)[0].exercise
 
     def selected_id(self) -> str | None:
-        table = self.query_one("#library", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return str(key.value) if key.value is not None else None
+        return selected_key(self.query_one("#library", DataTable))
 
     def show_details(self, exercise_id: str | None) -> None:
         if exercise_id is None:
