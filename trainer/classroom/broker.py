@@ -37,6 +37,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+
 from trainer.classroom.protocol import TOPIC_ROOT, check_name, station_id
 
 DEFAULT_PORT = 1883
@@ -135,6 +138,28 @@ def load_class_file(path: Path | str) -> ClassFile:
         ca_file=(path.parent / ca) if isinstance(ca, str) and ca else None,
         db=(path.parent / db) if isinstance(db, str) and db else None,
     )
+
+
+#: a client waits this long (doubling from 1 s) between attempts to reach the broker
+RECONNECT_MAX_S = 30
+
+
+def class_client(class_file: ClassFile, client_id: str, *, manual_ack: bool = False) -> mqtt.Client:
+    """A paho-mqtt 2 client (MQTT 5) logged in with the file's account, TLS if it says so.
+
+    paho's network thread reconnects with back-off (1 s doubling to 30 s).
+    """
+    client = mqtt.Client(
+        CallbackAPIVersion.VERSION2,
+        client_id=client_id,
+        protocol=mqtt.MQTTv5,
+        manual_ack=manual_ack,
+    )
+    client.username_pw_set(class_file.username, class_file.password)
+    if class_file.ca_file is not None:
+        client.tls_set(ca_certs=str(class_file.ca_file))
+    client.reconnect_delay_set(1, RECONNECT_MAX_S)
+    return client
 
 
 def hash_password(password: str, *, salt: bytes | None = None, rounds: int = PBKDF2_ROUNDS) -> str:

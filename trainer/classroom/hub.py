@@ -42,12 +42,17 @@ from pathlib import Path
 from typing import Any, Literal
 
 import paho.mqtt.client as mqtt
-from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 
-from trainer.classroom.broker import BRIDGE_PREFIX, ClassFile, ClassSetupError, load_class_file
+from trainer.classroom.broker import (
+    BRIDGE_PREFIX,
+    ClassFile,
+    ClassSetupError,
+    class_client,
+    load_class_file,
+)
 from trainer.classroom.protocol import (
     MAX_MESSAGE_CHARS,
     MAX_MESSAGES,
@@ -235,16 +240,7 @@ class ClassHub:
         return self.db_path.with_name(self.db_path.stem + ".config.json")
 
     def _make_client(self) -> mqtt.Client:
-        client = mqtt.Client(
-            CallbackAPIVersion.VERSION2,
-            client_id=f"{self.class_name}-hub",
-            protocol=mqtt.MQTTv5,
-            manual_ack=True,
-        )
-        client.username_pw_set(self.class_file.username, self.class_file.password)
-        if self.class_file.ca_file is not None:
-            client.tls_set(ca_certs=str(self.class_file.ca_file))
-        client.reconnect_delay_set(1, 30)
+        client = class_client(self.class_file, f"{self.class_name}-hub", manual_ack=True)
         client.on_connect = self._on_connect
         client.on_connect_fail = self._on_connect_fail
         client.on_disconnect = self._on_disconnect
@@ -885,14 +881,7 @@ def class_status(hub_file: Path | ClassFile, listen_s: float = 1.5) -> ClassStat
                 views[name] = StationView(name)
     lock = threading.Lock()
     outcome: dict[str, Any] = {"connected": threading.Event(), "problem": None, "config": None}
-    client = mqtt.Client(
-        CallbackAPIVersion.VERSION2,
-        client_id=f"{class_file.class_name}-status-{os.getpid()}",
-        protocol=mqtt.MQTTv5,
-    )
-    client.username_pw_set(class_file.username, class_file.password)
-    if class_file.ca_file is not None:
-        client.tls_set(ca_certs=str(class_file.ca_file))
+    client = class_client(class_file, f"{class_file.class_name}-status-{os.getpid()}")
 
     def on_connect(c: mqtt.Client, u: Any, f: Any, reason: ReasonCode, p: Any) -> None:
         if reason.is_failure:

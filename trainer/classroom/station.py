@@ -40,16 +40,16 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import paho.mqtt.client as mqtt
-from paho.mqtt.enums import CallbackAPIVersion, MQTTErrorCode
+from paho.mqtt.enums import MQTTErrorCode
 from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 
-from trainer.classroom.broker import ClassFile, ClassSetupError, load_class_file
+from trainer.classroom.broker import ClassFile, ClassSetupError, class_client, load_class_file
 from trainer.classroom.protocol import (
     ClassConfig,
     InstructorMessage,
@@ -73,8 +73,6 @@ from trainer.store import Store, StoreError
 log = logging.getLogger(__name__)
 
 KEEPALIVE_S = 10
-RECONNECT_MIN_S = 1
-RECONNECT_MAX_S = 30
 #: the outbox is checked at least this often even without a wake-up
 OUTBOX_POLL_S = 2.0
 LIVE_HZ = 10.0
@@ -171,15 +169,7 @@ class StationLink:
 
     # -- set-up ------------------------------------------------------------------------
     def _make_client(self) -> mqtt.Client:
-        client = mqtt.Client(
-            CallbackAPIVersion.VERSION2,
-            client_id=f"{self.class_name}-{self.station}",
-            protocol=mqtt.MQTTv5,
-        )
-        client.username_pw_set(self.class_file.username, self.class_file.password)
-        if self.class_file.ca_file is not None:
-            client.tls_set(ca_certs=str(self.class_file.ca_file))
-        client.reconnect_delay_set(RECONNECT_MIN_S, RECONNECT_MAX_S)
+        client = class_client(self.class_file, f"{self.class_name}-{self.station}")
         client.will_set(
             status_topic(self.class_name, self.station),
             self._status_payload("offline"),
@@ -248,14 +238,11 @@ class StationLink:
             )
             if not changed:
                 return
-            self._status = StationStatus(
-                station=self.station,
-                state="online",
-                since=self._status.since,
+            self._status = replace(
+                self._status,
                 student=student,
                 exercise_id=exercise_id,
                 sensor=sensor or self._status.sensor,
-                config_version=self._status.config_version,
             )
         self._publish_status()
 
@@ -328,15 +315,7 @@ class StationLink:
             ]
         )
         with self._status_lock:
-            self._status = StationStatus(
-                station=self.station,
-                state="online",
-                since=self._connected_since,
-                student=self._status.student,
-                exercise_id=self._status.exercise_id,
-                sensor=self._status.sensor,
-                config_version=self._status.config_version,
-            )
+            self._status = replace(self._status, since=self._connected_since)
         self._publish_status()
         self._work.put(("connected", None))
         self._emit(ConnectionChanged(True, None))
@@ -398,15 +377,8 @@ class StationLink:
     def _status_payload(self, state: str) -> bytes:
         with self._status_lock:
             status = self._status
-        return StationStatus(
-            station=status.station,
-            state=state,
-            since=status.since if state == "online" else self.clock(),
-            student=status.student,
-            exercise_id=status.exercise_id,
-            sensor=status.sensor,
-            config_version=status.config_version,
-        ).encode()
+        since = status.since if state == "online" else self.clock()
+        return replace(status, state=state, since=since).encode()
 
     def _publish_status(self) -> None:
         if self.connected:
@@ -521,15 +493,7 @@ class StationLink:
         self.class_exercises = exercises
         self.counters.configs_applied += 1
         with self._status_lock:
-            self._status = StationStatus(
-                station=self.station,
-                state="online",
-                since=self._status.since,
-                student=self._status.student,
-                exercise_id=self._status.exercise_id,
-                sensor=self._status.sensor,
-                config_version=config.version,
-            )
+            self._status = replace(self._status, config_version=config.version)
         self._publish_status()
         log.info("%s: class configuration %d applied", self.station, config.version)
         self._emit(ConfigApplied(config, exercises))
@@ -785,8 +749,6 @@ def run_simulated_station(
 
 
 def _as_blind(state: LiveState) -> LiveState:
-    from dataclasses import replace
-
     from trainer.exercises import FeedbackMode
 
     if state.phase is None:
@@ -812,8 +774,6 @@ def _next_exercise(
 
 def _blind(exercise: Exercise) -> Exercise:
     """The exercise with every phase blind: the instructor asked for practice without feedback."""
-    from dataclasses import replace
-
     from trainer.exercises import FeedbackMode
 
     return replace(
