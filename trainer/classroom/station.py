@@ -715,7 +715,8 @@ def run_simulated_station(
                     count += 1
                     now = time.monotonic()
                     if now >= next_live:
-                        next_live = now + live_every_s
+                        # Keep the cadence (samples come every 12.5 ms): 10 a second on average.
+                        next_live = max(next_live + live_every_s, now - live_every_s)
                         message = link.latest_message
                         link.publish_live(
                             live_report(

@@ -67,7 +67,7 @@ class ClassLiveReporter:
         now = time.monotonic()
         if now < self._next:
             return
-        self._next = now + self.every_s
+        self._next = max(self._next + self.every_s, now - self.every_s)
         live = self.context.live
         if live is None:
             return
