@@ -231,6 +231,8 @@ class ClassHub:
         self._load_views()
         self._config_lock = threading.Lock()
         self._config = self._load_config_cache()
+        self._without_saved_config = self._config.version == 0
+        self._last_publish: mqtt.MQTTMessageInfo | None = None
         self._fingerprint = ""
         self.client = self._make_client()
 
@@ -274,6 +276,11 @@ class ClassHub:
 
     def stop(self) -> None:
         """Disconnect; sessions not yet stored stay queued at the broker for next time."""
+        last = self._last_publish
+        if last is not None and self.connected:
+            # The configuration just published must reach the broker before we go.
+            with contextlib.suppress(Exception):
+                last.wait_for_publish(timeout=3.0)
         self._stopping.set()
         self._ingest.put(None)
         with contextlib.suppress(Exception):
@@ -417,6 +424,7 @@ class ClassHub:
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
         topic = message.topic
         payload = bytes(message.payload)
+        handed_over = False  # a session goes to the ingest thread, which acknowledges it
         try:
             if topic == config_topic(self.class_name):
                 self._config_seen(payload)
@@ -435,6 +443,7 @@ class ClassHub:
             if kind == "sessions":
                 # Decoded and stored on the ingest thread; acknowledged after the commit.
                 self._ingest.put((topic, station, payload, message.mid, message.qos))
+                handed_over = True
                 return
             if kind == "status":
                 if not payload:
@@ -443,7 +452,7 @@ class ClassHub:
             else:
                 self._live(topic, station, payload)
         finally:
-            if message.qos > 0 and not topic.endswith("/sessions"):
+            if message.qos > 0 and not handed_over:
                 client.ack(message.mid, message.qos)
 
     def _status(self, topic: str, station: str, payload: bytes) -> None:
@@ -605,8 +614,13 @@ class ClassHub:
         with self._config_lock:
             if seen.version <= self._config.version:
                 return
-            self._config = replace(self._config, version=seen.version)
-        self._publish(lambda c: c)
+            adopt = self._without_saved_config
+            self._without_saved_config = False
+            if not adopt:
+                self._config = replace(self._config, version=seen.version)
+        # A hub that lost (or never had) its saved configuration takes the class's, with
+        # the instructor's current settings from its records.
+        self._publish((lambda c: replace(seen, **self._settings())) if adopt else (lambda c: c))
 
     def _settings_loop(self) -> None:
         while not self._stopping.wait(SETTINGS_POLL_S):
@@ -644,7 +658,7 @@ class ClassHub:
             config = change(self._config)
             config = replace(
                 config,
-                version=self._config.version + 1,
+                version=max(self._config.version, config.version) + 1,
                 issued_at=self.clock(),
                 exercises=self._exercise_texts(config),
             )
@@ -656,7 +670,9 @@ class ClassHub:
                 os.replace(tmp, self.config_cache)
             except OSError as error:
                 log.warning("hub: cannot save the class configuration: %s", error)
-            self.client.publish(config_topic(self.class_name), payload, qos=1, retain=True)
+            self._last_publish = self.client.publish(
+                config_topic(self.class_name), payload, qos=1, retain=True
+            )
             self.counters.configs_published += 1
         log.info("class configuration %d published", config.version)
         self._emit(ConfigPublished(config))
@@ -793,12 +809,15 @@ class ClassHub:
 
     def republish(self) -> ClassConfig:
         """Publish the configuration again with the instructor's current settings."""
+        settings = self._settings()
+        return self._publish(lambda c: replace(c, **settings))
+
+    def _settings(self) -> dict[str, Any]:
         store = Store.open(self.db_path)
         try:
-            settings = config_settings(store, self.class_name)
+            return config_settings(store, self.class_name)
         finally:
             store.close()
-        return self._publish(lambda c: replace(c, **settings))
 
 
 # -- headless: `trainer class hub` and `trainer class status` ------------------------------------
