@@ -81,6 +81,12 @@ def register(commands: Any) -> None:
     p.add_argument("ids", nargs="*", metavar="ID")
     p.add_argument("--mine", action="store_true", help="every exercise in your folder")
     p.add_argument(
+        "--settings",
+        action="store_true",
+        help="also the exercises' bands and pass marks, the feedback schedules and the "
+        "assessments made of them (asks for the PIN)",
+    )
+    p.add_argument(
         "--output", "-o", type=Path, metavar="FILE", help="write here instead of the screen"
     )
     add_force_option(p)
@@ -369,6 +375,8 @@ def cmd_ex_import(args: argparse.Namespace) -> int:
         print(f"replaced  {exercise_id} (your old file is in {old})")
     for exercise_id in report.unchanged:
         print(f"unchanged {exercise_id}")
+    for line in report.settings:
+        print(line)
     for note in report.notes:
         print(f"note: {note}")
     return 0
@@ -386,7 +394,16 @@ def cmd_ex_export(args: argparse.Namespace) -> int:
         exercises = [find_exercise(i) for i in args.ids]
     else:
         raise UsageError("name the exercise ids to export, or --mine for all of your own")
-    write_out(args.output, export_pack(exercises), force=args.force)
+    settings = None
+    if args.settings:
+        from trainer.exercises import ExerciseLibrary, builtin_exercise_dir
+        from trainer.instructor.pack_settings import export_settings
+
+        store = open_store(args)
+        require_pin(store, "export the instructor settings")
+        builtins = ExerciseLibrary.load(builtin_exercise_dir(), Path("/nonexistent-user-folder"))
+        settings = export_settings(store, exercises, set(builtins.exercises))
+    write_out(args.output, export_pack(exercises, settings=settings), force=args.force)
     if args.output:
         print(f"{len(exercises)} exercise(s) written to {args.output}.", file=sys.stderr)
     return 0

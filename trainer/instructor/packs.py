@@ -47,8 +47,13 @@ PACK_FORMAT = "pressure-trainer-pack"
 PACK_VERSION = 1
 
 
-def export_pack(exercises: list[Exercise], note: str = "") -> str:
-    """The TOML text of a pack holding ``exercises``."""
+def export_pack(
+    exercises: list[Exercise],
+    note: str = "",
+    settings: dict[str, list[dict[str, Any]]] | None = None,
+) -> str:
+    """The TOML text of a pack holding ``exercises`` (and instructor ``settings``, see
+    :mod:`trainer.instructor.pack_settings`)."""
     if not exercises:
         raise InstructorError("a pack needs at least one exercise: name their ids")
     document = tomlkit.document()
@@ -70,6 +75,14 @@ def export_pack(exercises: list[Exercise], note: str = "") -> str:
         table = tomlkit.parse(to_toml(plain(Draft.from_exercise(exercise).raw)))
         tables.append(_as_table(table))
     document.append("exercises", tables)
+    for section, rows in (settings or {}).items():
+        section_tables = tomlkit.aot()
+        for row in rows:
+            table = tomlkit.table()
+            for key, value in row.items():
+                table.append(key, value)
+            section_tables.append(table)
+        document.append(section, section_tables)
     return tomlkit.dumps(document)
 
 
@@ -91,19 +104,25 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
     #: what the replacements affect (see :func:`trainer.instructor.versions.replacement_impact`)
     notes: list[str] = field(default_factory=list)
+    #: the instructor settings stored from the pack, as lines for the screen
+    settings: list[str] = field(default_factory=list)
 
 
-def read_pack(path: Path) -> list[dict[str, Any]]:
-    """The exercise tables in a pack, all validated; raises with every problem found."""
-    name = str(path)
+def _load(path: Path) -> dict[str, Any]:
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InstructorError(f"there is no file {path}: check the path") from None
     except (OSError, UnicodeDecodeError) as error:
         raise InstructorError(f"cannot read {path} ({error}): it must be a text file") from None
     except tomllib.TOMLDecodeError as error:
         raise InstructorError(f"{path} is not valid TOML ({error}): was it edited?") from None
+
+
+def read_pack(path: Path) -> list[dict[str, Any]]:
+    """The exercise tables in a pack, all validated; raises with every problem found."""
+    name = str(path)
+    raw = _load(path)
     if raw.get("format") != PACK_FORMAT:
         if "phases" in raw and "id" in raw:
             return [_validated(raw, name)]  # a single exercise file imports too
@@ -177,6 +196,17 @@ def import_pack(
     tables = read_packs(path)
     folder = folder or user_exercise_dir()
     builtins = ExerciseLibrary.load(builtin_exercise_dir(), Path("/nonexistent-user-folder"))
+    checked_settings = []
+    if store is not None:
+        from trainer.instructor.pack_settings import SECTIONS, check_settings
+
+        known = ExerciseLibrary.load(builtin_exercise_dir(), folder).exercises | {
+            t["id"]: parse_exercise(t) for t in tables
+        }
+        for file in [path] if isinstance(path, Path) else path:
+            raw = _load(file)
+            if raw.get("format") == PACK_FORMAT and any(k in raw for k in SECTIONS):
+                checked_settings.append(check_settings(raw, known, str(file)))
     report = ImportReport()
     plan: list[tuple[dict[str, Any], Path | None]] = []
     conflicts = []
@@ -228,4 +258,9 @@ def import_pack(
         elif table["id"] not in report.over_builtin:
             report.added.append(table["id"])
         Draft(table).save(folder)
+    if store is not None and checked_settings:
+        from trainer.instructor.pack_settings import apply_settings
+
+        for settings in checked_settings:
+            report.settings.extend(apply_settings(store, settings, known))
     return report
