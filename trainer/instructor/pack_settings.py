@@ -87,9 +87,9 @@ def export_settings(
         "ORDER BY f.scope, 2"
     ).fetchall():
         schedule = FeedbackSchedule.from_json(json.loads(params))
-        table = {"scope": scope, "owner": owner}
-        table |= {k: v for k, v in schedule.to_json().items() if v is not None}
-        schedules.append(table)
+        owned: dict[str, Any] = {"scope": scope, "owner": owner}
+        owned |= {k: v for k, v in schedule.to_json().items() if v is not None}
+        schedules.append(owned)
     marks = []
     for mark in PassMarks(store).all():
         if mark.exercise_id not in ids:

@@ -72,16 +72,16 @@ def export_pack(
     # usual order: the exercise's own document, re-read as one table of the pack.
     tables = tomlkit.aot()
     for exercise in exercises:
-        table = tomlkit.parse(to_toml(plain(Draft.from_exercise(exercise).raw)))
-        tables.append(_as_table(table))
+        written = tomlkit.parse(to_toml(plain(Draft.from_exercise(exercise).raw)))
+        tables.append(_as_table(written))
     document.append("exercises", tables)
     for section, rows in (settings or {}).items():
         section_tables = tomlkit.aot()
         for row in rows:
-            table = tomlkit.table()
+            setting = tomlkit.table()
             for key, value in row.items():
-                table.append(key, value)
-            section_tables.append(table)
+                setting.append(key, value)
+            section_tables.append(setting)
         document.append(section, section_tables)
     return tomlkit.dumps(document)
 
