@@ -34,7 +34,7 @@ class LiveClass:
     """A class with its broker, the screen's session and stations practising."""
 
     folder: ClassFolder
-    session: ClassScreenSession
+    session: ClassScreenSession | None = None  # None: the screen runs elsewhere (served)
     links: dict[str, StationLink] = field(default_factory=dict)
     stop: threading.Event = field(default_factory=threading.Event)
     threads: list[threading.Thread] = field(default_factory=list)
@@ -96,7 +96,10 @@ async def until(pilot: Pilot[None], check: Callable[[], bool], timeout_s: float 
 
 
 def run(live: LiveClass, steps: Callable[[Pilot[None]], object]) -> None:
+    assert live.session is not None
+
     async def go() -> None:
+        assert live.session is not None
         async with live.session.app.run_test(size=(120, 40)) as pilot:
             await steps(pilot)  # type: ignore[misc]
 
@@ -104,6 +107,7 @@ def run(live: LiveClass, steps: Callable[[Pilot[None]], object]) -> None:
 
 
 def alerts(live: LiveClass, station: str) -> set[Condition]:
+    assert live.session is not None
     view = live.session.board.view(time.time())
     return {a.condition for a in view.alerts if a.station == station}
 

@@ -22,7 +22,11 @@ from trainer.ui.classroom.context import Stations, UsesClass
 
 
 def _whom(stations: Stations, label: str) -> str:
-    return "every station" if stations == "all" else label[0].lower() + label[1:]
+    """``'Only 3 · Ana'`` -> ``'3 · Ana'``; ``'The 4 selected stations'`` -> ``'the 4 ...'``."""
+    if stations == "all":
+        return "every station"
+    label = label.removeprefix("Only ")
+    return label[0].lower() + label[1:] if label.startswith("The ") else label
 
 
 class ActionDialog(UsesClass, ModalScreen[str | None]):

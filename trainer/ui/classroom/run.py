@@ -42,23 +42,44 @@ class ClassScreenSession:
         export_dir: Path | None = None,
         timers: bool = True,
     ) -> None:
-        self.library = library or ExerciseLibrary.load()
-        self.hub = ClassHub(hub_file, db, library=self.library)
+        library = library or ExerciseLibrary.load()
+        hub = ClassHub(hub_file, db, library=library)
         try:
-            # The screen reads the hub's records on its own thread, with its own connection.
-            self.store = Store.open(self.hub.db_path)
+            self._build(hub, library, units, export_dir, timers)
         except BaseException:
-            self.hub.store.close()
+            hub.store.close()
             raise
-        self.board = ClassBoard(self.hub.stations, unit=units)
+
+    @classmethod
+    def around(
+        cls, hub: ClassHub, library: ExerciseLibrary, *, units: Unit = Unit.N
+    ) -> ClassScreenSession:
+        """The screen for a hub someone else starts and stops (a benchmark)."""
+        session = cls.__new__(cls)
+        session._build(hub, library, units, None, True)
+        return session
+
+    def _build(
+        self,
+        hub: ClassHub,
+        library: ExerciseLibrary,
+        units: Unit,
+        export_dir: Path | None,
+        timers: bool,
+    ) -> None:
+        self.hub = hub
+        self.library = library
+        # The screen reads the hub's records on its own thread, with its own connection.
+        self.store = Store.open(hub.db_path)
+        self.board = ClassBoard(hub.stations, unit=units)
         self.inbox = Inbox()
-        self.link = HubLink(self.hub, self.inbox, self.board, self.store)
+        self.link = HubLink(hub, self.inbox, self.board, self.store)
         self.context = ClassContext(
             board=self.board,
             control=self.link,
-            library=self.library,
+            library=library,
             store=self.store,
-            class_name=self.hub.class_name,
+            class_name=hub.class_name,
             units=units,
             inbox=self.inbox,
             translate=self.link.translate,
