@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
+from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
@@ -354,3 +355,16 @@ def test_snapshot_projector(snap_compare: SnapCompare) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=ready)
+
+
+def test_every_key_of_the_class_screen_is_in_the_docs() -> None:
+    docs = (Path(__file__).parents[2] / "docs" / "classroom.md").read_text(encoding="utf-8")
+    section = docs[docs.index("## The live class screen") :]
+    for binding in ClassScreen.BINDINGS:
+        assert isinstance(binding, Binding)
+        if binding.action.startswith("move") or binding.key in ("escape", "asterisk"):
+            continue
+        key = binding.key.split(",")[0]
+        shown = {"enter": "Enter", "space": "Space", "K": "Shift+K"}.get(key, key.upper())
+        assert f"| {shown}" in section or f"/ {shown}" in section, binding
+    assert "class-screen.svg" in section

@@ -16,6 +16,7 @@ from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.timer import Timer
 
@@ -56,7 +57,10 @@ class ClassApp(App[None]):
                 klass.board.apply(translated, arrived_at)  # type: ignore[arg-type]
         redraw = getattr(self.screen, "redraw", None)
         if callable(redraw):
-            redraw()
+            try:
+                redraw()
+            except NoMatches:  # the screen is being taken down: nothing left to draw
+                return
 
     def action_cycle_units(self) -> None:
         self.klass.units = self.klass.units.next()
