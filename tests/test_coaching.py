@@ -242,3 +242,12 @@ def test_late_and_uneven_releases_are_coached_by_what_a_release_asks() -> None:
         "In 'Release' you pressed in again on the way down (by 0.71 kgf): ease off in "
         "one steady movement."
     )
+
+
+def test_a_session_whose_schedule_hid_the_gauge_throughout_is_coached_as_blind() -> None:
+    """A retention test: live phases, but the force never showed."""
+    overshooting = result(phase(overshoot_count=2, overshoot_peak_n=5.0, constant_error_n=-5.0))
+    hidden = coaching_sentences(overshooting, gauge_shown=False)
+    assert not any("LIGHTER" in s for s in hidden)
+    assert any(s.startswith("Without the gauge you pressed 5.0 N too light") for s in hidden)
+    assert any("LIGHTER" in s for s in coaching_sentences(overshooting))

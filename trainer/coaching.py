@@ -14,7 +14,7 @@ Example::
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from trainer.scoring import PhaseMetrics, ReleaseVerdict, SessionResult, release_verdict
 from trainer.units import Unit
@@ -313,8 +313,17 @@ def _praise(result: SessionResult, unit: Unit) -> list[Advice]:
     return advice
 
 
-def coaching_sentences(result: SessionResult, unit: Unit = Unit.N, limit: int = 3) -> list[str]:
-    """Up to ``limit`` sentences (at least two when there is anything scored), worst first."""
+def coaching_sentences(
+    result: SessionResult, unit: Unit = Unit.N, limit: int = 3, *, gauge_shown: bool = True
+) -> list[str]:
+    """Up to ``limit`` sentences (at least two when there is anything scored), worst first.
+
+    ``gauge_shown`` False: the feedback schedule hid the force on every trial (a retention
+    test), so every step is coached as a blind one, never by a cue the student did not see.
+    """
+    if not gauge_shown:
+        felt = tuple(replace(p, feedback="blind") for p in result.phases)
+        result = replace(result, phases=felt)
     findings = [
         *_missed_levels(result, unit),
         *_overshoots(result, unit),

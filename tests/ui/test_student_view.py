@@ -4,16 +4,17 @@ that pauses the clock, and boxes that never cut their text."""
 
 from __future__ import annotations
 
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
-from tests.ui.helpers import MakeApp, open_live, until
+from tests.ui.helpers import MakeApp, SensorBox, open_live, until
 from trainer.exercises import ExerciseLibrary
 from trainer.scoring import PhaseMetrics
 from trainer.session import simulate
 from trainer.store import Store
 from trainer.ui import text
 from trainer.ui.app import TrainerApp
-from trainer.ui.controller import Hidden, Stage
+from trainer.ui.controller import Hidden, LiveController, Stage
 from trainer.ui.screens.confirm import ConfirmScreen
 from trainer.ui.screens.help import HelpScreen
 from trainer.ui.screens.home import HomeScreen, fold_targets, library_columns
@@ -259,15 +260,23 @@ def test_the_hidden_force_words_fit_the_force_panel() -> None:
 
 
 # -- help pauses the session ------------------------------------------------------------------
+async def running(
+    pilot: Pilot[None], app: TrainerApp, box: SensorBox
+) -> tuple[LiveScreen, LiveController]:
+    """The live screen one second into a session, the hand at 30 % of the gauge."""
+    screen = await open_live(pilot, app)
+    controller = screen.controller
+    assert controller is not None
+    await pilot.press("space", "3")
+    box.current.pump(1.0)
+    screen.frame()
+    return screen, controller
+
+
 async def test_opening_help_pauses_a_running_session_until_space(make_app: MakeApp) -> None:
     app, box = make_app(exercise_id="graded-levels")
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_live(pilot, app)
-        controller = screen.controller
-        assert controller is not None
-        await pilot.press("space", "3")
-        box.current.pump(1.0)
-        screen.frame()
+        screen, controller = await running(pilot, app, box)
         await pilot.press("question_mark")
         await until(pilot, lambda: isinstance(app.screen, HelpScreen))
         await until(pilot, lambda: controller.user_paused)
@@ -288,12 +297,7 @@ async def test_opening_help_pauses_a_running_session_until_space(make_app: MakeA
 async def test_a_stop_question_answered_no_carries_on_by_itself(make_app: MakeApp) -> None:
     app, box = make_app(exercise_id="graded-levels")
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_live(pilot, app)
-        controller = screen.controller
-        assert controller is not None
-        await pilot.press("space", "3")
-        box.current.pump(1.0)
-        screen.frame()
+        screen, controller = await running(pilot, app, box)
         await pilot.press("a")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await until(pilot, lambda: controller.user_paused)
@@ -435,3 +439,30 @@ async def test_the_gauge_ticks_and_the_band_text_round_alike_in_every_unit(
             top = ticks[-2]  # the scale's end, in the unit's resolution
             decimals = len(top.split(".")[1]) if "." in top else 0
             assert decimals <= unit.decimals, (unit, ticks)
+
+
+async def test_results_of_a_session_with_the_gauge_hidden_throughout_never_say_lighter(
+    make_app: MakeApp, ui_store: Store, builtin_library: ExerciseLibrary
+) -> None:
+    import json
+
+    from trainer.ui.screens.results import ResultsScreen
+
+    outcome = simulate(
+        ui_store, builtin_library.get("graded-levels"), profile="overshooter", seed=2
+    )
+    report = {"schedule": "retention", "trials": 7, "trials_with_live_feedback": 0}
+    ui_store.db.execute(
+        "INSERT INTO session_feedback (session_id, schedule_json, peeks, report_json) "
+        "VALUES (?, ?, 0, ?)",
+        (outcome.session_id, json.dumps({"kind": "retention"}), json.dumps(report)),
+    )
+    ui_store.db.commit()
+    app, _box = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_of(pilot, app)
+        results = ResultsScreen(outcome.session_id)
+        app.push_screen(results)
+        await until(pilot, lambda: results._filled)
+        coaching = str(results.query_one("#coaching", Static).render())
+        assert "overshot" in coaching and "LIGHTER" not in coaching

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import ClassVar
 
 from rich.text import Text
@@ -192,10 +193,22 @@ class ResultsScreen(UsesTrainer, Screen[None]):
                 f"overshoots {result.overshoot_count} | "
                 f"{text.seconds(result.duration_s)}"
             )
-            sentences = coaching_sentences(result, unit)
+            sentences = coaching_sentences(result, unit, gauge_shown=self._gauge_shown())
             coaching.update("\n".join(f"• {s}" for s in sentences))
         self._fill_table()
         self._draw_trace()
+
+    def _gauge_shown(self) -> bool:
+        """False when the feedback schedule hid the force on every trial of the session."""
+        try:
+            row = self.trainer.config.store.feedback_row(self.session_id)
+        except (StoreError, sqlite3.Error):
+            return True
+        report = (row or {}).get("report")
+        if not isinstance(report, dict):
+            return True
+        trials, shown = report.get("trials"), report.get("trials_with_live_feedback")
+        return not (isinstance(trials, int) and trials > 0 and shown == 0)
 
     def _fill_table(self) -> None:
         """The phase table with the columns this width holds; long phase names wrap."""
