@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input, Label, Sparkline, Static
+from textual.widgets import Checkbox, DataTable, Input, Label, Sparkline, Static
 
 from tests.instructor.ui.conftest import MakeApp, until
 from trainer.exercises import ExerciseLibrary
@@ -412,3 +412,69 @@ async def test_roster_screen_adds_renames_enrols_and_archives(
         await pilot.press("e")
         await answer("Tuesday")  # no such class: a sentence, nothing changes
         assert [s.classes for s in Roster(store).students(include_archived=True)] == [("Monday",)]
+
+
+async def test_an_assessment_is_created_from_the_assessment_screen(
+    make_app: MakeApp, store: Store
+) -> None:
+    from trainer.ui.instructor.assessment import AssessmentDefineScreen
+
+    app, _ = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(AssessmentResultsScreen())
+        await until(pilot, lambda: isinstance(app.screen, AssessmentResultsScreen))
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, AssessmentDefineScreen))
+        dialog = app.screen
+        dialog.query_one("#ad-name", Input).value = "Module 2"
+        dialog.query_one("#ad-ids", Input).value = "graded-levels, nope"
+        await pilot.click("#ad-create")
+        await pilot.pause()
+        assert "No exercise with id nope" in text(dialog.query_one("#ad-message", Label))
+        dialog.query_one("#ad-ids", Input).value = "graded-levels steady-ramp"
+        dialog.query_one("#ad-ids", Input).focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, AssessmentResultsScreen))
+        (made,) = Assessments(store).all()
+        assert made.name == "Module 2"
+        assert made.exercise_ids == ("graded-levels", "steady-ramp")
+
+
+async def test_packs_export_and_import_from_the_instructor_hub(
+    make_app: MakeApp, store: Store, tmp_path: Path, exports: Path
+) -> None:
+    from trainer.ui.instructor.packs import PacksScreen
+
+    PassMarks(store).set(PassMark("graded-levels", trials_required=3))
+    app, _ = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.push_screen(InstructorScreen())
+        await until(pilot, lambda: isinstance(app.screen, InstructorScreen) and app.screen._filled)
+        await pilot.press("p")
+        await until(pilot, lambda: isinstance(app.screen, PacksScreen))
+        dialog = app.screen
+        out = tmp_path / "out.pack.toml"
+        dialog.query_one("#pk-ids", Input).value = "graded-levels"
+        dialog.query_one("#pk-settings", Checkbox).value = True
+        dialog.query_one("#pk-out", Input).value = str(out)
+        dialog.export()
+        assert "1 exercise(s) with their settings written" in text(dialog.query_one("#pk-report"))
+        assert "[[pass_marks]]" in out.read_text(encoding="utf-8")
+        dialog.export()  # never over an existing file
+        assert "exists already" in text(dialog.query_one("#pk-message", Label))
+
+        edited = out.read_text(encoding="utf-8").replace(
+            'name = "Graded levels"', 'name = "Graded levels, ours"'
+        )
+        edited = edited.replace("trials = 3", "trials = 4")
+        theirs = tmp_path / "theirs.pack.toml"
+        theirs.write_text(edited, encoding="utf-8")
+        dialog.query_one("#pk-in", Input).value = str(theirs)
+        dialog.import_file()
+        report = text(dialog.query_one("#pk-report"))
+        assert "added     graded-levels (replaces the built-in)" in report
+        assert "settings  1 pass mark(s)" in report
+        assert PassMarks(store).get("graded-levels") == PassMark("graded-levels", None, 4, 70.0)
+        assert app.config.library.get("graded-levels").name == "Graded levels, ours"
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, InstructorScreen))

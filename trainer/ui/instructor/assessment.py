@@ -7,12 +7,15 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 
+from trainer.instructor import InstructorError
 from trainer.instructor.assessment import AssessmentRun, Assessments
 from trainer.ui.context import UsesTrainer
 from trainer.ui.tables import selected_key
+from trainer.ui.text import sentence
 from trainer.ui.widgets.topbar import TopBar
 
 
@@ -46,6 +49,7 @@ class AssessmentResultsScreen(UsesTrainer, Screen[None]):
         Binding("escape", "back", "Back"),
         Binding("enter", "open", "Open session", show=False),
         Binding("n", "run", "Run an assessment"),
+        Binding("c", "define", "Create an assessment"),
     ]
 
     def __init__(self) -> None:
@@ -127,5 +131,59 @@ class AssessmentResultsScreen(UsesTrainer, Screen[None]):
 
         self.app.push_screen(AssessmentStartScreen(self.trainer.student), chosen)
 
+    def action_define(self) -> None:
+        """Name an assessment and its exercises (or redefine one of that name)."""
+
+        def created(name: str | None) -> None:
+            if name is not None:
+                self.notify(f"Assessment {name!r} is ready: N runs it for a student.")
+
+        self.app.push_screen(AssessmentDefineScreen(), created)
+
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+class AssessmentDefineScreen(UsesTrainer, ModalScreen[str | None]):
+    """An assessment's name and exercise ids; dismisses with the name once stored."""
+
+    CSS_PATH = "instructor.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        ids = ", ".join(sorted(self.trainer.config.library.exercises))
+        with Vertical(classes="inst-dialog"):
+            yield Label("Create an assessment (blind, in this order)", classes="dialog-title")
+            yield Input(placeholder="its name, e.g. Module 2", id="ad-name", max_length=60)
+            yield Input(placeholder="exercise ids, e.g. graded-levels steady-ramp", id="ad-ids")
+            yield Static(f"Exercises: {ids}", classes="dialog-note")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Create", id="ad-create", variant="success")
+                yield Button("Cancel", id="ad-cancel")
+            yield Label("", id="ad-message", classes="dialog-message")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ad-cancel":
+            self.dismiss(None)
+        else:
+            self.create()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.create()
+
+    def create(self) -> None:
+        """Store the assessment, or say what is wrong beside the form."""
+        name = self.query_one("#ad-name", Input).value.strip()
+        text = self.query_one("#ad-ids", Input).value
+        ids = [part for part in text.replace(",", " ").split() if part]
+        try:
+            Assessments(self.trainer.config.store).create(
+                name, ids, set(self.trainer.config.library.exercises)
+            )
+        except InstructorError as error:
+            self.query_one("#ad-message", Label).update(sentence(error))
+            return
+        self.dismiss(name)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -22,7 +22,8 @@ HELP = (
     "[b]E[/b] edit  [b]N[/b] new  [b]C[/b] copy  [b]D[/b] delete / restore built-in  "
     "[b]T[/b] teach by demonstration\n"
     "[b]O[/b] class overview  [b]R[/b] review a student  [b]A[/b] assessment results  "
-    "[b]S[/b] bands, feedback & pass marks  [b]L[/b] students & classes  [b]Esc[/b] back"
+    "[b]S[/b] bands, feedback & pass marks  [b]L[/b] students & classes  "
+    "[b]P[/b] exercise packs  [b]Esc[/b] back"
 )
 
 
@@ -48,6 +49,7 @@ class InstructorScreen(UsesTrainer, Screen[None]):
         Binding("a", "assessments", "Assessment"),
         Binding("s", "settings", "Settings"),
         Binding("l", "roster", "Students"),
+        Binding("p", "packs", "Packs"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -190,3 +192,9 @@ class InstructorScreen(UsesTrainer, Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_packs(self) -> None:
+        """Export or import exercise packs (with their settings)."""
+        from trainer.ui.instructor.packs import PacksScreen
+
+        self.app.push_screen(PacksScreen(), lambda _: self.fill())

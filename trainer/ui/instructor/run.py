@@ -45,8 +45,7 @@ class AssessmentStartScreen(UsesTrainer, ModalScreen[tuple[str, str] | None]):
                 yield Select[str](names, id="ar-name", allow_blank=False)
             else:
                 yield Label(
-                    "No assessments yet: create one with "
-                    "'trainer instructor assessment create NAME EXERCISE...'.",
+                    "No assessments yet: press C on the assessment screen to create one.",
                     id="ar-none",
                 )
             yield Input(self.student, placeholder="student's name", id="ar-student", max_length=40)
