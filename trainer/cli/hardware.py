@@ -34,6 +34,18 @@ def register(subparsers: Any) -> None:
         help="ask the questions line by line instead of the full-screen wizard",
     )
     calibrate.add_argument(
+        "--sim",
+        action="store_true",
+        help="practise on a simulated load cell (no hardware); saves to a practice file",
+    )
+    calibrate.add_argument(
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="with --sim: where the practice calibration is saved "
+        "(default calibration-practice.json beside the real one)",
+    )
+    calibrate.add_argument(
         "--average",
         type=float,
         default=2.0,
@@ -124,6 +136,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
         raise UsageError("--average must be between 0.1 and 30 seconds")
     config = load_config()
+    if args.sim:
+        return practise_calibration(config, args)
     sensor = open_uncalibrated(config)
     try:
         procedure = make_procedure(config, sensor, args.average)
@@ -136,6 +150,33 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         return EXIT_OK if wizard.saved else EXIT_FAILED
     finally:
         sensor.close()
+
+
+def practise_calibration(config: Config, args: argparse.Namespace) -> int:
+    """The calibration wizard on a simulated load cell, saved to a practice file."""
+    from trainer.calibration_practice import practice_procedure
+
+    path = args.output or config.calibration_path.with_name("calibration-practice.json")
+    if path.resolve() == config.calibration_path.resolve():
+        from trainer.cli.common import UsageError
+
+        raise UsageError("--output must not be the real calibration file: choose another name")
+    procedure = practice_procedure(
+        capacity_n=config.hx711.capacity_n,
+        rate_hz=config.hx711.rate_hz,
+        window=max(5, round(args.average * config.hx711.rate_hz)),
+    )
+    if args.plain or not (sys.stdin.isatty() and sys.stdout.isatty()):
+        print(
+            "Practice: a simulated load cell, no hardware. The pad carries the mass you type; "
+            f"the result is saved to {path}, the real calibration is untouched."
+        )
+        return plain_wizard(procedure, path, sys.stdin, sys.stdout)
+    from trainer.ui.calibrate import CalibrationWizard
+
+    wizard = CalibrationWizard(procedure, path, practice=True)
+    wizard.run()
+    return EXIT_OK if wizard.saved else EXIT_FAILED
 
 
 class Cancelled(Exception):

@@ -61,10 +61,16 @@ class CalibrationWizard(App[None]):
         Binding("escape,ctrl+q", "cancel", "Quit without saving"),
     ]
 
-    def __init__(self, procedure: CalibrationProcedure, path: Path) -> None:
+    def __init__(
+        self, procedure: CalibrationProcedure, path: Path, *, practice: bool = False
+    ) -> None:
         super().__init__()
         self.procedure = procedure
         self.path = path
+        #: a simulated load cell (``trainer calibrate --sim``): the title says so
+        self.practice = practice
+        if practice:
+            self.title = "Pressure Trainer: practise calibrating (simulated load cell)"
         self.step = "tare"
         self.saved = False
         self.busy = False
@@ -131,7 +137,13 @@ class CalibrationWizard(App[None]):
     def _show_step(self) -> None:
         step = self.step
         self.query_one("#title", Static).update(TITLES[step])
-        self.query_one("#instructions", Static).update(INSTRUCTIONS[step])
+        note = (
+            f"\n[i]Practice: no hardware; the simulated pad carries the mass you type. "
+            f"Saving writes {self.path.name}, never the real calibration.[/i]"
+            if self.practice
+            else ""
+        )
+        self.query_one("#instructions", Static).update(INSTRUCTIONS[step] + note)
         self.query_one("#mass", Input).display = step in ("mass", "verify")
         shown = {
             "tare": {"tare"},
