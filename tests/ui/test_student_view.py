@@ -402,6 +402,17 @@ async def test_history_shows_whole_exercise_and_technique_names(
             )
             table = app.screen.query_one("#sessions", DataTable)
             assert table.virtual_size.width <= table.size.width, width
+    simulate(ui_store, builtin_library.get("steady-ramp"), profile="steady", seed=2, student="Ana")  # fmt: skip
+    app, _box = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await home_of(pilot, app)
+        await pilot.press("h")
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        table = app.screen.query_one("#sessions", DataTable)
+        await pilot.press("end")
+        assert table.cursor_row == table.row_count - 1 > 0
+        await pilot.press("home")
+        assert table.cursor_row == 0
 
 
 async def test_at_60x20_the_home_controls_and_title_are_whole(make_app: MakeApp) -> None:

@@ -27,8 +27,9 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         "Home",
         [
             ("Up / Down, Enter", "choose an exercise, start it"),
+            ("Home / End", "the first / last exercise"),
             ("S", "start the highlighted exercise"),
-            ("N", "type your name"),
+            ("N", "type your name (Enter then starts the exercise)"),
             ("M", "live or blind mode"),
             ("H", "history"),
             ("I", "instructor tools (asks for the PIN once one is set)"),
@@ -38,7 +39,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
     (
         "Live session",
         [
-            ("Space", "start; then pause / carry on"),
+            ("Space", "start; then pause / carry on (the help and questions pause too)"),
             ("T", "tare: zero the pad (hands off)"),
             ("P", "peek at the force (self-controlled feedback; peeks are counted)"),
             ("A / Escape", "abort (asks first; what you did is saved)"),
@@ -53,11 +54,22 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
     ),
     (
         "Results",
-        [("Enter / Escape", "back"), ("R", "the same exercise again"), ("H", "history")],
+        [
+            ("Up / Down, PgUp / PgDn", "scroll the results, every step's row included"),
+            ("Home / End", "top / bottom"),
+            ("Enter / Escape", "back"),
+            ("R", "the same exercise again"),
+            ("H", "history"),
+        ],
     ),
     (
         "History",
-        [("Enter", "open a session's results"), ("F", "filter by technique"), ("Escape", "back")],
+        [
+            ("Enter", "open a session's results"),
+            ("Home / End", "the newest / oldest session"),
+            ("F", "filter by technique"),
+            ("Escape", "back"),
+        ],
     ),
 ]
 
