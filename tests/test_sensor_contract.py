@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from trainer.sensors import BACKENDS, backend_class
+from trainer.sensors import BACKENDS, LOAD_CELL_BACKENDS, backend_class
 from trainer.sensors.base import EndOfStream, Sample, Sensor, SensorError
 from trainer.sensors.replay import ReplaySensor
 from trainer.sensors.simulated import ManualIntent, SimulatedSensor
@@ -105,8 +105,9 @@ def test_replay_ends_with_end_of_stream_and_keeps_timing() -> None:
 
 def test_unknown_backend_lists_the_known_ones() -> None:
     with pytest.raises(
-        SensorError, match="choose one of: hx711-gpio, hx711-spi, replay, simulated"
+        SensorError,
+        match="choose one of: hx711-gpio, hx711-iio, hx711-spi, nau7802, replay, simulated",
     ):
         backend_class("usb")
-    assert set(BACKENDS) >= {"simulated", "replay", "hx711-gpio", "hx711-spi"}
+    assert set(BACKENDS) >= {"simulated", "replay", *LOAD_CELL_BACKENDS}
     assert backend_class("hx711") is backend_class("hx711-gpio")  # the older name

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import queue
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from fake_iio import FakeIIOHX711
+from fake_smbus2 import NAU7802Chip, fake_smbus2_module
 from fake_spidev import fake_spidev_module
 from hx711_emulator import RELAXED_S, HX711Chip, HX711Emulator, fresh_mock_factory
 
@@ -23,7 +27,9 @@ from trainer.calibration import Calibration
 from trainer.sensors import LOAD_CELL_BACKENDS, backend_class
 from trainer.sensors.base import Sample, Sensor, SensorDisconnected, SensorError
 from trainer.sensors.hx711 import HX711Sensor
+from trainer.sensors.hx711.iio import HX711IIOSensor
 from trainer.sensors.hx711.spi import HX711SpiSensor
+from trainer.sensors.nau7802 import NAU7802Sensor
 from trainer.sensors.simulated import ManualIntent, SimulatedSensor
 
 LOAD_N = 25.0
@@ -83,10 +89,58 @@ def hx711_spi() -> Iterator[Rig]:
                 sys.modules["spidev"] = previous
 
 
+def nau7802() -> Iterator[Rig]:
+    chip = NAU7802Chip()
+    chip.force_n = LOAD_N
+    previous = sys.modules.get("smbus2")
+    sys.modules["smbus2"] = fake_smbus2_module(chip)
+    calibration = Calibration(
+        created=datetime.now(UTC).replace(microsecond=0),
+        scale_counts_per_n=chip.counts_per_n,
+        offset_counts=chip.zero_counts,
+        capacity_n=490.0,
+        noise_n=0.01,
+    )
+    try:
+        with NAU7802Sensor(80, calibration=calibration) as sensor:
+            yield Rig(sensor, chip.stop_answering, chip.come_back)
+    finally:
+        if previous is None:
+            del sys.modules["smbus2"]
+        else:
+            sys.modules["smbus2"] = previous
+
+
+def hx711_iio() -> Iterator[Rig]:
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        FakeIIOHX711(Path(folder), dead_wait_s=0.3) as fake,
+    ):
+        fake.force_n = LOAD_N
+        calibration = Calibration(
+            created=datetime.now(UTC).replace(microsecond=0),
+            scale_counts_per_n=fake.counts_per_n,
+            offset_counts=fake.zero_counts,
+            capacity_n=490.0,
+            noise_n=0.01,
+        )
+
+        def kill() -> None:
+            fake.alive = False
+
+        def revive() -> None:
+            fake.alive = True
+
+        with HX711IIOSensor(80, calibration=calibration, root=Path(folder)) as sensor:
+            yield Rig(sensor, kill, revive)
+
+
 RIGS: dict[str, Callable[[], Iterator[Rig]]] = {
     "simulated": simulated,
     "hx711-gpio": hx711_gpio,
     "hx711-spi": hx711_spi,
+    "nau7802": nau7802,
+    "hx711-iio": hx711_iio,
 }
 
 

@@ -27,11 +27,13 @@ BACKENDS: dict[str, str] = {
     "replay": "trainer.sensors.replay:ReplaySensor",
     "hx711-gpio": "trainer.sensors.hx711.reader:HX711Sensor",
     "hx711-spi": "trainer.sensors.hx711.spi:HX711SpiSensor",
+    "hx711-iio": "trainer.sensors.hx711.iio:HX711IIOSensor",
+    "nau7802": "trainer.sensors.nau7802:NAU7802Sensor",
 }
 #: other names accepted for a backend (older config files and records say "hx711")
 ALIASES: dict[str, str] = {"hx711": "hx711-gpio"}
 #: the backends that read a load cell through an ADC on this computer
-LOAD_CELL_BACKENDS = ("hx711-gpio", "hx711-spi")
+LOAD_CELL_BACKENDS = ("hx711-gpio", "hx711-spi", "nau7802", "hx711-iio")
 
 
 def backend_class(name: str) -> type[Sensor]:
