@@ -113,6 +113,19 @@ fps = 12
         ({"display": {"fps": "30"}}, "redraws per second from 1 to 60"),
         ({"display": {"fps": True}}, "redraws per second from 1 to 60"),
         ({"display": {"rate": 30}}, "[display] has no setting 'rate'"),
+        ({"hx711": {"data_pin": "banana"}}, "'banana': not a pin name"),
+        ({"hx711": {"clock_pin": "BOARD29", "data_pin": 5}}, "both on GPIO5"),
+        ({"hx711": {"data_pin": "J8:31"}}, "both on GPIO6"),  # the default clock pin
+        ({"hx711": {"data_pin": "BOARD1"}}, "header pin 1 is 3.3 V, not a GPIO"),
+        ({"hx711": {"data_pin": "BOARD41"}}, "pins 1 to 40"),
+        ({"hx711": {"data_pin": "GPIO28"}}, "BCM GPIO number from 0 to 27"),
+        ({"sensor": {"backend": "hx712"}}, 'set backend = "hx711-gpio", "hx711-spi"'),
+        ({"sensor": {"bus": 1}}, "[sensor] has no setting 'bus'"),
+        ({"sensor": {"i2c_bus": "1"}}, "/dev/i2c-1 is i2c_bus = 1"),
+        ({"sensor": {"backend": "nau7802"}, "hx711": {"rate_hz": 50}}, "10, 20, 40, 80 or 320"),
+        ({"sensor": {"backend": "nau7802"}, "hx711": {"channel": "B"}}, "reads channel A"),
+        ({"sensor": {"backend": "hx711-spi"}, "feedback": {"led_in": 10}}, "SPI0 MOSI"),
+        ({"sensor": {"backend": "nau7802"}, "feedback": {"buzzer": "BOARD3"}}, "I2C SDA"),
     ],
 )
 def test_each_mistake_is_named_with_its_fix(data: dict[str, object], message: str) -> None:
@@ -135,3 +148,42 @@ def test_an_unreadable_file_names_the_way_out(isolated_user_files: Path) -> None
     path.mkdir()  # a folder where the file should be: reading it fails
     with pytest.raises(ConfigError, match="cannot read the config file"):
         load_config(path)
+
+
+def test_the_backend_and_its_bus_are_read(isolated_user_files: Path) -> None:
+    path = write(
+        isolated_user_files / "config.toml",
+        '[sensor]\nbackend = "nau7802"\ni2c_bus = 3\n[hx711]\nrate_hz = 320\ngain = 64\n',
+    )
+    config = load_config(path)
+    assert (config.sensor.backend, config.sensor.i2c_bus, config.sensor.adc) == (
+        "nau7802",
+        3,
+        "nau7802",
+    )
+    assert (config.hx711.rate_hz, config.hx711.gain) == (320, 64)
+
+
+def test_the_older_backend_name_still_works(isolated_user_files: Path) -> None:
+    path = write(isolated_user_files / "config.toml", '[sensor]\nbackend = "hx711"\n')
+    assert load_config(path).sensor.backend == "hx711-gpio"
+
+
+def test_pins_of_a_backend_that_does_not_use_them_do_not_conflict(
+    isolated_user_files: Path,
+) -> None:
+    # SPI clocks the HX711 on GPIO10/9: the GPIO reader's pins are free for LEDs.
+    path = write(
+        isolated_user_files / "config.toml",
+        '[sensor]\nbackend = "hx711-spi"\n[feedback]\nled_in = 5\nbuzzer = "BOARD31"\n',
+    )
+    assert load_config(path).feedback.pins() == {"led_in": 5, "buzzer": "BOARD31"}
+
+
+@pytest.mark.parametrize(
+    ("pin", "bcm"), [(5, 5), ("5", 5), ("GPIO5", 5), ("bcm5", 5), ("BOARD29", 5), ("J8:29", 5)]
+)
+def test_every_way_of_naming_a_pin_gives_its_bcm_number(pin: object, bcm: int) -> None:
+    from trainer.config import bcm_number
+
+    assert bcm_number(pin) == bcm  # type: ignore[arg-type]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from gpiozero import Device
 from gpiozero.pins.mock import MockFactory
-from hx711_emulator import RELAXED_S, HX711Emulator, fresh_mock_factory
+from hx711_emulator import RELAXED_POWER_DOWN_S, HX711Emulator, fresh_mock_factory
 
 from trainer.calibration import Calibration, save_calibration
 from trainer.cli import main
@@ -80,7 +80,7 @@ def test_no_chip_fails_with_the_wiring_to_check(
 def test_a_low_rate_pin_is_recognised(pins: MockFactory) -> None:
     calibrate()
     # (relaxed: a preempted test process must not reset this slow chip mid-measurement)
-    with HX711Emulator(pins, rate_hz=10, power_down_after_s=RELAXED_S):
+    with HX711Emulator(pins, rate_hz=10, power_down_after_s=RELAXED_POWER_DOWN_S):
         check = by_name(run_doctor(1.0))["data rate"]
     assert check.status == "FAIL"
     assert "RATE pin is low" in check.fix

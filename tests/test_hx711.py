@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from gpiozero.pins.mock import MockFactory
-from hx711_emulator import RELAXED_S, HX711Emulator, fresh_mock_factory
+from hx711_emulator import RELAXED_POWER_DOWN_S, RELAXED_S, HX711Emulator, fresh_mock_factory
 
 from trainer.calibration import Calibration, save_calibration
 from trainer.config import load_config
@@ -42,7 +42,9 @@ def pins() -> Iterator[MockFactory]:
 
 @pytest.fixture
 def chip(pins: MockFactory) -> Iterator[HX711Emulator]:
-    with HX711Emulator(pins, power_down_after_s=RELAXED_S, noise_counts=NOISE) as emulated:
+    with HX711Emulator(
+        pins, power_down_after_s=RELAXED_POWER_DOWN_S, noise_counts=NOISE
+    ) as emulated:
         yield emulated
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from gpiozero.pins.mock import MockFactory
-from hx711_emulator import RELAXED_S, HX711Emulator, fresh_mock_factory
+from hx711_emulator import RELAXED_POWER_DOWN_S, RELAXED_S, HX711Emulator, fresh_mock_factory
 
 from trainer.calibration import Calibration
 from trainer.exercises import ExerciseLibrary
@@ -29,7 +29,7 @@ from trainer.ui.screens.live import LiveScreen
 def chip() -> Iterator[HX711Emulator]:
     for factory in fresh_mock_factory():
         assert isinstance(factory, MockFactory)
-        with HX711Emulator(factory, power_down_after_s=RELAXED_S) as made:
+        with HX711Emulator(factory, power_down_after_s=RELAXED_POWER_DOWN_S) as made:
             yield made
 
 

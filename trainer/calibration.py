@@ -56,7 +56,11 @@ class CalibrationError(SensorNotCalibrated):
 
 @dataclass(frozen=True, slots=True)
 class Calibration:
-    """How raw HX711 counts become newtons, and how trustworthy that is."""
+    """How raw ADC counts become newtons, and how trustworthy that is.
+
+    ``adc`` is the converter that measured it ("hx711", read by any HX711 backend, or
+    "nau7802"): counts from one mean nothing to the other.
+    """
 
     created: datetime
     scale_counts_per_n: float  # negative if the cell is mounted upside down
@@ -68,6 +72,7 @@ class Calibration:
     rate_hz: int = 80
     linearity_pct: float | None = None  # error at the verification mass, % of that load
     repeatability_n: float | None = None  # difference between two placements of one mass
+    adc: str = "hx711"
 
     def force_n(self, counts: float, offset_counts: float | None = None) -> float:
         """Newtons for ``counts``, against the calibration's zero or ``offset_counts``."""
@@ -156,15 +161,25 @@ class Calibration:
         channel = data.get("channel", "A")
         gain = data.get("gain", 128)
         rate = data.get("rate_hz", 80)
+        adc = data.get("adc", "hx711")
+        if adc == "nau7802":
+            gains: tuple[int, ...] = (1, 2, 4, 8, 16, 32, 64, 128)
+            pairs = {("A", g) for g in gains}
+            rates: tuple[int, ...] = (10, 20, 40, 80, 320)
+        elif adc == "hx711":
+            pairs = {("A", 128), ("A", 64), ("B", 32)}
+            rates = (10, 80)
+        else:
+            raise bad(f"was made with an unknown converter {quote(adc)}")
         pair = (channel, gain)
         if not (
             isinstance(channel, str)
             and isinstance(gain, int)
             and not isinstance(gain, bool)
-            and pair in {("A", 128), ("A", 64), ("B", 32)}
+            and pair in pairs
         ):
             raise bad(f"has channel {quote(channel)} with gain {quote(gain)}")
-        if isinstance(rate, bool) or not isinstance(rate, int) or rate not in (10, 80):
+        if isinstance(rate, bool) or not isinstance(rate, int) or rate not in rates:
             raise bad(f"has a rate of {quote(rate)} samples per second")
         linearity = number("linearity_pct", optional=True)
         if linearity is not None and not 0 <= linearity <= 100:
@@ -183,11 +198,12 @@ class Calibration:
             rate_hz=rate,
             linearity_pct=linearity,
             repeatability_n=repeatability,
+            adc=adc,
         )
 
-    def matches(self, channel: str, gain: int) -> bool:
-        """True if the calibration was made on this channel and gain."""
-        return (self.channel, self.gain) == (channel, gain)
+    def matches(self, channel: str, gain: int, adc: str = "hx711") -> bool:
+        """True if the calibration was made with this converter, channel and gain."""
+        return (self.adc, self.channel, self.gain) == (adc, channel, gain)
 
 
 _ONE_DAY = datetime(2000, 1, 2) - datetime(2000, 1, 1)
@@ -302,7 +318,8 @@ ReadRaw = Callable[[], int]
 class CalibrationProcedure:
     """The calibration wizard's steps, independent of the screen that shows them.
 
-    ``read_raw`` returns one conversion's signed counts (``HX711Sensor.read_raw``).
+    ``read_raw`` returns one conversion's signed counts (any load cell backend's
+    ``read_raw``); ``adc`` names the converter, saved with the result.
     Each step averages ``window`` readings and refuses while they drift.
     """
 
@@ -315,8 +332,10 @@ class CalibrationProcedure:
         channel: str = "A",
         gain: int = 128,
         window: int | None = None,
+        adc: str = "hx711",
     ) -> None:
         self.read_raw = read_raw
+        self.adc = adc
         self.capacity_n = capacity_n
         self.rate_hz = rate_hz
         self.channel = channel
@@ -409,6 +428,7 @@ class CalibrationProcedure:
             rate_hz=self.rate_hz,
             linearity_pct=linearity,
             repeatability_n=repeatability,
+            adc=self.adc,
         )
 
 

@@ -7,11 +7,17 @@ per second, a 50 kg cell, no LEDs, buzzer or buttons). A bad value is a
 
 Example file::
 
-    [hx711]
-    data_pin = 5          # DT / DOUT, BCM numbering
-    clock_pin = 6         # SCK / PD_SCK
-    rate_hz = 80          # 80 with the board's RATE pin high, 10 with it low
-    channel = "A"         # A (gain 128 or 64) or B (gain 32)
+    [sensor]
+    backend = "hx711-gpio"   # hx711-gpio ("hx711"), hx711-spi, nau7802 or hx711-iio
+    i2c_bus = 1               # nau7802: /dev/i2c-1
+    spi_bus = 0               # hx711-spi: /dev/spidev0.0
+    spi_device = 0
+
+    [hx711]                   # the load cell's settings, whichever ADC reads it
+    data_pin = 5          # DT / DOUT (hx711-gpio): a BCM number, "GPIO5" or "BOARD29"
+    clock_pin = 6         # SCK / PD_SCK (hx711-gpio)
+    rate_hz = 80          # HX711: 80 with the RATE pin high, 10 low; NAU7802: 10-320
+    channel = "A"         # A (gain 128 or 64) or B (gain 32); the NAU7802 reads A (1-128)
     gain = 128
     capacity_kg = 50      # the load cell's rated capacity
     acquisition = "process"   # read the chip in a process of its own, or "thread"
@@ -54,6 +60,24 @@ HX711_RATES_HZ = (10, 80)
 CHANNEL_GAINS: dict[str, tuple[int, ...]] = {"A": (128, 64), "B": (32,)}
 #: BCM numbers of the GPIO pins on a Raspberry Pi's 40-pin header
 BCM_PINS = range(28)
+#: header pin (BOARD numbering) -> BCM number, the same on every 40-pin Pi
+BOARD_TO_BCM = {
+    3: 2, 5: 3, 7: 4, 8: 14, 10: 15, 11: 17, 12: 18, 13: 27, 15: 22, 16: 23, 18: 24,
+    19: 10, 21: 9, 22: 25, 23: 11, 24: 8, 26: 7, 27: 0, 28: 1, 29: 5, 31: 6, 32: 12,
+    33: 13, 35: 19, 36: 16, 37: 26, 38: 20, 40: 21,
+}  # fmt: skip
+#: the header pins that are not GPIOs
+BOARD_POWER = {1: "3.3 V", 17: "3.3 V", 2: "5 V", 4: "5 V"} | dict.fromkeys(
+    (6, 9, 14, 20, 25, 30, 34, 39), "ground"
+)
+#: the sensor backends a config file may name (``hx711`` is the older name of hx711-gpio)
+SENSOR_BACKENDS = ("hx711-gpio", "hx711-spi", "nau7802", "hx711-iio")
+BACKEND_ALIASES = {"hx711": "hx711-gpio"}
+#: the NAU7802's rates and gains
+NAU7802_RATES_HZ = (10, 20, 40, 80, 320)
+NAU7802_GAINS = (1, 2, 4, 8, 16, 32, 64, 128)
+#: GPIOs a backend takes for its bus: no other part may use them
+BUS_PINS = {"hx711-spi": {9: "SPI0 MISO", 10: "SPI0 MOSI", 11: "SPI0 SCLK"}, "nau7802": {2: "I2C SDA", 3: "I2C SCL"}}  # fmt: skip
 
 Pin = int | str
 
@@ -78,6 +102,21 @@ class HX711Config:
     @property
     def capacity_n(self) -> float:
         return self.capacity_kg * STANDARD_GRAVITY
+
+
+@dataclass(frozen=True, slots=True)
+class SensorConfig:
+    """Which backend reads the load cell, and on which bus."""
+
+    backend: str = "hx711-gpio"
+    i2c_bus: int = 1
+    spi_bus: int = 0
+    spi_device: int = 0
+
+    @property
+    def adc(self) -> str:
+        """The converter chip: "hx711" or "nau7802" (a calibration belongs to one)."""
+        return "nau7802" if self.backend == "nau7802" else "hx711"
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +157,7 @@ class Config:
     """Everything in the config file, plus where it came from."""
 
     hx711: HX711Config = field(default_factory=HX711Config)
+    sensor: SensorConfig = field(default_factory=SensorConfig)
     feedback: FeedbackConfig = field(default_factory=FeedbackConfig)
     display: DisplayConfig = field(default_factory=DisplayConfig)
     path: Path | None = None  # the file read, None when it did not exist
@@ -186,12 +226,20 @@ def load_config(path: Path | None = None) -> Config:
 def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
     """Validate the parsed TOML; raise :class:`ConfigError` naming the first bad key."""
     where = str(path) if path else "the config"
-    unknown = set(data) - {"hx711", "feedback", "display", "calibration_file", "class_file"}
+    unknown = set(data) - {
+        "sensor",
+        "hx711",
+        "feedback",
+        "display",
+        "calibration_file",
+        "class_file",
+    }
     if unknown:
         raise ConfigError(
             f"{where} has an unknown section or key {quote(sorted(unknown)[0])}; "
-            "use [hx711], [feedback], [display], calibration_file and class_file only"
+            "use [sensor], [hx711], [feedback], [display], calibration_file and class_file only"
         )
+    sensor = _sensor(_table(data, "sensor", where), where)
     hx = _table(data, "hx711", where)
     fb = _table(data, "feedback", where)
     shown = _table(data, "display", where)
@@ -210,7 +258,13 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
 
     defaults = HX711Config()
     rate = hx.get("rate_hz", defaults.rate_hz)
-    if isinstance(rate, bool) or rate not in HX711_RATES_HZ:
+    if sensor.adc == "nau7802":
+        if isinstance(rate, bool) or rate not in NAU7802_RATES_HZ:
+            raise ConfigError(
+                f"{where}: hx711.rate_hz is {quote(rate)}, but the NAU7802 converts at 10, 20, 40, "
+                "80 or 320 per second; set rate_hz = 80"
+            )
+    elif isinstance(rate, bool) or rate not in HX711_RATES_HZ:
         raise ConfigError(
             f"{where}: hx711.rate_hz is {quote(rate)}, but the HX711 converts at 10 or 80 per second; "
             "set rate_hz = 80 (RATE pin high) or 10 (RATE pin low)"
@@ -220,7 +274,17 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
         raise ConfigError(f'{where}: hx711.channel is {quote(channel)}; set channel = "A" or "B"')
     channel = channel.upper()
     gain = hx.get("gain", CHANNEL_GAINS[channel][0])
-    if isinstance(gain, bool) or gain not in CHANNEL_GAINS[channel]:
+    if sensor.adc == "nau7802":
+        if channel != "A":
+            raise ConfigError(
+                f'{where}: the NAU7802 backend reads channel A (its input 1); set channel = "A"'
+            )
+        if isinstance(gain, bool) or gain not in NAU7802_GAINS:
+            raise ConfigError(
+                f"{where}: hx711.gain {quote(gain)} is not one of the NAU7802's gains; set gain = "
+                "128 (or 1, 2, 4, 8, 16, 32, 64)"
+            )
+    elif isinstance(gain, bool) or gain not in CHANNEL_GAINS[channel]:
         allowed = " or ".join(str(g) for g in CHANNEL_GAINS[channel])
         raise ConfigError(
             f"{where}: hx711.gain {quote(gain)} is not available on channel {channel}; "
@@ -255,16 +319,21 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
     feedback = FeedbackConfig(
         **{name: _pin(value, f"feedback.{name}", where) for name, value in fb.items()}
     )
-    used: dict[str, str] = {}
-    pins = {"hx711.data_pin": hx711.data_pin, "hx711.clock_pin": hx711.clock_pin}
+    used: dict[int, str] = {
+        bcm: f"the {sensor.backend} backend's {what}"
+        for bcm, what in BUS_PINS.get(sensor.backend, {}).items()
+    }
+    pins: dict[str, Pin] = {}
+    if sensor.backend == "hx711-gpio":
+        pins = {"hx711.data_pin": hx711.data_pin, "hx711.clock_pin": hx711.clock_pin}
     pins |= {f"feedback.{name}": pin for name, pin in feedback.pins().items()}
     for key, pin in pins.items():
-        label = _pin_label(pin)
-        if label in used:
+        bcm = bcm_number(pin)
+        if bcm in used:
             raise ConfigError(
-                f"{where}: {key} and {used[label]} are both on {label}; give each part its own pin"
+                f"{where}: {key} and {used[bcm]} are both on GPIO{bcm}; give each part its own pin"
             )
-        used[label] = key
+        used[bcm] = key
     calibration_file = data.get("calibration_file")
     if calibration_file is not None and not (
         isinstance(calibration_file, str) and calibration_file.strip()
@@ -281,6 +350,7 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
         )
     return Config(
         hx711=hx711,
+        sensor=sensor,
         feedback=feedback,
         display=DisplayConfig(fps=float(fps) if fps is not None else None),
         path=path,
@@ -305,23 +375,77 @@ def _no_unknown(table: dict[str, Any], known: tuple[str, ...], section: str, whe
         )
 
 
+def _sensor(table: dict[str, Any], where: str) -> SensorConfig:
+    _no_unknown(table, SensorConfig.__slots__, "sensor", where)
+    defaults = SensorConfig()
+    backend = table.get("backend", defaults.backend)
+    backend = BACKEND_ALIASES.get(backend, backend) if isinstance(backend, str) else backend
+    if backend not in SENSOR_BACKENDS:
+        raise ConfigError(
+            f"{where}: sensor.backend is {quote(table.get('backend'))}; set backend = "
+            + ", ".join(f'"{name}"' for name in SENSOR_BACKENDS[:-1])
+            + f" or \"{SENSOR_BACKENDS[-1]}\" ('trainer doctor' says which is wired)"
+        )
+    numbers: dict[str, int] = {}
+    for key in ("i2c_bus", "spi_bus", "spi_device"):
+        value = table.get(key, getattr(defaults, key))
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 20:
+            raise ConfigError(
+                f"{where}: sensor.{key} is {quote(value)}; give the number in its /dev name "
+                "(/dev/i2c-1 is i2c_bus = 1, /dev/spidev0.0 is spi_bus = 0, spi_device = 0)"
+            )
+        numbers[key] = value
+    return SensorConfig(backend=backend, **numbers)
+
+
 def _pin(value: object, key: str, where: str) -> Pin:
-    """A BCM number (0-27) or a gpiozero pin name such as ``"GPIO17"`` or ``"BOARD11"``."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        if value in BCM_PINS:
-            return value
-    elif isinstance(value, str) and value.strip() and len(value) <= 20 and not has_control(value):
-        return value.strip()
+    """A BCM number (0-27) or a pin name such as ``"GPIO17"`` or ``"BOARD11"``, checked."""
+    if isinstance(value, str):
+        value = value.strip()
+    if (isinstance(value, int) and not isinstance(value, bool)) or (
+        isinstance(value, str) and value and len(value) <= 20 and not has_control(value)
+    ):
+        try:
+            bcm_number(value)
+        except ValueError as error:
+            raise ConfigError(f"{where}: {key} is {quote(value)}: {error}") from None
+        return value
     raise ConfigError(
         f"{where}: {key} is {quote(value)}; give a BCM GPIO number from 0 to 27 "
         '(or a name such as "GPIO17"), or leave it out if nothing is fitted'
     )
 
 
-def _pin_label(pin: Pin) -> str:
+def bcm_number(pin: Pin) -> int:
+    """The BCM number of a pin written as 17, "17", "GPIO17", "BCM17", "BOARD11" or "J8:11".
+
+    Raises ValueError with a sentence saying what is wrong and what to write instead.
+    """
     if isinstance(pin, int):
-        return f"GPIO{pin}"
-    upper = pin.upper()
-    if upper.startswith("BCM"):
-        return "GPIO" + upper[3:]
-    return upper
+        if pin in BCM_PINS:
+            return pin
+        raise ValueError("give a BCM GPIO number from 0 to 27")
+    text = pin.strip().upper()
+    for prefix, header in (
+        ("GPIO", False),
+        ("BCM", False),
+        ("BOARD", True),
+        ("J8:", True),
+        ("", False),
+    ):
+        if text.startswith(prefix) and text[len(prefix) :].isdigit():
+            number = int(text[len(prefix) :])
+            if not header:
+                if number in BCM_PINS:
+                    return number
+                raise ValueError("give a BCM GPIO number from 0 to 27")
+            if number in BOARD_TO_BCM:
+                return BOARD_TO_BCM[number]
+            if number in BOARD_POWER:
+                raise ValueError(
+                    f"header pin {number} is {BOARD_POWER[number]}, not a GPIO; choose a GPIO pin"
+                )
+            raise ValueError("the 40-pin header has pins 1 to 40; choose a GPIO pin")
+    raise ValueError(
+        'not a pin name; write a BCM number (5), "GPIO5", or the header pin as "BOARD29"'
+    )

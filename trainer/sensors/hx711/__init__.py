@@ -4,8 +4,8 @@ One module per part: ``protocol`` (the chip's serial protocol, shared), ``reader
 GPIO bit reader, :class:`HX711Sensor`, backend ``hx711-gpio``), ``spi`` (the
 SPI-clocked reader, :class:`HX711SpiSensor`, ``hx711-spi``), ``iio`` (the kernel's IIO
 driver, ``hx711-iio``), ``process`` (the GPIO reader's acquisition process),
-``factory`` (the pin factory and the driver class) and ``calibrated``
-(:func:`open_calibrated`).
+and ``factory`` (the pin factory and the driver class). Which backend a Pi uses is
+the config file's choice: ``trainer.sensors.configured`` builds it.
 
 Example::
 
@@ -15,7 +15,8 @@ Example::
         sample = sensor.read(timeout_s=0.5)      # newtons, via the calibration
 """
 
-from trainer.sensors.hx711.calibrated import open_calibrated
+# The calibrated open serves every backend now; it lives in trainer.sensors.configured.
+from trainer.sensors.configured import open_calibrated
 from trainer.sensors.hx711.factory import _pin_factory as _pin_factory  # trainer doctor
 from trainer.sensors.hx711.factory import adafruit_version, driver_class
 from trainer.sensors.hx711.protocol import POWER_DOWN_AFTER_S, SAFE_CLOCK_HIGH_S, SETTLE_S
