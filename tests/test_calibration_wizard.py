@@ -224,3 +224,34 @@ def test_leaving_the_full_screen_wizard_saves_nothing(sensor: HX711Sensor, tmp_p
 
     asyncio.run(run())
     assert not wizard.saved and not (tmp_path / "c.json").exists()
+
+
+@pytest.mark.parametrize("backend", ["hx711-spi", "nau7802"])
+def test_the_calibrate_command_works_with_each_backend(
+    backend: str,
+    monkeypatch: pytest.MonkeyPatch,
+    isolated_user_files: Path,
+) -> None:
+    """The same wizard, through the SPI-clocked HX711 and the NAU7802 (faked at their libraries)."""
+    import sys
+
+    from fake_smbus2 import NAU7802Chip, fake_smbus2_module
+    from fake_spidev import fake_spidev_module
+    from hx711_emulator import HX711Chip
+
+    (isolated_user_files / "config.toml").write_text(f'[sensor]\nbackend = "{backend}"\n')
+    with HX711Chip(counts_per_n=SCALE) as hx711:
+        nau7802 = NAU7802Chip(counts_per_n=SCALE)
+        chip: HX711Chip | NAU7802Chip = hx711 if backend == "hx711-spi" else nau7802
+        monkeypatch.setitem(sys.modules, "spidev", fake_spidev_module(hx711))
+        monkeypatch.setitem(sys.modules, "smbus2", fake_smbus2_module(nau7802))
+
+        def put_on_1_kg() -> None:
+            chip.force_n = STANDARD_GRAVITY
+
+        script = Script([(None, ""), (put_on_1_kg, "1 kg"), (None, ""), (None, "")])
+        monkeypatch.setattr("sys.stdin", script)
+        assert main(["calibrate", "--plain", "--average", "0.15"]) == 0
+    saved = load_calibration(isolated_user_files / "calibration.json")
+    assert saved.scale_counts_per_n == pytest.approx(SCALE, rel=0.01)
+    assert saved.adc == ("nau7802" if backend == "nau7802" else "hx711")

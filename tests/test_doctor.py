@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -165,3 +166,98 @@ def test_reads_slower_than_the_chip_are_a_warning_not_a_failure() -> None:
     check = _measure(Slow(), 80, 0.3, None)[0]  # type: ignore[arg-type]
     assert check.status == "warn"
     assert "too busy" in check.fix
+
+
+# -- what is wired, how fast this Pi's pins are, which backend to use -------------------------
+
+
+def test_fast_pin_writes_hold_the_bound_and_the_glitches_are_shown(pins: MockFactory) -> None:
+    calibrate()
+    with HX711Emulator(pins, power_down_after_s=RELAXED_POWER_DOWN_S):
+        checks = by_name(run_doctor(0.3))
+    timing = checks["pin timing"]
+    assert timing.status == "ok" and "bit-banging holds" in timing.detail
+    assert "a pin write takes" in timing.detail and "p99" in timing.detail
+    assert "Recommended: hx711-gpio" in checks["wiring"].detail
+    glitches = checks["glitches"]
+    assert "reads discarded by the timing guard; longest clock-high" in glitches.detail
+
+
+def test_slow_pin_writes_fail_and_point_at_the_spi_backend(pins: MockFactory) -> None:
+    calibrate()
+    # A Zero 2W through lgpio: every write takes 60 us, so every pulse is too long.
+    with HX711Emulator(pins, pin_write_s=60e-6):
+        checks = by_name(run_doctor(0.3))
+    timing = checks["pin timing"]
+    assert timing.status == "FAIL" and "100 % of reads would be discarded" in timing.detail
+    assert 'backend = "hx711-spi"' in timing.fix and "GPIO10, pin 19" in timing.fix
+    assert checks["wiring"].status == "warn" and "Recommended: hx711-spi" in checks["wiring"].detail
+    chip = checks["chip"]
+    assert chip.status == "FAIL" and "reads were discarded: clock high up to" in chip.detail
+    assert "too slow on this Pi" in chip.fix
+
+
+def test_what_is_wired_is_found(
+    pins: MockFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fake_iio import FakeIIOHX711
+    from fake_smbus2 import NAU7802Chip, fake_smbus2_module
+
+    from trainer.sensors import detect
+
+    dev = tmp_path / "dev"
+    dev.mkdir()
+    for name in ("spidev0.0", "spidev0.1", "i2c-1", "i2c-20", "gpiochip0", "gpiochip4"):
+        (dev / name).touch()
+    monkeypatch.setattr(detect, "DEV_ROOT", dev)
+    monkeypatch.setattr(detect, "IIO_ROOT", tmp_path / "iio")
+    monkeypatch.setitem(sys.modules, "smbus2", fake_smbus2_module(NAU7802Chip()))
+    with FakeIIOHX711(tmp_path / "iio"):
+        wired = detect.detect_wiring()
+        with HX711Emulator(pins):
+            check = by_name(run_doctor(0.2))["wiring"]
+    assert wired.spi_devices == [str(dev / "spidev0.0"), str(dev / "spidev0.1")]
+    assert wired.nau7802_buses == [1]
+    assert wired.iio_device is not None and wired.iio_device.endswith("iio:device1")
+    assert wired.gpio_chips == ["gpiochip0", "gpiochip4"]
+    assert "a NAU7802 at 0x2A on /dev/i2c-1" in check.detail
+    assert "Recommended: nau7802" in check.detail
+
+
+def test_a_configured_backend_with_nothing_wired_says_how_to_enable_it(
+    pins: MockFactory, isolated_user_files: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trainer.sensors import detect
+
+    monkeypatch.setattr(detect, "DEV_ROOT", tmp_path)
+    (isolated_user_files / "config.toml").write_text('[sensor]\nbackend = "hx711-spi"\n')
+    checks = by_name(run_doctor(0.2))
+    assert checks["wiring"].status == "FAIL" and "dtparam=spi=on" in checks["wiring"].fix
+    assert "pin timing" not in checks  # SPI makes the pulses: nothing to time
+    assert checks["chip"].status == "FAIL"
+
+
+def test_the_doctor_measures_a_nau7802(
+    pins: MockFactory, isolated_user_files: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fake_smbus2 import NAU7802Chip, fake_smbus2_module
+
+    chip = NAU7802Chip()
+    monkeypatch.setitem(sys.modules, "smbus2", fake_smbus2_module(chip))
+    (isolated_user_files / "config.toml").write_text('[sensor]\nbackend = "nau7802"\n')
+    calibrate(adc="nau7802")
+    checks = by_name(run_doctor(0.3))
+    assert checks["calibration"].status == "ok"
+    assert checks["chip"].status == "ok"
+    assert "a NAU7802 answers at 0x2A on /dev/i2c-1" in checks["chip"].detail
+    assert checks["data rate"].status in ("ok", "warn")
+    assert "glitches" not in checks
+
+
+def test_a_calibration_from_the_other_adc_is_refused(
+    pins: MockFactory, isolated_user_files: Path
+) -> None:
+    (isolated_user_files / "config.toml").write_text('[sensor]\nbackend = "nau7802"\n')
+    calibrate()  # made with the HX711
+    check = by_name(run_doctor(0.2))["calibration"]
+    assert check.status == "FAIL" and "made on the HX711" in check.detail

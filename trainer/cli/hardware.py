@@ -20,9 +20,14 @@ from trainer.cli.common import add_command
 if TYPE_CHECKING:
     from trainer.calibration import CalibrationProcedure
     from trainer.config import Config
-    from trainer.sensors.hx711 import HX711Sensor
+    from trainer.sensors.loadcell import LoadCellSensor
 
 EXIT_OK, EXIT_FAILED = 0, 1
+#: what to do where Python cannot make the HX711's clock pulses short enough
+SPI_FIX = (
+    'set backend = "hx711-spi" in [sensor] and wire PD_SCK to MOSI (GPIO10, pin 19), DOUT to '
+    "MISO (GPIO9, pin 21); or use a NAU7802 (hardware/README.md)"
+)
 
 
 def register(subparsers: Any) -> None:
@@ -65,40 +70,21 @@ def register(subparsers: Any) -> None:
 # -- calibrate ---------------------------------------------------------------------------
 
 
-def open_uncalibrated(config: Config) -> HX711Sensor:
-    """The configured HX711, opened and answering (raw counts only)."""
-    import warnings
+def open_uncalibrated(config: Config) -> LoadCellSensor:
+    """The configured load cell, opened and answering (raw counts only)."""
+    from trainer.sensors.configured import open_load_cell
 
-    from trainer.sensors.base import SensorDisconnected, SensorError, SensorTimeout
-    from trainer.sensors.hx711 import HX711Sensor
-
-    hx = config.hx711
-    sensor = HX711Sensor(hx.data_pin, hx.clock_pin, hx.rate_hz, channel=hx.channel, gain=hx.gain)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # gpiozero's pin-library fallbacks: the error says it
-        sensor.open()
-    try:
-        sensor.read_raw(timeout=2 * sensor.ready_timeout_s)
-    except (SensorDisconnected, SensorTimeout):
-        sensor.close()
-        raise SensorDisconnected(
-            f"no HX711 answers on DT {_pin(hx.data_pin)} / SCK {_pin(hx.clock_pin)}; check the wiring "
-            "(hardware/README.md) and run 'trainer doctor'"
-        ) from None
-    except SensorError:
-        sensor.close()
-        raise
-    return sensor
+    return open_load_cell(config)
 
 
 def make_procedure(
-    config: Config, sensor: HX711Sensor, average_s: float = 2.0
+    config: Config, sensor: LoadCellSensor, average_s: float = 2.0
 ) -> CalibrationProcedure:
     """The wizard's steps reading this sensor, each averaging ``average_s`` of readings."""
     from trainer.calibration import CalibrationProcedure
 
     hx = config.hx711
-    timeout = 2 * sensor.ready_timeout_s
+    timeout = 2 * float(getattr(sensor, "ready_timeout_s", 0.5))
 
     def read_raw() -> int:
         # A calibration is not in a hurry: ride out a hiccup of a busy Pi (a few tenths
@@ -120,6 +106,7 @@ def make_procedure(
         channel=hx.channel,
         gain=hx.gain,
         window=max(5, round(average_s * hx.rate_hz)),
+        adc=config.sensor.adc,
     )
 
 
@@ -127,7 +114,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     """calibrate the load cell with a known mass (guided, about two minutes)
 
     Calibrate the load cell: tare the empty pad, place a known mass, verify with a second mass
-    (or the same again), save. Needs the HX711 wired to the Pi.
+    (or the same again), save. Needs the load cell's converter (an HX711 or a NAU7802, as the
+    config file's [sensor] backend says) wired to the Pi.
     """
     from trainer.config import load_config
 
@@ -320,8 +308,9 @@ class Check:
 def cmd_doctor(args: argparse.Namespace) -> int:
     """check the Pi's load cell setup and say what to fix
 
-    Check GPIO access, the HX711, its data rate and noise, the calibration and the feedback
-    parts; print what to do about each problem. Keep the pad empty.
+    Check what is wired (SPI, I2C, IIO, GPIO), how fast this Pi's pin writes are and which
+    backend suits it, the load cell's chip, its data rate and noise, the calibration and the
+    feedback parts; print what to do about each problem. Keep the pad empty.
     """
     if not 0.2 <= args.seconds <= 60:
         from trainer.cli.common import UsageError
@@ -350,29 +339,25 @@ def print_checks(checks: list[Check], out: TextIO) -> None:
 
 def run_doctor(seconds: float = 2.0) -> list[Check]:
     """Every check, in order; later ones are skipped when an earlier one makes them moot."""
-    import warnings
-
     from trainer.calibration import STALE_AFTER_DAYS, Calibration, load_calibration
-    from trainer.config import ConfigError, load_config
+    from trainer.config import ConfigError, default_config_path, load_config
     from trainer.sensors.base import SensorError
-    from trainer.sensors.hx711 import HX711Sensor, _pin_factory
 
     checks: list[Check] = []
     try:
         config = load_config()
     except ConfigError as error:
         return [Check("config", "FAIL", str(error), "correct the file, or delete it for defaults")]
-    hx = config.hx711
-    from trainer.config import default_config_path
-
+    hx, backend = config.hx711, config.sensor.backend
     where = f"{config.path}" if config.path else f"no {default_config_path()}, so the defaults"
+    pins = f"DT {_pin(hx.data_pin)}, SCK {_pin(hx.clock_pin)}, " if backend == "hx711-gpio" else ""
+    reader = f", reader in a {hx.acquisition}" if backend == "hx711-gpio" else ""
     checks.append(
         Check(
             "config",
             "ok",
-            f"{where}: HX711 DT {_pin(hx.data_pin)}, SCK {_pin(hx.clock_pin)}, {hx.rate_hz}/s, "
-            f"channel {hx.channel} gain {hx.gain}, {hx.capacity_kg:g} kg cell, "
-            f"reader in a {hx.acquisition}",
+            f"{where}: backend {backend}, {pins}{hx.rate_hz}/s, channel {hx.channel} gain "
+            f"{hx.gain}, {hx.capacity_kg:g} kg cell{reader}",
         )
     )
 
@@ -389,13 +374,17 @@ def run_doctor(seconds: float = 2.0) -> list[Check]:
             f"{calibration.created:%Y-%m-%d} ({age:.0f} days old), "
             f"{calibration.scale_counts_per_n:.1f} counts/N, noise {calibration.noise_n:.3f} N"
         )
-        if not calibration.matches(hx.channel, hx.gain):
+        if not calibration.matches(hx.channel, hx.gain, config.sensor.adc):
+            made = f"channel {calibration.channel} gain {calibration.gain}"
+            said = f"{hx.channel} {hx.gain}"
+            if calibration.adc != config.sensor.adc:
+                made = f"the {calibration.adc.upper()}, {made}"
+                said = f"the {config.sensor.adc.upper()}, {said}"
             checks.append(
                 Check(
                     "calibration",
                     "FAIL",
-                    f"made on channel {calibration.channel} gain {calibration.gain}, "
-                    f"but the config says {hx.channel} {hx.gain}",
+                    f"made on {made}, but the config says {said}",
                     "run 'trainer calibrate' again",
                 )
             )
@@ -404,50 +393,23 @@ def run_doctor(seconds: float = 2.0) -> list[Check]:
         else:
             checks.append(Check("calibration", "ok", detail))
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            factory = _pin_factory()
-        except SensorError as error:
-            checks.append(Check("GPIO", "FAIL", str(error).split(";")[0], _gpio_fix()))
-            checks.append(Check("chip", "skip", "no GPIO access"))
-            return checks
-    checks.append(Check("GPIO", "ok", f"pins through {type(factory).__name__}"))
-
-    sensor = HX711Sensor(
-        hx.data_pin,
-        hx.clock_pin,
-        hx.rate_hz,
-        channel=hx.channel,
-        gain=hx.gain,
-        zero_tracking=False,
-    )
-    try:
-        sensor.open()
-    except SensorError as error:
-        checks.append(Check("chip", "FAIL", str(error).split(";")[0], str(error).split("; ")[-1]))
+    factory, gpio = _gpio_check()
+    checks.append(gpio)
+    timing = None
+    if factory is not None and backend == "hx711-gpio":
+        timing, check = _pin_timing_check(factory, hx.clock_pin)
+        checks.append(check)
+    checks.append(_wiring_check(config, timing))
+    if backend == "hx711-gpio" and factory is None:
+        checks.append(Check("chip", "skip", "no GPIO access"))
         return checks
-    try:
-        try:
-            sensor.read_raw(timeout=2 * sensor.ready_timeout_s)
-        except SensorError:
-            checks.append(
-                Check(
-                    "chip",
-                    "FAIL",
-                    f"no data from an HX711 on DT {_pin(hx.data_pin)} / SCK {_pin(hx.clock_pin)}",
-                    "check VCC to 3.3 V, GND, DT and SCK (hardware/README.md wiring table) "
-                    "and the pin numbers in the config file",
-                )
-            )
-            return checks
-        driver = sensor.describe()["driver"]
-        checks.append(Check("chip", "ok", f"an HX711 answers (driver: {driver})"))
-        checks.extend(_measure(sensor, hx.rate_hz, seconds, calibration))
-    finally:
-        sensor.close()
+
+    checks.extend(_chip_checks(config, seconds, calibration))
 
     if config.feedback.any_fitted:
+        if factory is None:
+            checks.append(Check("feedback", "skip", "no GPIO access"))
+            return checks
         from trainer.feedback import PiFeedback
 
         try:
@@ -462,6 +424,181 @@ def run_doctor(seconds: float = 2.0) -> list[Check]:
     return checks
 
 
+def _gpio_check() -> tuple[Any, Check]:
+    """gpiozero's pin factory (None if unusable) and the line saying which chip it opened."""
+    import warnings
+
+    from trainer.sensors.base import SensorError
+    from trainer.sensors.hx711.factory import _pin_factory, gpio_chip
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            factory = _pin_factory()
+        except SensorError as error:
+            return None, Check("GPIO", "FAIL", str(error).split(";")[0], _gpio_fix())
+    chip = gpio_chip(factory)
+    opened = f", {chip} opened" if chip else ""
+    return factory, Check("GPIO", "ok", f"pins through {type(factory).__name__}{opened}")
+
+
+def _pin_timing_check(factory: Any, clock_pin: int | str) -> tuple[Any, Check]:
+    """Time this Pi's pin writes on the clock pin: will bit-banging hold the 60 us bound?"""
+    from trainer.sensors.detect import time_pin_writes
+
+    try:
+        timing = time_pin_writes(factory, clock_pin)
+    except Exception as error:  # the pin library's own errors: busy pin, bad number
+        return None, Check(
+            "pin timing",
+            "FAIL",
+            f"cannot time writes on {_pin(clock_pin)} ({error})",
+            "stop the other program using the pin, or check clock_pin in the config file",
+        )
+    if timing.holds:
+        return timing, Check("pin timing", "ok", f"{timing.summary()}: bit-banging holds")
+    status = "FAIL" if timing.reads_lost > 0.5 else "warn"
+    return timing, Check(
+        "pin timing",
+        status,
+        timing.summary(),
+        f"bit-banging is too slow on this Pi: {SPI_FIX}",
+    )
+
+
+def _wiring_check(config: Config, timing: Any) -> Check:
+    """What is wired for each backend, and the one to use."""
+    from trainer.sensors.detect import detect_wiring, recommend
+
+    wired = detect_wiring()
+    seen = []
+    seen.append(", ".join(wired.spi_devices) if wired.spi_devices else "no SPI device")
+    if wired.nau7802_buses:
+        seen.append(f"a NAU7802 at 0x2A on /dev/i2c-{wired.nau7802_buses[0]}")
+    elif wired.i2c_buses:
+        seen.append(wired.i2c_note or f"nothing at 0x2A on {', '.join(wired.i2c_buses)}")
+    else:
+        seen.append("no I2C bus")
+    seen.append("the IIO hx711 device" if wired.iio_device else "no IIO hx711 device")
+    seen.append(", ".join(wired.gpio_chips) if wired.gpio_chips else "no GPIO chip")
+    backend = config.sensor.backend
+    best, why = recommend(wired, timing)
+    detail = "; ".join(seen) + f". Recommended: {best} ({why})"
+    missing = {
+        "hx711-spi": (
+            not any(
+                d.endswith(f"spidev{config.sensor.spi_bus}.{config.sensor.spi_device}")
+                for d in wired.spi_devices
+            ),
+            "enable SPI: dtparam=spi=on in /boot/firmware/config.txt (hardware/setup-pi.sh), "
+            "then reboot",
+        ),
+        "nau7802": (
+            config.sensor.i2c_bus not in wired.nau7802_buses,
+            "connect the NAU7802 (Qwiic: 3.3 V, GND, SDA GPIO2, SCL GPIO3) and enable I2C: "
+            "dtparam=i2c_arm=on (hardware/setup-pi.sh)",
+        ),
+        "hx711-iio": (
+            wired.iio_device is None,
+            "build the kernel's hx711 module and load its overlay (hardware/README.md), or "
+            "choose another backend",
+        ),
+    }
+    absent, fix = missing.get(backend, (False, ""))
+    if absent:
+        return Check("wiring", "FAIL", detail, fix)
+    if best != backend and backend == "hx711-gpio" and timing is not None and not timing.holds:
+        return Check("wiring", "warn", detail, f'set backend = "{best}" in [sensor]')
+    return Check("wiring", "ok", detail)
+
+
+def _chip_checks(config: Config, seconds: float, calibration: Any) -> list[Check]:
+    """Open the configured chip, then measure its data rate and noise."""
+    from trainer.sensors.base import SensorError, SensorTooSlow
+    from trainer.sensors.configured import load_cell_from_config, wiring
+
+    # The doctor is patient: a board at 10/s configured as 80/s, or a busy Pi, must
+    # still be measured rather than called disconnected.
+    sensor = load_cell_from_config(config, zero_tracking=False, ready_timeout_s=1.0)
+    chip, where = wiring(config)
+    try:
+        sensor.open()
+    except SensorError as error:
+        return [Check("chip", "FAIL", str(error).split(";")[0], str(error).split("; ")[-1])]
+    try:
+        try:
+            sensor.read_raw(timeout=1.5)
+        except SensorTooSlow:
+            stats = sensor.stats
+            return [
+                Check(
+                    "chip",
+                    "FAIL",
+                    f"an {chip} answers, but {stats.timing_glitches} of "
+                    f"{stats.conversions} reads were discarded: clock high up to "
+                    f"{1e6 * stats.worst_clock_high_s:.0f} us",
+                    f"the clock pulses are too slow on this Pi: {SPI_FIX}",
+                )
+            ]
+        except SensorError:
+            return [
+                Check("chip", "FAIL", f"no data from {_article(chip)} {where}", _wiring_fix(config))
+            ]
+        describe = sensor.describe()
+        driver = describe.get("driver")
+        extra = f" (driver: {driver})" if driver else ""
+        checks = [Check("chip", "ok", f"{_article(chip)} answers {where}{extra}")]
+        checks.extend(
+            _measure(sensor, config.hx711.rate_hz, seconds, calibration, config.sensor.adc)
+        )
+        if config.sensor.backend == "hx711-gpio":
+            checks.append(_glitch_check(sensor))
+        return checks
+    finally:
+        sensor.close()
+
+
+def _article(chip: str) -> str:
+    return f"an {chip}" if chip.startswith("H") else f"a {chip}"
+
+
+def _wiring_fix(config: Config) -> str:
+    backend = config.sensor.backend
+    if backend == "nau7802":
+        return "check the Qwiic cable: 3.3 V, GND, SDA to GPIO2, SCL to GPIO3 (hardware/README.md)"
+    if backend == "hx711-spi":
+        return (
+            "check VCC to 3.3 V, GND, DOUT to MISO (GPIO9, pin 21) and PD_SCK to MOSI "
+            "(GPIO10, pin 19) (hardware/README.md wiring table)"
+        )
+    if backend == "hx711-iio":
+        return "check the overlay's sck-gpios and dout-gpios and the wires (hardware/README.md)"
+    return (
+        "check VCC to 3.3 V, GND, DT and SCK (hardware/README.md wiring table) "
+        "and the pin numbers in the config file"
+    )
+
+
+def _glitch_check(sensor: LoadCellSensor) -> Check:
+    """How many reads the timing guard threw away while measuring, and the worst pulse."""
+    stats = sensor.stats
+    detail = (
+        f"{stats.timing_glitches} of {stats.conversions} reads discarded by the timing guard; "
+        f"longest clock-high {1e6 * stats.worst_clock_high_s:.0f} us (the chip powers down "
+        "past 60 us)"
+    )
+    if stats.timing_glitches == 0:
+        return Check("glitches", "ok", detail)
+    share = stats.timing_glitches / max(stats.conversions, 1)
+    return Check(
+        "glitches",
+        "warn" if share < 0.5 else "FAIL",
+        detail,
+        'close other busy programs; if it stays, set backend = "hx711-spi" in [sensor] '
+        "(hardware/README.md)",
+    )
+
+
 def _pin(pin: int | str) -> str:
     return f"GPIO{pin}" if isinstance(pin, int) else pin
 
@@ -473,7 +610,13 @@ def _gpio_fix() -> str:
     )
 
 
-def _measure(sensor: HX711Sensor, rate_hz: int, seconds: float, calibration: Any) -> list[Check]:
+def _measure(
+    sensor: LoadCellSensor,
+    rate_hz: int,
+    seconds: float,
+    calibration: Any,
+    adc: str = "hx711",
+) -> list[Check]:
     from trainer.sensors.base import SensorError
 
     counts: list[int] = []
@@ -483,7 +626,9 @@ def _measure(sensor: HX711Sensor, rate_hz: int, seconds: float, calibration: Any
     problem: str | None = None
     while time.monotonic() < end or len(counts) < 3:
         try:
-            counts.append(sensor.read_raw(timeout=2 * sensor.ready_timeout_s))
+            counts.append(
+                sensor.read_raw(timeout=2 * float(getattr(sensor, "ready_timeout_s", 0.5)))
+            )
         except SensorError as error:
             problem = str(error).split(";")[0]
             break
@@ -516,7 +661,7 @@ def _measure(sensor: HX711Sensor, rate_hz: int, seconds: float, calibration: Any
                     "reads are being disturbed: close other busy programs on the Pi",
                 )
             )
-    elif rate_hz == 80 and abs(achieved - 10) <= 2:
+    elif adc == "hx711" and rate_hz == 80 and abs(achieved - 10) <= 2:
         checks.append(
             Check(
                 "data rate",
@@ -525,7 +670,7 @@ def _measure(sensor: HX711Sensor, rate_hz: int, seconds: float, calibration: Any
                 "the board's RATE pin is low (10/s): connect RATE to VCC, or set rate_hz = 10",
             )
         )
-    elif rate_hz == 10 and abs(achieved - 80) <= 12:
+    elif adc == "hx711" and rate_hz == 10 and abs(achieved - 80) <= 12:
         checks.append(
             Check("data rate", "FAIL", detail, "the board runs at 80/s: set rate_hz = 80")
         )
