@@ -25,7 +25,7 @@ USER_NAME="$(id -un)"
 
 echo "== apt packages (python3-lgpio: lgpio from the package index would need SWIG to build)"
 sudo apt-get update
-sudo apt-get install -y python3-venv python3-pip python3-dev python3-lgpio
+sudo apt-get install -y python3-venv python3-pip python3-dev python3-lgpio i2c-tools
 
 echo "== virtual environment in $REPO/.venv (with the system's lgpio)"
 # --system-site-packages lets gpiozero in the venv find the apt-installed lgpio.
@@ -35,13 +35,28 @@ python3 -m venv --system-site-packages "$REPO/.venv"
 "$REPO/.venv/bin/python" -c "import lgpio" \
     || die "lgpio is not importable from the venv; check that python3-lgpio installed"
 
-echo "== GPIO access for $USER_NAME"
-if id -nG "$USER_NAME" | tr ' ' '\n' | grep -qx gpio; then
-    echo "$USER_NAME is already in the gpio group"
+echo "== SPI (hx711-spi) and I2C (nau7802)"
+# raspi-config's non-interactive mode: 0 means "enable". It edits config.txt for us,
+# wherever this OS keeps it (/boot/firmware on Bookworm, /boot before).
+REBOOT=0
+if command -v raspi-config >/dev/null; then
+    if [[ ! -e /dev/spidev0.0 ]]; then sudo raspi-config nonint do_spi 0; REBOOT=1; fi
+    if [[ ! -e /dev/i2c-1 ]]; then sudo raspi-config nonint do_i2c 0; REBOOT=1; fi
 else
-    sudo adduser "$USER_NAME" gpio
-    echo "added $USER_NAME to the gpio group: log out and back in (or reboot) before using the pins"
+    echo "raspi-config not found: add dtparam=spi=on and dtparam=i2c_arm=on to config.txt yourself"
 fi
+
+echo "== GPIO, SPI and I2C access for $USER_NAME"
+for group in gpio spi i2c; do
+    if ! getent group "$group" >/dev/null; then
+        echo "there is no $group group on this system; skipped"
+    elif id -nG "$USER_NAME" | tr ' ' '\n' | grep -qx "$group"; then
+        echo "$USER_NAME is already in the $group group"
+    else
+        sudo adduser "$USER_NAME" "$group"
+        echo "added $USER_NAME to the $group group: log out and back in (or reboot) first"
+    fi
+done
 
 if [[ $SERVICE -eq 1 ]]; then
     echo "== systemd unit: the trainer on tty1 at boot"
@@ -52,10 +67,14 @@ if [[ $SERVICE -eq 1 ]]; then
     echo "enabled; it starts at the next boot (or now: sudo systemctl start pressure-trainer)"
 fi
 
+if [[ $REBOOT -eq 1 ]]; then
+    echo "SPI or I2C was just enabled: reboot before using them (sudo reboot)"
+fi
+
 cat <<DONE
 
 Done. Next:
-  $REPO/.venv/bin/trainer doctor      check the wiring, data rate and noise
+  $REPO/.venv/bin/trainer doctor      what is wired, pin timing, which backend to use
   $REPO/.venv/bin/trainer calibrate   two minutes with a known mass
   $REPO/.venv/bin/trainer run         practise
 DONE

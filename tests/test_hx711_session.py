@@ -144,6 +144,7 @@ def test_a_real_50_n_step_reaches_the_engine_one_conversion_late_and_none_is_dro
                 for _ in range(3):
                     session.process(sensor.read(timeout_s=1.0))
                 shifted, used = chip.stats.shifted, sensor.stats.used
+                before = sensor.stats.timing_glitches
                 chip.force_n = 60.0
                 raw, judged = [], []
                 for _ in range(4):
@@ -151,7 +152,10 @@ def test_a_real_50_n_step_reaches_the_engine_one_conversion_late_and_none_is_dro
                     session.process(sample)
                     raw.append(sample.force_n)
                     judged.append(session.engine.state.force_n)
-                assert chip.stats.shifted - shifted == sensor.stats.used - used
+                # Every conversion shifted out is used, but for any the timing guard
+                # threw away (a busy test machine): the jump itself drops none.
+                glitches = sensor.stats.timing_glitches
+                assert chip.stats.shifted - shifted == sensor.stats.used - used + glitches - before
             session.finish("aborted")
     # The conversion under way when the force changed may still show the old one.
     first = next(i for i, force in enumerate(raw) if abs(force - 60.0) < 0.5)
@@ -159,4 +163,4 @@ def test_a_real_50_n_step_reaches_the_engine_one_conversion_late_and_none_is_dro
     # Held back by the filter only (the one sample it promises), then the new force.
     assert all(force == pytest.approx(10.0, abs=0.5) for force in judged[first : first + late])
     assert judged[first + late] == pytest.approx(60.0, abs=0.5)
-    assert sensor.stats.discarded == 0
+    assert sensor.stats.discarded == sensor.stats.timing_glitches

@@ -445,6 +445,7 @@ def _gpio_check() -> tuple[Any, Check]:
 def _pin_timing_check(factory: Any, clock_pin: int | str) -> tuple[Any, Check]:
     """Time this Pi's pin writes on the clock pin: will bit-banging hold the 60 us bound?"""
     from trainer.sensors.detect import time_pin_writes
+    from trainer.sensors.hx711.protocol import SAFE_CLOCK_HIGH_S
 
     try:
         timing = time_pin_writes(factory, clock_pin)
@@ -457,7 +458,7 @@ def _pin_timing_check(factory: Any, clock_pin: int | str) -> tuple[Any, Check]:
         )
     if timing.holds:
         return timing, Check("pin timing", "ok", f"{timing.summary()}: bit-banging holds")
-    status = "FAIL" if timing.reads_lost > 0.5 else "warn"
+    status = "FAIL" if timing.pulse_p50_s > SAFE_CLOCK_HIGH_S else "warn"
     return timing, Check(
         "pin timing",
         status,

@@ -14,7 +14,7 @@ Example::
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from trainer.sensors.base import (
     SensorDisconnected,
@@ -38,41 +38,26 @@ def load_cell_from_config(
 ) -> LoadCellSensor:
     """The configured backend's sensor, not yet opened."""
     hx, sensor = config.hx711, config.sensor
+    common: dict[str, Any] = {
+        "calibration": calibration,
+        "zero_tracking": zero_tracking,
+        "ready_timeout_s": ready_timeout_s,
+        "gain": hx.gain,
+    }
     if sensor.backend == "hx711-spi":
         from trainer.sensors.hx711.spi import HX711SpiSensor
 
         return HX711SpiSensor(
-            hx.rate_hz,
-            bus=sensor.spi_bus,
-            device=sensor.spi_device,
-            channel=hx.channel,
-            gain=hx.gain,
-            calibration=calibration,
-            zero_tracking=zero_tracking,
-            ready_timeout_s=ready_timeout_s,
+            hx.rate_hz, bus=sensor.spi_bus, device=sensor.spi_device, channel=hx.channel, **common
         )
     if sensor.backend == "nau7802":
         from trainer.sensors.nau7802 import NAU7802Sensor
 
-        return NAU7802Sensor(
-            hx.rate_hz,
-            bus=sensor.i2c_bus,
-            gain=hx.gain,
-            calibration=calibration,
-            zero_tracking=zero_tracking,
-            ready_timeout_s=ready_timeout_s,
-        )
+        return NAU7802Sensor(hx.rate_hz, bus=sensor.i2c_bus, **common)
     if sensor.backend == "hx711-iio":
         from trainer.sensors.hx711.iio import HX711IIOSensor
 
-        return HX711IIOSensor(
-            hx.rate_hz,
-            channel=hx.channel,
-            gain=hx.gain,
-            calibration=calibration,
-            zero_tracking=zero_tracking,
-            ready_timeout_s=ready_timeout_s,
-        )
+        return HX711IIOSensor(hx.rate_hz, channel=hx.channel, **common)
     from trainer.sensors.hx711.reader import HX711Sensor
 
     return HX711Sensor(
@@ -80,11 +65,8 @@ def load_cell_from_config(
         hx.clock_pin,
         hx.rate_hz,
         channel=hx.channel,
-        gain=hx.gain,
-        calibration=calibration,
-        zero_tracking=zero_tracking,
-        ready_timeout_s=ready_timeout_s,
         acquisition=hx.acquisition,
+        **common,
     )
 
 

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from trainer.sensors.base import SampleFlag, SensorDisconnected, SensorError, SensorTimeout
-from trainer.sensors.hx711.protocol import PULSES, RATES_HZ
+from trainer.sensors.hx711.protocol import check_settings
 from trainer.sensors.loadcell import LoadCellSensor, to_signed
 
 if TYPE_CHECKING:
@@ -82,13 +82,7 @@ class HX711IIOSensor(LoadCellSensor):
         ready_timeout_s: float | None = None,
         root: Path = IIO_ROOT,
     ) -> None:
-        if rate_hz not in RATES_HZ:
-            raise ValueError(f"the HX711 converts at 10 or 80 per second, not {rate_hz}")
-        if (channel, gain) not in PULSES:
-            raise ValueError(
-                f"the HX711 has channel A at gain 128 or 64 and channel B at gain 32, "
-                f"not {channel}/{gain}"
-            )
+        check_settings(rate_hz, channel, gain)
         super().__init__(rate_hz, calibration=calibration, zero_tracking=zero_tracking)
         self.channel = channel
         self.gain = gain

@@ -53,6 +53,17 @@ DEAD_READS_BEFORE_DISCONNECT = 3
 GLITCHES_BEFORE_TOO_SLOW = 3
 
 
+def check_settings(rate_hz: float, channel: str, gain: int) -> None:
+    """Raise ValueError unless the HX711 offers this rate and this channel with this gain."""
+    if rate_hz not in RATES_HZ:
+        raise ValueError(f"the HX711 converts at 10 or 80 per second, not {rate_hz}")
+    if (channel, gain) not in PULSES:
+        raise ValueError(
+            f"the HX711 has channel A at gain 128 or 64 and channel B at gain 32, "
+            f"not {channel}/{gain}"
+        )
+
+
 class HX711Reader(LoadCellSensor):
     """An HX711: conversions judged and counted; subclasses make the clock pulses.
 
@@ -72,13 +83,7 @@ class HX711Reader(LoadCellSensor):
         max_clock_high_s: float = SAFE_CLOCK_HIGH_S,
         ready_timeout_s: float | None = None,
     ) -> None:
-        if rate_hz not in RATES_HZ:
-            raise ValueError(f"the HX711 converts at 10 or 80 per second, not {rate_hz}")
-        if (channel, gain) not in PULSES:
-            raise ValueError(
-                f"the HX711 has channel A at gain 128 or 64 and channel B at gain 32, "
-                f"not {channel}/{gain}"
-            )
+        check_settings(rate_hz, channel, gain)
         super().__init__(rate_hz, calibration=calibration, zero_tracking=zero_tracking)
         self.channel = channel
         self.gain = gain

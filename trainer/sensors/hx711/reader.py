@@ -55,6 +55,8 @@ if TYPE_CHECKING:
     from trainer.calibration import Calibration
     from trainer.sensors.hx711.process import ReaderProcess
 
+#: how long open() holds the clock high to power-reset the chip
+POWER_RESET_S = 0.04
 #: where the reader runs: the sensor's thread, or a process of its own (see hardware/README.md)
 ACQUISITIONS = ("thread", "process")
 
@@ -187,6 +189,13 @@ class HX711Sensor(HX711Reader):
         self._dout, self._sck = dout, sck
         self.driver = driver_class()(_PinValue(dout), _PinValue(sck))  # power reset: A/128
         self.driver.sensor = self
+        # Our own power reset too, whatever the driver's lasted: a chip that took the
+        # driver's pulse for a clock pulse would otherwise start one pulse out of step
+        # (and on the wrong channel). 40 ms is past the 60 us bound on any setup, and past
+        # the relaxed bound of the test emulator's chip.
+        sck.state = True
+        time.sleep(POWER_RESET_S)
+        sck.state = False
         self._power_reset_done()
 
     def _release_pins(self) -> None:
