@@ -523,7 +523,7 @@ def test_handing_the_clock_to_another_process_leaves_it_driven(
             raise AssertionError("close() would make PD_SCK a floating input")
 
     hx711_factory.hand_over_pin(LGPIOFactory(), Pin())
-    assert freed == [(7, 6)]
+    assert freed == [(7, 6)]  # freed, not re-claimed by this process
     hx711_factory.hand_over_pin(MockFactory(), Pin())  # no claims to free: left as it is
     assert freed == [(7, 6)]
 

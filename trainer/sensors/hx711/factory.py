@@ -147,13 +147,13 @@ def _pin_factory() -> Any:
 
 
 def hand_over_pin(factory: Any, pin: Any) -> None:
-    """Free an output pin for another process, leaving it driven as it is.
+    """Free a pin for another process, leaving an output driven as it is.
 
-    gpiozero's ``pin.close()`` makes the pin an input with no pull (lgpio re-claims it
-    that way), so a clock line would float until the other process claims it. With
-    lgpio the line is freed as it stands (the kernel leaves an output driving its
-    level); pin libraries without per-process claims (the mock, pigpio, RPi.GPIO)
-    need nothing: the other process simply takes the pin over.
+    gpiozero's ``pin.close()`` makes the pin an input with no pull and, with lgpio, keeps
+    it claimed by this process (so the other could not claim it), and a clock line would
+    float meanwhile. With lgpio the line is freed as it stands (the kernel leaves an
+    output driving its level); pin libraries without per-process claims (the mock,
+    pigpio, RPi.GPIO) need nothing: the other process simply takes the pin over.
     """
     handle = getattr(factory, "_handle", None)
     number = getattr(pin, "_number", None)

@@ -202,11 +202,13 @@ class HX711Sensor(HX711Reader):
         """Hand the pins to the acquisition process, PD_SCK still driven low.
 
         gpiozero's ``close()`` would turn PD_SCK into an input with no pull, floating
-        until the process claims it; :func:`hand_over_pin` frees it as it is.
+        until the process claims it; :func:`hand_over_pin` frees it as it is (and DOUT,
+        once its edge callback is off).
         """
         with self._io:
             self._dout.when_changed = None
             self._dout.close()
+            hand_over_pin(self._factory, self._dout)
             hand_over_pin(self._factory, self._sck)
             self._dout = self._sck = None
 
