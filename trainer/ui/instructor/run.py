@@ -19,6 +19,7 @@ from trainer.instructor.assessment import Assessments, AssessmentSitting
 from trainer.sensors.base import SensorError
 from trainer.ui.config import full_scale_n
 from trainer.ui.context import UsesTrainer
+from trainer.ui.text import band as band_text
 from trainer.ui.text import sentence
 from trainer.ui.widgets.topbar import TopBar
 
@@ -196,7 +197,7 @@ class AssessmentRunScreen(UsesTrainer, Screen[None]):
         unit = self.trainer.units
         # The target is known (as on a written test); only the live force is hidden.
         target = (
-            f"Target {unit.from_newtons(band.low_n):g}-{unit.from_newtons(band.high_n):g} {unit.value}"
+            f"Target {band_text(unit, (band.low_n, band.high_n))}"
             if band is not None and state.phase.scored
             else ""
         )
