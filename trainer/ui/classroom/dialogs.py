@@ -86,8 +86,33 @@ class ActionDialog(UsesClass, ModalScreen[str | None]):
         raise NotImplementedError
 
 
-class AssignDialog(ActionDialog):
+class ChoiceDialog(ActionDialog):
+    """An action on one choice from a list: Enter on a choice sends it."""
+
+    LIST_ID = ""
+
+    def on_mount(self) -> None:
+        options = self.query_one(f"#{self.LIST_ID}", OptionList)
+        options.highlighted = 0
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.attempt("send")
+
+    def choice(self) -> str | None:
+        """The id of the highlighted choice (None when the list has none)."""
+        options = self.query_one(f"#{self.LIST_ID}", OptionList)
+        if options.highlighted is None:
+            self.notify("Pick one first.", severity="warning")
+            return None
+        return options.get_option_at_index(options.highlighted).id
+
+
+class AssignDialog(ChoiceDialog):
     """Assign an exercise, blind or with the live gauge (Enter on an exercise sends)."""
+
+    LIST_ID = "exercises"
 
     TITLE_TEXT = "Assign an exercise"
 
@@ -99,22 +124,10 @@ class AssignDialog(ActionDialog):
     def compose_buttons(self) -> ComposeResult:
         yield Button("Assign", id="send", variant="primary")
 
-    def on_mount(self) -> None:
-        options = self.query_one("#exercises", OptionList)
-        options.highlighted = 0
-        options.focus()
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.attempt("send")
-
     def send(self, button: str) -> str | None:
-        options = self.query_one("#exercises", OptionList)
-        if options.highlighted is None:
-            self.notify("Pick an exercise first.", severity="warning")
+        exercise_id = self.choice()
+        if exercise_id is None:
             return None
-        exercise_id = options.get_option_at_index(options.highlighted).id
-        assert exercise_id is not None
         blind = self.query_one("#blind", Checkbox).value
         stations, whom = self.chosen()
         self.klass.control.assign(stations, exercise_id, blind)
@@ -122,10 +135,11 @@ class AssignDialog(ActionDialog):
         return f"Assigned {name}{', blind' if blind else ''} to {whom}."
 
 
-class ScheduleDialog(ActionDialog):
+class ScheduleDialog(ChoiceDialog):
     """Change the feedback schedule (Enter on a schedule sends)."""
 
     TITLE_TEXT = "Feedback schedule"
+    LIST_ID = "schedules"
 
     def compose_what(self) -> ComposeResult:
         yield OptionList(
@@ -136,21 +150,10 @@ class ScheduleDialog(ActionDialog):
             id="schedules",
         )
 
-    def on_mount(self) -> None:
-        options = self.query_one("#schedules", OptionList)
-        options.highlighted = 0
-        options.focus()
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.attempt("send")
-
     def send(self, button: str) -> str | None:
-        options = self.query_one("#schedules", OptionList)
-        if options.highlighted is None:
+        kind = self.choice()
+        if kind is None:
             return None
-        kind = options.get_option_at_index(options.highlighted).id
-        assert kind is not None
         schedule = FeedbackSchedule.parse(kind)
         stations, whom = self.chosen()
         self.klass.control.set_schedule(stations, schedule)
