@@ -12,11 +12,13 @@ import math
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.containers import Container
 from textual.message import Message
+from textual.strip import Strip
 from textual.widget import Widget
 
 from trainer.classroom.board import Condition, Presence, StationView
@@ -36,6 +38,9 @@ ALERT_WORDS = {
     Condition.OFFLINE: "offline",
     Condition.OUTSIDE_BAND: "mostly outside the band",
 }
+
+#: the tile's component styles, by the short names the drawing code uses
+STYLE_NAMES = ("title", "muted", "track", "band", "in", "above", "below", "plain", "alert", "note")
 
 #: the smallest tile that stays readable (columns, rows)
 TILE_MIN_WIDTH = 28
@@ -95,7 +100,6 @@ def mini_gauge(
     view: StationView, width: int, styles: dict[str, Style], scale_n: float | None = None
 ) -> Text:
     """The force as a bar against the band, ``width`` cells; the band as a lit track."""
-    text = Text()
     force = view.force_n
     if force is None or width < 4:
         return Text(" " * max(0, width))
@@ -104,19 +108,30 @@ def mini_gauge(
     per_cell = top / width
     filled = max(0.0, min(force, top)) / per_cell
     zone = view.zone if view.zone in ZONE_WORDS else None
-    fill_style = styles[ZONE_WORDS[zone][1]] if zone else styles["plain"]
+    fill = styles[ZONE_WORDS[zone][1]] if zone else styles["plain"]
+    lit = Style(bgcolor=styles["band"].bgcolor)
+    dark = Style(bgcolor=styles["track"].bgcolor)
+    looks = {(True, True): fill + lit, (True, False): fill + dark, (False, True): lit}
     partials = " ▏▎▍▌▋▊▉"
+    text = Text()
+    run, run_style = "", None
     for column in range(width):
-        low_edge = column * per_cell
-        in_band = band is not None and band[0] <= low_edge + per_cell / 2 <= band[1]
-        track = Style(bgcolor=(styles["band"] if in_band else styles["track"]).bgcolor)
+        centre = (column + 0.5) * per_cell
+        in_band = band is not None and band[0] <= centre <= band[1]
         if column + 1 <= filled:
             char = "█"
         elif column < filled:
             char = partials[int((filled - column) * 8)]
         else:
             char = " "
-        text.append(char, (fill_style + track) if char != " " else track)
+        style = looks.get((char != " ", in_band), dark)
+        if style is not run_style and run:
+            text.append(run, run_style)
+            run = ""
+        run_style = style
+        run += char
+    if run:
+        text.append(run, run_style)
     return text
 
 
@@ -169,22 +184,27 @@ class StationTile(Widget):
         self.compact = False
         self._key: object = None
         self._classes_shown: tuple[str, ...] = ()
+        self._strips: list[Strip] | None = None
+        self._blank = Strip.blank(0)
+        self._tile_styles: dict[str, Style] | None = None
 
     def show(
         self, view: StationView | None, *, selected: bool, cursor: bool, compact: bool
     ) -> bool:
         """Show this station; repaint only if something visible changed. True if it did."""
         self.view, self.selected, self.compact, self.cursor = view, selected, compact, cursor
-        key = (self._visible(view, self.unit), selected, cursor, compact, self.size)
         classes = self._state_classes(view, cursor)
         if classes != self._classes_shown:
+            # Rare (a station goes grey, alerts, gets the cursor): a restyle is costly.
             for name in self._classes_shown:
                 self.remove_class(name)
             self.add_class(*classes)
             self._classes_shown = classes
+        key = (self._visible(view, self.unit), selected, cursor, compact, self.size)
         if key == self._key:
             return False
         self._key = key
+        self._strips = None
         self.refresh()
         return True
 
@@ -213,13 +233,12 @@ class StationTile(Widget):
 
     @staticmethod
     def _state_classes(view: StationView | None, cursor: bool) -> tuple[str, ...]:
+        """The tile's CSS classes; the zone is drawn, not a class (it changes too often)."""
         if view is None:
             return ("empty",)
         names = []
         if view.greyed:
             names.append("greyed")
-        elif view.zone in ZONE_WORDS:
-            names.append(f"zone-{view.zone}")
         if view.alerting:
             names.append("alerting")
         if cursor:
@@ -230,20 +249,52 @@ class StationTile(Widget):
         if self.view is not None:
             self.post_message(TileClicked(self.view.station, open_it=event.chain >= 2))
 
-    def _styles(self) -> dict[str, Style]:
-        get = self.get_component_rich_style
-        names = ("title", "muted", "track", "band", "in", "above", "below", "plain", "alert")
-        return {name: get(f"tile--{name}") for name in (*names, "note")}
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._tile_styles = None  # the theme or the tile's state changed: look colours up again
+        self._strips = None
 
-    def render(self) -> Text:
+    def _styles(self) -> dict[str, Style]:
+        """The component styles and the tile's own (``base``), looked up once per restyle."""
+        if self._tile_styles is None:
+            get = self.get_component_rich_style
+            self._tile_styles = {name: get(f"tile--{name}") for name in STYLE_NAMES}
+            self._tile_styles["base"] = self.rich_style
+        return self._tile_styles
+
+    def render_line(self, y: int) -> Strip:
+        # Drawn from cached strips: a tile repaints up to 10 times a second, 40 at once.
+        if self._strips is None:
+            self._strips = self._build()
+            self._blank = Strip.blank(self.size.width, self._styles()["base"])
+        if 0 <= y < len(self._strips):
+            return self._strips[y]
+        return self._blank
+
+    def _build(self) -> list[Strip]:
         view = self.view
-        if view is None:
-            return Text("")
         width = max(1, self.size.width)
+        if view is None:
+            return []
         styles = self._styles()
+        zone_style = (
+            styles["muted"] if view.greyed else styles[ZONE_WORDS.get(view.zone, ("", "plain"))[1]]
+        )
+        base_marker = Segment("▌ ", styles["base"] + zone_style)
         if self.compact:
-            return self._row(view, width, styles)
-        return self._tile(view, width, max(1, self.size.height), styles)
+            lines = [self._row(view, width - 2, styles)]
+        else:
+            lines = self._tile(view, width - 2, max(1, self.size.height), styles)
+        console = self.app.console
+        base = styles["base"]
+        strips = []
+        for line in lines:
+            line.truncate(max(0, width - 2), pad=True)  # the line fills the tile exactly
+            # Rich leaves a text's own style off when it has no spans: put it under here.
+            own = line.style if isinstance(line.style, Style) else console.get_style(line.style)
+            body = Segment.apply_style(line.render(console, end=""), base + own)
+            strips.append(Strip([base_marker, *body], width))
+        return strips
 
     # -- a tile ------------------------------------------------------------------------
     def _title(self, view: StationView, width: int, styles: dict[str, Style]) -> Text:
@@ -255,7 +306,9 @@ class StationTile(Widget):
         line.append(score, styles["muted"])
         return line
 
-    def _tile(self, view: StationView, width: int, height: int, styles: dict[str, Style]) -> Text:
+    def _tile(
+        self, view: StationView, width: int, height: int, styles: dict[str, Style]
+    ) -> list[Text]:
         lines = [self._title(view, width, styles)]
         if view.presence in (Presence.PRACTISING, Presence.PAUSED) or (
             view.presence is Presence.SILENT and view.force_n is not None
@@ -281,7 +334,7 @@ class StationTile(Widget):
             text, style = note
             lines = lines[: max(1, height - 1)]
             lines.append(Text(_clip(text, width), styles[style]))
-        return Text("\n").join(lines[:height])
+        return lines[:height]
 
     @staticmethod
     def _zone_line(view: StationView, width: int, styles: dict[str, Style]) -> Text:
