@@ -81,7 +81,9 @@ class TrainerParser(CommandParser):
 def misplaced_option_hint(parser: argparse.ArgumentParser, argv: list[str]) -> str | None:
     """``--sim belongs after run: trainer run --sim`` for ``trainer --sim run``, else None.
 
-    Without a command, the hint names the one command that takes the options, if only one does.
+    Without a command, the hint names the first command (in the order of ``trainer
+    --help``) that takes the options: ``--sim`` alone means ``run --sim`` rather than
+    ``calibrate --sim``.
     """
     commands = subparsers_of(parser).choices
 
@@ -98,7 +100,7 @@ def misplaced_option_hint(parser: argparse.ArgumentParser, argv: list[str]) -> s
         command, rest = argv[position], argv[position + 1 :]
     else:
         takers = [c for c in commands if set(misplaced) <= options_of(c)]
-        if len(takers) != 1:
+        if not takers:
             return None
         command, rest = takers[0], []
     if not set(misplaced) <= options_of(command):
