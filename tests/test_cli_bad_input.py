@@ -136,3 +136,31 @@ def test_an_exercise_id_is_a_name_never_a_path(
     assert "already" not in err  # says nothing of what exists outside the folder
     assert victim.read_text() == GOOD.format(id="victim", name="Victim")
     assert not list(folder.rglob("*"))
+
+
+@pytest.mark.parametrize(
+    "name", ["deep.toml", "dotted.toml", "latin.toml", "longid.toml", "bigint.toml"]
+)
+def test_importing_a_broken_file_is_one_clear_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, isolated_user_files: Path, name: str
+) -> None:
+    path = tmp_path / name
+    content = BROKEN_FILES[name]
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content)
+    code, out, err = run(capsys, "exercises", "import", str(path))
+    assert code == 1 and "Traceback" not in out + err
+    assert str(path) in err
+    assert not (isolated_user_files / "exercises").exists() or not list(
+        (isolated_user_files / "exercises").glob("*.toml")
+    )
+
+
+def test_a_broken_file_in_the_folder_does_not_stop_new_exercises(
+    capsys: pytest.CaptureFixture[str], messy_folder: Path
+) -> None:
+    code, out, err = run(capsys, "exercises", "new", "fresh-holds")
+    assert code == 0, err
+    assert (messy_folder / "fresh-holds.toml").is_file()

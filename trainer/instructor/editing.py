@@ -164,7 +164,7 @@ def user_file_for(exercise_id: str, folder: Path | None = None) -> Path | None:
             with path.open("rb") as handle:
                 if tomllib.load(handle).get("id") == exercise_id:
                     return path
-        except (OSError, tomllib.TOMLDecodeError):
+        except (OSError, ValueError, RecursionError):  # unreadable, not UTF-8, not TOML
             continue
     return None
 

@@ -29,6 +29,7 @@ from trainer.exercises import (
     ExerciseProblem,
     builtin_exercise_dir,
     parse_exercise,
+    parse_toml,
     user_exercise_dir,
 )
 from trainer.instructor import InstructorError
@@ -39,6 +40,7 @@ from trainer.instructor.editing import (
     to_toml,
     user_file_for,
 )
+from trainer.safe_text import quote
 
 if TYPE_CHECKING:
     from trainer.store import Store
@@ -110,13 +112,17 @@ class ImportReport:
 
 def _load(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InstructorError(f"there is no file {path}: check the path") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InstructorError(f"cannot read {path} ({error}): it must be a text file") from None
-    except tomllib.TOMLDecodeError as error:
-        raise InstructorError(f"{path} is not valid TOML ({error}): was it edited?") from None
+    except UnicodeDecodeError as error:
+        raise InstructorError(
+            f"{path} is not UTF-8 text (byte 0x{error.object[error.start]:02x} at position "
+            f"{error.start}): export the pack again, or save it as UTF-8"
+        ) from None
+    except OSError as error:
+        raise InstructorError(f"cannot read {path} ({error.strerror})") from None
+    return parse_toml(text, str(path))  # deep nesting, huge numbers: an ExerciseError
 
 
 def read_pack(path: Path) -> list[dict[str, Any]]:
@@ -132,7 +138,7 @@ def read_pack(path: Path) -> list[dict[str, Any]]:
     version = raw.get("version")
     if not isinstance(version, int) or version > PACK_VERSION:
         raise InstructorError(
-            f"{path} is pack version {version!r}, this trainer reads {PACK_VERSION}: update it"
+            f"{path} is pack version {quote(version)}, this trainer reads {PACK_VERSION}: update it"
         )
     tables = raw.get("exercises")
     if not isinstance(tables, list) or not tables:
@@ -220,7 +226,7 @@ def import_pack(
                     current = tomllib.load(handle)
                     same = _same(current, table)
                     in_force[exercise_id] = parse_exercise(current)
-                except (tomllib.TOMLDecodeError, ExerciseError):
+                except (ValueError, RecursionError, ExerciseError):  # a broken file of ours
                     same = False
                     in_force[exercise_id] = None
             if same:

@@ -31,6 +31,7 @@ from trainer.ui.screens.home import HomeScreen
 from trainer.units import Unit
 
 if TYPE_CHECKING:
+    from trainer.session import PracticeSession
     from trainer.ui.controller import LiveController
 
 log = logging.getLogger(__name__)
@@ -289,9 +290,12 @@ class TrainerApp(App[None]):
         try:
             session_id = live.finish(status)
         except StoreError as error:
-            # The samples stay in the recorder's memory; say so rather than crash.
-            self.save_error = error
-            self.notify(f"The session could not be saved: {error}", severity="error", timeout=15)
+            # Closing drops the samples held in memory: keep them in a recovery file that
+            # the next `trainer` command offers to import.
+            self.save_error = keep_unsaved(live.session, error)
+            self.notify(
+                f"The session could not be saved: {self.save_error}", severity="error", timeout=15
+            )
             return live.session_id
         finally:
             live.close()
@@ -300,6 +304,20 @@ class TrainerApp(App[None]):
                 f"The session is saved, but {live.plan_problem}.", severity="warning", timeout=10
             )
         return session_id
+
+
+def keep_unsaved(session: PracticeSession | None, error: StoreError) -> StoreError:
+    """The save error, after keeping what ``session`` could not save in a recovery file."""
+    if session is None or session.result is not None:
+        return error
+    try:
+        kept = session.keep_for_recovery()
+    except StoreError as also:
+        return StoreError(f"{error}; {also}")
+    return StoreError(
+        f"{error}. Its unsaved samples are kept in {kept}: once there is room, "
+        "run 'trainer recover' to add them to the records"
+    )
 
 
 def build_app(config: UIConfig) -> TrainerApp:

@@ -128,7 +128,10 @@ class RosterScreen(UsesTrainer, Screen[None]):
         self.app.push_screen(PromptScreen(question, value), answered)
 
     def action_add_student(self) -> None:
-        self._ask("Name of the new student", self.roster.add_student)
+        self._ask(
+            "Name of the new student",
+            lambda name: self.roster.add_student(name, existing_ok=False),
+        )
 
     def action_add_class(self) -> None:
         self._ask("Name of the new class", self.roster.add_class)

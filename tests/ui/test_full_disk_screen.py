@@ -1,0 +1,40 @@
+"""The live trainer on a full disk: what it could not save is kept for 'trainer recover'."""
+
+from __future__ import annotations
+
+import json
+
+from tests.ui.helpers import MakeApp, open_live, until
+from trainer.store import StoreFull
+from trainer.ui.screens.results import ResultsScreen
+
+
+async def test_unsaved_samples_go_to_a_recovery_file_the_next_start_offers(
+    make_app: MakeApp,
+) -> None:
+    app, box = make_app(exercise_id="graded-levels")
+    store = app.config.store
+    notes: list[str] = []
+    app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign,assignment]
+    flush_and_finish = store._write
+
+    def full(action: object) -> object:
+        raise StoreFull(f"the disk holding {store.path} is full: free some space")
+
+    async with app.run_test() as pilot:
+        await open_live(pilot, app)
+        await pilot.press("space")
+        store._write = full  # type: ignore[method-assign]  # the disk fills mid-session
+        box.current.pump(1.0)
+        app.screen.frame()  # type: ignore[attr-defined]
+        await pilot.press("a", "y")
+        await until(pilot, lambda: isinstance(app.screen, ResultsScreen))
+    store._write = flush_and_finish  # type: ignore[method-assign]
+    (kept,) = store.recovery_files()
+    assert any(str(kept) in note and "trainer recover" in note for note in notes), notes
+    assert str(kept) in str(app.save_error)
+    record = json.loads(kept.read_text())
+    assert record["status"] == "aborted" and len(record["samples"]) > 0
+    session_id, added = store.import_recovery(kept)
+    assert added == len(record["samples"])
+    assert store.session(session_id)["status"] == "aborted"
