@@ -161,6 +161,6 @@ def test_importing_a_broken_file_is_one_clear_error(
 def test_a_broken_file_in_the_folder_does_not_stop_new_exercises(
     capsys: pytest.CaptureFixture[str], messy_folder: Path
 ) -> None:
-    code, out, err = run(capsys, "exercises", "new", "fresh-holds")
+    code, _, err = run(capsys, "exercises", "new", "fresh-holds")
     assert code == 0, err
     assert (messy_folder / "fresh-holds.toml").is_file()
