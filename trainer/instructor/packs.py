@@ -122,7 +122,15 @@ def _load(path: Path) -> dict[str, Any]:
         ) from None
     except OSError as error:
         raise InstructorError(f"cannot read {path} ({error.strerror})") from None
-    return parse_toml(text, str(path))  # deep nesting, huge numbers: an ExerciseError
+    try:
+        return parse_toml(text, str(path))
+    except ExerciseError as error:  # bad syntax, deep nesting, numbers of 5,000 digits
+        problem = error.problems[0]
+        if problem.field == "TOML syntax":
+            raise InstructorError(
+                f"{path} is not valid TOML ({problem.value}): was it edited?"
+            ) from None
+        raise InstructorError(str(error)) from None
 
 
 def read_pack(path: Path) -> list[dict[str, Any]]:
