@@ -10,9 +10,9 @@ import sys
 import pytest
 
 from trainer import cli
+from trainer.cli import run as launch
 from trainer.cli.practice import register
 from trainer.sensors.base import SensorNotCalibrated
-from trainer.ui import launch
 
 
 def run_args(*argv: str) -> argparse.Namespace:

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from tests.ui.helpers import SensorBox, open_live
+from trainer.cli import run as launch
 from trainer.cli.practice import register
 from trainer.exercises import ExerciseLibrary
 from trainer.store import Store
-from trainer.ui import framerate, launch
+from trainer.ui import framerate
 from trainer.ui.app import build_app
 from trainer.ui.config import UIConfig
 from trainer.ui.framerate import DESKTOP_FPS, UNKNOWN_PI_FPS, default_fps, frame_rate, pi_model

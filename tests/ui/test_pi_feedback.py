@@ -12,8 +12,8 @@ from gpiozero import Device
 from gpiozero.pins.mock import MockFactory
 
 from tests.ui.helpers import MakeApp, open_live, until
+from trainer.cli.run import pi_feedback
 from trainer.ui.controller import Stage
-from trainer.ui.launch import pi_feedback
 
 
 @pytest.fixture

@@ -4,15 +4,18 @@ Each command group is a module of this package with ``register(commands)``, whic
 its subcommands (parser and handler) to ``commands``, the top-level sub-parsers:
 
 - practice.py: ``run``, ``simulate``, ``history``, ``export``
+- run.py: what ``trainer run`` does (sensor choice, records, the Textual app, saving)
 - exercises.py: ``exercises list|show|check|new|edit|copy|delete|restore|import|export``
 - hardware.py: ``calibrate``, ``doctor``
 - instructor/: ``instructor ...``, one module per subject
+- classroom.py: ``class ...``
 - common.py: exit codes, errors, the parser class, the records, the library, the PIN
 
-To add a group (say ``trainer class``), write ``trainer/cli/classroom.py`` with a
-``register(commands)`` function and add ``"classroom"`` to :data:`GROUPS`: one line.
-Keep the module cheap to import (heavy imports inside the handlers): every ``trainer``
-invocation registers every group.
+To add a group, write ``trainer/cli/NAME.py`` with a ``register(commands)`` function
+(each command through :func:`~trainer.cli.common.add_command`, its help in its handler's
+docstring) and add ``"NAME"`` to :data:`GROUPS`: one line. Keep the module cheap to
+import (heavy imports inside the handlers): every ``trainer`` invocation registers
+every group.
 
 Errors reach the user as one sentence that names the problem and the fix; bad
 arguments exit 2, failed checks and unusable files exit 1. No traceback is shown.

@@ -156,7 +156,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     afterwards. Uses the calibrated load cell, or --sim for a simulated pad you press with
     the keyboard and mouse.
     """
-    from trainer.ui.launch import run_app
+    from trainer.cli.run import run_app
 
     return run_app(args)
 

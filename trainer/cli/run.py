@@ -70,7 +70,7 @@ def choose_sensor(
             return None
         return simulated_sensor_factory(seed=args.seed), True
     if args.sensor:
-        from trainer.cli import CommandFailed
+        from trainer.cli.common import CommandFailed
 
         raise CommandFailed(f"no calibrated load cell found ({reason}){hint}, or use --sim")
     print(
@@ -108,7 +108,7 @@ def join_class(app: TrainerApp, args: argparse.Namespace) -> Any:
 
     The link connects in the background: practice starts at once, with or without it.
     """
-    from trainer.cli import CommandFailed
+    from trainer.cli.common import CommandFailed
 
     class_file = getattr(args, "class_file", None)
     if class_file is None:
@@ -157,7 +157,7 @@ def live_frame_rate(args: argparse.Namespace, out: TextIO | None = None) -> floa
 
 def run_app(args: argparse.Namespace) -> int:
     """Run the live trainer; every session is saved however the app ends."""
-    from trainer.cli import UsageError, load_library, open_store
+    from trainer.cli.common import UsageError, load_library, open_store
     from trainer.units import Unit
 
     unit = Unit.parse(args.units)
