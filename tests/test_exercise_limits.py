@@ -192,3 +192,8 @@ def test_the_editor_keeps_the_minus_sign_where_it_was_typed() -> None:
     assert parse_band_text("-5-10") == [-5, 10]
     assert parse_band_text("20 - 30 N") == [20, 30]
     assert parse_band_text("barrier-1") == "barrier-1"
+
+
+def test_square_brackets_are_refused_in_names_the_screens_would_read_as_styling() -> None:
+    assert "must not hold [ or ]" in problems_of([hold()], name="Holds [/]")
+    assert "without [ ]" in problems_of([hold(band="a[/]")], levels={"a[/]": [10, 20]})

@@ -25,7 +25,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from trainer.safe_text import MAX_NAME_CHARS, has_control, quote
+from trainer.safe_text import MAX_NAME_CHARS, has_control, has_markup, quote
 
 #: a 50 kg bar load cell, the size the hardware guide recommends for a pad
 DEFAULT_CAPACITY_N = 490.0
@@ -359,6 +359,11 @@ class _Checker:
         if len(value) > limit:
             self.problem(where, key, value, f"must be at most {limit} characters")
             return None
+        if has_markup(value):
+            self.problem(
+                where, key, value, "must not hold [ or ] (the screens read them as styling)"
+            )
+            return None
         return value
 
     def number(
@@ -513,12 +518,17 @@ def _levels(check: _Checker, raw_levels: Any) -> dict[str, TargetBand]:
         check.problem("", "levels", f"{len(raw_levels)} levels", f"at most {MAX_PHASES}")
         return levels
     for level_name, value in raw_levels.items():
-        if not level_name.strip() or len(level_name) > MAX_NAME_CHARS or has_control(level_name):
+        if (
+            not level_name.strip()
+            or len(level_name) > MAX_NAME_CHARS
+            or has_control(level_name)
+            or has_markup(level_name)
+        ):
             check.problem(
                 "[levels]",
                 "level name",
                 level_name,
-                f"a level name is one line of 1 to {MAX_NAME_CHARS} characters",
+                f"a level name is one line of 1 to {MAX_NAME_CHARS} characters, without [ ]",
             )
             continue
         band = check.band(value, "[levels]", level_name, {})

@@ -31,6 +31,15 @@ def _is_control(char: str) -> bool:
     return unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp")
 
 
+#: characters the screens read as styling ("[bold]", "[/]"): refused in names and texts
+MARKUP_CHARS = "[]"
+
+
+def has_markup(text: str) -> bool:
+    """Whether ``text`` holds a square bracket, which the screens would take as styling."""
+    return any(c in MARKUP_CHARS for c in text)
+
+
 def has_control(text: str, *, allow_newlines: bool = False) -> bool:
     """Whether ``text`` holds a control character (line breaks allowed if asked)."""
     allowed = "\n\t" if allow_newlines else ""
@@ -90,6 +99,11 @@ def check_name(text: str, what: str, *, limit: int = MAX_NAME_CHARS) -> str:
     if len(name) > limit:
         raise ValueError(
             f"{what} {quote(name)} is {len(name)} characters long: use at most {limit}"
+        )
+    if has_markup(name):
+        raise ValueError(
+            f"{what} {quote(name)} holds a square bracket, which the screens read as "
+            "styling: use round brackets ( ) instead"
         )
     return name
 

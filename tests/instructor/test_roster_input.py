@@ -89,3 +89,8 @@ def test_a_student_name_from_the_command_line_is_checked(
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     code, _, err = run(capsys, "simulate", "--exercise", "steady-ramp", "--student", "x" * 3000)
     assert code != 0 and "at most 60" in err and "Traceback" not in err
+
+
+def test_a_student_name_with_square_brackets_is_refused(store: Store) -> None:
+    with pytest.raises(InstructorError, match="square bracket"):
+        Roster(store).add_student("Ana [/]")

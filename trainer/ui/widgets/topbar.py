@@ -29,7 +29,8 @@ class TopBar(Horizontal):
         self._status = status
 
     def compose(self) -> ComposeResult:
-        yield Label(self._title, id="title")
+        # Titles hold names from files and the records: shown as written, never as styling.
+        yield Label(self._title, id="title", markup=False)
         yield Label(self._status, id="status")
         yield Label("", id="class")
         if self._simulated:
