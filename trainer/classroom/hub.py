@@ -607,9 +607,12 @@ class ClassHub:
 
     def _config_seen(self, payload: bytes) -> None:
         """A retained config from the broker: never publish a version below it."""
+        if not payload:
+            return  # the retained configuration being cleared
         try:
             seen = decode_config(payload, class_name=self.class_name)
-        except ProtocolError:
+        except ProtocolError as error:
+            self._reject(config_topic(self.class_name), None, error.reason, error.detail)
             return
         with self._config_lock:
             if seen.version <= self._config.version:

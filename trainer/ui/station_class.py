@@ -32,6 +32,9 @@ from trainer.classroom.station import (
 from trainer.engine import Event, LiveState, SessionFinished
 from trainer.ui.controller import Stage
 
+#: a station joining late shows the instructor's last message only if it is this recent
+MESSAGE_FRESH_S = 600.0
+
 if TYPE_CHECKING:
     from textual.app import App
 
@@ -116,7 +119,8 @@ class ClassNotices:
         self.shown = config
         message = config.latest_message_for(station)
         old_message = before.latest_message_for(station) if before is not None else None
-        if message is not None and (old_message is None or message.id != old_message.id):
+        fresh = message is not None and time.time() - message.sent_at < MESSAGE_FRESH_S
+        if message is not None and fresh and (old_message is None or message.id != old_message.id):
             self.app.notify(message.text, title="From your instructor", timeout=20)
         assignment = config.assignment_for(station)
         if assignment is not None and (
