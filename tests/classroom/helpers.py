@@ -9,7 +9,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from trainer.classroom.broker import ClassFolder
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.reasoncodes import ReasonCode
+
+from trainer.classroom.broker import ClassFile, ClassFolder, MosquittoProcess
 from trainer.classroom.station import SimulatedStationResult, run_simulated_station
 from trainer.store import Store
 
@@ -123,3 +127,39 @@ def assert_hub_matches_stations(hub_db: Path, station_dbs: Sequence[Path]) -> in
         return expected
     finally:
         hub.close()
+
+
+class Publisher:
+    """A bare MQTT 5 client logged in with a class account; publish() returns the PUBACK."""
+
+    def __init__(self, broker: MosquittoProcess, account: ClassFile | tuple[str, str]) -> None:
+        user, password = (
+            (account.username, account.password) if isinstance(account, ClassFile) else account
+        )
+        self.acks: dict[int, ReasonCode] = {}
+        self.done = threading.Condition()
+        self.client = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+        self.client.username_pw_set(user, password)
+        self.client.on_publish = self._on_publish
+        connected = threading.Event()
+        self.client.on_connect = lambda *a: connected.set()
+        self.client.connect(broker.host, broker.port)
+        self.client.loop_start()
+        assert connected.wait(5)
+
+    def _on_publish(
+        self, c: object, u: object, mid: int, reason: ReasonCode, props: object
+    ) -> None:
+        with self.done:
+            self.acks[mid] = reason
+            self.done.notify_all()
+
+    def publish(self, topic: str, payload: bytes, retain: bool = False) -> ReasonCode:
+        info = self.client.publish(topic, payload, qos=1, retain=retain)
+        with self.done:
+            assert self.done.wait_for(lambda: info.mid in self.acks, 10), "no PUBACK"
+            return self.acks[info.mid]
+
+    def close(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()

@@ -6,7 +6,6 @@ import json
 import threading
 from pathlib import Path
 
-from tests.classroom.test_class_security import Publisher
 from trainer.classroom import protocol as p
 from trainer.classroom.broker import ClassFolder, MosquittoProcess, load_class_file
 from trainer.classroom.hub import ClassHub
@@ -17,7 +16,7 @@ from trainer.instructor.practice import plan_practice
 from trainer.instructor.schedules import FeedbackSchedule, ScheduleKind
 from trainer.store import Store
 
-from .helpers import wait_until
+from .helpers import Publisher, wait_until
 
 
 def _link(folder: ClassFolder, db: Path, events: list[StationEvent]) -> StationLink:

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
-from paho.mqtt.reasoncodes import ReasonCode
 
 from trainer.classroom import protocol as p
 from trainer.classroom.broker import ClassFile, ClassFolder, MosquittoProcess, load_class_file
@@ -19,43 +18,7 @@ from trainer.classroom.station import ConnectionChanged, StationLink
 from trainer.exercises import ExerciseLibrary
 from trainer.store import Store
 
-from .helpers import stations_running, wait_until
-
-
-class Publisher:
-    """A bare MQTT 5 client logged in with a class account; publish() returns the PUBACK."""
-
-    def __init__(self, broker: MosquittoProcess, account: ClassFile | tuple[str, str]) -> None:
-        user, password = (
-            (account.username, account.password) if isinstance(account, ClassFile) else account
-        )
-        self.acks: dict[int, ReasonCode] = {}
-        self.done = threading.Condition()
-        self.client = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
-        self.client.username_pw_set(user, password)
-        self.client.on_publish = self._on_publish
-        connected = threading.Event()
-        self.client.on_connect = lambda *a: connected.set()
-        self.client.connect(broker.host, broker.port)
-        self.client.loop_start()
-        assert connected.wait(5)
-
-    def _on_publish(
-        self, c: object, u: object, mid: int, reason: ReasonCode, props: object
-    ) -> None:
-        with self.done:
-            self.acks[mid] = reason
-            self.done.notify_all()
-
-    def publish(self, topic: str, payload: bytes, retain: bool = False) -> ReasonCode:
-        info = self.client.publish(topic, payload, qos=1, retain=retain)
-        with self.done:
-            assert self.done.wait_for(lambda: info.mid in self.acks, 10), "no PUBACK"
-            return self.acks[info.mid]
-
-    def close(self) -> None:
-        self.client.disconnect()
-        self.client.loop_stop()
+from .helpers import Publisher, stations_running, wait_until
 
 
 def _station(folder: ClassFolder, station: str) -> ClassFile:
