@@ -40,38 +40,37 @@ class Zone(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class PhaseStarted:
+class PhaseEvent:
+    """Something that happened in phase ``index`` at ``t_s`` (the sensor's clock)."""
+
     t_s: float
     index: int
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseStarted(PhaseEvent):
     phase: Phase
 
 
 @dataclass(frozen=True, slots=True)
-class PhaseEnded:
-    t_s: float
-    index: int
+class PhaseEnded(PhaseEvent):
     metrics: PhaseMetrics
 
 
 @dataclass(frozen=True, slots=True)
-class BandEntered:
-    t_s: float
-    index: int
+class BandEntered(PhaseEvent):
+    """The force came into the target band."""
 
 
 @dataclass(frozen=True, slots=True)
-class BandLeft:
-    t_s: float
-    index: int
+class BandLeft(PhaseEvent):
     zone: Zone  # BELOW or ABOVE: which side it left by
 
 
 @dataclass(frozen=True, slots=True)
-class Overshoot:
+class Overshoot(PhaseEvent):
     """The force went above the band (counted once per excursion)."""
 
-    t_s: float
-    index: int
     force_n: float
 
 
