@@ -59,42 +59,16 @@ def timeline_segments(exercise: Exercise) -> list[Segment]:
     for index, phase in enumerate(exercise.phases):
         length = max(phase.nominal_s, 0.5)
         band = phase.band
-        if band is None:
-            segments.append(
-                Segment(index, phase.kind, phase.name, t, t + length, None, None, None, None)
-            )
-            force = 0.0
-        elif phase.kind is PhaseKind.RAMP and not band.low_n <= force <= band.high_n:
-            half = band.width_n / 2
-            segments.append(
-                Segment(
-                    index,
-                    phase.kind,
-                    phase.name,
-                    t,
-                    t + length,
-                    max(0.0, force - half),
-                    force + half,
-                    band.low_n,
-                    band.high_n,
-                )
-            )
-            force = band.centre_n
-        else:
-            segments.append(
-                Segment(
-                    index,
-                    phase.kind,
-                    phase.name,
-                    t,
-                    t + length,
-                    band.low_n,
-                    band.high_n,
-                    band.low_n,
-                    band.high_n,
-                )
-            )
-            force = band.centre_n if phase.kind is not PhaseKind.RELEASE else 0.0
+        # (low, high) where the phase starts, then where it ends
+        start: tuple[float | None, float | None] = (None, None)
+        end: tuple[float | None, float | None] = (None, None)
+        if band is not None:
+            start = end = (band.low_n, band.high_n)
+            if phase.kind is PhaseKind.RAMP and not band.low_n <= force <= band.high_n:
+                half = band.width_n / 2
+                start = (max(0.0, force - half), force + half)
+        segments.append(Segment(index, phase.kind, phase.name, t, t + length, *start, *end))
+        force = 0.0 if band is None or phase.kind is PhaseKind.RELEASE else band.centre_n
         t += length
     return segments
 
