@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -164,3 +165,21 @@ def test_a_broken_file_in_the_folder_does_not_stop_new_exercises(
     code, _, err = run(capsys, "exercises", "new", "fresh-holds")
     assert code == 0, err
     assert (messy_folder / "fresh-holds.toml").is_file()
+
+
+def test_json_output_is_strict_json_even_from_a_damaged_record(
+    capsys: pytest.CaptureFixture[str], isolated_user_files: Path
+) -> None:
+    assert run(capsys, "simulate", "--exercise", "steady-ramp")[0] == 0
+    db = sqlite3.connect(isolated_user_files / "trainer.db")
+    with db:
+        db.execute("UPDATE results SET score = 1e999, time_in_band_pct = -1e999")  # inf
+    db.close()
+
+    def refuse(name: str) -> None:
+        pytest.fail(f"{name} in the JSON output")
+
+    for argv in (["history", "--json"], ["export", "1", "--format", "json"]):
+        code, out, err = run(capsys, *argv)
+        assert code == 0, err
+        json.loads(out, parse_constant=refuse)

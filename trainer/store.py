@@ -250,9 +250,9 @@ def _finite_only(value: Any) -> Any:
     return value
 
 
-def dump_json(value: Any) -> str:
-    """JSON text for the records: a NaN or infinity becomes ``null``, never invalid JSON."""
-    return json.dumps(_finite_only(value), allow_nan=False)
+def dump_json(value: Any, indent: int | None = None) -> str:
+    """JSON text for the records (and exports): a NaN or infinity becomes ``null``."""
+    return json.dumps(_finite_only(value), allow_nan=False, indent=indent)
 
 
 def load_json(text: str | bytes | None) -> Any:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
 import math
 import signal
 import sys
@@ -186,6 +185,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     """
     from trainer.sensors.students import PROFILES
     from trainer.session import simulate
+    from trainer.store import dump_json
 
     if args.student_profile not in PROFILES:
         raise UsageError(
@@ -233,7 +233,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             "status": outcome.status,
             "samples": outcome.samples,
         } | result.to_dict()
-        print(json.dumps(data, indent=2))
+        print(dump_json(data, indent=2))
         return EXIT_OK
     print(
         f"Session {outcome.session_id}: {exercise.name}, virtual student '{args.student_profile}' "
@@ -279,7 +279,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 
     List recorded sessions, newest first.
     """
-    from trainer.store import OPEN_KINDS, SESSION_KINDS
+    from trainer.store import OPEN_KINDS, SESSION_KINDS, dump_json
 
     store = open_store(args)
     assessments = assessments_allowed(store, args)
@@ -294,7 +294,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         # An id with records is shown even if its file is gone; one with none must exist.
         find_exercise(args.exercise)
     if args.json:
-        print(json.dumps([history_entry(row) for row in rows], indent=1))
+        print(dump_json([history_entry(row) for row in rows], indent=1))
         if hidden:
             print(hidden_assessments_note(hidden), file=sys.stderr)
         return EXIT_OK
@@ -363,7 +363,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     Export one session: CSV (one row a sample) or JSON (everything).
     """
     from trainer.instructor.reports import check_visible
-    from trainer.store import SAMPLE_COLUMNS
+    from trainer.store import SAMPLE_COLUMNS, dump_json
 
     store = open_store(args)
     session = store.session(args.session_id)  # StoreError names `trainer history`
@@ -376,7 +376,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         writer.writerows(store.sample_rows(args.session_id))
     else:
         session["samples"] = store.sample_dicts(args.session_id)
-        json.dump(session, out, indent=1)
+        out.write(dump_json(session, indent=1))
         out.write("\n")
     if args.output:
         write_out(args.output, buffer.getvalue(), force=args.force)

@@ -146,9 +146,8 @@ def cmd_export_class(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """one session as a printable HTML report, CSV or JSON"""
-    import json
-
     from trainer.instructor.reports import session_document, session_html, write_session_csv
+    from trainer.store import dump_json
     from trainer.units import Unit
 
     store = open_store(args)
@@ -158,7 +157,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         text = session_html(store, args.session_id, Unit.parse(args.units), assessments=assessments)
     elif args.format == "json":
         document = session_document(store, args.session_id, assessments=assessments)
-        text = json.dumps(document, indent=1) + "\n"
+        text = dump_json(document, indent=1) + "\n"
     else:
         import io
 
