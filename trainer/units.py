@@ -6,6 +6,9 @@ from enum import StrEnum
 
 NEWTONS_PER_KGF = 9.80665
 NEWTONS_PER_LBF = 4.448222
+# By the unit (a str), built once: the live screen formats forces every frame.
+_NEWTONS = {"N": 1.0, "kgf": NEWTONS_PER_KGF, "lbf": NEWTONS_PER_LBF}
+_DECIMALS = {"N": 1, "kgf": 2, "lbf": 1}
 
 
 class Unit(StrEnum):
@@ -18,7 +21,7 @@ class Unit(StrEnum):
     @property
     def newtons(self) -> float:
         """How many newtons one of this unit is."""
-        return {Unit.N: 1.0, Unit.KGF: NEWTONS_PER_KGF, Unit.LBF: NEWTONS_PER_LBF}[self]
+        return _NEWTONS[self]
 
     def from_newtons(self, force_n: float) -> float:
         return force_n / self.newtons
@@ -32,7 +35,7 @@ class Unit(StrEnum):
 
         About a tenth of a newton in each unit, the noise of a hand on the pad.
         """
-        return {Unit.N: 1, Unit.KGF: 2, Unit.LBF: 1}[self]
+        return _DECIMALS[self]
 
     def number(self, value_n: float, *, signed: bool = False, compact: bool = False) -> str:
         """A force (or a rate, N/s) as a number in this unit, rounded to its resolution.

@@ -21,7 +21,6 @@ from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
-from trainer.engine import BandEntered, BandLeft, Event, PhaseStarted
 from trainer.store import StoreError
 from trainer.ui.config import CueListener, UIConfig
 from trainer.ui.context import TrainerContext
@@ -31,6 +30,7 @@ from trainer.ui.screens.home import HomeScreen
 from trainer.units import Unit
 
 if TYPE_CHECKING:
+    from trainer.engine import Event
     from trainer.session import PracticeSession
     from trainer.ui.controller import LiveController
 
@@ -208,6 +208,9 @@ class TrainerApp(App[None]):
         """
         if not self.bell_on:
             return
+        # Here, not at the top: the engine loads with the live screen, not the home screen.
+        from trainer.engine import BandEntered, BandLeft, PhaseStarted
+
         if isinstance(event, PhaseStarted) or (
             isinstance(event, BandEntered | BandLeft) and not self._force_hidden()
         ):

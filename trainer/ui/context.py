@@ -79,7 +79,13 @@ def context_of(node: DOMNode) -> TrainerContext:
 class UsesTrainer:
     """Mixin for screens and widgets: ``self.trainer`` is the app's context."""
 
+    _trainer_context: TrainerContext | None = None
+
     @property
     def trainer(self) -> TrainerContext:
-        assert isinstance(self, DOMNode)
-        return context_of(self)
+        # Looked up once: the live screen asks every frame, and a node stays in one app.
+        context = self._trainer_context
+        if context is None:
+            assert isinstance(self, DOMNode)
+            context = self._trainer_context = context_of(self)
+        return context

@@ -286,7 +286,10 @@ class LiveScreen(UsesTrainer, Screen[None]):
                 yield Label("", id="phase-time")
                 yield Label("", id="phase-next")
         yield Gauge(self.full_scale_n, trainer.units, id="gauge")
-        yield ForceTrace(self.full_scale_n, trainer.units, id="trace")
+        # In a box of its own: a frame that repaints the digits and the gauge leaves the
+        # trace's lines alone (Textual composes every widget whose box the update touches).
+        with Vertical(id="trace-box"):
+            yield ForceTrace(self.full_scale_n, trainer.units, id="trace")
         # The palette (Ctrl+P) still works; its hint gives way to the session's keys.
         yield Footer(show_command_palette=False)
 

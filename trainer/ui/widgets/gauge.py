@@ -12,6 +12,7 @@ from typing import ClassVar
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -21,6 +22,8 @@ from trainer.units import Unit
 
 _PARTIAL = " ▏▎▍▌▋▊▉█"
 MARGIN = 1
+#: the row of the bar itself (above it and below it the band, then the scale)
+BAR_ROW = 1
 
 
 class Gauge(Widget):
@@ -65,6 +68,8 @@ class Gauge(Widget):
         self._drawn: tuple[object, ...] = ()
         self._strips: list[Strip] | None = None
         self._strips_key: object = None
+        self._bar_key: object = None
+        self._base = Style()
         self._blank = Strip.blank(0)
 
     def show(
@@ -76,10 +81,16 @@ class Gauge(Widget):
     ) -> None:
         """Set what to draw; repaint only if a cell would change."""
         self.force_n, self.band, self.zone, self.hidden_text = force_n, band, zone, hidden_text
-        key = (self._cells(force_n), band, zone, hidden_text, self.unit, self.size)
+        key = (self._cells(force_n), zone, band, hidden_text, self.unit, self.size)
         if key != self._drawn:
+            frame = (band, hidden_text, self.unit, self.size)
+            if self._drawn[2:] == frame and hidden_text is None:
+                # Only the force (and its zone's colour) moved: repaint the bar's row,
+                # the band's strips and the scale keep their cached lines.
+                self.refresh(Region(0, BAR_ROW, self.size.width, 1))
+            else:
+                self.refresh()
             self._drawn = key
-            self.refresh()
 
     def set_unit(self, unit: Unit) -> None:
         self.unit = unit
@@ -104,19 +115,48 @@ class Gauge(Widget):
         self._strips = None  # the theme changed: colours are looked up again
 
     def render_line(self, y: int) -> Strip:
-        key = (self._cells(self.force_n), self.band, self.zone, self.hidden_text, self.unit)
-        if self._strips is None or self._strips_key != (key, self.size):
+        frame_key = (self.band, self.hidden_text, self.unit, self.size)
+        bar_key = (self._cells(self.force_n), self.zone)
+        if self._strips is None or self._strips_key != frame_key:
             # The widget's own background under every cell, applied once per build.
-            base = self.rich_style
+            self._base = self.rich_style
             width = self.size.width
             self._strips = [
-                strip.extend_cell_length(width).apply_style(base) for strip in self._build()
+                strip.extend_cell_length(width).apply_style(self._base) for strip in self._build()
             ]
-            self._strips_key = (key, self.size)
-            self._blank = Strip.blank(width, base)
+            self._strips_key = frame_key
+            self._bar_key = bar_key
+            self._blank = Strip.blank(width, self._base)
+        elif self._bar_key != bar_key and self.hidden_text is None:
+            # Only the force moved: the band's strips and the scale stay as built.
+            self._strips[BAR_ROW] = (
+                self._bar_strip().extend_cell_length(self.size.width).apply_style(self._base)
+            )
+            self._bar_key = bar_key
         if 0 <= y < len(self._strips):
             return self._strips[y]
         return self._blank
+
+    def _bar_strip(self) -> Strip:
+        """The bar filled to the force, coloured by its zone, on the track."""
+        width = self.bar_width
+        style = self.get_component_rich_style
+        zone_style = style(
+            {
+                Zone.IN: "gauge--in",
+                Zone.ABOVE: "gauge--above",
+                Zone.BELOW: "gauge--below",
+            }.get(self.zone, "gauge--plain")
+        )
+        track = Style(bgcolor=style("gauge--track").bgcolor)
+        full, part = divmod(self._cells(self.force_n), 8)
+        bar = "█" * min(full, width)
+        if full < width:
+            bar += _PARTIAL[part]
+        pad = Segment(" " * MARGIN)
+        return Strip(
+            [pad, Segment(bar, zone_style + track), Segment(" " * (width - len(bar)), track)]
+        )
 
     def _build(self) -> list[Strip]:
         width = self.bar_width
@@ -136,21 +176,6 @@ class Gauge(Widget):
             low, high = self._column(self.band[0]), self._column(self.band[1])
             return Strip([pad, Segment(" " * low), Segment(char * (high - low + 1), band_style)])
 
-        zone_style = style(
-            {
-                Zone.IN: "gauge--in",
-                Zone.ABOVE: "gauge--above",
-                Zone.BELOW: "gauge--below",
-            }.get(self.zone, "gauge--plain")
-        )
-        track = Style(bgcolor=style("gauge--track").bgcolor)
-        full, part = divmod(self._cells(self.force_n), 8)
-        bar = "█" * min(full, width)
-        if full < width:
-            bar += _PARTIAL[part]
-        bar_strip = Strip(
-            [pad, Segment(bar, zone_style + track), Segment(" " * (width - len(bar)), track)]
-        )
         # scale labels: 0, the band's edges, full scale
         labels = [" "] * (width + 2 * MARGIN)
 
@@ -167,7 +192,7 @@ class Gauge(Widget):
             put(self._column(self.band[1]), unit.number(self.band[1], compact=True))
         return [
             strip_row("▄"),
-            bar_strip,
+            self._bar_strip(),
             strip_row("▀"),
             Strip([Segment("".join(labels), label_style)]),
         ]
