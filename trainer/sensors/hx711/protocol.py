@@ -196,9 +196,10 @@ class HX711Reader(LoadCellSensor):
             self._glitch_run += 1
             self._glitch_run_worst_s = max(self._glitch_run_worst_s, worst)
             self._resync = True
-            # If it did power down, it settles before its next conversion; that keeps it
-            # from being called lost, but moves no caller's deadline.
-            self._settle_until = time.monotonic() + SETTLE_S
+            # If it did power down, it settles before its next conversion (four periods,
+            # per the datasheet); that keeps it from being called lost, but moves no
+            # caller's deadline.
+            self._settle_until = time.monotonic() + min(SETTLE_S, 5.0 / self.rate_hz)
             self._settling_from_reset = False
             return None
         # After the 25th pulse the chip pulls DOUT high until the next conversion.
