@@ -211,3 +211,28 @@ def test_projector_mode_hides_every_name_of_a_live_class(live_class: LiveClass) 
         await until(pilot, lambda: "Demo 1" in screen_text(app))
 
     run(live_class, steps)
+
+
+def test_the_days_sessions_export_with_their_printable_reports(
+    live_class: LiveClass, tmp_path: Path
+) -> None:
+    live_class.practise("station-02", "steady", ("blind-levels",), speed=4.0)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        session = live_class.session
+        assert session is not None
+        await until(pilot, lambda: len(session.board.sessions()) >= 1, timeout_s=25)
+        await until(pilot, lambda: "last " in screen_text(app))  # the tile shows its score
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+
+    run(live_class, steps)
+    (folder,) = tmp_path.glob("class-screen-*")
+    reports = sorted(folder.glob("session-*.html"))
+    assert reports and "Graded levels, blind" in reports[0].read_text()
+    index = (folder / "index.html").read_text()
+    assert reports[0].name in index and "Demo 2" in index
+    assert "Demo 2" in (folder / "sessions.csv").read_text()
