@@ -175,6 +175,8 @@ class StationScreen(UsesClass, Screen[None]):
                         )
                     )
         table.add_rows(rows)
+        if not rows:
+            title.update(f"History of {view.student}: no sessions yet")
 
     def _label(self, selector: str, value: str) -> None:
         self._set(selector, value, lambda t: self.query_one(selector, Label).update(t))
