@@ -383,3 +383,15 @@ def test_virtual_students_on_the_board(tmp_path: Path, profile: str, alerted: bo
     assert (first_alert is not None) is alerted, first_alert
     if alerted:
         assert first_alert is not None and first_alert < 15
+
+
+def test_a_practising_tile_says_whether_the_message_is_on_the_station_screen() -> None:
+    b = board("station-01", "station-02")
+    now = feed(b, "station-01", [50.0])
+    assert b.view(now).stations[0].note == ""
+    b.message_sent("all", 3)
+    assert b.view(now).stations[0].note == "message sent"
+    now = feed(b, "station-01", [50.0], start=now + 0.1, message_id_seen=3)
+    assert b.view(now).stations[0].note == "message on screen"
+    b.message_sent(["station-01"], 4)
+    assert b.view(now).stations[0].note == "message sent"

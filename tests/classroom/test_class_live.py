@@ -189,6 +189,8 @@ def test_an_assignment_and_a_message_reach_the_stations(live_class: LiveClass) -
             return message is not None and message.text == "lighter please"
 
         await until(pilot, shown)
+        # the station's live reports say it shows the message: so does its tile
+        await until(pilot, lambda: "message on screen" in screen_text(app))
 
     run(live_class, steps)
 

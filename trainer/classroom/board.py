@@ -305,6 +305,7 @@ class ClassBoard:
         self.projector_names = ProjectorNames.NUMBERS
         self._tracks: dict[str, _Track] = {}
         self._sessions: dict[str, SessionSummary] = {}
+        self._messages_sent: dict[str, int] = {}
         for station in stations:
             self._track(station)
 
@@ -389,6 +390,14 @@ class ClassBoard:
         """The station's last live report (for a full-size view)."""
         track = self._tracks.get(station)
         return track.live if track is not None else None
+
+    def message_sent(self, stations: Sequence[str] | str, message_id: int) -> None:
+        """The instructor sent message ``message_id`` to these stations (or ``"all"``):
+        practising tiles say whether the station shows it yet (its live reports tell)."""
+        targets = self.station_ids if stations == "all" else list(stations)
+        for station in targets:
+            self._track(station)
+            self._messages_sent[station] = message_id
 
     def set_margin(self, margin_pct: float) -> None:
         """The instructor's margin above the band's top before 'pressing too hard'."""
@@ -600,6 +609,10 @@ class ClassBoard:
             return "not connected yet"
         if presence is Presence.IDLE:
             return "ready, not practising"
+        sent = self._messages_sent.get(track.station)
+        if sent is not None and track.live is not None:
+            seen = track.live.message_id_seen
+            return "message on screen" if seen is not None and seen >= sent else "message sent"
         return ""
 
     # -- the end of class --------------------------------------------------------------

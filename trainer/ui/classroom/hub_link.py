@@ -97,7 +97,12 @@ class HubLink:
         self._do(lambda: self.hub.assign(stations, exercise_id, blind))
 
     def send_message(self, stations: Stations, text: str) -> None:
-        self._do(lambda: self.hub.send_message(stations, text))
+        try:
+            config = self.hub.send_message(stations, text)
+        except HubError as error:
+            raise ValueError(str(error)) from None
+        if config.messages:
+            self.board.message_sent(stations, config.messages[-1].id)
 
     def pause(self, stations: Stations, paused: bool) -> None:
         self._do(lambda: self.hub.pause(stations, paused))
