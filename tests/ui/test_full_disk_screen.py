@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 from tests.ui.helpers import MakeApp, open_live, until
+from trainer.sensors.base import Sample
+from trainer.session import PracticeSession
 from trainer.store import StoreFull
 from trainer.ui.screens.results import ResultsScreen
 
@@ -38,3 +40,18 @@ async def test_unsaved_samples_go_to_a_recovery_file_the_next_start_offers(
     session_id, added = store.import_recovery(kept)
     assert added == len(record["samples"])
     assert store.session(session_id)["status"] == "aborted"
+
+
+async def test_the_next_start_offers_to_import_what_was_kept(make_app: MakeApp) -> None:
+    app, _ = make_app(exercise_id=None)
+    store = app.config.store
+    session = PracticeSession.begin(
+        store, app.config.library.get("graded-levels"), "Ana", {}, rate_hz=80
+    )
+    session.process(Sample(0.0, 5.0))
+    kept = session.keep_for_recovery()
+    notes: list[str] = []
+    app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign,assignment]
+    async with app.run_test() as pilot:
+        await until(pilot, lambda: any("trainer recover" in n for n in notes))
+    assert any(str(kept) in n for n in notes)

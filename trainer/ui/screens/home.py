@@ -171,6 +171,14 @@ class HomeScreen(UsesTrainer, Screen[None]):
                 severity="warning",
                 timeout=8,
             )
+        kept = self.trainer.config.store.recovery_files()
+        if kept:
+            self.notify(
+                f"Samples a full disk kept in {', '.join(str(p) for p in kept)} are not in "
+                "the records yet: quit and run 'trainer recover' to add them.",
+                severity="warning",
+                timeout=15,
+            )
 
     _filled = False
     #: start exercises with every phase blind
