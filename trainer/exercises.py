@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from trainer.safe_text import MAX_NAME_CHARS, has_control, has_markup, quote
+from trainer.units import CONTACTS, Contact, parse_contact
 
 #: a 50 kg bar load cell, the size the hardware guide recommends for a pad
 DEFAULT_CAPACITY_N = 490.0
@@ -169,6 +170,8 @@ class Exercise:
     #: computed when left blank, and kept by copies with other bands or feedback, so a
     #: session records the version of the exercise it was judged against
     version: str = ""
+    #: what presses the pad and its area, for showing kPa (None: not said)
+    contact: Contact | None = None
 
     def __post_init__(self) -> None:
         if not self.version:
@@ -193,6 +196,9 @@ class Exercise:
             "source": self.source,
             "builtin": self.builtin,
             "version": self.version,
+            "contact": None
+            if self.contact is None
+            else {"kind": self.contact.kind, "area_cm2": self.contact.area_cm2},
         }
 
     @classmethod
@@ -225,7 +231,17 @@ class Exercise:
             source=snap.get("source", ""),
             builtin=snap.get("builtin", True),
             version=snap.get("version") or content_version(snap),
+            contact=_contact_from_snapshot(snap.get("contact")),
         )
+
+
+def _contact_from_snapshot(value: Any) -> Contact | None:
+    if not isinstance(value, dict):
+        return None
+    try:
+        return Contact(str(value.get("kind", "contact")), float(value["area_cm2"]))
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def content_version(definition: Mapping[str, Any]) -> str:
@@ -319,7 +335,16 @@ _PHASE_KEYS = {
     "rate_n_per_s",
     "rate_tolerance_n_per_s",
 }
-_TOP_KEYS = {"id", "name", "technique", "instructions", "feedback", "levels", "phases"}
+_TOP_KEYS = {
+    "id",
+    "name",
+    "technique",
+    "instructions",
+    "feedback",
+    "contact",
+    "levels",
+    "phases",
+}
 
 
 class _Checker:
@@ -458,6 +483,7 @@ def parse_exercise(
         raw, "instructions", "", required=True, limit=MAX_INSTRUCTIONS_CHARS, multiline=True
     )
     default_feedback = _feedback(check, raw, "", FeedbackMode.LIVE)
+    contact = _contact(check, raw.get("contact"))
     levels = _levels(check, raw.get("levels", {}))
 
     phases: list[Phase] = []
@@ -505,7 +531,37 @@ def parse_exercise(
         levels=levels,
         source=file,
         builtin=builtin,
+        contact=contact,
     )
+
+
+def _contact(check: _Checker, value: Any) -> Contact | None:
+    """``contact = "thumb"``, ``"tool 0.8"`` or ``{ kind = "tool", area_cm2 = 0.8 }``."""
+    if value is None:
+        return None
+    allowed = (
+        f"{', '.join(CONTACTS)}, optionally with an area in cm² ('tool 0.8'), "
+        'or { kind = "tool", area_cm2 = 0.8 }'
+    )
+    try:
+        if isinstance(value, str):
+            return parse_contact(value)
+        if isinstance(value, dict) and set(value) <= {"kind", "area_cm2"}:
+            area = value.get("area_cm2")
+            kind = value.get("kind")
+            if isinstance(kind, str) and area is None:
+                return parse_contact(kind)
+            if (
+                isinstance(kind, str)
+                and isinstance(area, int | float)
+                and not isinstance(area, bool)
+            ):
+                return Contact(kind.strip().lower() or "contact", float(area))
+    except ValueError as error:
+        check.problem("", "contact", value, str(error))
+        return None
+    check.problem("", "contact", value, allowed)
+    return None
 
 
 def _levels(check: _Checker, raw_levels: Any) -> dict[str, TargetBand]:

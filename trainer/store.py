@@ -193,6 +193,11 @@ _SQL_MIGRATIONS: list[str] = [
         exercise_version = exercise_version(exercise_json);
     CREATE INDEX sessions_by_exercise ON sessions(exercise_id, exercise_version);
     """,
+    # 5: the contact a student presses with (thumb, elbow, ... and its area in cm²), for
+    # showing force per area in kPa (trainer/instructor/contacts.py)
+    """
+    ALTER TABLE students ADD COLUMN contact_json TEXT;
+    """,
 ]
 
 

@@ -48,7 +48,16 @@ from trainer.instructor import InstructorError
 from trainer.safe_text import quote
 
 #: the order keys are written in, so saved files read like the built-in ones
-TOP_ORDER = ("id", "name", "technique", "instructions", "feedback", "levels", "phases")
+TOP_ORDER = (
+    "id",
+    "name",
+    "technique",
+    "instructions",
+    "feedback",
+    "contact",
+    "levels",
+    "phases",
+)
 PHASE_ORDER = (
     "kind",
     "name",

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from trainer.exercises import Exercise
+from trainer.instructor.contacts import StudentContacts
 from trainer.instructor.feedback_store import SchedulePlans
 from trainer.instructor.schedules import FeedbackController, FeedbackReport, FeedbackSchedule
 from trainer.instructor.targets import BandTargets, PhaseTarget
@@ -61,7 +62,7 @@ def plan_practice(store: Store, exercise: Exercise, student: str) -> PracticePla
     targets = BandTargets(store)
     if known:
         bands = targets.explain(exercise, student=student)
-        applied = targets.apply(exercise, student=student)
+        applied = StudentContacts(store).apply(targets.apply(exercise, student=student), student)
         schedule, source = SchedulePlans(store).resolve(student, exercise.id)
     else:
         bands = targets.explain(exercise)

@@ -35,7 +35,7 @@ from trainer.store import (
     load_json,
     result_from_json,
 )
-from trainer.units import Unit
+from trainer.units import Contact, Unit
 
 CLASS_COLUMNS = [
     "class",
@@ -450,7 +450,10 @@ def _thin(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
 
 
 def trace_svg(
-    samples: list[tuple[float, float, int]], phases: list[dict[str, Any]], unit: Unit = Unit.N
+    samples: list[tuple[float, float, int]],
+    phases: list[dict[str, Any]],
+    unit: Unit = Unit.N,
+    contact: Contact | None = None,
 ) -> str:
     """An SVG plot of force against time with each phase's band shaded behind it."""
     if not samples:
@@ -460,14 +463,14 @@ def trace_svg(
     top_n = max(
         [f for _, f, _ in samples] + [p["band"]["high_n"] for p in phases if p.get("band")] + [10.0]
     )
-    top = unit.from_newtons(top_n) * 1.1
+    top = unit.from_newtons(top_n, contact) * 1.1
     plot_w, plot_h = _W - _PAD_L - _PAD_R, _H - _PAD_T - _PAD_B
 
     def x(t: float) -> float:
         return _PAD_L + (t - t0) / t_end * plot_w
 
     def y(force_n: float) -> float:
-        return _PAD_T + plot_h - unit.from_newtons(force_n) / top * plot_h
+        return _PAD_T + plot_h - unit.from_newtons(force_n, contact) / top * plot_h
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_W} {_H}" role="img" '
@@ -517,7 +520,7 @@ def trace_svg(
     parts.append(
         f'<text x="{_PAD_L + plot_w / 2}" y="{_H - 6}" text-anchor="middle" font-size="12">time (s)</text>'
         f'<text x="14" y="{_PAD_T + plot_h / 2}" text-anchor="middle" font-size="12" '
-        f'transform="rotate(-90 14 {_PAD_T + plot_h / 2})">force ({unit.value})</text>'
+        f'transform="rotate(-90 14 {_PAD_T + plot_h / 2})">{"pressure" if unit.is_pressure else "force"} ({unit.value})</text>'
     )
     points = _thin([(t, f) for t, f, _ in samples])
     path = " ".join(f"{x(t):.1f},{y(f):.1f}" for t, f in points)
@@ -541,13 +544,17 @@ svg { width: 100%; max-width: 900px; height: auto; }
 
 
 def _cell(
-    value: float | None, unit: Unit | None = None, places: int = 1, signed: bool = False
+    value: float | None,
+    unit: Unit | None = None,
+    places: int = 1,
+    signed: bool = False,
+    contact: Contact | None = None,
 ) -> str:
     if value is None:
         return "–"
     if unit is not None:
-        value = unit.from_newtons(value)
-        places = 1 if unit is Unit.N else 2
+        value = unit.from_newtons(value, contact)
+        places = {Unit.N: 1, Unit.KPA: 0}.get(unit, 2)
     return f"{value:+.{places}f}" if signed else f"{value:.{places}f}"
 
 
@@ -561,6 +568,7 @@ def session_html(
     esc = html.escape
     samples = [(s["t_s"], s["force_n"], s["phase"]) for s in doc["samples"]]
     u = unit.value
+    contact = Exercise.from_snapshot(exercise).contact
     title = f"{exercise['name']}: {doc['student']}"
     lines = [
         "<!DOCTYPE html>",
@@ -570,8 +578,13 @@ def session_html(
         f"<h1>{esc(title)}</h1>",
         f'<p class="meta">Session {session_id} · {esc(doc["started_at"][:16].replace("T", " "))} UTC · '
         f"{esc(doc['status'])} · technique: {esc(exercise['technique'])} · "
-        f"sensor: {esc(str(doc['sensor'].get('backend', '?')))}</p>",
+        f"sensor: {esc(str(doc['sensor'].get('backend', '?')))}"
+        + (f" · contact: {esc(contact.describe())}" if contact is not None else "")
+        + "</p>",
     ]
+    if unit.is_pressure:
+        area = contact.describe() if contact is not None else "the standard 1 cm² tip"
+        lines.append(f'<p class="meta">Pressures in kPa: force over {esc(area)}.</p>')
     if doc["pass"]:
         verdict = doc["pass"]
         css = "pass" if verdict["passed"] else "fail"
@@ -589,9 +602,9 @@ def session_html(
         if fb.get("peeks"):
             text += f"; {fb['peeks']} peeks"
         if fb.get("variable_error_n") is not None:
-            text += f"; retention variable error {_cell(fb['variable_error_n'], unit)} {u}"
+            text += f"; retention variable error {_cell(fb['variable_error_n'], unit, contact=contact)} {u}"
         lines.append(f"<p>{text}</p>")
-    lines.append(trace_svg(samples, exercise["phases"], unit))
+    lines.append(trace_svg(samples, exercise["phases"], unit, contact))
     lines.append(
         '<p class="legend">'
         + "".join(
@@ -606,9 +619,9 @@ def session_html(
             f"<th>bias ({u})</th><th>absolute error ({u})</th><th>consistency VE ({u})</th>",
             "<th>overshoots</th><th>duration (s)</th></tr><tr>",
             f"<td>{result['score']:.0f}</td><td>{result['time_in_band_pct']:.0f}%</td>",
-            f"<td>{_cell(result['constant_error_n'], unit, signed=True)}</td>",
-            f"<td>{_cell(result['absolute_error_n'], unit)}</td>",
-            f"<td>{_cell(result['variable_error_n'], unit)}</td>",
+            f"<td>{_cell(result['constant_error_n'], unit, signed=True, contact=contact)}</td>",
+            f"<td>{_cell(result['absolute_error_n'], unit, contact=contact)}</td>",
+            f"<td>{_cell(result['variable_error_n'], unit, contact=contact)}</td>",
             f"<td>{result['overshoot_count']}</td><td>{result['duration_s']:.1f}</td></tr></table>",
             "<h2>Phases</h2><table><tr>",
             '<th>#</th><th class="name">phase</th>',
@@ -618,15 +631,15 @@ def session_html(
         for p in result["phases"]:
             band = "–"
             if p["band_low_n"] is not None:
-                band = f"{_cell(p['band_low_n'], unit)}–{_cell(p['band_high_n'], unit)}"
+                band = f"{_cell(p['band_low_n'], unit, contact=contact)}–{_cell(p['band_high_n'], unit, contact=contact)}"
             rate = "–"
             if p["ramp_rate_n_per_s"] is not None:
                 rate = f"{p['ramp_rate_n_per_s']:.1f} / {p['target_rate_n_per_s']:g}"
             lines.append(
                 f'<tr><td>{p["index"] + 1}</td><td class="name">{esc(p["name"])}</td>'
                 f"<td>{band}</td><td>{p['time_in_band_pct']:.0f}%</td>"
-                f"<td>{_cell(p['constant_error_n'], unit, signed=True)}</td>"
-                f"<td>{_cell(p['variable_error_n'], unit)}</td>"
+                f"<td>{_cell(p['constant_error_n'], unit, signed=True, contact=contact)}</td>"
+                f"<td>{_cell(p['variable_error_n'], unit, contact=contact)}</td>"
                 f"<td>{_cell(p['steadiness_cv_pct'])}</td><td>{_cell(p['time_to_band_s'])}</td>"
                 f"<td>{p['overshoot_count']}</td><td>{rate}</td>"
                 f"<td>{_cell(p['score'], places=0)}</td></tr>"

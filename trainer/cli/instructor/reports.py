@@ -42,7 +42,10 @@ def register(actions: Any) -> None:
     p.add_argument("session_id", type=int, metavar="SESSION_ID")
     p.add_argument("--format", choices=["html", "csv", "json"], default="html")
     p.add_argument(
-        "--units", default="N", choices=["N", "kgf", "lbf"], help="forces in the HTML report"
+        "--units",
+        default="N",
+        choices=["N", "kgf", "lbf", "kPa"],
+        help="forces in the HTML report (kPa: over the exercise's contact area, else 1 cm²)",
     )
     p.add_argument(
         "--output",

@@ -40,6 +40,15 @@ def register(actions: Any) -> None:
     p.add_argument(
         "--class", dest="class_name", metavar="NAME", help="put every student in this class"
     )
+    p = st.add_parser(
+        "contact",
+        help="show or set what a student presses with (for kPa)",
+        description="Show or set a student's contact: thumb, knuckle, elbow or tool, "
+        "optionally with its area in cm² ('thumb 2.6'); 'none' clears it. Reports in kPa "
+        "divide the force by this area (an exercise's own contact of another kind wins).",
+    )
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("contact", nargs="*", metavar="CONTACT")
     p = st.add_parser("rename", help="rename a student")
     p.add_argument("old", metavar="OLD")
     p.add_argument("new", metavar="NEW")
@@ -152,6 +161,8 @@ def cmd_students(args: argparse.Namespace) -> int:
         for reason in refused:
             print(f"trainer instructor students add: {reason}", file=sys.stderr)
         return 1 if refused else 0
+    if action == "contact":
+        return _student_contact(store, args)
     require_pin(store, "change the roster")
     if action == "import":
         from trainer.instructor.roster_import import import_roster
@@ -168,6 +179,32 @@ def cmd_students(args: argparse.Namespace) -> int:
     elif action == "unarchive":
         roster.archive_student(args.name, archived=False)
         print(f"{args.name} is back in the lists.")
+    return 0
+
+
+def _student_contact(store: Any, args: argparse.Namespace) -> int:
+    from trainer.cli.common import UsageError
+    from trainer.instructor.contacts import StudentContacts
+    from trainer.units import parse_contact
+
+    contacts = StudentContacts(store)
+    text = " ".join(args.contact).strip()
+    if not text:
+        contacts.roster.student_id(args.name)  # a clear error for an unknown name
+        contact = contacts.get(args.name)
+        print(f"{args.name}: {contact.describe() if contact else 'no contact set'}")
+        return 0
+    require_pin(store, "change the roster")
+    if text.lower() == "none":
+        contacts.set(args.name, None)
+        print(f"{args.name}: contact cleared.")
+        return 0
+    try:
+        contact = parse_contact(text)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    contacts.set(args.name, contact)
+    print(f"{args.name} presses with: {contact.describe()}.")
     return 0
 
 
