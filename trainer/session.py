@@ -185,9 +185,9 @@ def simulate(
                 virtual.observe(engine.state)
                 count += 1
     except BaseException:
-        _finish_or_keep(session, "incomplete")
+        finish_or_keep(session, "incomplete")
         raise
-    result = _finish_or_keep(session, None)
+    result = finish_or_keep(session, None)
     assert session.status is not None
     return SimulationOutcome(session.session_id, result, session.status, count)
 
@@ -197,8 +197,12 @@ SAVE_ATTEMPTS = 3
 SAVE_RETRY_S = 1.0
 
 
-def _finish_or_keep(session: PracticeSession, status: str | None) -> SessionResult:
-    """Save the session, retrying a full disk a few times; else keep it in a recovery file."""
+def finish_or_keep(session: PracticeSession, status: str | None) -> SessionResult:
+    """Save the session, retrying a full disk a few times; else keep it in a recovery file.
+
+    Headless runs (``simulate``, simulated class stations) end their sessions through
+    this. The :class:`StoreError` it raises when it gives up names the recovery file.
+    """
     for attempt in range(SAVE_ATTEMPTS):
         try:
             return session.finish(status)

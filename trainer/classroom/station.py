@@ -611,6 +611,8 @@ class SimulatedStationResult:
     station: str
     session_uuids: list[str] = field(default_factory=list)
     sessions_pending: int = 0
+    #: why the station stopped practising before it was told to (a full disk), if it did
+    save_error: str | None = None
 
 
 def run_simulated_station(
@@ -640,7 +642,7 @@ def run_simulated_station(
     from trainer.instructor.practice import plan_practice
     from trainer.sensors.base import EndOfStream, SensorError
     from trainer.sensors.students import PROFILES, VirtualStudent
-    from trainer.session import PracticeSession
+    from trainer.session import PracticeSession, finish_or_keep
 
     if isinstance(class_file, Path):
         class_file = load_class_file(class_file)
@@ -736,7 +738,14 @@ def run_simulated_station(
             if plan is not None:
                 with contextlib.suppress(StoreError):
                     plan.finish(store, session.session_id)
-            session.finish(status)
+            try:
+                finish_or_keep(session, status)
+            except StoreError as error:
+                # The disk is full: what was not saved is in a recovery file (named in the
+                # message); practising on would only lose more.
+                log.error("%s: stopped practising: %s", station, error)
+                result.save_error = str(error)
+                break
             result.session_uuids.append(store.session(session.session_id)["uuid"])
             link.session_ended()
             link.set_activity(student=name, exercise_id=None, sensor="simulated")
@@ -850,7 +859,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.report.write_text(
             json.dumps(
                 {
-                    r.station: {"uuids": r.session_uuids, "pending": r.sessions_pending}
+                    r.station: {
+                        "uuids": r.session_uuids,
+                        "pending": r.sessions_pending,
+                        "save_error": r.save_error,
+                    }
                     for r in results
                 }
             )
