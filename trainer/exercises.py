@@ -335,7 +335,8 @@ _PHASE_KEYS = {
     "rate_n_per_s",
     "rate_tolerance_n_per_s",
 }
-_TOP_KEYS = {
+#: an exercise file's top-level keys, in the order files are written
+TOP_KEYS_ORDER = (
     "id",
     "name",
     "technique",
@@ -344,7 +345,8 @@ _TOP_KEYS = {
     "contact",
     "levels",
     "phases",
-}
+)
+_TOP_KEYS = set(TOP_KEYS_ORDER)
 
 
 class _Checker:

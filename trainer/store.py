@@ -398,6 +398,18 @@ def _explain(error: sqlite3.Error, path: Path) -> StoreError:
     return StoreError(f"the records at {path} could not be used: {text}")
 
 
+def _session_filter(student: str | None, exercise_id: str | None) -> tuple[str, list[Any]]:
+    """``AND ...`` conditions (sessions ``s``, students ``st``) for one student or exercise."""
+    where, params = "", []
+    if student:
+        where += " AND st.name = ?"
+        params.append(student)
+    if exercise_id:
+        where += " AND s.exercise_id = ?"
+        params.append(exercise_id)
+    return where, params
+
+
 def _stored_exercise_version(exercise_json: str | None) -> str | None:
     """The content version of a stored exercise snapshot (None if it cannot be read)."""
     try:
@@ -979,33 +991,21 @@ class Store:
             "LEFT JOIN results r ON r.session_id = s.id "
             f"WHERE s.kind IN ({', '.join('?' * len(kinds))})"
         )
-        params: list[Any] = list(kinds)
-        if student:
-            query += " AND st.name = ?"
-            params.append(student)
-        if exercise_id:
-            query += " AND s.exercise_id = ?"
-            params.append(exercise_id)
-        query += " ORDER BY s.id DESC LIMIT ?"
-        params.append(limit)
+        where, params = _session_filter(student, exercise_id)
+        params = [*kinds, *params, limit]
+        query += where + " ORDER BY s.id DESC LIMIT ?"
         return [SessionRow(*row) for row in self.db.execute(query, params)]
 
     def hidden_count(
         self, student: str | None = None, exercise_id: str | None = None, kind: str = "assessment"
     ) -> int:
         """How many sessions of ``kind`` :meth:`history` leaves out by default."""
+        where, params = _session_filter(student, exercise_id)
         query = (
             "SELECT COUNT(*) FROM sessions s JOIN students st ON st.id = s.student_id "
-            "WHERE s.kind = ?"
+            "WHERE s.kind = ?" + where
         )
-        params: list[Any] = [kind]
-        if student:
-            query += " AND st.name = ?"
-            params.append(student)
-        if exercise_id:
-            query += " AND s.exercise_id = ?"
-            params.append(exercise_id)
-        return int(self.db.execute(query, params).fetchone()[0])
+        return int(self.db.execute(query, [kind, *params]).fetchone()[0])
 
     def last_student(self) -> str | None:
         """Who last practised on this station (headless simulations and imports aside)."""

@@ -38,7 +38,7 @@ def test_a_contact_is_named_with_an_optional_area(text: str, expected: Contact) 
 
 @pytest.mark.parametrize("text", ["foot", "tool 0", "tool 1e9", "thumb nan", "", "3 cm2"])
 def test_a_contact_that_cannot_be_right_is_refused(text: str) -> None:
-    with pytest.raises(ValueError, match="contact|area"):
+    with pytest.raises(ValueError, match=r"contact|area"):
         parse_contact(text)
 
 

@@ -120,23 +120,9 @@ def test_copy_and_delete(library: ExerciseLibrary, user_dir: Path) -> None:
 
 def _demonstration(noise: float = 0.4, seed: int = 1) -> list[tuple[float, float]]:
     rng = random.Random(seed)
-
-    def force(t: float) -> float:
-        if t < 1:
-            return 0.0
-        if t < 6:
-            return 8 * (t - 1)
-        if t < 16:
-            return 40.0
-        if t < 19:
-            return 40 + 5 * (t - 16)
-        if t < 27:
-            return 55.0
-        if t < 30:
-            return 55 - 55 * (t - 27) / 3
-        return 0.0
-
-    return [(i / 80, max(0.0, force(i / 80) + rng.gauss(0, noise))) for i in range(31 * 80)]
+    return [
+        (i / 80, max(0.0, _planned_force(i / 80) + rng.gauss(0, noise))) for i in range(31 * 80)
+    ]
 
 
 def test_demonstration_becomes_a_profile_of_ramps_and_holds() -> None:

@@ -35,6 +35,7 @@ from tomlkit.items import AoT, String, StringType, Trivia
 from trainer.exercises import (
     ID_CHARS,
     MAX_ID_CHARS,
+    TOP_KEYS_ORDER,
     Exercise,
     ExerciseError,
     ExerciseLibrary,
@@ -48,16 +49,7 @@ from trainer.instructor import InstructorError
 from trainer.safe_text import quote
 
 #: the order keys are written in, so saved files read like the built-in ones
-TOP_ORDER = (
-    "id",
-    "name",
-    "technique",
-    "instructions",
-    "feedback",
-    "contact",
-    "levels",
-    "phases",
-)
+TOP_ORDER = TOP_KEYS_ORDER
 PHASE_ORDER = (
     "kind",
     "name",
