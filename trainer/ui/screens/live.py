@@ -272,8 +272,11 @@ class LiveScreen(UsesTrainer, Screen[None]):
             simulated=trainer.config.simulated,
             status=self._status_text(),
         )
-        yield Static(id="banner")
-        yield Static(id="coach-note")
+        # In a box of their own: they change seldom, and a frame's repaint then leaves
+        # them alone (see the trace's box below).
+        with Vertical(id="notes"):
+            yield Static(id="banner")
+            yield Static(id="coach-note")
         with Horizontal(id="live-top"):
             with Vertical(id="force-panel"):
                 with Horizontal(id="force-row"):
