@@ -33,11 +33,12 @@ class DayScreen(UsesClass, Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#day-table", DataTable)
         table.add_columns(*TABLE_HEADINGS)
-        self._count = -1
         self.redraw()
         table.focus()
 
     def redraw(self) -> None:
+        if not self.query_one("#day-table", DataTable).columns:
+            return  # the app's timer came before on_mount: nothing to fill yet
         board = self.klass.board
         sessions = board.sessions()
         key = (len(sessions), board.projector)

@@ -140,6 +140,8 @@ class StationScreen(UsesClass, Screen[None]):
         self._history(view)
 
     def _history(self, view: StationView) -> None:
+        if not self.query_one("#station-sessions", DataTable).columns:
+            return  # the app's timer came before on_mount: the table has no columns yet
         klass = self.klass
         key = (view.student, klass.board.projector, len(klass.board.sessions()))
         if key == self._history_for:
