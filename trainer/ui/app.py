@@ -27,6 +27,7 @@ from trainer.ui.context import TrainerContext
 from trainer.ui.instructor.commands import InstructorCommands
 from trainer.ui.messages import PracticeAgain
 from trainer.ui.screens.home import HomeScreen
+from trainer.ui.text import NoticesAsWritten
 from trainer.units import Unit
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ class TrainerCommands(Provider):
                 )
 
 
-class TrainerApp(App[None]):
+class TrainerApp(NoticesAsWritten):
     """Pressure Trainer: technique library, live session, results and history."""
 
     CSS_PATH = "trainer.tcss"

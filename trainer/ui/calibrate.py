@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual import on, work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Header, Input, Static
@@ -34,6 +34,7 @@ from trainer.calibration import (
     save_calibration,
 )
 from trainer.sensors.base import SensorError
+from trainer.ui.text import NoticesAsWritten
 
 STEPS = ("tare", "mass", "verify", "save")
 TITLES = {
@@ -52,7 +53,7 @@ INSTRUCTIONS = {
 }
 
 
-class CalibrationWizard(App[None]):
+class CalibrationWizard(NoticesAsWritten):
     """Guided calibration of the load cell (see the module docstring)."""
 
     CSS_PATH = "calibrate.tcss"

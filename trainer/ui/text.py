@@ -1,9 +1,64 @@
-"""Short texts the screens share: forces in the chosen unit, bands, times, targets."""
+"""Short texts the screens share: forces in the chosen unit, bands, times, targets.
+
+Names and texts from the records or from files go through :func:`literal` (or
+:func:`escaped` inside styled text): Textual reads a plain string as styling (``"Ana [/]"``
+would crash a label), so the screens show them as content, control characters escaped.
+"""
 
 from __future__ import annotations
 
+from rich.text import Text
+from textual.app import App
+from textual.content import Content
+from textual.markup import escape
+from textual.notifications import SeverityLevel
+
 from trainer.exercises import Exercise, Phase, PhaseKind, TargetBand
+from trainer.safe_text import has_control, printable
 from trainer.units import Unit
+
+
+def literal(value: object) -> Content:
+    """``value`` for a label, shown as written: no styling read into it, control characters
+    escaped (line breaks kept: a label may hold several lines)."""
+    return Content(printable(value, keep="\n"))
+
+
+def literal_text(value: Text) -> Text:
+    """A :class:`~rich.text.Text` (built on purpose, so its styling stays) with its control
+    characters escaped, if it holds any besides line breaks."""
+    if not has_control(value.plain, allow_newlines=True):
+        return value
+    return Text(printable(value.plain, keep="\n\t"), style=value.style)
+
+
+def escaped(value: object) -> str:
+    """``value`` to put inside a markup string (``f"[b]{escaped(name)}[/b]"``): as written."""
+    return escape(printable(value))
+
+
+class NoticesAsWritten(App[None]):
+    """An app whose notifications show their words as written, never as styling.
+
+    Notifications quote names from the records and files (``"Saved for Ana [/]"``).
+    """
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        super().notify(
+            printable(message, keep="\n"),
+            title=printable(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
 
 def force(unit: Unit, force_n: float) -> str:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.screen import Screen
@@ -22,9 +21,10 @@ from textual.timer import Timer
 
 from trainer.ui.classroom.context import ClassContext
 from trainer.ui.classroom.screen import ClassScreen
+from trainer.ui.text import NoticesAsWritten
 
 
-class ClassApp(App[None]):
+class ClassApp(NoticesAsWritten):
     """Pressure Trainer's class screen (see the module docstring)."""
 
     CSS_PATH = "classroom.tcss"

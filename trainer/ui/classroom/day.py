@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Label
 from trainer.classroom.board import TABLE_HEADINGS
 from trainer.classroom.day_report import export_day
 from trainer.ui.classroom.context import UsesClass
+from trainer.ui.widgets.rowtable import RecordTable
 from trainer.ui.widgets.topbar import TopBar
 
 
@@ -27,7 +28,7 @@ class DayScreen(UsesClass, Screen[None]):
     def compose(self) -> ComposeResult:
         yield TopBar("End of class: today's sessions", simulated=False)
         yield Label("", id="day-summary")
-        yield DataTable(id="day-table", cursor_type="row", zebra_stripes=True)
+        yield RecordTable(id="day-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -18,6 +18,7 @@ from textual.widgets import Footer, Static
 from trainer.classroom.board import BoardView, Presence, StationView, alert_line
 from trainer.ui.classroom.context import Stations, UsesClass
 from trainer.ui.classroom.tiles import StationTile, TileClicked, TileGrid
+from trainer.ui.text import literal
 from trainer.ui.widgets.topbar import TopBar
 
 #: alert lines shown at most; more are counted on the last line
@@ -120,7 +121,7 @@ class ClassScreen(UsesClass, Screen[None]):
         text = "\n".join(lines)
         if getattr(bar, "_shown_text", None) != text:
             bar._shown_text = text  # type: ignore[attr-defined]
-            bar.update(text)
+            bar.update(literal(text))
             bar.display = bool(lines)
 
     def _title(self) -> str:

@@ -22,6 +22,7 @@ from trainer.ui.classroom.context import UsesClass
 from trainer.ui.classroom.tiles import ZONE_WORDS
 from trainer.ui.widgets.bigdigits import BigDigits
 from trainer.ui.widgets.gauge import Gauge
+from trainer.ui.widgets.rowtable import RecordTable
 from trainer.ui.widgets.topbar import TopBar
 from trainer.ui.widgets.trace import ForceTrace, bucket
 
@@ -69,7 +70,7 @@ class StationScreen(UsesClass, Screen[None]):
                 yield ForceTrace(gauge_top_n(None), units, id="station-trace")
             with Vertical(id="station-history"):
                 yield Label("History", id="station-history-title")
-                yield DataTable(id="station-sessions", cursor_type="row", zebra_stripes=True)
+                yield RecordTable(id="station-sessions", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -153,7 +154,7 @@ class StationScreen(UsesClass, Screen[None]):
         if view.student is None:
             title.update("History hidden" if klass.board.projector else "History: no student yet")
             return
-        title.update(f"History of {view.student}")
+        title.update(text.literal(f"History of {view.student}"))
         rows: list[tuple[str, str, str, str]] = []
         if klass.store is not None:
             for row in klass.store.history(view.student, limit=50):
@@ -178,10 +179,12 @@ class StationScreen(UsesClass, Screen[None]):
                     )
         table.add_rows(rows)
         if not rows:
-            title.update(f"History of {view.student}: no sessions yet")
+            title.update(text.literal(f"History of {view.student}: no sessions yet"))
 
     def _label(self, selector: str, value: str) -> None:
-        self._set(selector, value, lambda t: self.query_one(selector, Label).update(t))
+        self._set(
+            selector, value, lambda t: self.query_one(selector, Label).update(text.literal(t))
+        )
 
     def _set(self, key: str, value: str, apply: object) -> None:
         if self._shown.get(key) != value:

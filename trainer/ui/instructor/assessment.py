@@ -15,7 +15,8 @@ from trainer.instructor import InstructorError
 from trainer.instructor.assessment import AssessmentRun, Assessments
 from trainer.ui.context import UsesTrainer
 from trainer.ui.tables import selected_key
-from trainer.ui.text import sentence
+from trainer.ui.text import literal, sentence
+from trainer.ui.widgets.rowtable import RecordTable
 from trainer.ui.widgets.topbar import TopBar
 
 
@@ -58,7 +59,7 @@ class AssessmentResultsScreen(UsesTrainer, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TopBar("Assessment results", simulated=self.trainer.config.simulated)
-        yield DataTable(id="as-runs", cursor_type="row", zebra_stripes=True)
+        yield RecordTable(id="as-runs", cursor_type="row", zebra_stripes=True)
         yield Static(id="as-detail")
         yield Footer()
 
@@ -99,7 +100,7 @@ class AssessmentResultsScreen(UsesTrainer, Screen[None]):
                 "'trainer instructor assessment create NAME EXERCISE...'."
             )
         else:
-            detail.update(run_detail(self.runs[0]))
+            detail.update(literal(run_detail(self.runs[0])))
         table.focus()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -107,7 +108,7 @@ class AssessmentResultsScreen(UsesTrainer, Screen[None]):
             return
         run = next((r for r in self.runs if r.id == int(event.row_key.value)), None)
         if run is not None:
-            self.query_one("#as-detail", Static).update(run_detail(run))
+            self.query_one("#as-detail", Static).update(literal(run_detail(run)))
 
     def action_open(self) -> None:
         from trainer.ui.screens.results import ResultsScreen
@@ -156,7 +157,7 @@ class AssessmentDefineScreen(UsesTrainer, ModalScreen[str | None]):
             yield Label("Create an assessment (blind, in this order)", classes="dialog-title")
             yield Input(placeholder="its name, e.g. Module 2", id="ad-name", max_length=60)
             yield Input(placeholder="exercise ids, e.g. graded-levels steady-ramp", id="ad-ids")
-            yield Static(f"Exercises: {ids}", classes="dialog-note")
+            yield Static(literal(f"Exercises: {ids}"), classes="dialog-note")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Create", id="ad-create", variant="success")
                 yield Button("Cancel", id="ad-cancel")

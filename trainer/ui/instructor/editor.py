@@ -30,6 +30,7 @@ from trainer.instructor.editing import (
 from trainer.instructor.timeline import render_timeline
 from trainer.ui.context import UsesTrainer
 from trainer.ui.text import sentence
+from trainer.ui.widgets.rowtable import RecordTable
 from trainer.ui.widgets.topbar import TopBar
 
 TOP_FIELDS = ("id", "name", "technique", "instructions", "feedback", "levels")
@@ -155,7 +156,7 @@ class EditorScreen(UsesTrainer, Screen[None]):
         yield TopBar(self._title(), simulated=self.trainer.config.simulated)
         yield Static(self._origin_note(), id="ed-origin")
         with Horizontal(id="ed-body"):
-            yield DataTable(id="ed-rows", cursor_type="row", show_header=False)
+            yield RecordTable(id="ed-rows", cursor_type="row", show_header=False)
             yield VerticalScroll(id="ed-form")
         yield Static(id="ed-timeline")
         yield Static(id="ed-status")

@@ -16,6 +16,7 @@ from trainer.instructor.editing import Draft, copy_exercise, delete_exercise, is
 from trainer.ui.context import UsesTrainer
 from trainer.ui.tables import refilling, selected_key
 from trainer.ui.text import sentence
+from trainer.ui.widgets.rowtable import RecordTable
 from trainer.ui.widgets.topbar import TopBar
 
 HELP = (
@@ -54,7 +55,7 @@ class InstructorScreen(UsesTrainer, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TopBar("Instructor | exercises", simulated=self.trainer.config.simulated)
-        yield DataTable(id="inst-exercises", cursor_type="row", zebra_stripes=True)
+        yield RecordTable(id="inst-exercises", cursor_type="row", zebra_stripes=True)
         yield Static(HELP, id="inst-help")
         yield Footer()
 

@@ -25,7 +25,8 @@ from trainer.instructor.roster import Roster
 from trainer.ui.context import UsesTrainer
 from trainer.ui.instructor.plot import ScorePlot
 from trainer.ui.tables import selected_key
-from trainer.ui.text import sentence
+from trainer.ui.text import literal, sentence
+from trainer.ui.widgets.rowtable import RecordTable
 from trainer.ui.widgets.topbar import TopBar
 
 ALL = "__all__"
@@ -72,7 +73,7 @@ class ReviewScreen(_Base):
         yield Label("Score by session date (oldest left)", id="rv-note")
         yield ScorePlot(id="rv-scores")
         yield Static(id="rv-trends")
-        yield DataTable(id="rv-sessions", cursor_type="row", zebra_stripes=True)
+        yield RecordTable(id="rv-sessions", cursor_type="row", zebra_stripes=True)
         yield Label("", id="rv-trace-label")
         yield Sparkline([], id="rv-trace")
         yield Footer()
@@ -146,7 +147,7 @@ class ReviewScreen(_Base):
             ]
         else:
             lines = [f"{self.student} has no scored sessions yet."]
-        self.query_one("#rv-trends", Static).update("\n".join(lines))
+        self.query_one("#rv-trends", Static).update(literal("\n".join(lines)))
         table = self.query_one("#rv-sessions", DataTable)
         table.clear()
         for p in reversed(self.points[-50:]):
@@ -243,7 +244,7 @@ class ClassOverviewScreen(_Base):
         with Horizontal(id="ov-controls"):
             yield Label("Class", classes="control-label")
             yield Select[str](self._options(), value=ALL, allow_blank=False, id="ov-class")
-        yield DataTable(id="ov-table", cursor_type="row", zebra_stripes=True)
+        yield RecordTable(id="ov-table", cursor_type="row", zebra_stripes=True)
         yield Static(
             "Enter: review the student.  X: export the class results as CSV.  "
             "BELOW: the latest session missed the exercise's pass mark.",

@@ -15,7 +15,8 @@ from trainer.instructor import InstructorError
 from trainer.instructor.roster import Roster
 from trainer.ui.context import UsesTrainer
 from trainer.ui.tables import refilling, selected_key
-from trainer.ui.text import sentence
+from trainer.ui.text import literal, sentence
+from trainer.ui.widgets.rowtable import RecordTable
 from trainer.ui.widgets.topbar import TopBar
 
 HELP = (
@@ -77,7 +78,7 @@ class RosterScreen(UsesTrainer, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TopBar("Students and classes", simulated=self.trainer.config.simulated)
-        yield DataTable(id="ro-students", cursor_type="row", zebra_stripes=True)
+        yield RecordTable(id="ro-students", cursor_type="row", zebra_stripes=True)
         yield Static(id="ro-classes")
         yield Static(HELP, id="ro-help")
         yield Footer()
@@ -109,7 +110,9 @@ class RosterScreen(UsesTrainer, Screen[None]):
         text = "; ".join(
             f"{c.name}{' (archived)' if c.archived else ''}: {len(c.students)}" for c in classes
         )
-        self.query_one("#ro-classes", Static).update(f"Classes: {text or 'none yet (C adds one)'}")
+        self.query_one("#ro-classes", Static).update(
+            literal(f"Classes: {text or 'none yet (C adds one)'}")
+        )
 
     def selected(self) -> str | None:
         return selected_key(self.query_one("#ro-students", DataTable))

@@ -20,7 +20,7 @@ from trainer.sensors.base import SensorError
 from trainer.ui.config import full_scale_n
 from trainer.ui.context import UsesTrainer
 from trainer.ui.text import band as band_text
-from trainer.ui.text import sentence
+from trainer.ui.text import escaped, literal, sentence
 from trainer.ui.widgets.topbar import TopBar
 
 if TYPE_CHECKING:
@@ -173,7 +173,7 @@ class AssessmentRunScreen(UsesTrainer, Screen[None]):
         phase_box = self.query_one("#ar-phase", Static)
         help_box = self.query_one("#ar-help", Static)
         if self.done:
-            progress.update(f"[b]Assessment {self.assessment} finished.[/b]")
+            progress.update(f"[b]Assessment {escaped(self.assessment)} finished.[/b]")
             phase_box.update("Well done. Your results go to your instructor.")
             help_box.update("Press Escape to return to the start.")
             return
@@ -181,11 +181,11 @@ class AssessmentRunScreen(UsesTrainer, Screen[None]):
             return
         exercise = controller.exercise
         progress.update(
-            f"[b]Exercise {sitting.position + 1} of {sitting.total}: {exercise.name}[/b]\n"
+            f"[b]Exercise {sitting.position + 1} of {sitting.total}: {escaped(exercise.name)}[/b]\n"
             "Blind: the force is not shown. Follow each step's cue."
         )
         if controller.session is None:
-            phase_box.update(" ".join(exercise.instructions.split()))
+            phase_box.update(literal(" ".join(exercise.instructions.split())))
             help_box.update("Press Space to begin this exercise. Escape stops the assessment.")
             return
         state = controller.display_state()
@@ -203,13 +203,13 @@ class AssessmentRunScreen(UsesTrainer, Screen[None]):
         )
         problem = controller.sensor_problem
         lines = [
-            f"Step {state.phase_index + 1} of {state.phase_count}: [b]{state.phase.name}[/b]",
-            state.phase.cue,
+            f"Step {state.phase_index + 1} of {state.phase_count}: [b]{escaped(state.phase.name)}[/b]",
+            escaped(state.phase.cue),
             target,
             left,
         ]
         if problem:
-            lines.append(f"[b red]{problem}[/]")
+            lines.append(f"[b red]{escaped(problem)}[/]")
         phase_box.update("\n".join(line for line in lines if line))
         help_box.update("Escape stops the assessment (it is then marked incomplete).")
 

@@ -22,6 +22,7 @@ from trainer.instructor.targets import BandTargets, PhaseTarget
 from trainer.ui.context import UsesTrainer
 from trainer.ui.tables import refilling, selected_key
 from trainer.ui.text import sentence
+from trainer.ui.widgets.rowtable import RecordTable
 from trainer.ui.widgets.topbar import TopBar
 
 INHERIT = "__inherit__"
@@ -70,7 +71,7 @@ class SettingsScreen(UsesTrainer, Screen[None]):
                 id="st-exercise",
                 allow_blank=False,
             )
-        yield DataTable(id="st-bands", cursor_type="row", zebra_stripes=True)
+        yield RecordTable(id="st-bands", cursor_type="row", zebra_stripes=True)
         with Horizontal(classes="st-row"):
             yield Label("Band (N)", classes="st-label")
             yield Input(

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Select, Static
 
 from trainer.store import SessionRow
+from trainer.ui import text
 from trainer.ui.context import UsesTrainer
 from trainer.ui.tables import selected_key
 from trainer.ui.widgets.rowtable import RowTable
@@ -134,7 +135,7 @@ class HistoryScreen(UsesTrainer, Screen[None]):
         ]
         if not rows:
             lines = ["No sessions yet: pick an exercise on the home screen and press Start."]
-        self.query_one("#trends", Static).update("\n".join(lines))
+        self.query_one("#trends", Static).update(text.literal("\n".join(lines)))
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if self._filled:

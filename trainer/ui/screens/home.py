@@ -278,11 +278,13 @@ class HomeScreen(UsesTrainer, Screen[None]):
         exercise = self._as_practised(trainer.config.library.exercises[exercise_id])
         title = self.query_one("#details-title", Static)
         body = self.query_one("#details-text", Static)
-        title.update(f"[b]{exercise.name}[/b]  ({exercise.technique})")
+        title.update(f"[b]{text.escaped(exercise.name)}[/b]  ({text.escaped(exercise.technique)})")
         steps = len(exercise.phases)
-        origin = "" if exercise.builtin else f"\nYour own exercise, from {exercise.source}"
+        origin = (
+            "" if exercise.builtin else f"\nYour own exercise, from {text.escaped(exercise.source)}"
+        )
         body.update(
-            " ".join(exercise.instructions.split())
+            text.escaped(" ".join(exercise.instructions.split()))
             + f"\n[dim]{steps} steps, about {text.seconds(exercise.nominal_s)}; "
             f"targets {text.target_summary(exercise, trainer.units)}{origin}[/dim]"
         )

@@ -441,7 +441,7 @@ class LiveScreen(UsesTrainer, Screen[None]):
             widget = self._widget(selector, Static)  # a Label is a Static
             # No layout pass for a text that keeps the widget's size: a layout reflows
             # and repaints the whole screen.
-            widget.update(value, layout=size_may_change(widget, shown, value))
+            widget.update(text.literal(value), layout=size_may_change(widget, shown, value))
 
     def _phase_panel(self, state: LiveState, hidden: bool) -> None:
         unit = self.trainer.units

@@ -20,6 +20,7 @@ from trainer.ui.config import full_scale_n
 from trainer.ui.context import UsesTrainer
 from trainer.ui.messages import PracticeAgain
 from trainer.ui.report import SessionReport, load_report
+from trainer.ui.widgets.rowtable import RecordTable
 from trainer.ui.widgets.topbar import TopBar
 from trainer.ui.widgets.trace import ForceTrace, bucket
 from trainer.units import Unit
@@ -128,7 +129,7 @@ class ResultsScreen(UsesTrainer, Screen[None]):
         except StoreError as error:
             self.report = None
             yield TopBar("Results", simulated=trainer.config.simulated)
-            yield Static(f"This session cannot be shown: {error}", id="results-error")
+            yield Static(text.literal(f"This session cannot be shown: {error}"), id="results-error")
             yield Footer()
             return
         report = self.report
@@ -144,7 +145,7 @@ class ResultsScreen(UsesTrainer, Screen[None]):
             yield ForceTrace(full_scale_n(report.exercise), trainer.units, id="session-trace")
             # Part of the page, not a box of its own: the arrows and Page Up/Down scroll
             # the whole results, every row of a long exercise included.
-            table: DataTable[object] = DataTable(
+            table: DataTable[object] = RecordTable(
                 id="phase-table", zebra_stripes=True, show_cursor=False
             )
             table.can_focus = False
@@ -194,7 +195,7 @@ class ResultsScreen(UsesTrainer, Screen[None]):
                 f"{text.seconds(result.duration_s)}"
             )
             sentences = coaching_sentences(result, unit, gauge_shown=self._gauge_shown())
-            coaching.update("\n".join(f"• {s}" for s in sentences))
+            coaching.update(text.literal("\n".join(f"• {s}" for s in sentences)))
         self._fill_table()
         self._draw_trace()
 
