@@ -187,3 +187,17 @@ async def test_a_new_exercise_says_saved_only_after_saving_and_escape_asks_first
         assert note == f"Saved in {user_dir / 'my-new.toml'}."
         await pilot.press("escape")  # saved: leaves without asking
         await until(pilot, lambda: not isinstance(app.screen, EditorScreen | ConfirmScreen))
+
+
+async def test_a_typed_square_bracket_is_refused_and_quoted_as_written(
+    make_app: MakeApp,
+) -> None:
+    app, _ = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_editor(pilot, app, "graded-levels")
+        await select_row(pilot, screen, 1)
+        # the message quotes the value; read as styling, '[/]' crashed the screen
+        await type_into(pilot, field_input(screen, "name"), "Hold [/] [b]")
+        assert "'Hold [/] [b]': must not hold [ or ]" in field_error(screen, "name")
+        status = str(screen.query_one("#ed-status", Static).render())
+        assert "1 problem" in status and "'Hold [/] [b]'" in status

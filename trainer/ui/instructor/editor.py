@@ -29,7 +29,7 @@ from trainer.instructor.editing import (
 )
 from trainer.instructor.timeline import render_timeline
 from trainer.ui.context import UsesTrainer
-from trainer.ui.text import sentence
+from trainer.ui.text import escaped, literal, sentence
 from trainer.ui.widgets.rowtable import RecordTable
 from trainer.ui.widgets.topbar import TopBar
 
@@ -154,7 +154,7 @@ class EditorScreen(UsesTrainer, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TopBar(self._title(), simulated=self.trainer.config.simulated)
-        yield Static(self._origin_note(), id="ed-origin")
+        yield Static(literal(self._origin_note()), id="ed-origin")
         with Horizontal(id="ed-body"):
             yield RecordTable(id="ed-rows", cursor_type="row", show_header=False)
             yield VerticalScroll(id="ed-form")
@@ -352,7 +352,7 @@ class EditorScreen(UsesTrainer, Screen[None]):
             if label is None or box is None:
                 continue
             message = here.get(field)
-            label.update(f"⚠ {message}" if message else "")
+            label.update(literal(f"⚠ {message}") if message else "")
             label.set_class(bool(message), "shown")
             box.set_class(bool(message), "invalid")
         try:
@@ -374,7 +374,7 @@ class EditorScreen(UsesTrainer, Screen[None]):
             more = f" ({len(unplaced)} on other rows)" if unplaced and len(problems) > 1 else ""
             status.update(
                 f"[b]{len(problems)} problem{'s' if len(problems) != 1 else ''}[/b]{more}: "
-                f"{where}: {first.message}. Fix before saving."
+                f"{where}: {escaped(first.message)}. Fix before saving."
             )
             status.set_class(True, "bad")
         else:
@@ -400,7 +400,7 @@ class EditorScreen(UsesTrainer, Screen[None]):
         lines = render_timeline(self.last_valid, width=width, height=height, highlight=highlight)
         note = "  (last valid version)" if stale else ""
         legend = "▒ ramp  █ hold  ░ release  # selected phase" + note
-        timeline.update("\n".join([*lines, legend]))
+        timeline.update(literal("\n".join([*lines, legend])))
 
     def on_resize(self) -> None:
         if self._ready:
@@ -423,7 +423,7 @@ class EditorScreen(UsesTrainer, Screen[None]):
 
         self.trainer.reload_library()
         self.dirty = False
-        self.query_one("#ed-origin", Static).update(self._origin_note())
+        self.query_one("#ed-origin", Static).update(literal(self._origin_note()))
         self.query_one(TopBar).set_title(self._title())
         self.notify(f"Saved to {path}.", timeout=5)
 
@@ -494,7 +494,7 @@ class EditorScreen(UsesTrainer, Screen[None]):
             self.draft = Draft.from_exercise(library.get(exercise_id))
             self._restructure((None, None))
             self.dirty = False
-            self.query_one("#ed-origin", Static).update(self._origin_note())
+            self.query_one("#ed-origin", Static).update(literal(self._origin_note()))
             self.query_one(TopBar).set_title(self._title())
             self.notify(f"The built-in is back; your copy was kept in {moved}.", timeout=6)
 

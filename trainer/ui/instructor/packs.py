@@ -19,7 +19,7 @@ from trainer.instructor import InstructorError
 from trainer.instructor.pack_settings import export_settings
 from trainer.instructor.packs import export_pack, import_pack
 from trainer.ui.context import UsesTrainer
-from trainer.ui.text import sentence
+from trainer.ui.text import literal, sentence
 
 
 class PacksScreen(UsesTrainer, ModalScreen[None]):
@@ -59,8 +59,8 @@ class PacksScreen(UsesTrainer, ModalScreen[None]):
             self.dismiss(None)
 
     def _say(self, report: str = "", problem: str = "") -> None:
-        self.query_one("#pk-report", Static).update(report)
-        self.query_one("#pk-message", Label).update(problem)
+        self.query_one("#pk-report", Static).update(literal(report))
+        self.query_one("#pk-message", Label).update(literal(problem))
 
     def export(self) -> None:
         """Write the pack; never over an existing file."""
