@@ -11,6 +11,7 @@ import sqlite3
 from pathlib import Path
 
 from rich.text import Text
+from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 from textual.widgets._data_table import default_cell_formatter
 
@@ -70,51 +71,38 @@ def words(widget: Label | Static) -> str:
     return str(widget.render())
 
 
+async def visit(pilot, app, screen: Screen[None], ready: str = "_filled") -> Screen[None]:  # type: ignore[no-untyped-def]
+    """Open ``screen`` and wait until it has drawn what it lists (its ``ready`` attribute)."""
+    app.push_screen(screen)
+    await until(pilot, lambda: app.screen is screen and getattr(screen, ready))
+    await pilot.pause()
+    return screen
+
+
 async def test_every_screen_shows_stored_names_as_written(
     make_app: MakeApp, store: Store, exports: Path
 ) -> None:
     session_id = old_database(store)
-    app, _ = make_app(student=STUDENT)
+    app, _ = make_app(student=STUDENT)  # the home screen, for this student
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        app.push_screen(HistoryScreen())
-        await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen._filled)
-        assert SHOWN_EXERCISE in cells(app.screen.query_one(DataTable))
-        await pilot.pause()
+        screen = await visit(pilot, app, HistoryScreen())
+        assert SHOWN_EXERCISE in cells(screen.query_one(DataTable))
         app.pop_screen()
-
-        app.push_screen(ResultsScreen(session_id))
-        await until(pilot, lambda: isinstance(app.screen, ResultsScreen) and app.screen._filled)
-        await pilot.pause()
+        await visit(pilot, app, ResultsScreen(session_id))
         app.pop_screen()
-
-        app.push_screen(ClassOverviewScreen())
-        await until(
-            pilot, lambda: isinstance(app.screen, ClassOverviewScreen) and app.screen._filled
-        )
-        assert SHOWN_STUDENT in cells(app.screen.query_one("#ov-table", DataTable))
-        await pilot.pause()
+        screen = await visit(pilot, app, ClassOverviewScreen())
+        assert SHOWN_STUDENT in cells(screen.query_one("#ov-table", DataTable))
         app.pop_screen()
-
-        app.push_screen(ReviewScreen(STUDENT))
-        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen._filled)
-        await pilot.pause()
+        await visit(pilot, app, ReviewScreen(STUDENT))
         app.pop_screen()
-
-        app.push_screen(AssessmentResultsScreen())
-        await until(
-            pilot, lambda: isinstance(app.screen, AssessmentResultsScreen) and app.screen.runs
-        )
-        assert SHOWN_STUDENT in cells(app.screen.query_one("#as-runs", DataTable))
-        assert SHOWN_STUDENT in words(app.screen.query_one("#as-detail", Static))
-        await pilot.pause()
+        screen = await visit(pilot, app, AssessmentResultsScreen(), ready="runs")
+        assert SHOWN_STUDENT in cells(screen.query_one("#as-runs", DataTable))
+        assert SHOWN_STUDENT in words(screen.query_one("#as-detail", Static))
         app.pop_screen()
-
-        app.push_screen(RosterScreen())
-        await until(pilot, lambda: isinstance(app.screen, RosterScreen) and app.screen._filled)
-        shown = cells(app.screen.query_one("#ro-students", DataTable))
+        screen = await visit(pilot, app, RosterScreen())
+        shown = cells(screen.query_one("#ro-students", DataTable))
         assert SHOWN_STUDENT in shown and CLASS in shown
-        assert f"Classes: {CLASS}" in words(app.screen.query_one("#ro-classes", Static))
-        await pilot.pause()
+        assert f"Classes: {CLASS}" in words(screen.query_one("#ro-classes", Static))
         app.notify(f"Saved for {STUDENT}")  # notices quote names too
         await pilot.pause()
