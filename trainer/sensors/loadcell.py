@@ -26,7 +26,14 @@ from collections import deque
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from trainer.sensors.base import Sample, SampleFlag, Sensor, SensorError, SensorNotCalibrated
+from trainer.sensors.base import (
+    Sample,
+    SampleFlag,
+    Sensor,
+    SensorDisconnected,
+    SensorError,
+    SensorNotCalibrated,
+)
 
 if TYPE_CHECKING:
     from trainer.calibration import Calibration, ZeroTracker
@@ -89,6 +96,8 @@ class LoadCellSensor(Sensor):
         self._recent: deque[int] = deque(maxlen=16)
         self._tracker: ZeroTracker | None = None
         self._zero: float | None = None
+        #: contact with the chip is lost (counted once in ``stats.disconnects``)
+        self._lost = False
 
     @abstractmethod
     def _next_conversion(self, timeout_s: float) -> tuple[int, float, SampleFlag]:
@@ -135,6 +144,19 @@ class LoadCellSensor(Sensor):
         if abs(force_n) > 1.2 * calibration.capacity_n:
             flags |= SampleFlag.OVERLOAD  # beyond the cell's rated range: not a true force
         return Sample(t_s=t_s, force_n=force_n, counts=counts, flags=flags)
+
+    def _lost_contact(self, what: str, where: str, check: str) -> SensorDisconnected:
+        """The error for a chip that stopped answering: ``what`` happened ``where``.
+
+        A loss counts once in ``stats.disconnects``, however often it is reported,
+        until the backend clears ``_lost`` on its next good conversion.
+        """
+        if not self._lost:
+            self._lost = True
+            self.stats.disconnects += 1
+        return SensorDisconnected(
+            f"{what} ({where}); check {check}: the session resumes by itself when it answers"
+        )
 
     def _judge_code(self, counts: int) -> tuple[int, SampleFlag]:
         """Flag the saturation codes as overload (the true force is beyond the range)."""

@@ -97,7 +97,6 @@ class NAU7802Sensor(LoadCellSensor):
         self.ready_timeout_s = ready_timeout_s or max(0.25, 5.0 / rate_hz)
         self.poll_s = 1.0 / (8 * rate_hz)
         self._bus: Any = None
-        self._lost = False
         self.revision: int | None = None
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -248,11 +247,8 @@ class NAU7802Sensor(LoadCellSensor):
             time.sleep(min(pause, max(0.0, min(deadline, contact_deadline) - now)))
 
     def _disconnected(self, what: str) -> SensorDisconnected:
-        if not self._lost:
-            self._lost = True
-            self.stats.disconnects += 1
-        return SensorDisconnected(
-            f"{what} (I2C /dev/i2c-{self.bus_number}, address 0x{self.address:02X}); check "
-            "the Qwiic cable and the board's 3.3 V supply: the session resumes by itself "
-            "when it answers"
+        return self._lost_contact(
+            what,
+            f"I2C /dev/i2c-{self.bus_number}, address 0x{self.address:02X}",
+            "the Qwiic cable and the board's 3.3 V supply",
         )

@@ -93,7 +93,6 @@ class HX711IIOSensor(LoadCellSensor):
         self._conversions: queue.Queue[tuple[float, int] | OSError] = queue.Queue(maxsize=1)
         self._reader: threading.Thread | None = None
         self._closing = threading.Event()
-        self._lost = False
 
     @property
     def is_open(self) -> bool:
@@ -211,15 +210,11 @@ class HX711IIOSensor(LoadCellSensor):
             return counts, t_s, flags
 
     def _disconnected(self, error: OSError | None) -> SensorDisconnected:
-        if not self._lost:
-            self._lost = True
-            self.stats.disconnects += 1
         what = (
             f"the kernel's hx711 driver reports {error.strerror or error}"
             if error is not None
             else f"no data from the HX711 for {self.ready_timeout_s:.2f} s"
         )
-        return SensorDisconnected(
-            f"{what} ({self.device}); check the load cell's wires and the board's 3.3 V "
-            "supply: the session resumes by itself when it answers"
+        return self._lost_contact(
+            what, self.device, "the load cell's wires and the board's 3.3 V supply"
         )

@@ -95,7 +95,6 @@ class HX711Reader(LoadCellSensor):
         self._io = threading.Lock()  # one reader of the chip at a time
         self._resync = False
         self._dead_run = 0
-        self._lost = False
         self._settle_until = 0.0
         # True while the settling time is that of a power reset (open), which the first
         # read waits for; a glitch's settling time never moves a caller's deadline.
@@ -222,14 +221,10 @@ class HX711Reader(LoadCellSensor):
         return self._judge_code(to_signed(raw))
 
     def _disconnected(self, what: str) -> SensorDisconnected:
-        if not self._lost:
-            self._lost = True
-            self.stats.disconnects += 1
         # When it answers again it has been reset: re-sync before trusting the gain.
         self._resync = True
-        return SensorDisconnected(
-            f"{what} ({self._wiring()}); check the load cell's wires and the board's "
-            "3.3 V supply: the session resumes by itself when it answers"
+        return self._lost_contact(
+            what, self._wiring(), "the load cell's wires and the board's 3.3 V supply"
         )
 
     def describe(self) -> dict[str, Any]:
