@@ -216,5 +216,5 @@ class HX711IIOSensor(LoadCellSensor):
             else f"no data from the HX711 for {self.ready_timeout_s:.2f} s"
         )
         return self._lost_contact(
-            what, self.device, "the load cell's wires and the board's 3.3 V supply"
+            what, f"{self.device}", "the load cell's wires and the board's 3.3 V supply"
         )
