@@ -13,6 +13,7 @@ from trainer.sensors.simulated import ManualIntent, SimulatedSensor
 from trainer.ui.app import TrainerApp
 from trainer.ui.config import SensorSetup
 from trainer.ui.screens.live import LiveScreen
+from trainer.ui.widgets.phasepanel import PhasePanel
 
 BUILTIN = Path(__file__).resolve().parents[2] / "exercises"
 
@@ -97,3 +98,8 @@ async def open_live(pilot: Pilot[None], app: TrainerApp) -> LiveScreen:
     """Wait until the live screen is up and drawing; return it."""
     await until(pilot, lambda: isinstance(app.screen, LiveScreen) and app.screen._ready)
     return live_screen(app)
+
+
+def phase_line(screen: LiveScreen, name: str) -> str:
+    """One line of the live screen's phase panel: name, cue, time or next."""
+    return screen.query_one(PhasePanel).line(name)

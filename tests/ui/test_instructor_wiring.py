@@ -6,7 +6,7 @@ import pytest
 from gpiozero.pins.mock import MockFactory
 from textual.widgets import Label, Static
 
-from tests.ui.helpers import MakeApp, open_live, until
+from tests.ui.helpers import MakeApp, open_live, phase_line, until
 from trainer.config import FeedbackConfig
 from trainer.exercises import ExerciseLibrary
 from trainer.feedback import PiFeedback
@@ -100,7 +100,7 @@ async def test_a_student_with_a_band_override_practises_that_band(
         await pilot.press("space", "3")  # 33 N: inside 30-35 N
         await step(screen, box, 1.5)
         assert screen.query_one(Gauge).band == (30.0, 35.0)
-        assert "moderate 30-35 N" in text_of(screen, "#phase-time")
+        assert "moderate 30-35 N" in phase_line(screen, "time")
         assert "HOLD" in text_of(screen, "#zone")
         await pilot.press("2")  # 22 N: inside the built-in 25-40 N, under Ana's band
         await step(screen, box, 1.5)
@@ -159,7 +159,7 @@ async def test_bandwidth_hides_the_gauge_in_band_and_shows_it_out_of_band(
         assert gauge.hidden_text == "Gauge shows only when you leave the band."
         assert not screen.query_one(ForceTrace).display
         assert "GAUGE OFF" in text_of(screen, "#zone")
-        assert "more in band" not in text_of(screen, "#phase-time")
+        assert "more in band" not in phase_line(screen, "time")
         await pilot.press("5")  # 55 N: above it
         await step(screen, box, 1.5)
         assert force_shown(screen)
@@ -247,7 +247,7 @@ async def test_summary_schedule_shows_results_after_every_n_trials(
         for _ in range(40):
             await step(screen, box, 0.5)
             notes.append(text_of(screen, "#coach-note"))
-            if "Rest" not in text_of(screen, "#phase-name"):
+            if "Rest" not in phase_line(screen, "name"):
                 assert not force_shown(screen)
                 assert screen.query_one(Gauge).hidden_text == (
                     "No live gauge: your results show after every 2 trials."

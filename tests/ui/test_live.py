@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.events import MouseScrollDown, MouseScrollUp
 from textual.widgets import Label, Static
 
-from tests.ui.helpers import MakeApp, live_screen, open_live, until
+from tests.ui.helpers import MakeApp, live_screen, open_live, phase_line, until
 from trainer.engine import BandEntered, Event, PhaseStarted
 from trainer.sensors.base import SensorDisconnected
 from trainer.ui.controller import Stage
@@ -115,9 +115,9 @@ async def test_live_screen_shows_force_zone_words_band_and_phases(make_app: Make
         box.current.pump(1.5)
         screen.frame()
         assert "PRESS HARDER" in text_of(screen, "#zone")
-        assert "1/8  Hold moderate" in text_of(screen, "#phase-name")
-        assert "moderate 25-40 N" in text_of(screen, "#phase-time")
-        assert "Next: Hold light, Hold deep, Rest, Hold light +3" in text_of(screen, "#phase-next")
+        assert "1/8  Hold moderate" in phase_line(screen, "name")
+        assert "moderate 25-40 N" in phase_line(screen, "time")
+        assert "Next: Hold light, Hold deep, Rest, Hold light +3" in phase_line(screen, "next")
         gauge = screen.query_one(Gauge)
         assert gauge.band == (25.0, 40.0)
         await pilot.press("3")  # 33 N: inside
@@ -167,7 +167,7 @@ async def test_units_key_converts_every_force_on_screen(make_app: MakeApp) -> No
         await pilot.press("u")
         assert app.units is Unit.KGF
         assert screen.query_one("#force", BigDigits).value == f"{force_n / 9.80665:.2f}"
-        assert "2.55-4.08 kgf" in text_of(screen, "#phase-time")  # as the ticks round
+        assert "2.55-4.08 kgf" in phase_line(screen, "time")  # as the ticks round
         assert screen.query_one(Gauge).unit is Unit.KGF
         await pilot.press("u", "u")
         assert app.units is Unit.N

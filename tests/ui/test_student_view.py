@@ -7,7 +7,7 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
-from tests.ui.helpers import MakeApp, SensorBox, open_live, until
+from tests.ui.helpers import MakeApp, SensorBox, open_live, phase_line, until
 from trainer.exercises import ExerciseLibrary
 from trainer.scoring import PhaseMetrics
 from trainer.session import simulate
@@ -445,7 +445,7 @@ async def test_the_gauge_ticks_and_the_band_text_round_alike_in_every_unit(
             await pilot.pause()
             gauge = screen.query_one(Gauge)
             ticks = "".join(seg.text for seg in gauge.render_line(3)).split()
-            band = str(screen.query_one("#phase-time", Static).render()).split(" | ")[0]
+            band = phase_line(screen, "time").split(" | ")[0]
             low, high = band.split()[-2].split("-")
             assert low in ticks and high in ticks, (unit, ticks, band)
             top = ticks[-2]  # the scale's end, in the unit's resolution

@@ -34,6 +34,7 @@ from trainer.ui.controller import Frame, Hidden, LiveController, Stage, plan_for
 from trainer.ui.messages import AimNudged, AimSet
 from trainer.ui.widgets.bigdigits import BigDigits
 from trainer.ui.widgets.gauge import Gauge
+from trainer.ui.widgets.phasepanel import PhasePanel
 from trainer.ui.widgets.topbar import TopBar
 from trainer.ui.widgets.trace import Column, ForceTrace, bucket
 from trainer.units import Unit
@@ -283,11 +284,7 @@ class LiveScreen(UsesTrainer, Screen[None]):
                     yield BigDigits("0.0", id="force")
                     yield Label(trainer.units.value, id="unit")
                 yield Label("", id="zone")
-            with Vertical(id="phase-panel"):
-                yield Label("", id="phase-name")
-                yield Label("", id="phase-cue")
-                yield Label("", id="phase-time")
-                yield Label("", id="phase-next")
+            yield PhasePanel(id="phase-panel")
         yield Gauge(self.full_scale_n, trainer.units, id="gauge")
         # In a box of its own: a frame that repaints the digits and the gauge leaves the
         # trace's lines alone (Textual composes every widget whose box the update touches).
@@ -445,14 +442,11 @@ class LiveScreen(UsesTrainer, Screen[None]):
 
     def _phase_panel(self, state: LiveState, hidden: bool) -> None:
         unit = self.trainer.units
+        panel = self._widget("#phase-panel", PhasePanel)
         phase = state.phase
         if phase is None:
-            self._set_label("#phase-name", "Finished")
-            for selector in ("#phase-cue", "#phase-time", "#phase-next"):
-                self._set_label(selector, "")
+            panel.show(name="Finished", cue="", time="", next="")
             return
-        self._set_label("#phase-name", f"{state.phase_index + 1}/{state.phase_count}  {phase.name}")
-        self._set_label("#phase-cue", phase.cue)
         parts: list[str] = []
         if phase.band is not None and phase.scored:
             parts.append(text.band(unit, phase.band))
@@ -464,11 +458,15 @@ class LiveScreen(UsesTrainer, Screen[None]):
             parts.append(
                 f"rate {unit.number(state.rate_n_per_s)}/{unit.show_rate(phase.rate_n_per_s)}"
             )
-        self._set_label("#phase-time", " | ".join(parts))
         upcoming = [p.name for p in state.next_phases[:4]]
         more = len(state.next_phases) - len(upcoming)
         nxt = "Next: " + ", ".join(upcoming) + (f" +{more}" if more > 0 else "")
-        self._set_label("#phase-next", nxt if upcoming else "Last step")
+        panel.show(
+            name=f"{state.phase_index + 1}/{state.phase_count}  {phase.name}",
+            cue=phase.cue,
+            time=" | ".join(parts),
+            next=nxt if upcoming else "Last step",
+        )
 
     def _banner(self, controller: LiveController, state: LiveState) -> str:
         if controller.sensor_problem is not None:
