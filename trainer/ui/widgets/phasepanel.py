@@ -8,6 +8,8 @@ from textual.content import Content
 from textual.strip import Strip
 from textual.widget import Widget
 
+from trainer.ui.text import literal
+
 #: the panel's lines, top to bottom
 LINES = ("name", "cue", "time", "next")
 
@@ -15,7 +17,7 @@ LINES = ("name", "cue", "time", "next")
 class PhasePanel(Widget):
     """Four lines in one widget: a frame composes one widget here, not five.
 
-    Each line is markup, as a label's text is, and wraps on its own.
+    Each line shows as written (names come from exercise files) and wraps on its own.
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {f"phase-panel--{name}" for name in LINES}
@@ -32,7 +34,7 @@ class PhasePanel(Widget):
 
     def line(self, name: str) -> str:
         """The text of one line (``name``: name, cue, time or next), as shown."""
-        return str(Content.from_markup(self._lines[name]))
+        return literal(self._lines[name]).plain
 
     def show(self, **lines: str) -> None:
         """Set some lines; repaint only if one changed."""
@@ -46,9 +48,7 @@ class PhasePanel(Widget):
 
     def render(self) -> Content:
         lines = [
-            Content.from_markup(self._lines[name]).stylize_before(
-                self.get_visual_style(f"phase-panel--{name}")
-            )
+            literal(self._lines[name]).stylize_before(self.get_visual_style(f"phase-panel--{name}"))
             for name in LINES
         ]
         # Blank lines to the bottom: below the text they look as the lines above do.
