@@ -53,6 +53,7 @@ from trainer.classroom.broker import (
     class_client,
     load_class_file,
 )
+from trainer.classroom.listeners import Listeners
 from trainer.classroom.protocol import (
     MAX_MESSAGE_CHARS,
     MAX_MESSAGES,
@@ -215,7 +216,7 @@ class ClassHub:
         self.counters = HubCounters()
         self.connected = False
         self.problem: str | None = None
-        self._listeners: list[Callable[[HubEvent], None]] = []
+        self._listeners: Listeners[HubEvent] = Listeners("hub")
         self._lock = threading.RLock()
         self._views: dict[str, StationView] = {}
         self._known: frozenset[str] = frozenset()
@@ -251,11 +252,10 @@ class ClassHub:
 
     def add_listener(self, listener: Callable[[HubEvent], None]) -> None:
         """Call ``listener(event)`` for every event (from the hub's threads)."""
-        self._listeners.append(listener)
+        self._listeners.add(listener)
 
     def remove_listener(self, listener: Callable[[HubEvent], None]) -> None:
-        with contextlib.suppress(ValueError):
-            self._listeners.remove(listener)
+        self._listeners.remove(listener)
 
     def start(self) -> None:
         """Connect (retrying with back-off) and start storing sessions."""
@@ -376,7 +376,7 @@ class ClassHub:
                 "class folder's passwd (run `trainer class setup` again)"
             )
             log.error(self.problem)
-            self._emit(HubConnectionChanged(False, self.problem))
+            self._listeners.emit(HubConnectionChanged(False, self.problem))
             return
         self.connected = True
         self.problem = None
@@ -389,7 +389,7 @@ class ClassHub:
             ]
         )
         log.info("hub: connected to %s:%s", self.class_file.host, self.class_file.port)
-        self._emit(HubConnectionChanged(True, None))
+        self._listeners.emit(HubConnectionChanged(True, None))
         if self._config.version > 0:
             # A broker that lost its retained messages (killed before it saved) gets the
             # configuration back; stations ignore a version they already have.
@@ -419,7 +419,7 @@ class ClassHub:
         self.problem = problem
         if was or self.counters.received.total() == 0:
             log.warning("hub: %s", problem)
-        self._emit(HubConnectionChanged(False, problem))
+        self._listeners.emit(HubConnectionChanged(False, problem))
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
         topic = message.topic
@@ -477,7 +477,7 @@ class ClassHub:
             status.state,
             f" ({status.student}: {status.exercise_id})" if status.exercise_id else "",
         )
-        self._emit(StationStatusChanged(station, status, now))
+        self._listeners.emit(StationStatusChanged(station, status, now))
 
     def _live(self, topic: str, station: str, payload: bytes) -> None:
         try:
@@ -490,20 +490,13 @@ class ClassHub:
         with self._lock:
             view = self._views.get(station, StationView(station))
             self._views[station] = replace(view, live=report, live_received_at=now)
-        self._emit(LiveStateReceived(station, report, now))
+        self._listeners.emit(LiveStateReceived(station, report, now))
 
     def _reject(self, topic: str, station: str | None, reason: str, detail: str) -> None:
         self.counters.rejected[reason] += 1
         shown = topic if len(topic) <= 120 else topic[:117] + "..."
         log.warning("dropped a message on %s: %s: %s", shown, reason, detail)
-        self._emit(PayloadRejected(topic, station, reason, detail))
-
-    def _emit(self, event: HubEvent) -> None:
-        for listener in list(self._listeners):
-            try:
-                listener(event)
-            except Exception:
-                log.exception("hub listener %r failed", listener)
+        self._listeners.emit(PayloadRejected(topic, station, reason, detail))
 
     # -- sessions: decoded, stored, then acknowledged -----------------------------------------
     def _ingest_loop(self) -> None:
@@ -562,7 +555,7 @@ class ClassHub:
             "-" if record.score is None else f"{record.score:.0f}",
             "" if stored else " (already stored: duplicate dropped)",
         )
-        self._emit(
+        self._listeners.emit(
             SessionStored(
                 station,
                 record.uuid,
@@ -678,7 +671,7 @@ class ClassHub:
             )
             self.counters.configs_published += 1
         log.info("class configuration %d published", config.version)
-        self._emit(ConfigPublished(config))
+        self._listeners.emit(ConfigPublished(config))
         return config
 
     def _exercise_texts(self, config: ClassConfig) -> dict[str, str]:

@@ -50,6 +50,7 @@ from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 
 from trainer.classroom.broker import ClassFile, ClassSetupError, class_client, load_class_file
+from trainer.classroom.listeners import Listeners
 from trainer.classroom.protocol import (
     ClassConfig,
     InstructorMessage,
@@ -151,7 +152,7 @@ class StationLink:
         #: the class configuration in force (the last good one, from disk when offline)
         self.config: ClassConfig | None = None
         self.class_exercises: dict[str, Exercise] = {}
-        self._listeners: list[Callable[[StationEvent], None]] = []
+        self._listeners: Listeners[StationEvent] = Listeners("class")
         self._work: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
         self._inflight: dict[int, int] = {}  # MQTT message id -> session id
         #: sessions the broker acknowledged: session id -> (resend after, attempts)
@@ -185,7 +186,7 @@ class StationLink:
 
     def add_listener(self, listener: Callable[[StationEvent], None]) -> None:
         """Call ``listener(event)`` on connection and configuration changes (any thread)."""
-        self._listeners.append(listener)
+        self._listeners.add(listener)
 
     def start(self) -> None:
         """Connect in the background; practice goes on whatever happens to the network."""
@@ -302,7 +303,7 @@ class StationLink:
             else:
                 self.problem = f"the class broker refused the station: {text}"
             log.warning("%s: %s", self.station, self.problem)
-            self._emit(ConnectionChanged(False, self.problem))
+            self._listeners.emit(ConnectionChanged(False, self.problem))
             return
         self.connected = True
         self.problem = None
@@ -318,7 +319,7 @@ class StationLink:
             self._status = replace(self._status, since=self._connected_since)
         self._publish_status()
         self._work.put(("connected", None))
-        self._emit(ConnectionChanged(True, None))
+        self._listeners.emit(ConnectionChanged(True, None))
 
     def _on_connect_fail(self, client: mqtt.Client, userdata: Any) -> None:
         self._went_offline(
@@ -349,7 +350,7 @@ class StationLink:
             self.problem = problem
         if was:
             log.warning("%s: %s", self.station, problem)
-            self._emit(ConnectionChanged(False, self.problem))
+            self._listeners.emit(ConnectionChanged(False, self.problem))
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
         if message.topic == config_topic(self.class_name):
@@ -366,13 +367,6 @@ class StationLink:
         properties: Properties | None,
     ) -> None:
         self._work.put(("acked", (mid, not reason.is_failure)))
-
-    def _emit(self, event: StationEvent) -> None:
-        for listener in list(self._listeners):
-            try:
-                listener(event)
-            except Exception:
-                log.exception("class listener %r failed", listener)
 
     def _status_payload(self, state: str) -> bytes:
         with self._status_lock:
@@ -496,7 +490,7 @@ class StationLink:
             self._status = replace(self._status, config_version=config.version)
         self._publish_status()
         log.info("%s: class configuration %d applied", self.station, config.version)
-        self._emit(ConfigApplied(config, exercises))
+        self._listeners.emit(ConfigApplied(config, exercises))
 
     def _apply_to_store(self, store: Store, config: ClassConfig) -> None:
         try:
@@ -514,7 +508,7 @@ class StationLink:
             self.config.version if self.config is not None else "none",
             reason,
         )
-        self._emit(ConfigRefused(version, reason))
+        self._listeners.emit(ConfigRefused(version, reason))
 
     # -- the last good configuration on disk --------------------------------------------------
     @property
