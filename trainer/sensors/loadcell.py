@@ -99,6 +99,11 @@ class LoadCellSensor(Sensor):
         #: contact with the chip is lost (counted once in ``stats.disconnects``)
         self._lost = False
 
+    @property
+    @abstractmethod
+    def is_open(self) -> bool:
+        """True while the backend holds the chip's bus or pins."""
+
     @abstractmethod
     def _next_conversion(self, timeout_s: float) -> tuple[int, float, SampleFlag]:
         """The next good conversion: signed counts, monotonic time, flags.
@@ -106,6 +111,11 @@ class LoadCellSensor(Sensor):
         Raises :class:`SensorTimeout` when none arrives within ``timeout_s`` and
         :class:`SensorDisconnected` when the chip stops answering.
         """
+
+    def _check_readable(self) -> None:
+        """Raise :class:`SensorError` if the chip cannot be read now."""
+        if not self.is_open:
+            raise SensorError("the load cell is not open; start the session again")
 
     def _conversion(self, timeout_s: float) -> tuple[int, float, SampleFlag]:
         counts, t_s, flags = self._next_conversion(timeout_s)

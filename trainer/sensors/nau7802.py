@@ -204,8 +204,7 @@ class NAU7802Sensor(LoadCellSensor):
 
     # -- reading -------------------------------------------------------------------------
     def _next_conversion(self, timeout_s: float) -> tuple[int, float, SampleFlag]:
-        if not self.is_open:
-            raise SensorError("the load cell is not open; start the session again")
+        self._check_readable()
         start = time.monotonic()
         deadline = start + timeout_s
         contact_deadline = start + self.ready_timeout_s

@@ -119,9 +119,6 @@ class HX711Reader(LoadCellSensor):
     def _wiring(self) -> str:
         """Where the chip is wired, for messages ("DT GPIO5, SCK GPIO6")."""
 
-    def _check_readable(self) -> None:
-        """Raise :class:`SensorError` if the chip cannot be read now."""
-
     def _power_reset_done(self) -> None:
         """The chip was just power-reset: it wakes at A/128 and settles first."""
         self._resync = True  # the first conversion after the reset is at A/128

@@ -189,10 +189,6 @@ class HX711SpiSensor(HX711Reader):
             ) from None
         return reply
 
-    def _check_readable(self) -> None:
-        if not self.is_open:
-            raise SensorError("the load cell is not open; start the session again")
-
     def _wiring(self) -> str:
         return "PD_SCK on MOSI GPIO10, DOUT on MISO GPIO9"
 
