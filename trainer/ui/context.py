@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, TypeVar
 
+from textual.app import App
 from textual.dom import DOMNode
 
 from trainer.units import Unit
@@ -61,19 +62,24 @@ class TrainerContext:
         return library
 
 
-@runtime_checkable
-class HasTrainerContext(Protocol):
-    """An app that hands a :class:`TrainerContext` down to its screens."""
+C = TypeVar("C")
 
-    context: TrainerContext
+
+def handed_down(node: DOMNode, attribute: str, kind: type[C]) -> C:
+    """The ``kind`` the app ``node`` runs in (or ``node``, an app) keeps as ``attribute``.
+
+    Raises :class:`TypeError` naming the app when it hands down no such thing.
+    """
+    app = node if isinstance(node, App) else node.app
+    handed = getattr(app, attribute, None)
+    if not isinstance(handed, kind):
+        raise TypeError(f"{type(app).__name__} hands no {kind.__name__} to its screens")
+    return handed
 
 
 def context_of(node: DOMNode) -> TrainerContext:
-    """The context of the app ``node`` runs in."""
-    app = node.app
-    if not isinstance(app, HasTrainerContext):
-        raise TypeError(f"{type(app).__name__} hands no TrainerContext to its screens")
-    return app.context
+    """The context of the app ``node`` runs in (or of ``node``, an app)."""
+    return handed_down(node, "context", TrainerContext)
 
 
 class UsesTrainer:

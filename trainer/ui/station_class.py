@@ -154,11 +154,9 @@ class ClassNotices:
 
 def attach_class(app: App[Any], link: StationLink) -> None:
     """Make ``app`` (the trainer, with its context) a class station's (see the module docstring)."""
-    from trainer.ui.context import HasTrainerContext
+    from trainer.ui.context import context_of
 
-    if not isinstance(app, HasTrainerContext):
-        raise TypeError(f"{type(app).__name__} hands no TrainerContext to its screens")
-    context = app.context
+    context = context_of(app)
     context.classroom = link
     context.listeners.append(ClassLiveReporter(link, context))
     link.add_listener(ClassNotices(app, context, link))

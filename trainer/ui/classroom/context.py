@@ -21,10 +21,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from textual.dom import DOMNode
 
+from trainer.ui.context import handed_down
 from trainer.units import Unit
 
 if TYPE_CHECKING:
@@ -102,25 +103,10 @@ class ClassContext:
     tz: tzinfo | None = None
 
 
-@runtime_checkable
-class HasClassContext(Protocol):
-    """An app that hands a :class:`ClassContext` down to its screens."""
-
-    klass: ClassContext
-
-
-def class_context_of(node: DOMNode) -> ClassContext:
-    """The class context of the app ``node`` runs in."""
-    app = node.app
-    if not isinstance(app, HasClassContext):
-        raise TypeError(f"{type(app).__name__} hands no ClassContext to its screens")
-    return app.klass
-
-
 class UsesClass:
     """Mixin for screens and widgets: ``self.klass`` is the class app's context."""
 
     @property
     def klass(self) -> ClassContext:
         assert isinstance(self, DOMNode)
-        return class_context_of(self)
+        return handed_down(self, "klass", ClassContext)
