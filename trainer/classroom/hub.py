@@ -39,7 +39,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.packettypes import PacketTypes
@@ -81,6 +81,9 @@ from trainer.instructor.schedules import FeedbackSchedule
 from trainer.store import Store, StoreError
 
 log = logging.getLogger(__name__)
+
+#: what a station's payload decodes to (a status, a live report, a session)
+Decoded = TypeVar("Decoded")
 
 #: the broker keeps the hub's subscriptions and queued sessions this long while it is away
 SESSION_EXPIRY_S = 7 * 24 * 3600
@@ -456,10 +459,8 @@ class ClassHub:
                 client.ack(message.mid, message.qos)
 
     def _status(self, topic: str, station: str, payload: bytes) -> None:
-        try:
-            status = decode_status(payload, station=station)
-        except ProtocolError as error:
-            self._reject(topic, station, error.reason, error.detail)
+        status = self._decoded(decode_status, topic, station, payload)
+        if status is None:
             return
         now = self.clock()
         self.counters.received["status"] += 1
@@ -480,10 +481,8 @@ class ClassHub:
         self._listeners.emit(StationStatusChanged(station, status, now))
 
     def _live(self, topic: str, station: str, payload: bytes) -> None:
-        try:
-            report = decode_live(payload, station=station)
-        except ProtocolError as error:
-            self._reject(topic, station, error.reason, error.detail)
+        report = self._decoded(decode_live, topic, station, payload)
+        if report is None:
             return
         now = self.clock()
         self.counters.received["live"] += 1
@@ -491,6 +490,16 @@ class ClassHub:
             view = self._views.get(station, StationView(station))
             self._views[station] = replace(view, live=report, live_received_at=now)
         self._listeners.emit(LiveStateReceived(station, report, now))
+
+    def _decoded(
+        self, decode: Callable[..., Decoded], topic: str, station: str, payload: bytes
+    ) -> Decoded | None:
+        """``decode(payload, station=station)``, or None once a bad payload is rejected."""
+        try:
+            return decode(payload, station=station)
+        except ProtocolError as error:
+            self._reject(topic, station, error.reason, error.detail)
+            return None
 
     def _reject(self, topic: str, station: str | None, reason: str, detail: str) -> None:
         self.counters.rejected[reason] += 1
@@ -517,10 +526,8 @@ class ClassHub:
             store.close()
 
     def _store_session(self, store: Store, topic: str, station: str, payload: bytes) -> None:
-        try:
-            record = decode_session(payload, station=station)
-        except ProtocolError as error:
-            self._reject(topic, station, error.reason, error.detail)
+        record = self._decoded(decode_session, topic, station, payload)
+        if record is None:
             return
         try:
             session_id, stored = ingest(store, record)
