@@ -21,6 +21,7 @@ Example::
 from __future__ import annotations
 
 import statistics
+import time
 from abc import abstractmethod
 from collections import deque
 from dataclasses import asdict, dataclass
@@ -82,6 +83,9 @@ class LoadCellSensor(Sensor):
     time and flags) and the lifecycle of their hardware.
     """
 
+    #: how long without a conversion before the chip counts as lost (set by each backend)
+    ready_timeout_s: float
+
     def __init__(
         self,
         rate_hz: float,
@@ -116,6 +120,16 @@ class LoadCellSensor(Sensor):
         """Raise :class:`SensorError` if the chip cannot be read now."""
         if not self.is_open:
             raise SensorError("the load cell is not open; start the session again")
+
+    def _read_deadlines(self, timeout_s: float) -> tuple[float, float]:
+        """When a read gives up: (the caller's timeout, the chip's contact timeout).
+
+        Past the first the read raises :class:`SensorTimeout`; past the second, with no
+        conversion, the chip is lost (:class:`SensorDisconnected`). Monotonic seconds.
+        """
+        self._check_readable()
+        start = time.monotonic()
+        return start + timeout_s, start + self.ready_timeout_s
 
     def _conversion(self, timeout_s: float) -> tuple[int, float, SampleFlag]:
         counts, t_s, flags = self._next_conversion(timeout_s)

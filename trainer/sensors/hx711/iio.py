@@ -181,10 +181,7 @@ class HX711IIOSensor(LoadCellSensor):
             handoff.put(item)
 
     def _next_conversion(self, timeout_s: float) -> tuple[int, float, SampleFlag]:
-        self._check_readable()
-        start = time.monotonic()
-        deadline = start + timeout_s
-        contact_deadline = start + self.ready_timeout_s
+        deadline, contact_deadline = self._read_deadlines(timeout_s)
         last_error: OSError | None = None
         while True:
             if self.stopping and self.running:
