@@ -178,3 +178,16 @@ def hidden_assessments_note(count: int) -> str:
         f"{count} assessment session(s) not shown: their results are for the instructor "
         "(add --assessments; asks for the PIN)."
     )
+
+
+def add_sensor_option(parser: argparse.ArgumentParser | Any, what: str) -> None:
+    """Add ``--sensor NAME``: read the load cell through this backend, not the config's."""
+    from trainer.sensors import LOAD_CELL_NAMES
+
+    parser.add_argument(
+        "--sensor",
+        choices=LOAD_CELL_NAMES,
+        metavar="NAME",
+        help=f"{what} through this backend instead of the config file's [sensor] backend: "
+        f"{', '.join(LOAD_CELL_NAMES)} (hx711 = hx711-gpio)",
+    )

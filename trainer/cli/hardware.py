@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from trainer.cli.common import add_command
+from trainer.cli.common import add_command, add_sensor_option
 
 if TYPE_CHECKING:
     from trainer.calibration import CalibrationProcedure
@@ -57,6 +57,7 @@ def register(subparsers: Any) -> None:
         metavar="SECONDS",
         help="seconds of readings each measurement averages (default 2)",
     )
+    add_sensor_option(calibrate, "read the load cell")
 
     doctor = add_command(subparsers, "doctor", cmd_doctor)
     doctor.add_argument(
@@ -65,6 +66,7 @@ def register(subparsers: Any) -> None:
         default=2.0,
         help="how long to measure the data rate and noise (default 2)",
     )
+    add_sensor_option(doctor, "check the load cell")
 
 
 # -- calibrate ---------------------------------------------------------------------------
@@ -123,7 +125,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         from trainer.cli.common import UsageError
 
         raise UsageError("--average must be between 0.1 and 30 seconds")
-    config = load_config()
+    from trainer.sensors.configured import with_backend
+
+    config = with_backend(load_config(), args.sensor)
     if args.sim:
         return practise_calibration(config, args)
     sensor = open_uncalibrated(config)
@@ -316,7 +320,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         from trainer.cli.common import UsageError
 
         raise UsageError("--seconds must be between 0.2 and 60")
-    checks = run_doctor(args.seconds)
+    checks = run_doctor(args.seconds, args.sensor)
     print_checks(checks, sys.stdout)
     return EXIT_FAILED if any(c.status == "FAIL" for c in checks) else EXIT_OK
 
@@ -337,15 +341,20 @@ def print_checks(checks: list[Check], out: TextIO) -> None:
         print("Everything works.", file=out)
 
 
-def run_doctor(seconds: float = 2.0) -> list[Check]:
-    """Every check, in order; later ones are skipped when an earlier one makes them moot."""
+def run_doctor(seconds: float = 2.0, backend_name: str | None = None) -> list[Check]:
+    """Every check, in order; later ones are skipped when an earlier one makes them moot.
+
+    ``backend_name`` (``--sensor``) checks that backend instead of the config's.
+    """
     from trainer.calibration import STALE_AFTER_DAYS, Calibration, load_calibration
     from trainer.config import ConfigError, default_config_path, load_config
     from trainer.sensors.base import SensorError
 
     checks: list[Check] = []
+    from trainer.sensors.configured import with_backend
+
     try:
-        config = load_config()
+        config = with_backend(load_config(), backend_name)
     except ConfigError as error:
         return [Check("config", "FAIL", str(error), "correct the file, or delete it for defaults")]
     hx, backend = config.hx711, config.sensor.backend

@@ -21,6 +21,7 @@ from trainer.cli.common import (
     add_assessments_option,
     add_command,
     add_force_option,
+    add_sensor_option,
     assessments_allowed,
     find_exercise,
     hidden_assessments_note,
@@ -39,11 +40,7 @@ def register(commands: Any) -> None:
     source.add_argument(
         "--sim", action="store_true", help="simulated pad: press with the arrow and number keys"
     )
-    source.add_argument(
-        "--sensor",
-        choices=["hx711"],
-        help="use this load cell backend (default: hx711 if calibrated, else offer --sim)",
-    )
+    add_sensor_option(source, "read the load cell (and fail rather than fall back to simulation)")
     run.add_argument("--exercise", metavar="ID", help="open this exercise straight away")
     run.add_argument("--student", metavar="NAME", help="your name, for your records")
     run.add_argument(

@@ -23,18 +23,22 @@ log = logging.getLogger(__name__)
 CALIBRATE_HINT = "run 'trainer calibrate' to set one up"
 
 
-def hx711_factory() -> SensorFactory:
+def hx711_factory(backend: str | None = None) -> SensorFactory:
     """Open the calibrated load cell now (so a problem shows before the UI starts).
+
+    ``backend`` (``--sensor``) reads it through that backend instead of the config's.
 
     Raises :class:`~trainer.sensors.base.SensorError` (or ImportError where the
     backend is not there) with one sentence saying what is wrong.
     """
-    from trainer.sensors.hx711 import open_calibrated
+    from trainer.config import load_config
+    from trainer.sensors.configured import open_calibrated, with_backend
 
+    config = with_backend(load_config(), backend)
     with warnings.catch_warnings():
         # gpiozero warns about each pin library it falls back from; the error says enough.
         warnings.simplefilter("ignore")
-        sensor = open_calibrated()
+        sensor = open_calibrated(config)
     calibration = getattr(sensor, "calibration", None)
     info = calibration.to_dict() if calibration is not None else None
 
@@ -55,7 +59,7 @@ def choose_sensor(
     from trainer.sensors.base import SensorError
 
     try:
-        return hx711_factory(), False
+        return hx711_factory(args.sensor), False
     except (ImportError, SensorError, OSError) as error:
         reason = str(error).rstrip(".") or type(error).__name__
     # The backend's own message often says to calibrate already; say it once.

@@ -34,6 +34,10 @@ BACKENDS: dict[str, str] = {
 ALIASES: dict[str, str] = {"hx711": "hx711-gpio"}
 #: the backends that read a load cell through an ADC on this computer
 LOAD_CELL_BACKENDS = ("hx711-gpio", "hx711-spi", "nau7802", "hx711-iio")
+#: every name a user may give for a load cell backend (``--sensor``, ``[sensor] backend``)
+LOAD_CELL_NAMES = tuple(
+    sorted((*LOAD_CELL_BACKENDS, *(a for a, b in ALIASES.items() if b in LOAD_CELL_BACKENDS)))
+)
 
 
 def backend_class(name: str) -> type[Sensor]:
@@ -52,6 +56,7 @@ __all__ = [
     "ALIASES",
     "BACKENDS",
     "LOAD_CELL_BACKENDS",
+    "LOAD_CELL_NAMES",
     "EndOfStream",
     "Sample",
     "SampleFlag",

@@ -127,6 +127,24 @@ def _ready_timeout(sensor: LoadCellSensor) -> float:
     return float(getattr(sensor, "ready_timeout_s", 0.5))
 
 
+def with_backend(config: Config, name: str | None) -> Config:
+    """``config`` reading through the backend ``name`` (for this run only); as is for None.
+
+    Raises :class:`SensorError` naming the valid names for an unknown ``name``.
+    """
+    from dataclasses import replace
+
+    from trainer.sensors import ALIASES, LOAD_CELL_NAMES
+
+    if name is None:
+        return config
+    if name not in LOAD_CELL_NAMES:
+        raise SensorError(
+            f"unknown load cell backend {name!r}; choose one of: {', '.join(LOAD_CELL_NAMES)}"
+        )
+    return replace(config, sensor=replace(config.sensor, backend=ALIASES.get(name, name)))
+
+
 def open_calibrated(config: Config | None = None) -> LoadCellSensor:
     """The load cell named by the config, calibrated and answering, opened.
 
@@ -154,4 +172,5 @@ __all__ = [
     "open_calibrated",
     "open_load_cell",
     "wiring",
+    "with_backend",
 ]
