@@ -45,6 +45,20 @@ def test_help_lists_every_backend(command: str, capsys: pytest.CaptureFixture[st
         assert name in out
 
 
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[Config]:
+    """The configs `trainer run` opened its load cell with (none is calibrated)."""
+    configs: list[Config] = []
+
+    def fake_open(config: Config | None = None) -> Any:
+        assert config is not None
+        configs.append(config)
+        raise SensorNotCalibrated("not calibrated; run 'trainer calibrate'")
+
+    monkeypatch.setattr(configured, "open_calibrated", fake_open)
+    return configs
+
+
 def write_config(home: Path, backend: str) -> None:
     Path(home / "config.toml").write_text(f'[sensor]\nbackend = "{backend}"\n')
 
@@ -60,17 +74,9 @@ def write_config(home: Path, backend: str) -> None:
     ],
 )
 def test_run_reads_through_the_named_backend_over_the_configs(
-    given: str, used: str, isolated_user_files: Path, monkeypatch: pytest.MonkeyPatch
+    given: str, used: str, isolated_user_files: Path, opened: list[Config]
 ) -> None:
     write_config(isolated_user_files, "hx711-iio" if used != "hx711-iio" else "nau7802")
-    opened: list[Config] = []
-
-    def fake_open(config: Config | None = None) -> Any:
-        assert config is not None
-        opened.append(config)
-        raise SensorNotCalibrated("not calibrated; run 'trainer calibrate'")
-
-    monkeypatch.setattr(configured, "open_calibrated", fake_open)
     args = argparse.Namespace(sim=False, sensor=given, seed=None)
     from trainer.cli.common import CommandFailed
 
@@ -80,17 +86,9 @@ def test_run_reads_through_the_named_backend_over_the_configs(
 
 
 def test_run_without_sensor_keeps_the_configs_backend(
-    isolated_user_files: Path, monkeypatch: pytest.MonkeyPatch
+    isolated_user_files: Path, opened: list[Config]
 ) -> None:
     write_config(isolated_user_files, "hx711-spi")
-    opened: list[Config] = []
-
-    def fake_open(config: Config | None = None) -> Any:
-        assert config is not None
-        opened.append(config)
-        raise SensorNotCalibrated("not calibrated")
-
-    monkeypatch.setattr(configured, "open_calibrated", fake_open)
     args = argparse.Namespace(sim=False, sensor=None, seed=None)
     choose_sensor(args, stdin=io.StringIO(), out=io.StringIO())  # falls back to simulation
     assert [config.sensor.backend for config in opened] == ["hx711-spi"]
