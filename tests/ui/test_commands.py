@@ -26,7 +26,7 @@ class FakeTty(io.StringIO):
         return True
 
 
-def no_load_cell() -> object:
+def no_load_cell(backend: str | None = None) -> object:
     raise SensorNotCalibrated("no calibration saved at /tmp/x/calibration.json")
 
 
@@ -71,7 +71,7 @@ def test_no_load_cell_without_a_terminal_starts_simulation_with_one_line(
 
 
 def test_the_calibrate_hint_is_not_repeated(monkeypatch: pytest.MonkeyPatch) -> None:
-    def not_calibrated() -> object:
+    def not_calibrated(backend: str | None = None) -> object:
         raise SensorNotCalibrated("the load cell is not calibrated yet; run 'trainer calibrate'")
 
     monkeypatch.setattr(launch, "hx711_factory", not_calibrated)
@@ -84,7 +84,7 @@ def test_the_calibrate_hint_is_not_repeated(monkeypatch: pytest.MonkeyPatch) -> 
 def test_a_missing_backend_module_is_handled_the_same_way(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def missing() -> object:
+    def missing(backend: str | None = None) -> object:
         raise ImportError("No module named 'trainer.sensors.hx711'")
 
     monkeypatch.setattr(launch, "hx711_factory", missing)
