@@ -167,14 +167,20 @@ class Unit(StrEnum):
         """``'4.7 N/s'``: a rate of force, rounded like a force."""
         return f"{self.number(rate_n_per_s, compact=compact, contact=contact)} {self.value}/s"
 
-    def next(self) -> Unit:
-        """The force unit after this one, for a key that cycles units.
+    def next(self, contact: Contact | None = None) -> Unit:
+        """The unit after this one, for a key that cycles units.
 
-        kPa is not in the cycle: it needs the contact's area, which reports take from
-        the exercise (see :class:`Contact`).
+        kPa is in the cycle only with a contact: its area turns a force into a pressure
+        (see :class:`Contact`).
         """
-        units = [u for u in Unit if not u.is_pressure]
+        units = [u for u in Unit if contact is not None or not u.is_pressure]
         return units[(units.index(self) + 1) % len(units)] if self in units else Unit.N
+
+    def label(self, contact: Contact | None = None) -> str:
+        """The unit as a screen names it: ``'N'``; kPa with its contact, ``'kPa (thumb 2 cm²)'``."""
+        if self.is_pressure and contact is not None:
+            return f"{self.value} ({contact.kind} {contact.area_cm2:g} cm²)"
+        return self.value
 
     @classmethod
     def parse(cls, text: str) -> Unit:

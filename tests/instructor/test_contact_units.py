@@ -19,8 +19,11 @@ def test_kpa_is_force_over_the_contact_area() -> None:
     assert Unit.KPA.show_rate(5.0, contact=CONTACTS["elbow"]) == "12 kPa/s"
     assert Unit.N.show(20.0, contact=CONTACTS["elbow"]) == "20.0 N"  # forces ignore the area
     assert Unit.parse("kpa") is Unit.KPA
-    # The live unit key cycles the forces; kPa needs an area, so reports show it.
+    # The live unit key cycles the forces, and kPa only where a contact gives the area.
     assert [Unit.N.next(), Unit.KGF.next(), Unit.LBF.next()] == [Unit.KGF, Unit.LBF, Unit.N]
+    thumb = CONTACTS["thumb"]
+    assert [Unit.LBF.next(thumb), Unit.KPA.next(thumb)] == [Unit.KPA, Unit.N]
+    assert Unit.KPA.label(thumb) == "kPa (thumb 2 cm²)" and Unit.KPA.label() == "kPa"
 
 
 @pytest.mark.parametrize(

@@ -35,6 +35,7 @@ def test_run_arguments() -> None:
     assert args.sim and args.exercise == "graded-levels" and args.student == "Ana"
     assert args.units == "kgf"
     assert run_args().units == "n" and not run_args().sim
+    assert run_args("--units", "kPa").units == "kpa"  # shown where the practice has a contact
     with pytest.raises(SystemExit):
         run_args("--sim", "--sensor", "hx711")  # one or the other
 

@@ -30,7 +30,7 @@ from trainer.cli.common import (
     write_out,
 )
 
-UNITS = ("N", "kgf", "lbf")
+UNITS = ("N", "kgf", "lbf", "kPa")
 
 
 def register(commands: Any) -> None:
@@ -48,8 +48,9 @@ def register(commands: Any) -> None:
         type=str.lower,
         default="n",
         choices=[u.lower() for u in UNITS],
-        metavar="N|kgf|lbf",
-        help="show forces in N (default), kgf or lbf",
+        metavar="N|kgf|lbf|kPa",
+        help="show forces in N (default), kgf or lbf; kPa (force per contact area) where "
+        "the exercise or the student has a contact",
     )
     run.add_argument("--bell", action="store_true", help="ring the terminal bell on cues")
     run.add_argument(

@@ -28,7 +28,7 @@ from trainer.ui.instructor.commands import InstructorCommands
 from trainer.ui.messages import PracticeAgain
 from trainer.ui.screens.home import HomeScreen
 from trainer.ui.text import NoticesAsWritten
-from trainer.units import Unit
+from trainer.units import Contact, Unit
 
 if TYPE_CHECKING:
     from trainer.engine import Event
@@ -49,7 +49,7 @@ class TrainerCommands(Provider):
             ("Home: technique library", "home", "Pick an exercise and start"),
             ("History: my sessions", "history", "Past sessions, score trends, results"),
             ("Help: keys", "help", "Every key on every screen"),
-            ("Units: N / kgf / lbf", "cycle_units", "Show forces in the next unit"),
+            ("Units: N / kgf / lbf / kPa", "cycle_units", "Show forces in the next unit"),
             ("Bell cue on/off", "toggle_bell", "Ring on band entry, exit and phase change"),
             ("Theme: dark / light", "toggle_dark", "Switch between the dark and light theme"),
         ]
@@ -223,9 +223,12 @@ class TrainerApp(NoticesAsWritten):
 
     # -- app-wide actions ------------------------------------------------------------
     def action_cycle_units(self) -> None:
-        self.units = self.units.next()
-        self.notify(f"Forces now shown in {self.units.value}.", timeout=2)
         screen = self.screen
+        # kPa joins the cycle where the screen knows what presses the pad (live, results).
+        contact = getattr(screen, "contact", None)
+        self.units = self.units.next(contact if isinstance(contact, Contact) else None)
+        label = self.units.label(contact if isinstance(contact, Contact) else None)
+        self.notify(f"Forces now shown in {label}.", timeout=2)
         hook = getattr(screen, "units_changed", None)
         if callable(hook):
             hook()

@@ -15,7 +15,7 @@ from textual.notifications import SeverityLevel
 
 from trainer.exercises import Exercise, Phase, PhaseKind, TargetBand
 from trainer.safe_text import has_control, printable
-from trainer.units import Unit
+from trainer.units import Contact, Unit
 
 
 def literal(value: object) -> Content:
@@ -66,13 +66,16 @@ def force(unit: Unit, force_n: float) -> str:
     return unit.show(force_n)
 
 
-def band(unit: Unit, target: TargetBand | tuple[float, float]) -> str:
+def band(
+    unit: Unit, target: TargetBand | tuple[float, float], contact: Contact | None = None
+) -> str:
     """``'light 10-20 N'``, ``'1.02-2.04 kgf'``: edges as the gauge's ticks show them."""
     if isinstance(target, TargetBand):
         low, high, level = target.low_n, target.high_n, target.level
     else:
         (low, high), level = target, None
-    text = f"{unit.number(low, compact=True)}-{unit.number(high, compact=True)} {unit.value}"
+    low_text = unit.number(low, compact=True, contact=contact)
+    text = f"{low_text}-{unit.number(high, compact=True, contact=contact)} {unit.value}"
     return f"{level} {text}" if level else text
 
 

@@ -37,7 +37,7 @@ from trainer.ui.widgets.gauge import Gauge
 from trainer.ui.widgets.phasepanel import PhasePanel
 from trainer.ui.widgets.topbar import TopBar
 from trainer.ui.widgets.trace import Column, ForceTrace, bucket
-from trainer.units import Unit
+from trainer.units import Contact, Unit
 
 W = TypeVar("W", bound=Widget)
 
@@ -132,7 +132,16 @@ def zone_words(state: LiveState, hidden: Hidden | None = None) -> tuple[str, str
 BIAS_WORTH_SAYING_N = 0.5
 
 
-def trial_results(results: list[PhaseMetrics], unit: Unit, width: int = 1000) -> str:
+#: kPa asked for where nothing says what presses the pad
+NO_CONTACT_NOTICE = (
+    "kPa needs a contact (the exercise's, or the student's: 'trainer instructor students "
+    "contact'); forces are shown in N."
+)
+
+
+def trial_results(
+    results: list[PhaseMetrics], unit: Unit, width: int = 1000, contact: Contact | None = None
+) -> str:
     """The results the feedback schedule releases, on one line of at most ``width``.
 
     The longest wording that fits: a result that wrapped would push the gauge down.
@@ -147,8 +156,8 @@ def trial_results(results: list[PhaseMetrics], unit: Unit, width: int = 1000) ->
         side = short_side = ""
         if abs(bias) >= BIAS_WORTH_SAYING_N:
             word = "too firm" if bias > 0 else "too light"
-            side = f", {unit.show(abs(bias))} {word} on average"
-            short_side = f", {unit.show(abs(bias))} {word}"
+            side = f", {unit.show(abs(bias), contact=contact)} {word} on average"
+            short_side = f", {unit.show(abs(bias), contact=contact)} {word}"
         score = f"score {m.score:.0f}, {m.time_in_band_pct:.0f}% in band"
         wordings = [
             f"Result, {m.name}: {score}{side}",
@@ -282,14 +291,14 @@ class LiveScreen(UsesTrainer, Screen[None]):
             with Vertical(id="force-panel"):
                 with Horizontal(id="force-row"):
                     yield BigDigits("0.0", id="force")
-                    yield Label(trainer.units.value, id="unit")
+                    yield Label(self.unit.label(self.contact), id="unit")
                 yield Label("", id="zone")
             yield PhasePanel(id="phase-panel")
-        yield Gauge(self.full_scale_n, trainer.units, id="gauge")
+        yield Gauge(self.full_scale_n, self.unit, contact=self.contact, id="gauge")
         # In a box of its own: a frame that repaints the digits and the gauge leaves the
         # trace's lines alone (Textual composes every widget whose box the update touches).
         with Vertical(id="trace-box"):
-            yield ForceTrace(self.full_scale_n, trainer.units, id="trace")
+            yield ForceTrace(self.full_scale_n, self.unit, contact=self.contact, id="trace")
         # The palette (Ctrl+P) still works; its hint gives way to the session's keys.
         yield Footer(show_command_palette=False)
 
@@ -314,6 +323,8 @@ class LiveScreen(UsesTrainer, Screen[None]):
             return
         if self._plan_problem is not None:
             self.notify(self._plan_problem, severity="warning", timeout=10)
+        if self.trainer.units.is_pressure and self.contact is None:
+            self.notify(NO_CONTACT_NOTICE, severity="warning", timeout=6)
         self.controller = controller
         trainer.live = controller
         self.refresh_bindings()  # the simulated pad's keys join the footer
@@ -359,8 +370,7 @@ class LiveScreen(UsesTrainer, Screen[None]):
         controller = self.controller
         if controller is None or not self._ready:
             return
-        trainer = self.trainer
-        unit = trainer.units
+        unit, on = self.unit, self.contact
         state = controller.display_state()
         view = controller.feedback(state)
         hidden = not view.visible  # a blind phase, or the feedback schedule hides it
@@ -372,14 +382,14 @@ class LiveScreen(UsesTrainer, Screen[None]):
             panel = self._widget(selector, Static)
             if panel.display != bool(line):
                 panel.display = bool(line)
-        value = "" if hidden else unit.number(state.force_n)
+        value = "" if hidden else unit.number(state.force_n, contact=on)
         if self._shown.get("force") != value:
             self._shown["force"] = value
             self._widget("#force", BigDigits).update(value)
-        self._set_label("#unit", "" if hidden else unit.value)
+        self._set_label("#unit", "" if hidden else unit.label(on))
         words, css = zone_words(state, view.hidden)
         if state.band is not None and not hidden and css in ("zone-below", "zone-above"):
-            words += f"  {unit.show(abs(state.distance_n))}"
+            words += f"  {unit.show(abs(state.distance_n), contact=on)}"
         zone_label = self._widget("#zone", Label)
         if self._shown.get("zone-css") != css:
             if isinstance(self._shown.get("zone-css"), str):
@@ -441,7 +451,7 @@ class LiveScreen(UsesTrainer, Screen[None]):
             widget.update(text.literal(value), layout=size_may_change(widget, shown, value))
 
     def _phase_panel(self, state: LiveState, hidden: bool) -> None:
-        unit = self.trainer.units
+        unit, on = self.unit, self.contact
         panel = self._widget("#phase-panel", PhasePanel)
         phase = state.phase
         if phase is None:
@@ -449,14 +459,15 @@ class LiveScreen(UsesTrainer, Screen[None]):
             return
         parts: list[str] = []
         if phase.band is not None and phase.scored:
-            parts.append(text.band(unit, phase.band))
+            parts.append(text.band(unit, phase.band, on))
         if state.hold_left_s is not None and not hidden:  # time in band is feedback too
             parts.append(f"{text.seconds(state.hold_left_s)} more in band")
         if state.time_left_s is not None:
             parts.append(f"{text.seconds(state.time_left_s)} left")
         if phase.kind is PhaseKind.RAMP and phase.rate_n_per_s and not hidden:
             parts.append(
-                f"rate {unit.number(state.rate_n_per_s)}/{unit.show_rate(phase.rate_n_per_s)}"
+                f"rate {unit.number(state.rate_n_per_s, contact=on)}/"
+                f"{unit.show_rate(phase.rate_n_per_s, contact=on)}"
             )
         upcoming = [p.name for p in state.next_phases[:4]]
         more = len(state.next_phases) - len(upcoming)
@@ -494,17 +505,28 @@ class LiveScreen(UsesTrainer, Screen[None]):
         Always one line, fitted to the width: the gauge and trace below must not jump.
         """
         width = max(20, self.size.width - 2)
-        results = trial_results(controller.results_now(), self.trainer.units, width)
+        results = trial_results(controller.results_now(), self.unit, width, self.contact)
         return results or plan_line(controller.plan, controller.peeks, width)
 
     def _status_text(self) -> str:
         trainer = self.trainer
         return f"bell {'on' if trainer.bell_on else 'off'}"
 
-    def units_changed(self) -> None:
+    @property
+    def contact(self) -> Contact | None:
+        """What presses the pad in this practice (exercise or student): kPa is over it."""
+        return self.exercise.contact
+
+    @property
+    def unit(self) -> Unit:
+        """The chosen unit; kPa only with a contact (else newtons: see on_mount's notice)."""
         unit = self.trainer.units
-        self.query_one(Gauge).set_unit(unit)
-        self.query_one(ForceTrace).set_unit(unit)
+        return Unit.N if unit.is_pressure and self.contact is None else unit
+
+    def units_changed(self) -> None:
+        unit = self.unit
+        self.query_one(Gauge).set_unit(unit, self.contact)
+        self.query_one(ForceTrace).set_unit(unit, self.contact)
         # Forget the texts shown (they change with the unit), not the zone's style class.
         self._shown = {k: v for k, v in self._shown.items() if k == "zone-css"}
         self.redraw()

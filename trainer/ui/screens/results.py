@@ -23,7 +23,7 @@ from trainer.ui.report import SessionReport, load_report
 from trainer.ui.widgets.rowtable import RecordTable
 from trainer.ui.widgets.topbar import TopBar
 from trainer.ui.widgets.trace import ForceTrace, bucket
-from trainer.units import Unit
+from trainer.units import Contact, Unit
 
 STATUS_WORDS = {
     "complete": "complete",
@@ -40,20 +40,23 @@ RELEASE_WORDS = {
 }
 
 
-def _n(unit: Unit, value: float | None, signed: bool = False) -> str:
-    return "-" if value is None else unit.number(value, signed=signed)
+def _n(
+    unit: Unit, value: float | None, signed: bool = False, contact: Contact | None = None
+) -> str:
+    return "-" if value is None else unit.number(value, signed=signed, contact=contact)
 
 
-def phase_row(metrics: PhaseMetrics, unit: Unit) -> tuple[str, ...]:
+def phase_row(metrics: PhaseMetrics, unit: Unit, contact: Contact | None = None) -> tuple[str, ...]:
     """One phase's metrics as table cells, forces in ``unit``."""
     band = "-"
     if metrics.band_low_n is not None and metrics.band_high_n is not None:
-        band = text.band(unit, (metrics.band_low_n, metrics.band_high_n)).rsplit(" ", 1)[0]
+        edges = (metrics.band_low_n, metrics.band_high_n)
+        band = text.band(unit, edges, contact).rsplit(" ", 1)[0]
     rate = "-"
     if metrics.ramp_rate_n_per_s is not None and metrics.target_rate_n_per_s:
         rate = (
-            f"{unit.number(abs(metrics.ramp_rate_n_per_s))}/"
-            f"{unit.number(metrics.target_rate_n_per_s, compact=True)}"
+            f"{unit.number(abs(metrics.ramp_rate_n_per_s), contact=contact)}/"
+            f"{unit.number(metrics.target_rate_n_per_s, compact=True, contact=contact)}"
         )
     scored = metrics.score is not None
     in_band = f"{metrics.time_in_band_pct:.0f}%" if metrics.band_low_n is not None else "-"
@@ -66,8 +69,8 @@ def phase_row(metrics: PhaseMetrics, unit: Unit) -> tuple[str, ...]:
         band,
         f"{metrics.score:.0f}" if metrics.score is not None else "-",
         in_band,
-        _n(unit, metrics.constant_error_n, signed=True) if scored else "-",
-        _n(unit, metrics.variable_error_n) if scored else "-",
+        _n(unit, metrics.constant_error_n, signed=True, contact=contact) if scored else "-",
+        _n(unit, metrics.variable_error_n, contact=contact) if scored else "-",
         f"{metrics.steadiness_cv_pct:.1f}" if metrics.steadiness_cv_pct is not None else "-",
         f"{metrics.time_to_band_s:.1f}" if metrics.time_to_band_s is not None else "-",
         str(metrics.overshoot_count) if scored else "-",
@@ -142,7 +145,9 @@ class ResultsScreen(UsesTrainer, Screen[None]):
                 yield Digits("--", id="score")
                 yield Static(id="score-summary")
             yield Static(id="coaching")
-            yield ForceTrace(full_scale_n(report.exercise), trainer.units, id="session-trace")
+            yield ForceTrace(
+                full_scale_n(report.exercise), self.unit, contact=self.contact, id="session-trace"
+            )
             # Part of the page, not a box of its own: the arrows and Page Up/Down scroll
             # the whole results, every row of a long exercise included.
             table: DataTable[object] = RecordTable(
@@ -163,9 +168,20 @@ class ResultsScreen(UsesTrainer, Screen[None]):
             self._fill_table()
             self._draw_trace()
 
+    @property
+    def contact(self) -> Contact | None:
+        """The contact the session was practised with: kPa is over it."""
+        return None if self.report is None else self.report.exercise.contact
+
+    @property
+    def unit(self) -> Unit:
+        """The chosen unit; kPa only with a contact (else newtons)."""
+        unit = self.trainer.units
+        return Unit.N if unit.is_pressure and self.contact is None else unit
+
     def units_changed(self) -> None:
         if self._filled:
-            self.query_one(ForceTrace).set_unit(self.trainer.units)
+            self.query_one(ForceTrace).set_unit(self.unit, self.contact)
             self.fill()
 
     def fill(self) -> None:
@@ -173,7 +189,7 @@ class ResultsScreen(UsesTrainer, Screen[None]):
         if report is None:
             return
         self._filled = True
-        unit = self.trainer.units
+        unit, on = self.unit, self.contact
         result = report.result
         status = STATUS_WORDS.get(report.status, report.status)
         digits = self.query_one("#score", Digits)
@@ -189,12 +205,15 @@ class ResultsScreen(UsesTrainer, Screen[None]):
             summary.update(
                 f"[b]score out of 100[/b], {status}, {when}\n"
                 f"in band {result.time_in_band_pct:.0f}% | "
-                f"bias {_n(unit, result.constant_error_n, signed=True)} {unit.value} | "
-                f"consistency {_n(unit, result.variable_error_n)} {unit.value} | "
+                f"bias {_n(unit, result.constant_error_n, signed=True, contact=on)} "
+                f"{unit.value} | "
+                f"consistency {_n(unit, result.variable_error_n, contact=on)} {unit.value} | "
                 f"overshoots {result.overshoot_count} | "
                 f"{text.seconds(result.duration_s)}"
             )
-            sentences = coaching_sentences(result, unit, gauge_shown=self._gauge_shown())
+            # Coaching speaks in forces: kPa's advice would need the contact throughout.
+            advice_unit = Unit.N if unit.is_pressure else unit
+            sentences = coaching_sentences(result, advice_unit, gauge_shown=self._gauge_shown())
             coaching.update(text.literal("\n".join(f"• {s}" for s in sentences)))
         self._fill_table()
         self._draw_trace()
@@ -216,10 +235,11 @@ class ResultsScreen(UsesTrainer, Screen[None]):
         report = self.report
         if report is None:
             return
-        unit = self.trainer.units
+        unit = self.unit
         shown = table_columns(unit, self.size.width)
         headers = table_headers(unit)
-        rows = [phase_row(m, unit) for m in report.result.phases] if report.result else []
+        on = self.contact
+        rows = [phase_row(m, unit, on) for m in report.result.phases] if report.result else []
         widths = {i: max([len(headers[i]), *(len(row[i]) for row in rows)]) for i in shown}
         phase = headers.index("Phase")
         # The phase name takes what the numbers leave (cell padding 2, scrollbar 2).

@@ -18,7 +18,7 @@ from textual.widget import Widget
 
 from trainer.engine import Zone
 from trainer.ui.messages import AimNudged, AimSet
-from trainer.units import Unit
+from trainer.units import Contact, Unit
 
 _PARTIAL = " ▏▎▍▌▋▊▉█"
 MARGIN = 1
@@ -55,12 +55,15 @@ class Gauge(Widget):
         full_scale_n: float,
         unit: Unit = Unit.N,
         *,
+        contact: Contact | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.full_scale_n = full_scale_n
         self.unit = unit
+        #: the contact kPa is over (None: no pressure shown)
+        self.contact = contact
         self.force_n = 0.0
         self.band: tuple[float, float] | None = None
         self.zone = Zone.NONE
@@ -92,8 +95,9 @@ class Gauge(Widget):
                 self.refresh()
             self._drawn = key
 
-    def set_unit(self, unit: Unit) -> None:
+    def set_unit(self, unit: Unit, contact: Contact | None = None) -> None:
         self.unit = unit
+        self.contact = contact
         self._drawn = ()
         self.refresh()
 
@@ -184,12 +188,12 @@ class Gauge(Widget):
             if all(c == " " for c in labels[max(0, start - 1) : start + len(label) + 1]):
                 labels[start : start + len(label)] = list(label)
 
-        unit = self.unit
+        unit, on = self.unit, self.contact
         put(0, "0")
-        put(width - 1, unit.show(self.full_scale_n, compact=True))
+        put(width - 1, unit.show(self.full_scale_n, compact=True, contact=on))
         if self.band is not None:
-            put(self._column(self.band[0]), unit.number(self.band[0], compact=True))
-            put(self._column(self.band[1]), unit.number(self.band[1], compact=True))
+            put(self._column(self.band[0]), unit.number(self.band[0], compact=True, contact=on))
+            put(self._column(self.band[1]), unit.number(self.band[1], compact=True, contact=on))
         return [
             strip_row("▄"),
             self._bar_strip(),

@@ -11,7 +11,7 @@ from rich.style import Style
 from textual.strip import Strip
 from textual.widget import Widget
 
-from trainer.units import Unit
+from trainer.units import Contact, Unit
 
 _EIGHTHS = " ▁▂▃▄▅▆▇█"
 AXIS_WIDTH = 5
@@ -37,6 +37,7 @@ class _Layout:
     height: int
     width: int
     unit: Unit
+    contact: Contact | None
     cells: tuple[Cell, ...]
 
 
@@ -104,6 +105,7 @@ class ForceTrace(Widget):
         top_n: float,
         unit: Unit = Unit.N,
         *,
+        contact: Contact | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -111,6 +113,8 @@ class ForceTrace(Widget):
         super().__init__(name=name, id=id, classes=classes)
         self.top_n = top_n
         self.unit = unit
+        #: the contact kPa is over (None: no pressure shown)
+        self.contact = contact
         self._columns: Sequence[Column] = ()
         self._key: _Layout | None = None
         self._strips: list[Strip] | None = None
@@ -135,8 +139,9 @@ class ForceTrace(Widget):
             self._strips = None
             self.refresh()
 
-    def set_unit(self, unit: Unit) -> None:
+    def set_unit(self, unit: Unit, contact: Contact | None = None) -> None:
         self.unit = unit
+        self.contact = contact
         self._key = None
         self._strips = None
         self.refresh()
@@ -174,7 +179,7 @@ class ForceTrace(Widget):
                     "below" if force < column.low_n else "above" if force > column.high_n else "in"
                 )
             cells.append((round(max(0.0, force) * eighths_per_n), kind, band))
-        return _Layout(top, height, width, self.unit, tuple(cells))
+        return _Layout(top, height, width, self.unit, self.contact, tuple(cells))
 
     def _build(self) -> list[Strip]:
         layout = self._key if self._key is not None else self._layout()
@@ -189,7 +194,7 @@ class ForceTrace(Widget):
         for row in range(height):
             row_floor = height - 1 - row  # rows counted from the bottom
             if row == 0:
-                label = f"{_axis_number(unit, top):>4} "
+                label = f"{_axis_number(unit, top, layout.contact):>4} "
             elif row == height - 1:
                 label = f"{0:>4} "
             else:
@@ -233,7 +238,7 @@ class ForceTrace(Widget):
         return self._blank
 
 
-def _axis_number(unit: Unit, value_n: float) -> str:
+def _axis_number(unit: Unit, value_n: float, contact: Contact | None = None) -> str:
     """The scale top in the unit's rounding; whole units when that does not fit the axis."""
-    text = unit.number(value_n, compact=True)
-    return text if len(text) < AXIS_WIDTH else f"{unit.from_newtons(value_n):.0f}"
+    text = unit.number(value_n, compact=True, contact=contact)
+    return text if len(text) < AXIS_WIDTH else f"{unit.from_newtons(value_n, contact):.0f}"
