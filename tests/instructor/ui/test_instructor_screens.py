@@ -478,3 +478,48 @@ async def test_packs_export_and_import_from_the_instructor_hub(
         assert app.config.library.get("graded-levels").name == "Graded levels, ours"
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, InstructorScreen))
+
+
+async def test_roster_screen_sets_a_students_contact_as_the_command_line_reads_it(
+    make_app: MakeApp, store: Store
+) -> None:
+    from trainer.instructor.contacts import StudentContacts
+    from trainer.ui.instructor.roster import PromptScreen, RosterScreen
+    from trainer.units import Contact
+
+    Roster(store).add_student("Ana")
+    app, _ = make_app()
+    notes: list[str] = []
+    app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign,assignment]
+
+    async def answer(text: str) -> str:
+        """Press K, answer the prompt; return what the prompt offered first."""
+        await pilot.press("k")
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, PromptScreen) and app.screen.query("#prompt-input"),
+        )
+        box = app.screen.query_one("#prompt-input", Input)
+        shown = box.value
+        box.value = text
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, RosterScreen))
+        return str(shown)
+
+    contacts = StudentContacts(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(RosterScreen())
+        await until(pilot, lambda: isinstance(app.screen, RosterScreen) and app.screen._filled)
+        assert await answer("thumb 2.5") == ""
+        assert contacts.get("Ana") == Contact("thumb", 2.5)
+        assert "Ana presses with: thumb, 2.5 cm²." in notes
+        # the prompt offers the stored contact; a bad one is refused with the parser's words
+        assert await answer("thumb 500") == "thumb 2.5"
+        assert contacts.get("Ana") == Contact("thumb", 2.5)
+        assert any("500 cm² is not plausible" in note for note in notes)
+        await answer("probe")
+        assert any("'probe' is not a known contact" in note for note in notes)
+        await answer("elbow")
+        assert contacts.get("Ana") == Contact("elbow", 4.0)
+        await answer("none")
+        assert contacts.get("Ana") is None

@@ -12,16 +12,19 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from trainer.instructor import InstructorError
+from trainer.instructor.contacts import StudentContacts
 from trainer.instructor.roster import Roster
 from trainer.ui.context import UsesTrainer
 from trainer.ui.tables import refilling, selected_key
 from trainer.ui.text import literal, sentence
 from trainer.ui.widgets.rowtable import RecordTable
 from trainer.ui.widgets.topbar import TopBar
+from trainer.units import parse_contact
 
 HELP = (
     "[b]A[/b] add student  [b]C[/b] add class  [b]N[/b] rename  [b]E[/b] put in a class  "
-    "[b]X[/b] take out of a class  [b]H[/b] archive / bring back  [b]V[/b] show archived"
+    "[b]X[/b] take out of a class  [b]K[/b] contact (for kPa)  [b]H[/b] archive / bring back  "
+    "[b]V[/b] show archived"
 )
 
 
@@ -63,6 +66,7 @@ class RosterScreen(UsesTrainer, Screen[None]):
         Binding("n", "rename", "Rename"),
         Binding("e", "enrol", "Enrol"),
         Binding("x", "unenrol", "Take out", show=False),
+        Binding("k", "contact", "Contact"),
         Binding("h", "archive", "Archive"),
         Binding("v", "toggle_archived", "Show archived"),
     ]
@@ -123,7 +127,7 @@ class RosterScreen(UsesTrainer, Screen[None]):
                 return
             try:
                 then(text)
-            except InstructorError as error:
+            except (InstructorError, ValueError) as error:  # ValueError: a contact's text
                 self.notify(sentence(error), severity="error")
                 return
             self.fill()
@@ -164,6 +168,27 @@ class RosterScreen(UsesTrainer, Screen[None]):
                 f"Take {student} out of which class?",
                 lambda name: self.roster.unenrol(name, student),
             )
+
+    def action_contact(self) -> None:
+        """Ask what the student presses with, parsed as ``trainer instructor students contact``."""
+        student = self.selected()
+        if student is None:
+            return
+        contacts = StudentContacts(self.trainer.config.store)
+        current = contacts.get(student)
+
+        def set_contact(text: str) -> None:
+            contact = None if text.strip().lower() == "none" else parse_contact(text)
+            contacts.set(student, contact)
+            said = contact.describe() if contact is not None else "no contact (kPa not shown)"
+            self.notify(f"{student} presses with: {said}.", timeout=4)
+
+        self._ask(
+            f"What does {student} press with? thumb, knuckle, elbow or tool, or a name and "
+            "an area in cm² (e.g. 'thumb 2.5'); 'none' clears it",
+            set_contact,
+            "" if current is None else f"{current.kind} {current.area_cm2:g}",
+        )
 
     def action_archive(self) -> None:
         student = self.selected()
