@@ -31,7 +31,9 @@ def test_calibrate_sim_runs_the_wizard_without_hardware_and_keeps_the_real_file(
     isolated_user_files: Path,
 ) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO("\n2 kg\n2 kg\ny\n"))
-    assert main(["calibrate", "--sim", "--plain", "--average", "0.15"]) == 0
+    # Windows of 40 readings: with 12, plain noise passes for drift in a few runs out of
+    # a hundred ("Not steady"), and the retry eats the next scripted answer.
+    assert main(["calibrate", "--sim", "--plain", "--average", "0.5"]) == 0
     out = capsys.readouterr().out
     assert "Practice: a simulated load cell" in out and "Saved." in out
     practice = next(isolated_user_files.rglob("calibration-practice.json"))
