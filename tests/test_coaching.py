@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from trainer.coaching import coaching_sentences
 from trainer.scoring import PhaseMetrics, SessionResult
-from trainer.units import Unit
+from trainer.units import CONTACTS, Unit
 
 
 def phase(index: int = 0, **changes: object) -> PhaseMetrics:
@@ -251,3 +251,29 @@ def test_a_session_whose_schedule_hid_the_gauge_throughout_is_coached_as_blind()
     assert not any("LIGHTER" in s for s in hidden)
     assert any(s.startswith("Without the gauge you pressed 5.0 N too light") for s in hidden)
     assert any("LIGHTER" in s for s in coaching_sentences(overshooting))
+
+
+def test_with_kpa_every_sentence_speaks_in_kpa_over_the_contact() -> None:
+    """On a 2 cm² thumb 1 kPa is 0.2 N: the advice reads like the gauge, never in N."""
+    thumb = CONTACTS["thumb"]
+
+    def say(*phases: PhaseMetrics, **options: object) -> str:
+        sentences = coaching_sentences(result(*phases), Unit.KPA, 5, contact=thumb, **options)  # type: ignore[arg-type]
+        text = " ".join(sentences)
+        assert " N" not in text and "N/s" not in text, text
+        return text
+
+    overshoot = say(ramp(overshoot_count=3, overshoot_peak_n=4.2), phase(1))
+    assert "(up to 21 kPa over): slow down in the last 25 kPa before the band" in overshoot
+    rates = say(ramp(ramp_rate_n_per_s=40.0, target_rate_n_per_s=4.0))
+    assert "climbed at 200 kPa/s against 20 kPa/s" in rates
+    assert "change only about 20 kPa each second" in rates
+    assert "too light on average" in say(phase(constant_error_n=-6.6))
+    assert "you were 33 kPa too light" in say(phase(constant_error_n=-6.6))
+    assert "above the band" in say(phase(time_in_band_pct=0.0, constant_error_n=13.0))
+    assert "about 65 kPa above the band" in say(phase(time_in_band_pct=0.0, constant_error_n=13.0))
+    late = say(phase(0), release(time_to_band_s=None, duration_s=8.0))
+    assert "until you are under 25 kPa" in late
+    assert "(by 35 kPa)" in say(phase(0), release(release_rebound_n=7.0))
+    assert "you pressed 25 kPa too light" in say(phase(feedback="blind", constant_error_n=-5.0))
+    assert "variable error) of 6 kPa" in say(phase(0, score=95.0), phase(1, score=70.0))

@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass, replace
 
 from trainer.scoring import PhaseMetrics, ReleaseVerdict, SessionResult, release_verdict
-from trainer.units import Unit
+from trainer.units import Contact, Unit
 
 #: a hold's coefficient of variation (%) above which the force counts as unsteady
 UNSTEADY_CV_PCT = 6.0
@@ -37,13 +37,13 @@ class Advice:
     sentence: str
 
 
-def _f(unit: Unit, force_n: float) -> str:
-    return unit.show(abs(force_n))
+def _f(unit: Unit, force_n: float, on: Contact | None) -> str:
+    return unit.show(abs(force_n), contact=on)
 
 
-def _nice_margin(unit: Unit, force_n: float) -> str:
+def _nice_margin(unit: Unit, force_n: float, on: Contact | None) -> str:
     """A round distance to slow down within, e.g. ``'5 N'``, at least the peak overshoot."""
-    value = unit.from_newtons(max(force_n, 2.0))
+    value = unit.from_newtons(max(force_n, 2.0), on)
     step = 1.0 if value <= 5 else 5.0
     rounded = math.ceil(value / step) * step
     return f"{rounded:g} {unit.value}"
@@ -66,7 +66,7 @@ _OVERSHOOT_FIXES = {
 }
 
 
-def _overshoots(result: SessionResult, unit: Unit) -> list[Advice]:
+def _overshoots(result: SessionResult, unit: Unit, on: Contact | None) -> list[Advice]:
     advice: list[Advice] = []
     for (kind, blind), fix in _OVERSHOOT_FIXES.items():
         phases = [
@@ -87,15 +87,15 @@ def _overshoots(result: SessionResult, unit: Unit) -> list[Advice]:
             where += " without the gauge"
         times = "once" if count == 1 else f"{count} times"
         sentence = (
-            f"You overshot the band {times} {where} (up to {_f(unit, peak)} over): "
-            + fix.format(margin=_nice_margin(unit, peak))
+            f"You overshot the band {times} {where} (up to {_f(unit, peak, on)} over): "
+            + fix.format(margin=_nice_margin(unit, peak, on))
             + "."
         )
         advice.append(Advice(10.0 * count + 3.0 * peak, sentence))
     return advice
 
 
-def _missed_levels(result: SessionResult, unit: Unit) -> list[Advice]:
+def _missed_levels(result: SessionResult, unit: Unit, on: Contact | None) -> list[Advice]:
     """Holds spent almost wholly on the wrong level: a reading problem, not a steadiness one."""
     missed = [
         p
@@ -114,7 +114,7 @@ def _missed_levels(result: SessionResult, unit: Unit) -> list[Advice]:
     others = len(missed) - 1
     more = f" (and {others} other step{'s' if others > 1 else ''})" if others else ""
     sentence = (
-        f"In '{worst.name}'{more} you stayed about {_f(unit, worst.constant_error_n)} {side} "
+        f"In '{worst.name}'{more} you stayed about {_f(unit, worst.constant_error_n, on)} {side} "
         "the band: read the level before you press, and go to it in one movement."
     )
     return [Advice(60.0 + 10.0 * len(missed), sentence)]
@@ -126,7 +126,7 @@ def _rate_error_pct(ramp: PhaseMetrics) -> float:
     return 100.0 * (abs(ramp.ramp_rate_n_per_s or 0.0) - target) / target
 
 
-def _ramp_rate(result: SessionResult, unit: Unit) -> list[Advice]:
+def _ramp_rate(result: SessionResult, unit: Unit, on: Contact | None) -> list[Advice]:
     """The ramps whose rate went wrong, each judged against its own target rate.
 
     One sentence for the ramps that were too fast and one for those too slow, naming the
@@ -151,15 +151,15 @@ def _ramp_rate(result: SessionResult, unit: Unit) -> list[Advice]:
         target = worst.target_rate_n_per_s or 0.0
         direction = "fell" if (worst.ramp_rate_n_per_s or 0.0) < 0 else "climbed"
         rates = (
-            f"{unit.show_rate(abs(worst.ramp_rate_n_per_s or 0.0), compact=False)} "
-            f"against {unit.show_rate(target)}"
+            f"{unit.show_rate(abs(worst.ramp_rate_n_per_s or 0.0), compact=False, contact=on)} "
+            f"against {unit.show_rate(target, contact=on)}"
         )
         others = len(wrong) - 1
         more = ""
         if others:
             ramp_word = "ramp" if others == 1 else "ramps"
             more = f" (and {others} other {ramp_word} too {'fast' if fast else 'slow'})"
-        step = unit.show(target, compact=True)
+        step = unit.show(target, compact=True, contact=on)
         if fast:
             sentence = (
                 f"Your ramp '{worst.name}' {direction} at {rates}{more}: count the seconds "
@@ -174,14 +174,14 @@ def _ramp_rate(result: SessionResult, unit: Unit) -> list[Advice]:
     return advice
 
 
-def _releases(result: SessionResult, unit: Unit) -> list[Advice]:
+def _releases(result: SessionResult, unit: Unit, on: Contact | None) -> list[Advice]:
     """Releases judged by what they ask: into the low band in time, without pressing again."""
     advice: list[Advice] = []
     late = [p for p in result.phases if release_verdict(p) is ReleaseVerdict.LATE]
     if late:
         first = late[0]
         more = f" (and {len(late) - 1} more)" if len(late) > 1 else ""
-        top = unit.show(first.band_high_n or 0.0, compact=True)
+        top = unit.show(first.band_high_n or 0.0, compact=True, contact=on)
         advice.append(
             Advice(
                 15.0 + 5.0 * len(late),
@@ -198,14 +198,14 @@ def _releases(result: SessionResult, unit: Unit) -> list[Advice]:
             Advice(
                 8.0 + 2.0 * (worst.release_rebound_n or 0.0),
                 f"In '{worst.name}'{more} you pressed in again on the way down (by "
-                f"{_f(unit, worst.release_rebound_n or 0.0)}): ease off in one steady "
+                f"{_f(unit, worst.release_rebound_n or 0.0, on)}): ease off in one steady "
                 "movement.",
             )
         )
     return advice
 
 
-def _bias(result: SessionResult, unit: Unit) -> list[Advice]:
+def _bias(result: SessionResult, unit: Unit, on: Contact | None) -> list[Advice]:
     holds = [p for p in result.phases if p.kind == "hold" and p.feedback == "live" and p.samples]
     if not holds:
         return []
@@ -216,12 +216,12 @@ def _bias(result: SessionResult, unit: Unit) -> list[Advice]:
         return []
     if bias < 0:
         sentence = (
-            f"In the holds you were {_f(unit, bias)} too light on average: settle a little "
+            f"In the holds you were {_f(unit, bias, on)} too light on average: settle a little "
             "deeper, towards the middle of the band."
         )
     else:
         sentence = (
-            f"In the holds you were {_f(unit, bias)} too heavy on average: lighten up "
+            f"In the holds you were {_f(unit, bias, on)} too heavy on average: lighten up "
             "until you sit in the middle of the band."
         )
     return [Advice(100.0 * abs(bias) / max(width, 1.0), sentence)]
@@ -258,7 +258,7 @@ def _reach(result: SessionResult) -> list[Advice]:
     return [Advice(8.0 * mean, sentence)]
 
 
-def _blind(result: SessionResult, unit: Unit) -> list[Advice]:
+def _blind(result: SessionResult, unit: Unit, on: Contact | None) -> list[Advice]:
     blind = [
         p
         for p in result.phases
@@ -271,24 +271,24 @@ def _blind(result: SessionResult, unit: Unit) -> list[Advice]:
     if abs(bias) < 1.0:
         sentence = (
             f"Without the gauge you were {in_band:.0f}% of the time in the band and only "
-            f"{_f(unit, bias)} off on average: your feel for these levels is good."
+            f"{_f(unit, bias, on)} off on average: your feel for these levels is good."
         )
         return [Advice(5.0, sentence)]
     side = "light" if bias < 0 else "heavy"
     sentence = (
-        f"Without the gauge you pressed {_f(unit, bias)} too {side} on average: "
+        f"Without the gauge you pressed {_f(unit, bias, on)} too {side} on average: "
         f"practise with the gauge, then check by feel again."
     )
     return [Advice(20.0 + 10.0 * abs(bias), sentence)]
 
 
-def _praise(result: SessionResult, unit: Unit) -> list[Advice]:
+def _praise(result: SessionResult, unit: Unit, on: Contact | None) -> list[Advice]:
     scored = [p for p in result.phases if p.score is not None]
     advice = [
         Advice(
             1.0,
             f"You were in the band {result.time_in_band_pct:.0f}% of the time, with a "
-            f"consistency (variable error) of {_f(unit, result.variable_error_n)}.",
+            f"consistency (variable error) of {_f(unit, result.variable_error_n, on)}.",
         )
     ]
     if scored:
@@ -314,9 +314,17 @@ def _praise(result: SessionResult, unit: Unit) -> list[Advice]:
 
 
 def coaching_sentences(
-    result: SessionResult, unit: Unit = Unit.N, limit: int = 3, *, gauge_shown: bool = True
+    result: SessionResult,
+    unit: Unit = Unit.N,
+    limit: int = 3,
+    *,
+    gauge_shown: bool = True,
+    contact: Contact | None = None,
 ) -> list[str]:
     """Up to ``limit`` sentences (at least two when there is anything scored), worst first.
+
+    Every force and rate is in ``unit`` as the student sees it, rounded to its resolution;
+    kPa is over ``contact`` (the practice's), so the advice matches the gauge.
 
     ``gauge_shown`` False: the feedback schedule hid the force on every trial (a retention
     test), so every step is coached as a blind one, never by a cue the student did not see.
@@ -325,19 +333,19 @@ def coaching_sentences(
         felt = tuple(replace(p, feedback="blind") for p in result.phases)
         result = replace(result, phases=felt)
     findings = [
-        *_missed_levels(result, unit),
-        *_overshoots(result, unit),
-        *_ramp_rate(result, unit),
-        *_releases(result, unit),
-        *_bias(result, unit),
+        *_missed_levels(result, unit, contact),
+        *_overshoots(result, unit, contact),
+        *_ramp_rate(result, unit, contact),
+        *_releases(result, unit, contact),
+        *_bias(result, unit, contact),
         *_steadiness(result),
         *_reach(result),
-        *_blind(result, unit),
+        *_blind(result, unit, contact),
     ]
     findings.sort(key=lambda a: a.severity, reverse=True)
     sentences = [a.sentence for a in findings[:limit]]
     if len(sentences) < 2:
-        for advice in _praise(result, unit):
+        for advice in _praise(result, unit, contact):
             if len(sentences) >= min(2, limit):
                 break
             sentences.append(advice.sentence)

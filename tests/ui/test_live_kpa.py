@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from textual.widgets import Label
+import re
+from dataclasses import replace
 
-from tests.ui.helpers import MakeApp, open_live
+from textual.widgets import Label, Static
+
+from tests.ui.helpers import MakeApp, open_live, until
+from trainer.exercises import ExerciseLibrary
 from trainer.instructor.contacts import StudentContacts
 from trainer.instructor.roster import Roster
+from trainer.session import simulate
 from trainer.store import Store
 from trainer.ui.screens.live import NO_CONTACT_NOTICE, LiveScreen
+from trainer.ui.screens.results import ResultsScreen
 from trainer.ui.widgets.bigdigits import BigDigits
 from trainer.ui.widgets.gauge import Gauge
 from trainer.ui.widgets.phasepanel import PhasePanel
@@ -66,3 +72,18 @@ async def test_kpa_asked_for_without_a_contact_shows_newtons_with_a_notice(
         assert NO_CONTACT_NOTICE in notes
         assert label_of(screen, "#unit") == "N"
         assert "25-40 N" in screen.query_one(PhasePanel).line("time")
+
+
+async def test_results_coach_in_kpa_over_the_sessions_contact(
+    make_app: MakeApp, ui_store: Store, builtin_library: ExerciseLibrary
+) -> None:
+    """The summary, the table and the coaching all speak the unit the student chose."""
+    exercise = replace(builtin_library.get("stripping-strokes"), contact=CONTACTS["thumb"])
+    outcome = simulate(ui_store, exercise, profile="overshooter", seed=3, student="Ana")
+    app, _box = make_app(units=Unit.KPA)
+    async with app.run_test(size=(120, 50)) as pilot:
+        app.push_screen(ResultsScreen(outcome.session_id))
+        await until(pilot, lambda: isinstance(app.screen, ResultsScreen) and app.screen._filled)
+        coaching = str(app.screen.query_one("#coaching", Static).render())
+        assert "kPa" in coaching
+        assert not re.search(r"\d N\b|N/s", coaching), coaching

@@ -211,9 +211,10 @@ class ResultsScreen(UsesTrainer, Screen[None]):
                 f"overshoots {result.overshoot_count} | "
                 f"{text.seconds(result.duration_s)}"
             )
-            # Coaching speaks in forces: kPa's advice would need the contact throughout.
-            advice_unit = Unit.N if unit.is_pressure else unit
-            sentences = coaching_sentences(result, advice_unit, gauge_shown=self._gauge_shown())
+            # The advice speaks in the unit the summary and the gauge show.
+            sentences = coaching_sentences(
+                result, unit, gauge_shown=self._gauge_shown(), contact=on
+            )
             coaching.update(text.literal("\n".join(f"• {s}" for s in sentences)))
         self._fill_table()
         self._draw_trace()
