@@ -22,6 +22,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from trainer.classroom.board import Condition, Presence, StationView
+from trainer.safe_text import printable
 from trainer.units import Unit
 
 #: what the zone means, in the instructor's words: (symbol and words, style class)
@@ -300,7 +301,7 @@ class StationTile(Widget):
     def _title(self, view: StationView, width: int, styles: dict[str, Style]) -> Text:
         mark = ("▶ " if self.cursor else "") + ("✓ " if self.selected else "")
         score = "" if view.last_score is None else f"last {view.last_score:.0f}"
-        left = _clip(mark + view.label, width - len(score) - 1)
+        left = _clip(mark + printable(view.label), width - len(score) - 1)
         line = Text(left, styles["title"])
         line.append(" " * max(1, width - len(left) - len(score)))
         line.append(score, styles["muted"])
@@ -313,19 +314,20 @@ class StationTile(Widget):
         if view.presence in (Presence.PRACTISING, Presence.PAUSED) or (
             view.presence is Presence.SILENT and view.force_n is not None
         ):
-            phase = view.phase + ("" if view.feedback_shown else " · blind")
+            exercise = printable(view.exercise)
+            phase = printable(view.phase) + ("" if view.feedback_shown else " · blind")
             if height >= 6:  # room for the phase on a line of its own
-                lines.append(Text(_clip(view.exercise, width)))
+                lines.append(Text(_clip(exercise, width)))
                 lines.append(Text(_clip(phase, width), styles["muted"]))
             else:
-                lines.append(Text(_clip(f"{view.exercise} · {phase}", width)))
+                lines.append(Text(_clip(f"{exercise} · {phase}", width)))
             force = _force_text(view, self.unit)
             bar = mini_gauge(view, width - len(force) - 1, styles)
             bar.append(" " + force, styles["title"])
             lines.append(bar)
             lines.append(self._zone_line(view, width, styles))
         else:
-            exercise = f"last: {view.exercise}" if view.exercise else ""
+            exercise = f"last: {printable(view.exercise)}" if view.exercise else ""
             lines.append(Text(_clip(exercise, width), styles["muted"]))
         note = self._note(view)
         if note is not None:
@@ -352,19 +354,20 @@ class StationTile(Widget):
 
     @staticmethod
     def _note(view: StationView) -> tuple[str, str] | None:
+        """The alert or note in a tile's words; names in it are shown as written."""
         if view.alerts:
             first = view.alerts[0]
             words = first.detail if first.condition is Condition.OFFLINE else None
-            return "ALERT " + (words or ALERT_WORDS[first.condition]), "alert"
+            return "ALERT " + printable(words or ALERT_WORDS[first.condition]), "alert"
         if view.note:
-            return view.note, "note"
+            return printable(view.note), "note"
         return None
 
     # -- a row of the compact list -----------------------------------------------------
     def _row(self, view: StationView, width: int, styles: dict[str, Style]) -> Text:
         """``'▶ 4 · Dara Okafor  97.0 N ███▌[  ]  ▲ too firm  4s  ALERT pressing too hard  82'``."""
         mark = ("▶" if self.cursor else " ") + ("✓" if self.selected else "")
-        line = Text(_clip(mark + view.label, 17).ljust(18), styles["title"])
+        line = Text(_clip(mark + printable(view.label), 17).ljust(18), styles["title"])
         if view.presence in (Presence.PRACTISING, Presence.PAUSED):
             line.append(_force_text(view, self.unit).rjust(8) + " ", styles["title"])
             line.append_text(mini_gauge(view, 8, styles))
@@ -381,9 +384,10 @@ class StationTile(Widget):
             line.append(text, styles[style])
         elif view.presence in (Presence.PRACTISING, Presence.PAUSED):
             blind = "" if view.feedback_shown else "blind · "
-            line.append(f"{blind}{view.exercise} · {view.phase}", styles["muted"])
+            exercise, phase = printable(view.exercise), printable(view.phase)
+            line.append(f"{blind}{exercise} · {phase}", styles["muted"])
         else:
-            line.append(view.exercise, styles["muted"])
+            line.append(printable(view.exercise), styles["muted"])
         score = "" if view.last_score is None else f"{view.last_score:.0f}"
         line.truncate(max(0, width - 4), overflow="ellipsis", pad=True)
         line.append(" " * (4 - len(score)))  # spaces in a run of their own keep SVGs aligned
