@@ -164,3 +164,30 @@ def test_anonymous_client_refused(broker: MosquittoProcess) -> None:
         assert refused.wait(5)
     finally:
         client.loop_stop()
+
+
+def test_wait_connected_waits_for_the_subscriptions(
+    class_folder: ClassFolder, broker: MosquittoProcess
+) -> None:
+    # A slow SUBSCRIBE (a loaded broker) must not let the hub call itself ready: a live
+    # message (QoS 0) published in between would never reach it.
+    hub = ClassHub(class_folder.hub_file)
+    subscribe = hub.client.subscribe
+
+    def slow_subscribe(*args: object, **kwargs: object) -> object:
+        time.sleep(0.5)
+        return subscribe(*args, **kwargs)  # type: ignore[arg-type]
+
+    hub.client.subscribe = slow_subscribe  # type: ignore[method-assign]
+    hub.start()
+    one = Publisher(broker, _station(class_folder, "station-01"))
+    try:
+        assert hub.wait_connected()
+        live = p.live_topic("testclass", "station-01")
+        assert not one.publish(live, b"[]").is_failure
+        assert wait_until(lambda: hub.counters.rejected.get("not-json") == 1, 5), (
+            hub.counters.rejected
+        )
+    finally:
+        one.close()
+        hub.stop()

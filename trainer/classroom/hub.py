@@ -219,6 +219,10 @@ class ClassHub:
         self.counters = HubCounters()
         self.connected = False
         self.problem: str | None = None
+        # Set once the broker acknowledged the hub's subscriptions: live messages (QoS 0)
+        # published before that never reach the hub.
+        self._subscribed = threading.Event()
+        self._subscribe_mid: int | None = None
         self._listeners: Listeners[HubEvent] = Listeners("hub")
         self._lock = threading.RLock()
         self._views: dict[str, StationView] = {}
@@ -251,6 +255,7 @@ class ClassHub:
         client.on_connect_fail = self._on_connect_fail
         client.on_disconnect = self._on_disconnect
         client.on_message = self._on_message
+        client.on_subscribe = self._on_subscribe
         return client
 
     def add_listener(self, listener: Callable[[HubEvent], None]) -> None:
@@ -302,12 +307,13 @@ class ClassHub:
         self.stop()
 
     def wait_connected(self, timeout_s: float = 10.0) -> bool:
+        """Wait until the hub is connected and the broker has taken its subscriptions."""
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
-            if self.connected:
+            if self.connected and self._subscribed.is_set():
                 return True
             time.sleep(0.02)
-        return self.connected
+        return self.connected and self._subscribed.is_set()
 
     # -- the views ---------------------------------------------------------------------------
     def snapshot(self) -> dict[str, StationView]:
@@ -383,7 +389,8 @@ class ClassHub:
             return
         self.connected = True
         self.problem = None
-        client.subscribe(
+        self._subscribed.clear()
+        _, self._subscribe_mid = client.subscribe(
             [
                 (stations_filter(self.class_name, "status"), 1),
                 (stations_filter(self.class_name, "live"), 0),
@@ -405,6 +412,17 @@ class ClassHub:
             "start it (mosquitto -c CLASS_FOLDER/mosquitto.conf); retrying"
         )
 
+    def _on_subscribe(
+        self,
+        client: mqtt.Client,
+        userdata: Any,
+        mid: int,
+        reasons: list[ReasonCode],
+        properties: Properties | None,
+    ) -> None:
+        if mid == self._subscribe_mid:
+            self._subscribed.set()
+
     def _on_disconnect(
         self,
         client: mqtt.Client,
@@ -413,6 +431,7 @@ class ClassHub:
         reason: ReasonCode,
         properties: Properties | None,
     ) -> None:
+        self._subscribed.clear()
         if not self._stopping.is_set():
             self._offline(f"lost the class broker ({reason}); retrying")
 
