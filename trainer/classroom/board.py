@@ -44,6 +44,7 @@ from typing import Any, TextIO
 from trainer.classroom.protocol import LiveReport, SessionRecord, StationStatus
 from trainer.exercises import Exercise
 from trainer.instructor.assessment import PassMark, PassVerdict, judge
+from trainer.instructor.reports import spreadsheet_text
 from trainer.scoring import SessionResult
 from trainer.units import Unit
 
@@ -679,17 +680,21 @@ def _hhmm(iso: str, tz: tzinfo | None) -> str:
 
 
 def write_day_csv(sessions: Sequence[SessionSummary], out: TextIO) -> int:
-    """The day's sessions, one row each (full names and scores); return the row count."""
+    """The day's sessions, one row each (full names and scores); return the row count.
+
+    Names arrive from the stations as typed: a leading formula character is neutralised
+    so the instructor's spreadsheet shows ``=HYPERLINK(...)`` as text.
+    """
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(DAY_CSV_COLUMNS)
     for s in sessions:
         writer.writerow(
             [
-                s.station,
-                s.student,
+                spreadsheet_text(s.station),
+                spreadsheet_text(s.student),
                 s.uuid,
-                s.exercise_id,
-                s.exercise_name,
+                spreadsheet_text(s.exercise_id),
+                spreadsheet_text(s.exercise_name),
                 s.started_at,
                 s.ended_at or "",
                 s.status,

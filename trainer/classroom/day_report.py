@@ -153,7 +153,9 @@ def export_day(
             if session_id is None:
                 continue
             try:
-                page = session_html(store, session_id, unit)
+                # The class screen is the instructor's: an assessment sat at a station
+                # is in the day's table, so its report is in the export too.
+                page = session_html(store, session_id, unit, assessments=True)
             except StoreError:
                 continue  # listed in the table, without a report
             name = f"session-{session_id}.html"
