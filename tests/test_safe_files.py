@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from trainer.cli import main
-from trainer.safe_files import OutputExists, write_file
+from trainer.safe_files import OutputExists, write_file, write_new_file
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -99,3 +99,18 @@ def test_a_failed_write_leaves_the_old_file(
         write_file(target, "new\n", force=True)
     assert target.read_text() == "old\n"
     assert [p.name for p in target.parent.iterdir()] == ["a.csv"]
+
+
+def test_a_screen_export_goes_beside_what_is_there_never_through_a_link(tmp_path: Path) -> None:
+    system_file = tmp_path / "hostname"
+    system_file.write_text("station-7\n")
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "class-monday.csv").symlink_to(system_file)
+    (exports / "class-monday-2.csv").write_text("last week\n")
+    written = write_new_file(exports / "class-monday.csv", "student\nAna\n")
+    assert written == exports / "class-monday-3.csv"
+    assert written.read_text() == "student\nAna\n"
+    assert system_file.read_text() == "station-7\n"
+    assert (exports / "class-monday-2.csv").read_text() == "last week\n"
+    assert write_new_file(exports / "fresh.csv", "x\n") == exports / "fresh.csv"

@@ -10,6 +10,7 @@ only, like the records it comes from; a replaced file keeps its mode.
 Example::
 
     write_file(Path("ana.csv"), text, force=args.force)   # OutputExists if it is there
+    written = write_new_file(folder / "class.csv", text)   # class-2.csv if class.csv is there
 """
 
 from __future__ import annotations
@@ -65,3 +66,20 @@ def write_file(path: Path, text: str, *, force: bool = False) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_new_file(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path``, or beside it as ``NAME-2.EXT``, ``NAME-3.EXT``... when
+    something (a file, a link) is there already; return the path written.
+
+    For the screens' exports into the export folder: pressing the key again keeps the
+    earlier export, and a link planted at the name is never written through.
+    """
+    candidate = path
+    for number in range(2, 1000):
+        try:
+            write_file(candidate, text)
+            return candidate
+        except OutputExists:
+            candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
+    raise OutputFailed(f"{path} and 998 numbered copies are there already: tidy {path.parent}")

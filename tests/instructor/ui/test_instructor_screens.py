@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
-from textual.widgets import Checkbox, DataTable, Input, Label, Sparkline, Static
+from textual.widgets import Checkbox, DataTable, Input, Label, Select, Sparkline, Static
 
 from tests.instructor.ui.conftest import MakeApp, until
 from trainer.exercises import ExerciseLibrary
@@ -523,3 +523,57 @@ async def test_roster_screen_sets_a_students_contact_as_the_command_line_reads_i
         assert contacts.get("Ana") == Contact("elbow", 4.0)
         await answer("none")
         assert contacts.get("Ana") is None
+
+
+async def test_screen_exports_never_overwrite_nor_follow_a_link(
+    make_app: MakeApp, store: Store, classroom: None, exports: Path, tmp_path: Path
+) -> None:
+    Roster(store).add_class("Mon/Tue")
+    Roster(store).enrol("Mon/Tue", "Ana")
+    system_file = tmp_path / "hostname"
+    system_file.write_text("station-7\n")
+    exports.mkdir()
+    (exports / "class-all-students.csv").symlink_to(system_file)
+    (exports / "session-1.html").write_text("kept\n")
+    app, _ = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(ClassOverviewScreen())
+        await until(
+            pilot, lambda: isinstance(app.screen, ClassOverviewScreen) and app.screen._filled
+        )
+        await pilot.press("x")
+        await until(pilot, lambda: (exports / "class-all-students-2.csv").exists())
+        assert system_file.read_text() == "station-7\n"
+        app.screen.query_one("#ov-class", Select).value = "Mon/Tue"  # a name, not a folder
+        await pilot.pause()
+        await pilot.press("x")
+        await until(pilot, lambda: (exports / "class-mon-tue.csv").exists())
+        app.push_screen(ReviewScreen("Ana"))
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen._filled)
+        table = app.screen.query_one("#rv-sessions", DataTable)
+        table.move_cursor(row=table.row_count - 1)  # session 1, the oldest
+        await pilot.press("x")
+        await until(pilot, lambda: (exports / "session-1-2.html").exists())
+        assert (exports / "session-1.html").read_text() == "kept\n"
+
+
+async def test_packs_export_refuses_a_link_at_the_file_name(
+    make_app: MakeApp, tmp_path: Path
+) -> None:
+    from trainer.ui.instructor.packs import PacksScreen
+
+    target = tmp_path / "nowhere" / "system.conf"
+    link = tmp_path / "out.pack.toml"
+    link.symlink_to(target)  # dangling: Path.exists() says False
+    app, _ = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.push_screen(PacksScreen())
+        await until(
+            pilot, lambda: isinstance(app.screen, PacksScreen) and app.screen.query("#pk-out")
+        )
+        dialog = app.screen
+        dialog.query_one("#pk-ids", Input).value = "graded-levels"
+        dialog.query_one("#pk-out", Input).value = str(link)
+        dialog.export()
+        assert "exists already" in text(dialog.query_one("#pk-message", Label))
+        assert link.is_symlink() and not target.parent.exists()

@@ -18,6 +18,7 @@ from trainer.exercises import ExerciseError, ExerciseLibrary, builtin_exercise_d
 from trainer.instructor import InstructorError
 from trainer.instructor.pack_settings import export_settings
 from trainer.instructor.packs import export_pack, import_pack
+from trainer.safe_files import OutputExists, OutputFailed, write_file
 from trainer.ui.context import UsesTrainer
 from trainer.ui.text import literal, sentence
 
@@ -87,13 +88,13 @@ class PacksScreen(UsesTrainer, ModalScreen[None]):
                 self.trainer.config.store, exercises, set(builtins.exercises)
             )
         path = Path(self.query_one("#pk-out", Input).value.strip()).expanduser()
-        if path.exists():
+        try:
+            write_file(path, export_pack(exercises, settings=settings))
+        except OutputExists:  # a file or a link (never written through)
             self._say(problem=f"{path} exists already: choose another file name.")
             return
-        try:
-            path.write_text(export_pack(exercises, settings=settings), encoding="utf-8")
-        except OSError as error:
-            self._say(problem=f"Cannot write {path} ({error.strerror}): choose another folder.")
+        except OutputFailed as error:
+            self._say(problem=sentence(error))
             return
         with_settings = " with their settings" if settings else ""
         self._say(f"{len(exercises)} exercise(s){with_settings} written to {path}.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import re
 from pathlib import Path
 from typing import ClassVar
 
@@ -22,6 +24,7 @@ from trainer.instructor.reports import (
     write_class_csv,
 )
 from trainer.instructor.roster import Roster
+from trainer.safe_files import OutputFailed, write_new_file
 from trainer.ui.context import UsesTrainer
 from trainer.ui.instructor.plot import ScorePlot
 from trainer.ui.tables import selected_key
@@ -47,6 +50,21 @@ class _Base(UsesTrainer, Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def export(self, name: str, text: str) -> Path | None:
+        """Write an export into the export folder, beside (never over) what is there."""
+        try:
+            return write_new_file(export_dir() / name, text)
+        except OutputFailed as error:
+            self.notify(sentence(error), severity="error", timeout=10)
+        except OSError as error:  # the export folder cannot be made
+            self.notify(
+                f"Cannot make the export folder ({error.strerror}): "
+                "set TRAINER_EXPORTS to a writable folder.",
+                severity="error",
+                timeout=10,
+            )
+        return None
 
 
 class ReviewScreen(_Base):
@@ -184,16 +202,11 @@ class ReviewScreen(_Base):
         session_id = self._selected_session()
         if session_id is None:
             return
-        path = export_dir() / f"session-{session_id}.html"
-        try:
-            path.write_text(
-                session_html(
-                    self.trainer.config.store, session_id, self.trainer.units, assessments=True
-                ),
-                encoding="utf-8",
-            )
-        except OSError as error:
-            self.notify(f"Cannot write {path}: {error.strerror}.", severity="error")
+        page = session_html(
+            self.trainer.config.store, session_id, self.trainer.units, assessments=True
+        )
+        path = self.export(f"session-{session_id}.html", page)
+        if path is None:
             return
         self.notify(f"Report written to {path}: open it in any browser to print.", timeout=6)
 
@@ -317,13 +330,12 @@ class ClassOverviewScreen(_Base):
 
     def action_export(self) -> None:
         name = self._class()
-        stem = (name or "all-students").lower().replace(" ", "-")
-        path = export_dir() / f"class-{stem}.csv"
-        try:
-            with path.open("w", newline="", encoding="utf-8") as out:
-                count = write_class_csv(self.trainer.config.store, name, out, assessments=True)
-        except OSError as error:
-            self.notify(f"Cannot write {path}: {error.strerror}.", severity="error")
+        # A class name is a name, never a path: 'Mon/Tue' is written as class-mon-tue.csv.
+        stem = re.sub(r"\W+", "-", (name or "all-students").lower()).strip("-") or "class"
+        out = io.StringIO()
+        count = write_class_csv(self.trainer.config.store, name, out, assessments=True)
+        path = self.export(f"class-{stem}.csv", out.getvalue())
+        if path is None:
             return
         self.notify(f"{count} session(s) written to {path}.", timeout=6)
 
