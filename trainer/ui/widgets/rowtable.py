@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.markup import escape
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
@@ -17,10 +16,11 @@ from trainer.ui.text import literal_text
 class RecordTable(DataTable[object]):
     """A :class:`~textual.widgets.DataTable` that shows every cell as written.
 
-    DataTable reads a string cell as styling, so a name in the records such as
-    ``"Ana [/]"`` would crash it and ``"[red]Ana"`` recolour it; here a string cell's
-    brackets are escaped (so it still fits and wraps as a string cell does) and its
-    control characters shown as escapes, as :func:`~trainer.ui.text.literal_text` does for text cells.
+    DataTable reads a string cell as markup, so a name in the records such as
+    ``"Ana [/]"`` would crash it, ``"[red]Ana"`` recolour it, ``"C:\\temp\\"`` lose or
+    gain a backslash and ``":thumbs_up:"`` turn into an emoji. Here a string cell becomes
+    plain text (cropped on a one-line row, as Textual crops a string cell), its control
+    characters shown as escapes, as :func:`~trainer.ui.text.literal_text` does for text cells.
 
     Example::
 
@@ -34,11 +34,12 @@ class RecordTable(DataTable[object]):
         key: str | None = None,
         label: object = None,
     ) -> RowKey:
+        one_line = height == 1
         return super().add_row(
-            *(_as_written(cell) for cell in cells),
+            *(_as_written(cell, one_line) for cell in cells),
             height=height,
             key=key,
-            label=None if label is None else _as_written(label),  # type: ignore[arg-type]
+            label=None if label is None else _as_written(label, one_line),  # type: ignore[arg-type]
         )
 
     def update_cell(
@@ -49,12 +50,17 @@ class RecordTable(DataTable[object]):
         *,
         update_width: bool = False,
     ) -> None:
-        super().update_cell(row_key, column_key, _as_written(value), update_width=update_width)
+        row = self.rows.get(row_key if isinstance(row_key, RowKey) else RowKey(row_key))
+        one_line = row is not None and row.height == 1
+        super().update_cell(
+            row_key, column_key, _as_written(value, one_line), update_width=update_width
+        )
 
 
-def _as_written(cell: object) -> object:
+def _as_written(cell: object, one_line: bool) -> object:
+    """A string cell as plain text (never markup); a text cell with its controls escaped."""
     if isinstance(cell, str):
-        return escape(printable(cell))
+        return Text(printable(cell), no_wrap=one_line, end="")
     return literal_text(cell) if isinstance(cell, Text) else cell
 
 
