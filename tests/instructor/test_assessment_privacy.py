@@ -176,3 +176,29 @@ def test_cli_shows_assessment_scores_only_with_the_pin(
     assert len(out.strip().splitlines()) == 4
     code, out, _ = _trainer(capsys, monkeypatch, "instructor", "overview")
     assert "Graded" not in out
+
+
+def test_behind_the_pin_each_score_shows_even_without_pass_marks(
+    store: Store,
+    eli: tuple[int, list[int]],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from trainer.ui.instructor.assessment import run_detail
+
+    monkeypatch.setattr(pin_module, "SCRYPT_N", 2**8)
+    PinGuard(store).set_pin("2468")
+    _, assessed = eli
+    (run,) = Assessments(store).runs(student="Eli")
+    scores = [store.session(s)["result"]["score"] for s in assessed]
+    assert [item.score for item in run.items] == pytest.approx(scores)
+    assert run.passed is None  # no pass marks: the instructor judges from the scores
+    detail = run_detail(run)
+    for session_id, score in zip(assessed, scores, strict=True):
+        assert f"session {session_id}: score {score:.0f}," in detail
+    code, out, _ = _trainer(
+        capsys, monkeypatch, "instructor", "assessment", "results", pin="2468\n"
+    )
+    assert code == 0
+    for score in scores:
+        assert f"score {score:.0f}, " in out

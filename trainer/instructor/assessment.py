@@ -19,6 +19,7 @@ Example::
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -205,6 +206,9 @@ class RunItem:
     session_id: int | None
     passed: bool | None
     detail: dict[str, Any] | None
+    #: the session's score (None until it is scored): shown with or without a pass mark
+    score: float | None = None
+    time_in_band_pct: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,10 +349,14 @@ class Assessments:
                 r[2],
                 None if r[3] is None else bool(r[3]),
                 json.loads(r[4]) if r[4] else None,
+                _finite(r[5]),
+                _finite(r[6]),
             )
             for r in self.db.execute(
-                "SELECT position, exercise_id, session_id, passed, detail_json "
-                "FROM assessment_items WHERE run_id = ? ORDER BY position",
+                "SELECT i.position, i.exercise_id, i.session_id, i.passed, i.detail_json, "
+                "r.score, r.time_in_band_pct FROM assessment_items i "
+                "LEFT JOIN results r ON r.session_id = i.session_id "
+                "WHERE i.run_id = ? ORDER BY i.position",
                 (run_id,),
             )
         )
@@ -379,6 +387,11 @@ class Assessments:
             params.append(assessment)
         query += " ORDER BY r.id DESC"
         return [self.run(r[0]) for r in self.db.execute(query, params).fetchall()]
+
+
+def _finite(value: object) -> float | None:
+    """A stored number, or None for a missing or damaged one."""
+    return float(value) if isinstance(value, int | float) and math.isfinite(value) else None
 
 
 def assessment_exercise(store: Store, exercise: Exercise, student: str) -> Exercise:

@@ -152,12 +152,16 @@ def cmd_assessment(args: argparse.Namespace) -> int:
         for item in run.items:
             detail = item.detail or {}
             verdict = "-" if item.passed is None else ("pass" if item.passed else "not yet")
-            text = (
-                f"{detail.get('trials_in_band', '-')}/{detail.get('trials', '-')} trials in band, "
-                f"score {number(detail.get('score'), 0)}"
-                if detail
-                else "no pass mark"
-            )
+            if detail:
+                text = (
+                    f"{detail.get('trials_in_band', '-')}/{detail.get('trials', '-')} trials "
+                    f"in band, score {number(detail.get('score'), 0)}"
+                )
+            elif item.score is not None:
+                in_band = number(item.time_in_band_pct, 0)
+                text = f"score {number(item.score, 0)}, {in_band}% in band (no pass mark)"
+            else:
+                text = "no pass mark"
             session = f"session {item.session_id}" if item.session_id else "not done"
             print(
                 f"   {item.position + 1}. {item.exercise_id:<24} {session:<12} {verdict:<8} {text}"

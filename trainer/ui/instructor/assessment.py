@@ -29,6 +29,11 @@ def run_detail(run: AssessmentRun) -> str:
         detail = item.detail or {}
         if item.session_id is None:
             text = "not done"
+        elif not detail and item.score is not None:
+            text = (
+                f"session {item.session_id}: score {item.score:.0f}, "
+                f"{item.time_in_band_pct or 0:.0f}% in band (no pass mark set)"
+            )
         elif not detail:
             text = f"session {item.session_id}, no pass mark set"
         else:
