@@ -13,7 +13,7 @@ from trainer.cli import main
 from trainer.exercises import ExerciseLibrary
 from trainer.sensors.base import Sample
 from trainer.session import PracticeSession
-from trainer.store import Store, StoreFull
+from trainer.store import Store, StoreFull, default_db_path, recover_command
 
 
 def fill_disk(store: Store) -> None:
@@ -76,14 +76,15 @@ def test_a_run_that_must_stop_keeps_its_samples_in_a_recovery_file(
     code, _, err = run(capsys, "simulate", "--exercise", "steady-ramp", "--db", str(db), "--json")
     assert code == 1
     kept = db.with_name("trainer.db.session-1.recovery.json")
-    assert f"kept in {kept}" in err and "trainer recover" in err
+    assert f"kept in {kept}" in err and f"run 'trainer recover --db {db}'" in err
     record = json.loads(kept.read_text())
     assert record["status"] == "complete" and record["result"]["score"] > 0
     assert (kept.stat().st_mode & 0o777) == 0o600
     monkeypatch.undo()  # the disk has room again
 
     code, _, err = run(capsys, "history", "--db", str(db))
-    assert code == 0 and "run 'trainer recover'" in err and str(kept) in err
+    # --db named: 'trainer recover' alone would look in the default database
+    assert code == 0 and f"run 'trainer recover --db {db}'" in err and str(kept) in err
     code, out, _ = run(capsys, "recover", "--db", str(db))
     assert code == 0 and "Session 1:" in out
     assert not kept.exists()
@@ -140,4 +141,12 @@ def test_when_the_folder_takes_nothing_the_file_goes_to_the_temporary_folder(
     assert (
         sqlite3.connect(tmp_path / "t.db").execute("SELECT COUNT(*) FROM samples").fetchone()[0]
         == 1
+    )
+
+
+def test_the_hint_names_no_db_for_the_default_database(tmp_path: Path) -> None:
+    # the autouse fixture points TRAINER_DB (the default) at a temporary file
+    assert recover_command(default_db_path()) == "trainer recover"
+    assert recover_command(tmp_path / "my records.db") == (
+        f"trainer recover --db '{tmp_path / 'my records.db'}'"
     )

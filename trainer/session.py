@@ -25,7 +25,7 @@ from trainer.scoring import SessionResult
 from trainer.sensors.base import EndOfStream, Sample, SensorError
 from trainer.sensors.filters import ForceFilter
 from trainer.sensors.students import PROFILES, VirtualStudent
-from trainer.store import SampleRecorder, Store, StoreError, StoreFull
+from trainer.store import SampleRecorder, Store, StoreError, StoreFull, recover_command
 
 
 class PracticeSession:
@@ -215,5 +215,6 @@ def finish_or_keep(session: PracticeSession, status: str | None) -> SessionResul
     kept = session.keep_for_recovery()
     raise StoreError(
         f"{error}. The {session.recorder.pending} samples not saved and the result are kept "
-        f"in {kept}: once there is room, run 'trainer recover' to add them to the records"
+        f"in {kept}: once there is room, run '{recover_command(session.store.path)}' "
+        "to add them to the records"
     )

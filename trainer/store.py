@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import shlex
 import sqlite3
 import tempfile
 import time
@@ -308,6 +309,19 @@ def default_db_path() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("pressure-trainer", appauthor=False)) / "trainer.db"
+
+
+def recover_command(path: Path) -> str:
+    """The command that imports the recovery files of the database at ``path``.
+
+    ``trainer recover`` alone reads the default database: any other needs its ``--db``,
+    or the hint would send the user to a database that has nothing to recover.
+    """
+    try:
+        default = Path(path).resolve() == default_db_path().resolve()
+    except (OSError, RuntimeError):
+        default = False
+    return "trainer recover" if default else f"trainer recover --db {shlex.quote(str(path))}"
 
 
 def _now() -> str:

@@ -68,7 +68,7 @@ def open_store(args: argparse.Namespace, *, offer_recovery: bool = True) -> Any:
 
     Samples a full disk kept in recovery files are offered for import, once a command.
     """
-    from trainer.store import Store, default_db_path
+    from trainer.store import Store, default_db_path, recover_command
 
     store = Store.open(args.db or default_db_path())
     if offer_recovery and not store.readonly:
@@ -77,7 +77,7 @@ def open_store(args: argparse.Namespace, *, offer_recovery: bool = True) -> Any:
             where = ", ".join(str(path) for path in files)
             print(
                 f"trainer: {len(files)} session(s) have samples that a full disk kept in "
-                f"{where}; run 'trainer recover' to add them to the records",
+                f"{where}; run '{recover_command(store.path)}' to add them to the records",
                 file=sys.stderr,
             )
     return store

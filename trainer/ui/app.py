@@ -21,7 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
-from trainer.store import StoreError
+from trainer.store import StoreError, recover_command
 from trainer.ui.config import CueListener, UIConfig
 from trainer.ui.context import TrainerContext
 from trainer.ui.instructor.commands import InstructorCommands
@@ -323,7 +323,7 @@ def keep_unsaved(session: PracticeSession | None, error: StoreError) -> StoreErr
         return StoreError(f"{error}; {also}")
     return StoreError(
         f"{error}. Its unsaved samples are kept in {kept}: once there is room, "
-        "run 'trainer recover' to add them to the records"
+        f"run '{recover_command(session.store.path)}' to add them to the records"
     )
 
 

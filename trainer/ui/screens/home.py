@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -15,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Static, Switch
 
 from trainer.exercises import Exercise, FeedbackMode
+from trainer.store import StoreError, recover_command
 from trainer.ui import text
 from trainer.ui.context import UsesTrainer
 from trainer.ui.tables import selected_key
@@ -171,14 +173,48 @@ class HomeScreen(UsesTrainer, Screen[None]):
                 severity="warning",
                 timeout=8,
             )
-        kept = self.trainer.config.store.recovery_files()
+        store = self.trainer.config.store
+        kept = [] if store.readonly else store.recovery_files()
         if kept:
-            self.notify(
-                f"Samples a full disk kept in {', '.join(str(p) for p in kept)} are not in "
-                "the records yet: quit and run 'trainer recover' to add them.",
-                severity="warning",
-                timeout=15,
-            )
+            self._offer_recovery(kept)
+
+    def _offer_recovery(self, kept: list[Path]) -> None:
+        """Offer to add what a full disk kept in recovery files to the records (Y), or
+        leave it for ``trainer recover`` (N)."""
+        from trainer.ui.screens.confirm import ConfirmScreen
+
+        store = self.trainer.config.store
+        where = ", ".join(str(path) for path in kept)
+        later = f"run '{recover_command(store.path)}' to add them"
+
+        def answered(add: bool | None) -> None:
+            if not add:
+                self.notify(f"Kept in {where} for later: {later}.", timeout=10)
+                return
+            added: list[str] = []
+            for path in kept:
+                try:
+                    session_id, count = store.import_recovery(path)
+                except StoreError as error:
+                    self.notify(
+                        f"{text.sentence(error)} Later, {later}.", severity="error", timeout=15
+                    )
+                    continue
+                added.append(f"session {session_id} ({count} samples)")
+            if added:
+                self.notify(f"Added to the records: {', '.join(added)}.", timeout=8)
+                self.fill_library()
+
+        if self.app.screen is not self:  # an exercise opened straight away: do not cover it
+            self.notify(f"Samples a full disk kept in {where}: {later}.", severity="warning")
+            return
+        self.app.push_screen(
+            ConfirmScreen(
+                "Add the samples a full disk kept to the records?",
+                f"{len(kept)} session(s) could not be saved in full and were kept in {where}.",
+            ),
+            answered,
+        )
 
     _filled = False
     #: start exercises with every phase blind
