@@ -324,3 +324,29 @@ async def test_q_on_results_and_history_and_ctrl_q_anywhere_quit(
             await pilot.press(key)
             await until(pilot, lambda a=app: a.return_code is not None)
         assert app.return_code == 0
+
+
+async def test_the_students_last_best_and_history_leave_assessments_out(
+    make_app: MakeApp, ui_store: Store, builtin_library: ExerciseLibrary
+) -> None:
+    from trainer.instructor.assessment import Assessments, simulate_assessment
+
+    practice = record(ui_store, builtin_library, "precision-drill", "Ana", seed=1)
+    Assessments(ui_store).create("Final", ["precision-drill", "steady-ramp"])
+    simulate_assessment(
+        ui_store, builtin_library.exercises, "Final", "Ana", profile="steady", seed=2
+    )
+    practised = ui_store.session(practice)["result"]["score"]
+    app, _box = make_app()
+    async with app.run_test(size=(160, 30)) as pilot:
+        home = await home_of(pilot, app)
+        table = home.query_one("#library", DataTable)
+        names = [cell_texts(table, i)[0] for i in range(table.row_count)]
+        drill = cell_texts(table, names.index("Precision drill"))
+        assert drill[4:] == [f"{practised:.0f}", f"{practised:.0f}"]  # the practice only
+        assert cell_texts(table, names.index("Steady ramp"))[4:] == ["-", "-"]
+        await pilot.press("h")
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen._filled)
+        sessions = app.screen.query_one("#sessions", DataTable)
+        assert sessions.row_count == 1
+        assert sessions.coordinate_to_cell_key((0, 0)).row_key.value == str(practice)
