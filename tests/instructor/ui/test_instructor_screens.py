@@ -577,3 +577,26 @@ async def test_packs_export_refuses_a_link_at_the_file_name(
         dialog.export()
         assert "exists already" in text(dialog.query_one("#pk-message", Label))
         assert link.is_symlink() and not target.parent.exists()
+
+
+async def test_review_of_every_exercise_calls_trends_per_exercise(
+    make_app: MakeApp, store: Store, classroom: None
+) -> None:
+    # Ana's three precision drills, then three steady ramps: a trend over all six would
+    # compare one exercise's scores with another's.
+    ramp = ExerciseLibrary.load().get("steady-ramp")
+    for seed in range(3):
+        simulate(store, ramp, profile="novice", seed=seed, student="Ana")
+    app, _ = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(ReviewScreen("Ana"))
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen._filled)
+        trends = text(app.screen.query_one("#rv-trends", Static))
+        assert "6 sessions of 2 exercises" in trends
+        assert "precision-drill: score " in trends and "steady-ramp: score " in trends
+        assert "\nscore:" not in trends and "time in band:" not in trends
+        app.screen.query_one("#rv-exercise", Select).value = "steady-ramp"
+        await until(
+            pilot, lambda: "3 sessions;" in text(app.screen.query_one("#rv-trends", Static))
+        )
+        assert "time in band:" in text(app.screen.query_one("#rv-trends", Static))

@@ -155,7 +155,23 @@ class ReviewScreen(_Base):
         scores = [p.score for p in self.points]
         in_band = [p.time_in_band_pct for p in self.points]
         steadiness = [p.steadiness_cv_pct for p in self.points if p.steadiness_cv_pct is not None]
-        if self.points:
+        by_exercise: dict[str, list[float]] = {}
+        for p in self.points:
+            by_exercise.setdefault(p.exercise_id, []).append(p.score)
+        if len(by_exercise) > 1:
+            # A trend across different exercises means nothing: one per exercise.
+            latest, best = scores[-1], max(scores)
+            lines = [
+                f"{len(scores)} sessions of {len(by_exercise)} exercises; "
+                f"latest score {latest:.0f}, best {best:.0f}"
+            ]
+            lines += [
+                f"{exercise_id}: score {trend_words(values, 'pts', True)}"
+                for exercise_id, values in by_exercise.items()
+                if len(values) >= 3
+            ] or ["No exercise has 3 sessions yet: a trend is called per exercise."]
+            lines.append("F: pick one exercise for its time-in-band and steadiness trends.")
+        elif self.points:
             latest, best = scores[-1], max(scores)
             lines = [
                 f"{len(scores)} sessions; latest score {latest:.0f}, best {best:.0f}",
