@@ -1,12 +1,17 @@
-"""What the screens' record tables share: refilling them in place, and the row picked."""
+"""What the screens' record tables share: refilling them in place, the row picked, and
+:class:`RecordsScreen`, the screen built around one such table."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, ClassVar
 
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
 from textual.widgets import DataTable
+
+from trainer.ui.context import UsesTrainer
 
 
 @contextmanager
@@ -29,3 +34,59 @@ def selected_key(table: DataTable[Any]) -> str | None:
         return None
     key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
     return None if key.value is None else str(key.value)
+
+
+class RecordsScreen(UsesTrainer, Screen[None]):
+    """A screen around one table of records, filled once its widgets are mounted.
+
+    A subclass names its table (``TABLE``, the widget's id) and writes :meth:`fill`.
+    Escape goes back. :meth:`refill` is for what changes the rows later (a filter,
+    coming back to the screen): it waits for the first fill.
+
+    Example::
+
+        class RosterScreen(RecordsScreen):
+            TABLE = "ro-students"
+
+            def compose(self) -> ComposeResult:
+                yield RecordTable(id=self.TABLE, columns={"Student": 24, "Sessions": 8})
+
+            def fill(self) -> None:
+                with refilling(self.table) as table:
+                    for student in Roster(self.trainer.config.store).students():
+                        table.add_row(student.name, str(student.sessions), key=student.name)
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
+    TABLE: ClassVar[str]
+    #: give the keys to the table once it is filled (False: the screen's first field keeps them)
+    FOCUS_TABLE: ClassVar[bool] = True
+    #: the table has its columns and its first rows
+    _filled = False
+
+    @property
+    def table(self) -> DataTable[Any]:
+        return self.query_one(f"#{self.TABLE}", DataTable)
+
+    def on_mount(self) -> None:
+        # Widgets nested in containers mount after the screen: fill once they are there.
+        self.call_after_refresh(self._fill_first)
+
+    def _fill_first(self) -> None:
+        table = self.table
+        self._filled = True
+        self.fill()
+        if self.FOCUS_TABLE:
+            table.focus()
+
+    def fill(self) -> None:
+        """Put the records in the table (and whatever the screen shows beside them)."""
+        raise NotImplementedError
+
+    def refill(self) -> None:
+        """Fill again, once the first fill has been."""
+        if self._filled:
+            self.fill()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

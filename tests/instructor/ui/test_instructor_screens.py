@@ -271,7 +271,7 @@ async def test_settings_screen_sets_bands_schedule_and_pass_mark(
     app, _ = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
         app.push_screen(SettingsScreen())
-        await until(pilot, lambda: isinstance(app.screen, SettingsScreen) and app.screen._ready)
+        await until(pilot, lambda: isinstance(app.screen, SettingsScreen) and app.screen._filled)
         screen = app.screen
         screen.query_one("#st-exercise", Select).value = "graded-levels"
         screen.query_one("#st-who", Select).value = "student\x1fAna"

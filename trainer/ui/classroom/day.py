@@ -28,7 +28,7 @@ class DayScreen(UsesClass, Screen[None]):
     def compose(self) -> ComposeResult:
         yield TopBar("End of class: today's sessions", simulated=False)
         yield Label("", id="day-summary")
-        yield RecordTable(id="day-table", cursor_type="row", zebra_stripes=True)
+        yield RecordTable(id="day-table")
         yield Footer()
 
     def on_mount(self) -> None:

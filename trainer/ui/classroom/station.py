@@ -70,7 +70,7 @@ class StationScreen(UsesClass, Screen[None]):
                 yield ForceTrace(gauge_top_n(None), units, id="station-trace")
             with Vertical(id="station-history"):
                 yield Label("History", id="station-history-title")
-                yield RecordTable(id="station-sessions", cursor_type="row", zebra_stripes=True)
+                yield RecordTable(id="station-sessions")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -8,13 +8,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 
 from trainer.instructor import InstructorError
 from trainer.instructor.assessment import AssessmentRun, Assessments
 from trainer.ui.context import UsesTrainer
-from trainer.ui.tables import selected_key
+from trainer.ui.tables import RecordsScreen, selected_key
 from trainer.ui.text import literal, sentence
 from trainer.ui.widgets.rowtable import RecordTable
 from trainer.ui.widgets.topbar import TopBar
@@ -47,16 +47,16 @@ def run_detail(run: AssessmentRun) -> str:
     return "\n".join(lines)
 
 
-class AssessmentResultsScreen(UsesTrainer, Screen[None]):
+class AssessmentResultsScreen(RecordsScreen):
     """Every assessment run, newest first; the highlighted run's exercises below."""
 
     CSS_PATH = "instructor.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("enter", "open", "Open session", show=False),
         Binding("n", "run", "Run an assessment"),
         Binding("c", "define", "Create an assessment"),
     ]
+    TABLE = "as-runs"
 
     def __init__(self) -> None:
         super().__init__()
@@ -64,24 +64,22 @@ class AssessmentResultsScreen(UsesTrainer, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TopBar("Assessment results", simulated=self.trainer.config.simulated)
-        yield RecordTable(id="as-runs", cursor_type="row", zebra_stripes=True)
+        yield RecordTable(
+            id=self.TABLE,
+            columns={
+                "Run": 4,
+                "Assessment": 18,
+                "Student": 16,
+                "Date": 16,
+                "Status": 10,
+                "Result": 10,
+            },
+        )
         yield Static(id="as-detail")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.call_after_refresh(self._fill)
-
-    def _fill(self) -> None:
-        table = self.query_one("#as-runs", DataTable)
-        for label, key, width in (
-            ("Run", "id", 4),
-            ("Assessment", "name", 18),
-            ("Student", "student", 16),
-            ("Date", "date", 16),
-            ("Status", "status", 10),
-            ("Result", "result", 10),
-        ):
-            table.add_column(label, key=key, width=width)
+    def fill(self) -> None:
+        table = self.table
         self.runs = Assessments(self.trainer.config.store).runs()
         for run in self.runs:
             result: Text | str = "-"
@@ -106,7 +104,6 @@ class AssessmentResultsScreen(UsesTrainer, Screen[None]):
             )
         else:
             detail.update(literal(run_detail(self.runs[0])))
-        table.focus()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.row_key.value is None:
@@ -118,7 +115,7 @@ class AssessmentResultsScreen(UsesTrainer, Screen[None]):
     def action_open(self) -> None:
         from trainer.ui.screens.results import ResultsScreen
 
-        key = selected_key(self.query_one("#as-runs", DataTable))
+        key = selected_key(self.table)
         run = next((r for r in self.runs if str(r.id) == key), None)
         done = [i for i in run.items if i.session_id is not None] if run else []
         if done and done[0].session_id is not None:
@@ -145,9 +142,6 @@ class AssessmentResultsScreen(UsesTrainer, Screen[None]):
                 self.notify(f"Assessment {name!r} is ready: N runs it for a student.")
 
         self.app.push_screen(AssessmentDefineScreen(), created)
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
 
 
 class AssessmentDefineScreen(UsesTrainer, ModalScreen[str | None]):

@@ -156,7 +156,7 @@ class EditorScreen(UsesTrainer, Screen[None]):
         yield TopBar(self._title(), simulated=self.trainer.config.simulated)
         yield Static(literal(self._origin_note()), id="ed-origin")
         with Horizontal(id="ed-body"):
-            yield RecordTable(id="ed-rows", cursor_type="row", show_header=False)
+            yield RecordTable(id="ed-rows", zebra_stripes=False, show_header=False)
             yield VerticalScroll(id="ed-form")
         yield Static(id="ed-timeline")
         yield Static(id="ed-status")

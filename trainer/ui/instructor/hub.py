@@ -7,14 +7,12 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from trainer.exercises import Exercise
 from trainer.instructor import InstructorError
 from trainer.instructor.editing import Draft, copy_exercise, delete_exercise, is_builtin_id
-from trainer.ui.context import UsesTrainer
-from trainer.ui.tables import refilling, selected_key
+from trainer.ui.tables import RecordsScreen, refilling, selected_key
 from trainer.ui.text import sentence
 from trainer.ui.widgets.rowtable import RecordTable
 from trainer.ui.widgets.topbar import TopBar
@@ -34,12 +32,11 @@ def origin_text(exercise: Exercise) -> str:
     return "yours, replaces built-in" if is_builtin_id(exercise.id) else "yours"
 
 
-class InstructorScreen(UsesTrainer, Screen[None]):
+class InstructorScreen(RecordsScreen):
     """Exercises and the instructor's tools (behind the PIN)."""
 
     CSS_PATH = "instructor.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("e", "edit", "Edit"),
         Binding("n", "new", "New"),
         Binding("c", "copy", "Copy"),
@@ -52,38 +49,24 @@ class InstructorScreen(UsesTrainer, Screen[None]):
         Binding("l", "roster", "Students"),
         Binding("p", "packs", "Packs"),
     ]
+    TABLE = "inst-exercises"
 
     def compose(self) -> ComposeResult:
         yield TopBar("Instructor | exercises", simulated=self.trainer.config.simulated)
-        yield RecordTable(id="inst-exercises", cursor_type="row", zebra_stripes=True)
+        yield RecordTable(id=self.TABLE, columns={"Exercise": 30, "Id": 22, "From": 24})
         yield Static(HELP, id="inst-help")
         yield Footer()
 
-    _filled = False
-
-    def on_mount(self) -> None:
-        self.call_after_refresh(self._fill_first)
-
-    def _fill_first(self) -> None:
-        table = self.query_one("#inst-exercises", DataTable)
-        table.add_column("Exercise", key="name", width=30)
-        table.add_column("Id", key="id", width=22)
-        table.add_column("From", key="origin", width=24)
-        self._filled = True
-        self.fill()
-        table.focus()
-
     def on_screen_resume(self) -> None:
-        if self._filled:
-            self.fill()
+        self.refill()
 
     def fill(self) -> None:
-        with refilling(self.query_one("#inst-exercises", DataTable)) as table:
+        with refilling(self.table) as table:
             for exercise in self.trainer.reload_library().sorted():
                 table.add_row(exercise.name, exercise.id, origin_text(exercise), key=exercise.id)
 
     def selected(self) -> Exercise | None:
-        key = selected_key(self.query_one("#inst-exercises", DataTable))
+        key = selected_key(self.table)
         return None if key is None else self.trainer.config.library.exercises.get(key)
 
     def _unused_id(self, stem: str) -> str:
@@ -190,9 +173,6 @@ class InstructorScreen(UsesTrainer, Screen[None]):
         from trainer.ui.instructor.roster import RosterScreen
 
         self.app.push_screen(RosterScreen())
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
 
     def action_packs(self) -> None:
         """Export or import exercise packs (with their settings)."""

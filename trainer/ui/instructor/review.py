@@ -11,7 +11,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Select, Sparkline, Static
 
 from trainer.instructor import InstructorError
@@ -25,9 +24,8 @@ from trainer.instructor.reports import (
 )
 from trainer.instructor.roster import Roster
 from trainer.safe_files import OutputFailed, write_new_file
-from trainer.ui.context import UsesTrainer
 from trainer.ui.instructor.plot import ScorePlot
-from trainer.ui.tables import selected_key
+from trainer.ui.tables import RecordsScreen, selected_key
 from trainer.ui.text import literal, sentence
 from trainer.ui.widgets.rowtable import RecordTable
 from trainer.ui.widgets.topbar import TopBar
@@ -45,11 +43,8 @@ def export_dir() -> Path:
     return folder
 
 
-class _Base(UsesTrainer, Screen[None]):
+class _Base(RecordsScreen):
     CSS_PATH = "instructor.tcss"
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
 
     def export(self, name: str, text: str) -> Path | None:
         """Write an export into the export folder, beside (never over) what is there."""
@@ -71,12 +66,12 @@ class ReviewScreen(_Base):
     """One student: score plot, time-in-band and steadiness trends, last sessions."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("enter", "open", "Open session", show=False),
         Binding("x", "report", "HTML report"),
         Binding("t", "teach", "Make exercise from it"),
         Binding("f", "focus_filter", "Exercise"),
     ]
+    TABLE = "rv-sessions"
 
     def __init__(self, student: str) -> None:
         super().__init__()
@@ -91,7 +86,10 @@ class ReviewScreen(_Base):
         yield Label("Score by session date (oldest left)", id="rv-note")
         yield ScorePlot(id="rv-scores")
         yield Static(id="rv-trends")
-        yield RecordTable(id="rv-sessions", cursor_type="row", zebra_stripes=True)
+        yield RecordTable(
+            id=self.TABLE,
+            columns={"Date": 16, "Exercise": 22, "Score": 5, "In band": 7, "VE N": 6, "CV %": 5},
+        )
         yield Label("", id="rv-trace-label")
         yield Sparkline([], id="rv-trace")
         yield Footer()
@@ -118,26 +116,6 @@ class ReviewScreen(_Base):
             points = []
         ids = sorted({p.exercise_id for p in points})
         return [("every exercise", ALL), *((i, i) for i in ids)]
-
-    _filled = False
-
-    def on_mount(self) -> None:
-        self.call_after_refresh(self._fill_first)
-
-    def _fill_first(self) -> None:
-        table = self.query_one("#rv-sessions", DataTable)
-        for label, key, width in (
-            ("Date", "date", 16),
-            ("Exercise", "exercise", 22),
-            ("Score", "score", 5),
-            ("In band", "in_band", 7),
-            ("VE N", "ve", 6),
-            ("CV %", "cv", 5),
-        ):
-            table.add_column(label, key=key, width=width)
-        self._filled = True
-        self.fill()
-        table.focus()
 
     def fill(self) -> None:
         value = self.query_one("#rv-exercise", Select).value
@@ -182,7 +160,7 @@ class ReviewScreen(_Base):
         else:
             lines = [f"{self.student} has no scored sessions yet."]
         self.query_one("#rv-trends", Static).update(literal("\n".join(lines)))
-        table = self.query_one("#rv-sessions", DataTable)
+        table = self.table
         table.clear()
         for p in reversed(self.points[-50:]):
             table.add_row(
@@ -196,11 +174,10 @@ class ReviewScreen(_Base):
             )
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        if self._filled:
-            self.fill()
+        self.refill()
 
     def _selected_session(self) -> int | None:
-        key = selected_key(self.query_one("#rv-sessions", DataTable))
+        key = selected_key(self.table)
         return None if key is None else int(key)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -262,18 +239,30 @@ class ClassOverviewScreen(_Base):
     """Who practised what, how often, latest and best score, who is below the pass mark."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("enter", "review", "Review student", show=False),
         Binding("x", "export", "Export CSV"),
         Binding("f", "focus_filter", "Class"),
     ]
+    TABLE = "ov-table"
 
     def compose(self) -> ComposeResult:
         yield TopBar("Class overview", simulated=self.trainer.config.simulated)
         with Horizontal(id="ov-controls"):
             yield Label("Class", classes="control-label")
             yield Select[str](self._options(), value=ALL, allow_blank=False, id="ov-class")
-        yield RecordTable(id="ov-table", cursor_type="row", zebra_stripes=True)
+        yield RecordTable(
+            id=self.TABLE,
+            # The pass mark column comes early so it shows on an 80-column terminal.
+            columns={
+                "Student": 12,
+                "Exercise": 18,
+                "Pass": 6,
+                "Latest": 6,
+                "Best": 4,
+                "Sessions": 8,
+                "Last": 10,
+            },
+        )
         yield Static(
             "Enter: review the student.  X: export the class results as CSV.  "
             "BELOW: the latest session missed the exercise's pass mark.",
@@ -285,34 +274,12 @@ class ClassOverviewScreen(_Base):
         classes = Roster(self.trainer.config.store).classes()
         return [("every student", ALL), *((c.name, c.name) for c in classes)]
 
-    _filled = False
-
-    def on_mount(self) -> None:
-        self.call_after_refresh(self._fill_first)
-
-    def _fill_first(self) -> None:
-        table = self.query_one("#ov-table", DataTable)
-        # The pass mark column comes early so it shows on an 80-column terminal.
-        for label, key, width in (
-            ("Student", "student", 12),
-            ("Exercise", "exercise", 18),
-            ("Pass", "pass", 6),
-            ("Latest", "latest", 6),
-            ("Best", "best", 4),
-            ("Sessions", "sessions", 8),
-            ("Last", "last", 10),
-        ):
-            table.add_column(label, key=key, width=width)
-        self._filled = True
-        self.fill()
-        table.focus()
-
     def _class(self) -> str | None:
         value = self.query_one("#ov-class", Select).value
         return value if isinstance(value, str) and value != ALL else None
 
     def fill(self) -> None:
-        table = self.query_one("#ov-table", DataTable)
+        table = self.table
         table.clear()
         rows = class_overview(self.trainer.config.store, self._class(), assessments=True)
         for number, row in enumerate(rows):
@@ -333,14 +300,13 @@ class ClassOverviewScreen(_Base):
             )
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        if self._filled:
-            self.fill()
+        self.refill()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_review()
 
     def action_review(self) -> None:
-        key = selected_key(self.query_one("#ov-table", DataTable))
+        key = selected_key(self.table)
         if key is not None:
             self.app.push_screen(ReviewScreen(key.split(":", 1)[1]))
 

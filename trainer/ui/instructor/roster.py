@@ -8,14 +8,13 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, Static
 
 from trainer.instructor import InstructorError
 from trainer.instructor.contacts import StudentContacts
 from trainer.instructor.roster import Roster
-from trainer.ui.context import UsesTrainer
-from trainer.ui.tables import refilling, selected_key
+from trainer.ui.tables import RecordsScreen, refilling, selected_key
 from trainer.ui.text import literal, sentence
 from trainer.ui.widgets.rowtable import RecordTable
 from trainer.ui.widgets.topbar import TopBar
@@ -55,12 +54,11 @@ class PromptScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class RosterScreen(UsesTrainer, Screen[None]):
+class RosterScreen(RecordsScreen):
     """Students with their classes and session counts; keys change the roster."""
 
     CSS_PATH = "instructor.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("a", "add_student", "Add student"),
         Binding("c", "add_class", "Add class"),
         Binding("n", "rename", "Rename"),
@@ -70,11 +68,11 @@ class RosterScreen(UsesTrainer, Screen[None]):
         Binding("h", "archive", "Archive"),
         Binding("v", "toggle_archived", "Show archived"),
     ]
+    TABLE = "ro-students"
 
     def __init__(self) -> None:
         super().__init__()
         self.show_archived = False
-        self._filled = False
 
     @property
     def roster(self) -> Roster:
@@ -82,26 +80,15 @@ class RosterScreen(UsesTrainer, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TopBar("Students and classes", simulated=self.trainer.config.simulated)
-        yield RecordTable(id="ro-students", cursor_type="row", zebra_stripes=True)
+        yield RecordTable(
+            id=self.TABLE, columns={"Student": 24, "Classes": 30, "Sessions": 8, "": 9}
+        )
         yield Static(id="ro-classes")
         yield Static(HELP, id="ro-help")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.call_after_refresh(self._first)
-
-    def _first(self) -> None:
-        table = self.query_one("#ro-students", DataTable)
-        table.add_column("Student", key="name", width=24)
-        table.add_column("Classes", key="classes", width=30)
-        table.add_column("Sessions", key="sessions", width=8)
-        table.add_column("", key="archived", width=9)
-        self._filled = True
-        self.fill()
-        table.focus()
-
     def fill(self) -> None:
-        with refilling(self.query_one("#ro-students", DataTable)) as table:
+        with refilling(self.table) as table:
             for student in self.roster.students(include_archived=self.show_archived):
                 table.add_row(
                     student.name,
@@ -119,7 +106,7 @@ class RosterScreen(UsesTrainer, Screen[None]):
         )
 
     def selected(self) -> str | None:
-        return selected_key(self.query_one("#ro-students", DataTable))
+        return selected_key(self.table)
 
     def _ask(self, question: str, then: Callable[[str], object], value: str = "") -> None:
         def answered(text: str | None) -> None:
@@ -203,6 +190,3 @@ class RosterScreen(UsesTrainer, Screen[None]):
     def action_toggle_archived(self) -> None:
         self.show_archived = not self.show_archived
         self.fill()
-
-    def action_back(self) -> None:
-        self.app.pop_screen()

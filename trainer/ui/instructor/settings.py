@@ -8,8 +8,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import Footer, Input, Label, Select, Static
 
 from trainer.exercises import Exercise, TargetBand
 from trainer.instructor import InstructorError
@@ -19,8 +18,7 @@ from trainer.instructor.feedback_store import SchedulePlans
 from trainer.instructor.roster import Roster
 from trainer.instructor.schedules import DESCRIPTIONS, FeedbackSchedule, ScheduleKind
 from trainer.instructor.targets import BandTargets, PhaseTarget
-from trainer.ui.context import UsesTrainer
-from trainer.ui.tables import refilling, selected_key
+from trainer.ui.tables import RecordsScreen, refilling, selected_key
 from trainer.ui.text import sentence
 from trainer.ui.widgets.rowtable import RecordTable
 from trainer.ui.widgets.topbar import TopBar
@@ -32,19 +30,19 @@ def band_text(band: TargetBand | None) -> str:
     return "-" if band is None else f"{band.low_n:g}-{band.high_n:g}"
 
 
-class SettingsScreen(UsesTrainer, Screen[None]):
+class SettingsScreen(RecordsScreen):
     """Pick a class or a student, then an exercise: set bands, schedule, pass mark."""
 
     CSS_PATH = "instructor.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("ctrl+b", "focus_band", "Band", priority=True),
     ]
+    TABLE = "st-bands"
+    FOCUS_TABLE = False
 
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[PhaseTarget] = []
-        self._ready = False
 
     def compose(self) -> ComposeResult:
         yield TopBar("Class and student settings", simulated=self.trainer.config.simulated)
@@ -71,7 +69,18 @@ class SettingsScreen(UsesTrainer, Screen[None]):
                 id="st-exercise",
                 allow_blank=False,
             )
-        yield RecordTable(id="st-bands", cursor_type="row", zebra_stripes=True)
+        yield RecordTable(
+            id=self.TABLE,
+            columns={
+                "#": 3,
+                "Phase": 18,
+                "Built-in": 9,
+                "Class": 9,
+                "Student": 9,
+                "In force": 9,
+                "From": 14,
+            },
+        )
         with Horizontal(classes="st-row"):
             yield Label("Band (N)", classes="st-label")
             yield Input(
@@ -89,24 +98,6 @@ class SettingsScreen(UsesTrainer, Screen[None]):
         classes = [(f"class {c.name}", f"class\x1f{c.name}") for c in roster.classes()]
         students = [(f"student {s.name}", f"student\x1f{s.name}") for s in roster.students()]
         return classes + students
-
-    def on_mount(self) -> None:
-        self.call_after_refresh(self._first)
-
-    def _first(self) -> None:
-        table = self.query_one("#st-bands", DataTable)
-        for label, key, width in (
-            ("#", "n", 3),
-            ("Phase", "phase", 18),
-            ("Built-in", "builtin", 9),
-            ("Class", "class", 9),
-            ("Student", "student", 9),
-            ("In force", "force", 9),
-            ("From", "from", 14),
-        ):
-            table.add_column(label, key=key, width=width)
-        self._ready = True
-        self.fill()
 
     # -- reading the choices -----------------------------------------------------------
     def who(self) -> tuple[str, str] | None:
@@ -128,8 +119,6 @@ class SettingsScreen(UsesTrainer, Screen[None]):
 
     # -- drawing ------------------------------------------------------------------------
     def fill(self) -> None:
-        if not self._ready:
-            return
         store = self.trainer.config.store
         exercise = self.exercise()
         who = self.who()
@@ -140,7 +129,7 @@ class SettingsScreen(UsesTrainer, Screen[None]):
             self.rows = targets.explain(exercise, class_name=who[1])
         else:
             self.rows = targets.explain(exercise, student=who[1])
-        with refilling(self.query_one("#st-bands", DataTable)) as table:
+        with refilling(self.table) as table:
             for row in self.rows:
                 if row.builtin is None:
                     continue
@@ -189,7 +178,7 @@ class SettingsScreen(UsesTrainer, Screen[None]):
 
     # -- changes ------------------------------------------------------------------------
     def on_select_changed(self, event: Select.Changed) -> None:
-        if not self._ready:
+        if not self._filled:
             return
         if event.select.id == "st-schedule":
             if not self._setting_schedule:
@@ -213,7 +202,7 @@ class SettingsScreen(UsesTrainer, Screen[None]):
         self._show_schedule()
 
     def selected_row(self) -> PhaseTarget | None:
-        key = selected_key(self.query_one("#st-bands", DataTable))
+        key = selected_key(self.table)
         return next((r for r in self.rows if str(r.index) == key), None)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -246,7 +235,7 @@ class SettingsScreen(UsesTrainer, Screen[None]):
             self.say(sentence(error), bad=True)
             return
         self.query_one("#st-band", Input).value = ""
-        self.fill()
+        self.refill()
         self.say(done)
 
     def _set_pass_mark(self) -> None:
@@ -275,6 +264,3 @@ class SettingsScreen(UsesTrainer, Screen[None]):
 
     def action_focus_band(self) -> None:
         self.query_one("#st-band", Input).focus()
-
-    def action_back(self) -> None:
-        self.app.pop_screen()

@@ -8,13 +8,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Select, Static
 
 from trainer.store import SessionRow
 from trainer.ui import text
-from trainer.ui.context import UsesTrainer
-from trainer.ui.tables import selected_key
+from trainer.ui.tables import RecordsScreen, selected_key
 from trainer.ui.widgets.rowtable import RowTable
 from trainer.ui.widgets.topbar import TopBar
 
@@ -39,15 +37,15 @@ def trends(rows: list[SessionRow], width: int = 24) -> list[tuple[str, str, floa
     ]
 
 
-class HistoryScreen(UsesTrainer, Screen[None]):
+class HistoryScreen(RecordsScreen):
     """Past sessions: Enter opens one's results."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("enter", "open", "Open", show=False),
         Binding("f", "focus_filter", "Filter"),
         Binding("q", "app.quit", "Quit"),
     ]
+    TABLE = "sessions"  # its columns follow the screen's width (see _columns)
 
     def compose(self) -> ComposeResult:
         trainer = self.trainer
@@ -59,7 +57,7 @@ class HistoryScreen(UsesTrainer, Screen[None]):
                 self._technique_options(), value=ALL, allow_blank=False, id="technique"
             )
         yield Static(id="trends")
-        yield RowTable(id="sessions")
+        yield RowTable(id=self.TABLE)
         yield Footer()
 
     def _rows(self, technique: str | None = None) -> list[SessionRow]:
@@ -73,21 +71,8 @@ class HistoryScreen(UsesTrainer, Screen[None]):
         techniques = sorted({r.technique for r in self._rows()})
         return [("all techniques", ALL), *((t, t) for t in techniques)]
 
-    _filled = False
-
-    def on_mount(self) -> None:
-        # Widgets nested in containers mount after the screen: fill once they are there.
-        self.call_after_refresh(self._fill_first)
-
-    def _fill_first(self) -> None:
-        self._filled = True
-        table = self.query_one("#sessions", DataTable)
-        self.fill()
-        table.focus()
-
     def on_resize(self) -> None:
-        if self._filled:
-            self.fill()
+        self.refill()
 
     def _columns(self, table: DataTable[object], names: list[str]) -> None:
         """The exercise column takes what the others leave; long names wrap, never cut."""
@@ -106,14 +91,13 @@ class HistoryScreen(UsesTrainer, Screen[None]):
         table.add_column("In band", key="in_band", width=fixed["in_band"])
 
     def on_screen_resume(self) -> None:
-        if self._filled:
-            self.fill()
+        self.refill()
 
     def fill(self) -> None:
         value = self.query_one("#technique", Select).value
         technique = value if isinstance(value, str) and value != ALL else None
         rows = self._rows(technique)
-        table = self.query_one("#sessions", DataTable)
+        table = self.table
         self._columns(table, [row.exercise_name or row.exercise_id for row in rows])
         table.clear()
         for row in rows:
@@ -138,15 +122,14 @@ class HistoryScreen(UsesTrainer, Screen[None]):
         self.query_one("#trends", Static).update(text.literal("\n".join(lines)))
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        if self._filled:
-            self.fill()
+        self.refill()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:
             self.open_session(int(event.row_key.value))
 
     def action_open(self) -> None:
-        key = selected_key(self.query_one("#sessions", DataTable))
+        key = selected_key(self.table)
         if key is not None:
             self.open_session(int(key))
 
@@ -157,6 +140,3 @@ class HistoryScreen(UsesTrainer, Screen[None]):
 
     def action_focus_filter(self) -> None:
         self.query_one("#technique", Select).focus()
-
-    def action_back(self) -> None:
-        self.app.pop_screen()

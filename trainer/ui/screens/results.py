@@ -150,9 +150,7 @@ class ResultsScreen(UsesTrainer, Screen[None]):
             )
             # Part of the page, not a box of its own: the arrows and Page Up/Down scroll
             # the whole results, every row of a long exercise included.
-            table: DataTable[object] = RecordTable(
-                id="phase-table", zebra_stripes=True, show_cursor=False
-            )
+            table: DataTable[object] = RecordTable(id="phase-table", cursor_type="none")
             table.can_focus = False
             yield table
         yield Footer()

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey, RowKey
+from textual.widgets.data_table import ColumnKey, CursorType, RowKey
 
 from trainer.safe_text import printable
 from trainer.ui.text import literal_text
 
 
 class RecordTable(DataTable[object]):
-    """A :class:`~textual.widgets.DataTable` that shows every cell as written.
+    """A :class:`~textual.widgets.DataTable` of records, one a row, every cell as written.
 
     DataTable reads a string cell as markup, so a name in the records such as
     ``"Ana [/]"`` would crash it, ``"[red]Ana"`` recolour it, ``"C:\\temp\\"`` lose or
@@ -22,10 +23,25 @@ class RecordTable(DataTable[object]):
     plain text (cropped on a one-line row, as Textual crops a string cell), its control
     characters shown as escapes, as :func:`~trainer.ui.text.literal_text` does for text cells.
 
+    The cursor picks rows and the rows are striped unless told otherwise; ``columns``
+    gives each column's heading and its width in cells; other options are DataTable's.
+
     Example::
 
-        yield RecordTable(id="ro-students", cursor_type="row", zebra_stripes=True)
+        yield RecordTable(id="ro-students", columns={"Student": 24, "Sessions": 8})
     """
+
+    def __init__(
+        self,
+        *,
+        columns: Mapping[str, int] | None = None,
+        cursor_type: CursorType = "row",
+        zebra_stripes: bool = True,
+        **options: Any,
+    ) -> None:
+        super().__init__(cursor_type=cursor_type, zebra_stripes=zebra_stripes, **options)
+        for heading, width in (columns or {}).items():
+            self.add_column(heading, width=width)
 
     def add_row(
         self,
@@ -78,6 +94,3 @@ class RowTable(RecordTable):
         Binding("home", "scroll_top", "First", show=False),
         Binding("end", "scroll_bottom", "Last", show=False),
     ]
-
-    def __init__(self, *, id: str | None = None, zebra_stripes: bool = True) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=zebra_stripes)
