@@ -210,6 +210,23 @@ async def test_demonstration_recorded_from_the_pad_becomes_an_exercise(
         await until(pilot, lambda: sensor.closed > 0)  # the screen closed its sensor
 
 
+async def test_demonstration_keys_press_the_simulated_pad(make_app: MakeApp) -> None:
+    from trainer.ui.instructor.demonstrate import FULL_SCALE_N
+
+    app, box = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(DemonstrationScreen("x"))
+        await until(pilot, lambda: isinstance(app.screen, DemonstrationScreen) and box.sensors)
+        intent = app.screen.setup.intent
+        # digits aim at tenths of full scale (0 is all of it); arrows nudge by 1 % and 5 %
+        for key, aim in (("5", 0.5), ("up", 0.51), ("right", 0.56), ("down", 0.55)):
+            await pilot.press(key)
+            assert intent.target_n == pytest.approx(aim * FULL_SCALE_N)
+        for key, aim in (("pagedown", 0.5), ("left", 0.45), ("0", 1.0), ("grave_accent", 0.0)):
+            await pilot.press(key)
+            assert intent.target_n == pytest.approx(aim * FULL_SCALE_N)
+
+
 async def test_demonstration_without_a_recording_says_what_to_do(make_app: MakeApp) -> None:
     app, box = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -339,6 +356,12 @@ async def test_assessment_runs_blind_exercise_by_exercise_and_returns_home(
         )
         screen = app.screen
         assert isinstance(screen, AssessmentRunScreen)
+        # On a simulated pad the keys press it, in steps of the exercise's full scale.
+        first = screen.controller
+        await pilot.press("3", "up")
+        assert first.setup.intent.target_n == pytest.approx(0.31 * first.full_scale_n)
+        await pilot.press("grave_accent")
+        assert first.setup.intent.target_n == 0.0
         for _ in range(2):
             await until(pilot, lambda: screen.controller is not None or screen.done)
             controller = screen.controller

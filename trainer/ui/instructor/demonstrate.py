@@ -24,10 +24,12 @@ from trainer.sensors.base import Sample, SensorError
 from trainer.store import StoreError
 from trainer.ui.context import UsesTrainer
 from trainer.ui.feed import start_sensor
+from trainer.ui.pad_keys import PAD_KEYS, PadKeys
 from trainer.ui.text import sentence
 from trainer.ui.widgets.topbar import TopBar
 
 if TYPE_CHECKING:
+    from trainer.sensors.simulated import ManualIntent
     from trainer.ui.config import SensorSetup
 
 #: the pad's full scale on this screen: the simulated keys' 100 %
@@ -45,7 +47,7 @@ def _demo_exercise() -> Exercise:
     return Exercise("demonstration", "Demonstration", "demonstration", "", (phase,))
 
 
-class DemonstrationScreen(UsesTrainer, Screen[None]):
+class DemonstrationScreen(PadKeys, UsesTrainer, Screen[None]):
     """Record a force curve from the pad; make it an exercise's target profile."""
 
     CSS_PATH = "instructor.tcss"
@@ -54,12 +56,7 @@ class DemonstrationScreen(UsesTrainer, Screen[None]):
         Binding("space", "record", "Record / stop"),
         Binding("ctrl+s", "make", "Make exercise", priority=True),
         Binding("escape", "back", "Back"),
-        Binding("up", "nudge(1)", "Press", show=False),
-        Binding("down", "nudge(-1)", "Lighter", show=False),
-        Binding("pageup,right", "nudge(5)", "Press more", show=False),
-        Binding("pagedown,left", "nudge(-5)", "Lighter more", show=False),
-        *(Binding(str(d), f"aim({d or 10})", show=False) for d in range(10)),
-        Binding("grave_accent", "aim(0)", show=False),
+        *PAD_KEYS,
     ]
 
     def __init__(self, exercise_id: str) -> None:
@@ -188,13 +185,9 @@ class DemonstrationScreen(UsesTrainer, Screen[None]):
             "the history shows it, and 'trainer export' writes it out."
         )
 
-    def action_nudge(self, steps: int) -> None:
-        if self.setup is not None and self.setup.intent is not None:
-            self.setup.intent.nudge(steps * FULL_SCALE_N / 100)
-
-    def action_aim(self, tenth: int) -> None:
-        if self.setup is not None and self.setup.intent is not None:
-            self.setup.intent.set(tenth / 10 * FULL_SCALE_N)
+    def simulated_pad(self) -> tuple[ManualIntent, float] | None:
+        intent = self.setup.intent if self.setup is not None else None
+        return None if intent is None else (intent, FULL_SCALE_N)
 
     def action_make(self) -> None:
         from trainer.ui.instructor.editor import EditorScreen

@@ -19,11 +19,13 @@ from trainer.instructor.assessment import Assessments, AssessmentSitting
 from trainer.sensors.base import SensorError
 from trainer.ui.config import full_scale_n
 from trainer.ui.context import UsesTrainer
+from trainer.ui.pad_keys import PAD_KEYS, PadKeys
 from trainer.ui.text import band as band_text
 from trainer.ui.text import escaped, literal, sentence
 from trainer.ui.widgets.topbar import TopBar
 
 if TYPE_CHECKING:
+    from trainer.sensors.simulated import ManualIntent
     from trainer.ui.controller import LiveController
 
 
@@ -80,19 +82,14 @@ class AssessmentStartScreen(UsesTrainer, ModalScreen[tuple[str, str] | None]):
         self.dismiss(None)
 
 
-class AssessmentRunScreen(UsesTrainer, Screen[None]):
+class AssessmentRunScreen(PadKeys, UsesTrainer, Screen[None]):
     """The student's view of an assessment: one blind exercise after another."""
 
     CSS_PATH = "instructor.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "start", "Start"),
         Binding("escape", "stop", "Stop"),
-        Binding("up", "nudge(1)", "Press", show=False),
-        Binding("down", "nudge(-1)", "Lighter", show=False),
-        Binding("pageup,right", "nudge(5)", "Press more", show=False),
-        Binding("pagedown,left", "nudge(-5)", "Lighter more", show=False),
-        *(Binding(str(d), f"aim({d or 10})", show=False) for d in range(10)),
-        Binding("grave_accent", "aim(0)", show=False),
+        *PAD_KEYS,
     ]
 
     def __init__(self, assessment: str, student: str) -> None:
@@ -282,12 +279,7 @@ class AssessmentRunScreen(UsesTrainer, Screen[None]):
         while len(self.app.screen_stack) > 1:
             self.app.pop_screen()
 
-    def action_nudge(self, steps: int) -> None:
+    def simulated_pad(self) -> tuple[ManualIntent, float] | None:
         controller = self.controller
-        if controller is not None and controller.setup.intent is not None:
-            controller.setup.intent.nudge(steps * controller.full_scale_n / 100)
-
-    def action_aim(self, tenth: int) -> None:
-        controller = self.controller
-        if controller is not None and controller.setup.intent is not None:
-            controller.setup.intent.set(tenth / 10 * controller.full_scale_n)
+        intent = controller.setup.intent if controller is not None else None
+        return None if controller is None or intent is None else (intent, controller.full_scale_n)
