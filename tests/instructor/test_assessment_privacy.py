@@ -202,3 +202,15 @@ def test_behind_the_pin_each_score_shows_even_without_pass_marks(
     assert code == 0
     for score in scores:
         assert f"score {score:.0f}, " in out
+
+
+def test_the_overview_says_how_many_assessment_sessions_it_left_out(
+    store: Store,
+    eli: tuple[int, list[int]],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    code, out, _ = _trainer(capsys, monkeypatch, "instructor", "overview")
+    assert code == 0 and "2 assessment session(s) not shown" in out
+    code, out, _ = _trainer(capsys, monkeypatch, "instructor", "overview", "--assessments")
+    assert code == 0 and "not shown" not in out and "Graded levels" in out

@@ -123,3 +123,18 @@ def test_import_replace_on_the_command_line_warns_and_keeps_a_backup(
     assert len(backups) == 1 and 'name = "First"' in backups[0].read_text(encoding="utf-8")
     assert main(["exercises", "import", str(first), str(file), "--replace"]) == 1
     assert "both hold the exercise id 'graded-levels'" in capsys.readouterr().err
+
+
+def test_the_overview_prints_every_name_whole(
+    judged: Store, user_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = tmp_path / "impostor.toml"
+    file.write_text(IMPOSTOR, encoding="utf-8")
+    import_pack(file, store=judged)
+    now = ExerciseLibrary.load(builtin_exercise_dir(), user_dir).get("graded-levels")
+    simulate(judged, now, profile="steady", seed=3, student="Ana")
+    simulate(judged, now, profile="steady", seed=4, student="Ana Beatriz Carvalho de Souza")
+    assert main(["instructor", "overview", "--db", str(judged.path)]) == 0
+    out = capsys.readouterr().out
+    assert "Ana                           Graded levels (earlier version) " in out
+    assert "Ana Beatriz Carvalho de Souza Impostor " in out

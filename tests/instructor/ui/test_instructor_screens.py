@@ -623,3 +623,37 @@ async def test_review_of_every_exercise_calls_trends_per_exercise(
             pilot, lambda: "3 sessions;" in text(app.screen.query_one("#rv-trends", Static))
         )
         assert "time in band:" in text(app.screen.query_one("#rv-trends", Static))
+
+
+def screen_text(app: object) -> str:
+    """What the terminal shows, as plain text lines."""
+    return "\n".join(
+        "".join(segment.text for segment in line)
+        for line in app.screen._compositor.render_update(full=True).strips  # type: ignore[attr-defined]
+    )
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_overview_and_review_show_long_names_whole(
+    make_app: MakeApp, store: Store, size: tuple[int, int]
+) -> None:
+    library = ExerciseLibrary.load()
+    name = "Ana Beatriz Carvalho"
+    simulate(store, library.get("precision-drill"), profile="steady", seed=1, student=name)
+    Assessments(store).create("Final", ["pressure-release"])
+    simulate_assessment(store, library.exercises, "Final", name, profile="steady", seed=2)
+    app, _ = make_app()
+    async with app.run_test(size=size) as pilot:
+        app.push_screen(ClassOverviewScreen())
+        await until(
+            pilot, lambda: isinstance(app.screen, ClassOverviewScreen) and app.screen._filled
+        )
+        await pilot.pause()
+        # Every word of every name shows whole (a long name wraps, it is never cut).
+        words = set(screen_text(app).split())
+        assert {"Ana", "Beatriz", "Carvalho", "Trigger", "pressure", "release"} <= words
+        assert {"Precision", "drill"} <= words
+        app.push_screen(ReviewScreen(name))
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen._filled)
+        await pilot.pause()
+        assert {"pressure-release", "(assessment)"} <= set(screen_text(app).split())

@@ -77,12 +77,15 @@ def cmd_review(args: argparse.Namespace) -> int:
         if hidden:
             print(hidden_assessments_note(hidden))
         return 0
+    shown = points[-args.limit :]
+    what = max(len("exercise"), *(len(p.exercise_id) for p in shown))
     print(
-        f"{'id':>5}  {'date':<16} {'exercise':<24} {'score':>5} {'in band':>7} {'VE N':>6} {'CV %':>5}"
+        f"{'id':>5}  {'date':<16} {'exercise':<{what}} {'score':>5} {'in band':>7} {'VE N':>6} "
+        f"{'CV %':>5}"
     )
-    for p in points[-args.limit :]:
+    for p in shown:
         print(
-            f"{p.session_id:>5}  {p.started_at[:16].replace('T', ' '):<16} {p.exercise_id[:24]:<24} "
+            f"{p.session_id:>5}  {p.started_at[:16].replace('T', ' '):<16} {p.exercise_id:<{what}} "
             f"{p.score:>5.0f} {p.time_in_band_pct:>6.0f}% {p.variable_error_n:>6.1f} "
             f"{number(p.steadiness_cv_pct, 1):>5}"
             + ("  assessment" if p.kind == "assessment" else "")
@@ -110,20 +113,34 @@ def cmd_overview(args: argparse.Namespace) -> int:
     """class overview: who practised what, latest and best, below the pass mark"""
     from trainer.instructor.reports import class_overview
 
+    from trainer.instructor.roster import Roster
+
     store = open_store(args)
-    rows = class_overview(store, args.class_name, assessments=assessments_allowed(store, args))
+    assessments = assessments_allowed(store, args)
+    rows = class_overview(store, args.class_name, assessments=assessments)
     if not rows:
         print("No students to show.")
         return 0
+    hidden = 0
+    if not assessments:
+        students = Roster(store).students(class_name=args.class_name)
+        hidden = sum(store.hidden_count(student.name) for student in students)
+    # Columns as wide as their longest entry: a name is never cut ('... (earlier version)').
+    who = max(len("student"), *(len(r.student) for r in rows))
+    what = max(len("exercise"), *(len(r.exercise_name) for r in rows))
     print(
-        f"{'student':<18} {'exercise':<28} {'sessions':>8} {'latest':>6} {'best':>5}  {'last':<10}  pass mark"
+        f"{'student':<{who}} {'exercise':<{what}} {'sessions':>8} {'latest':>6} {'best':>5}  "
+        f"{'last':<10}  pass mark"
     )
     for r in rows:
         below = {True: "BELOW", False: "ok", None: "-"}[r.below_pass_mark]
         print(
-            f"{r.student[:18]:<18} {r.exercise_name[:28]:<28} {r.sessions:>8} {number(r.latest_score, 0):>6} "
-            f"{number(r.best_score, 0):>5}  {(r.last_practised or '-')[:10]:<10}  {below}"
+            f"{r.student:<{who}} {r.exercise_name:<{what}} {r.sessions:>8} "
+            f"{number(r.latest_score, 0):>6} {number(r.best_score, 0):>5}  "
+            f"{(r.last_practised or '-')[:10]:<10}  {below}"
         )
+    if hidden:
+        print(hidden_assessments_note(hidden))
     return 0
 
 

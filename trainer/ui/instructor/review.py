@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Label, Select, Sparkline, Static
 
 from trainer.instructor import InstructorError
 from trainer.instructor.reports import (
+    OverviewRow,
     ProgressPoint,
     class_overview,
     session_html,
@@ -41,6 +42,45 @@ def export_dir() -> Path:
     folder = Path(override) if override else Path.home() / "pressure-trainer-exports"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def wrapped_lines(text: str, width: int) -> int:
+    """How many lines ``text`` takes wrapped at word breaks in ``width`` cells."""
+    lines, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) <= width:
+            used += 1 + len(word)
+        elif used:
+            lines, used = lines + 1, len(word)
+        else:
+            used = len(word)
+        while used > width:  # a word longer than the column folds
+            lines, used = lines + 1, used - width
+    return lines
+
+
+def share_width(room: int, rows: list[tuple[str, ...]]) -> list[int]:
+    """Widths for the text columns of ``rows`` (one or two) sharing ``room`` cells.
+
+    Each is as wide as its longest entry when they fit; else never narrower than its
+    longest word, split so the rows wrap onto the fewest lines (never cut).
+    """
+    columns = list(zip(*rows, strict=True))
+    natural = [max([1, *map(len, texts)]) for texts in columns]
+    least = [max([1, *(len(w) for t in texts for w in t.split())]) for texts in columns]
+    if sum(natural) <= room:
+        return natural
+    if len(columns) == 1:
+        return [max(least[0], room)]
+    first, second = columns
+    distinct = sorted(set(zip(first, second, strict=True)))
+
+    def lines_at(width: int) -> int:
+        rest = max(least[1], room - width)
+        return sum(max(wrapped_lines(a, width), wrapped_lines(b, rest)) for a, b in distinct)
+
+    split = min(range(least[0], max(least[0], min(natural[0], room - least[1])) + 1), key=lines_at)
+    return [split, max(least[1], room - split)]
 
 
 class _Base(RecordsScreen):
@@ -86,10 +126,7 @@ class ReviewScreen(_Base):
         yield Label("Score by session date (oldest left)", id="rv-note")
         yield ScorePlot(id="rv-scores")
         yield Static(id="rv-trends")
-        yield RecordTable(
-            id=self.TABLE,
-            columns={"Date": 16, "Exercise": 22, "Score": 5, "In band": 7, "VE N": 6, "CV %": 5},
-        )
+        yield RecordTable(id=self.TABLE)  # columns sized to the names in fill()
         yield Label("", id="rv-trace-label")
         yield Sparkline([], id="rv-trace")
         yield Footer()
@@ -161,17 +198,40 @@ class ReviewScreen(_Base):
             lines = [f"{self.student} has no scored sessions yet."]
         self.query_one("#rv-trends", Static).update(literal("\n".join(lines)))
         table = self.table
+        shown = list(reversed(self.points[-50:]))
+        names = [
+            f"{p.exercise_id} (assessment)" if p.kind == "assessment" else p.exercise_id
+            for p in shown
+        ]
+        self._columns(table, names)
         table.clear()
-        for p in reversed(self.points[-50:]):
+        for p, name in zip(shown, names, strict=True):
             table.add_row(
                 p.started_at[:16].replace("T", " "),
-                f"{p.exercise_id} (assessment)" if p.kind == "assessment" else p.exercise_id,
+                name,
                 f"{p.score:.0f}",
                 f"{p.time_in_band_pct:.0f}%",
                 f"{p.variable_error_n:.1f}",
                 "-" if p.steadiness_cv_pct is None else f"{p.steadiness_cv_pct:.1f}",
                 key=str(p.session_id),
+                height=None,
             )
+
+    _AFTER: ClassVar[dict[str, int]] = {"Score": 5, "In band": 7, "VE N": 6, "CV %": 5}
+
+    def _columns(self, table: DataTable[object], exercises: list[str]) -> None:
+        """The exercise column takes the room the others leave; a long id wraps, never cut."""
+        room = max(12, self.size.width - 4 - 18 - sum(w + 2 for w in self._AFTER.values()) - 2)
+        (width,) = share_width(room, [("Exercise",), *((name,) for name in exercises)])
+        if getattr(self, "_exercise_width", None) == width:
+            return
+        self._exercise_width = width
+        table.clear(columns=True)
+        for heading, column_width in {"Date": 16, "Exercise": width, **self._AFTER}.items():
+            table.add_column(heading, width=column_width)
+
+    def on_resize(self) -> None:
+        self.refill()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         self.refill()
@@ -250,19 +310,7 @@ class ClassOverviewScreen(_Base):
         with Horizontal(id="ov-controls"):
             yield Label("Class", classes="control-label")
             yield Select[str](self._options(), value=ALL, allow_blank=False, id="ov-class")
-        yield RecordTable(
-            id=self.TABLE,
-            # The pass mark column comes early so it shows on an 80-column terminal.
-            columns={
-                "Student": 12,
-                "Exercise": 18,
-                "Pass": 6,
-                "Latest": 6,
-                "Best": 4,
-                "Sessions": 8,
-                "Last": 10,
-            },
-        )
+        yield RecordTable(id=self.TABLE)  # columns sized to the names in fill()
         yield Static(
             "Enter: review the student.  X: export the class results as CSV.  "
             "BELOW: the latest session missed the exercise's pass mark.",
@@ -278,10 +326,37 @@ class ClassOverviewScreen(_Base):
         value = self.query_one("#ov-class", Select).value
         return value if isinstance(value, str) and value != ALL else None
 
+    #: after Student and Exercise, which share the room these leave; the pass mark
+    #: column comes early so it shows on an 80-column terminal
+    _NUMBERS: ClassVar[dict[str, int]] = {
+        "Pass": 6,
+        "Latest": 6,
+        "Best": 4,
+        "Sessions": 8,
+        "Last": 10,
+    }
+
+    def _columns(self, table: DataTable[object], rows: list[OverviewRow]) -> None:
+        """Student and exercise names whole: they wrap in the width the others leave."""
+        room = max(20, self.size.width - 4 - sum(w + 2 for w in self._NUMBERS.values()) - 4)
+        student, exercise = share_width(
+            room, [("Student", "Exercise"), *((r.student, r.exercise_name) for r in rows)]
+        )
+        if getattr(self, "_widths", None) == (student, exercise):
+            return
+        self._widths = (student, exercise)
+        table.clear(columns=True)
+        for heading, width in {"Student": student, "Exercise": exercise, **self._NUMBERS}.items():
+            table.add_column(heading, width=width)
+
+    def on_resize(self) -> None:
+        self.refill()
+
     def fill(self) -> None:
         table = self.table
-        table.clear()
         rows = class_overview(self.trainer.config.store, self._class(), assessments=True)
+        self._columns(table, rows)
+        table.clear()
         for number, row in enumerate(rows):
             verdict: Text | str = "-"
             if row.below_pass_mark is True:
@@ -297,6 +372,7 @@ class ClassOverviewScreen(_Base):
                 str(row.sessions),
                 (row.last_practised or "-")[:10],
                 key=f"{number}:{row.student}",
+                height=None,
             )
 
     def on_select_changed(self, event: Select.Changed) -> None:
