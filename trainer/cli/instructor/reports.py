@@ -112,7 +112,6 @@ def cmd_review(args: argparse.Namespace) -> int:
 def cmd_overview(args: argparse.Namespace) -> int:
     """class overview: who practised what, latest and best, below the pass mark"""
     from trainer.instructor.reports import class_overview
-
     from trainer.instructor.roster import Roster
 
     store = open_store(args)
