@@ -53,6 +53,7 @@ from trainer.classroom.broker import (
     class_client,
     load_class_file,
 )
+from trainer.classroom.link import ClassLink
 from trainer.classroom.listeners import Listeners
 from trainer.classroom.protocol import (
     MAX_MESSAGE_CHARS,
@@ -195,8 +196,14 @@ class HubError(Exception):
     """The hub cannot do what was asked; the message says why."""
 
 
-class ClassHub:
+class ClassHub(ClassLink[HubEvent]):
     """The instructor's side of a class; see the module docstring."""
+
+    UNREACHABLE = (
+        "the class broker {host}:{port} is not reachable: "
+        "start it (mosquitto -c CLASS_FOLDER/mosquitto.conf); retrying"
+    )
+    LOST = "lost the class broker ({reason}); retrying"
 
     def __init__(
         self,
@@ -206,24 +213,21 @@ class ClassHub:
         library: ExerciseLibrary | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.class_file = hub_file if isinstance(hub_file, ClassFile) else load_class_file(hub_file)
-        if self.class_file.role != "hub":
+        class_file = hub_file if isinstance(hub_file, ClassFile) else load_class_file(hub_file)
+        if class_file.role != "hub":
             raise ClassSetupError(
-                f"{self.class_file.path} is a station's file: the hub needs hub.toml "
+                f"{class_file.path} is a station's file: the hub needs hub.toml "
                 "from the class folder"
             )
-        self.class_name = self.class_file.class_name
+        super().__init__(class_file, Listeners("hub"))
         self.db_path = Path(db or self.class_file.db or self.class_file.path.with_name("hub.db"))
         self.library = library
         self.clock = clock
         self.counters = HubCounters()
-        self.connected = False
-        self.problem: str | None = None
         # Set once the broker acknowledged the hub's subscriptions: live messages (QoS 0)
         # published before that never reach the hub.
         self._subscribed = threading.Event()
         self._subscribe_mid: int | None = None
-        self._listeners: Listeners[HubEvent] = Listeners("hub")
         self._lock = threading.RLock()
         self._views: dict[str, StationView] = {}
         self._known: frozenset[str] = frozenset()
@@ -232,7 +236,6 @@ class ClassHub:
         self._ingest: queue.SimpleQueue[tuple[str, str, bytes, int, int] | None] = (
             queue.SimpleQueue()
         )
-        self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
         # The records: opened here so a bad path fails at once, with a sentence.
         self.store = Store.open(self.db_path)
@@ -242,28 +245,13 @@ class ClassHub:
         self._without_saved_config = self._config.version == 0
         self._last_publish: mqtt.MQTTMessageInfo | None = None
         self._fingerprint = ""
-        self.client = self._make_client()
+        self.client = self._make_client(f"{self.class_name}-hub", manual_ack=True)
+        self.client.on_subscribe = self._on_subscribe
 
     # -- set-up ------------------------------------------------------------------------------
     @property
     def config_cache(self) -> Path:
         return self.db_path.with_name(self.db_path.stem + ".config.json")
-
-    def _make_client(self) -> mqtt.Client:
-        client = class_client(self.class_file, f"{self.class_name}-hub", manual_ack=True)
-        client.on_connect = self._on_connect
-        client.on_connect_fail = self._on_connect_fail
-        client.on_disconnect = self._on_disconnect
-        client.on_message = self._on_message
-        client.on_subscribe = self._on_subscribe
-        return client
-
-    def add_listener(self, listener: Callable[[HubEvent], None]) -> None:
-        """Call ``listener(event)`` for every event (from the hub's threads)."""
-        self._listeners.add(listener)
-
-    def remove_listener(self, listener: Callable[[HubEvent], None]) -> None:
-        self._listeners.remove(listener)
 
     def start(self) -> None:
         """Connect (retrying with back-off) and start storing sessions."""
@@ -371,24 +359,15 @@ class ClassHub:
         return station in self._known
 
     # -- MQTT callbacks ----------------------------------------------------------------------
-    def _on_connect(
-        self,
-        client: mqtt.Client,
-        userdata: Any,
-        flags: Any,
-        reason: ReasonCode,
-        properties: Properties | None,
-    ) -> None:
-        if reason.is_failure:
-            self.problem = (
-                f"the class broker refused the hub ({reason}): check hub.toml against the "
-                "class folder's passwd (run `trainer class setup` again)"
-            )
-            log.error(self.problem)
-            self._listeners.emit(HubConnectionChanged(False, self.problem))
-            return
-        self.connected = True
-        self.problem = None
+    def _refused(self, reason: str) -> None:
+        self.problem = (
+            f"the class broker refused the hub ({reason}): check hub.toml against the "
+            "class folder's passwd (run `trainer class setup` again)"
+        )
+        log.error(self.problem)
+        self._listeners.emit(HubConnectionChanged(False, self.problem))
+
+    def _connected(self, client: mqtt.Client) -> None:
         self._subscribed.clear()
         _, self._subscribe_mid = client.subscribe(
             [
@@ -406,12 +385,6 @@ class ClassHub:
             client.publish(config_topic(self.class_name), self._config.encode(), qos=1, retain=True)
         self._publish_if_changed(force=self._config.version == 0)
 
-    def _on_connect_fail(self, client: mqtt.Client, userdata: Any) -> None:
-        self._offline(
-            f"the class broker {self.class_file.host}:{self.class_file.port} is not reachable: "
-            "start it (mosquitto -c CLASS_FOLDER/mosquitto.conf); retrying"
-        )
-
     def _on_subscribe(
         self,
         client: mqtt.Client,
@@ -423,19 +396,8 @@ class ClassHub:
         if mid == self._subscribe_mid:
             self._subscribed.set()
 
-    def _on_disconnect(
-        self,
-        client: mqtt.Client,
-        userdata: Any,
-        flags: Any,
-        reason: ReasonCode,
-        properties: Properties | None,
-    ) -> None:
+    def _went_offline(self, problem: str) -> None:
         self._subscribed.clear()
-        if not self._stopping.is_set():
-            self._offline(f"lost the class broker ({reason}); retrying")
-
-    def _offline(self, problem: str) -> None:
         was = self.connected
         self.connected = False
         self.problem = problem

@@ -49,7 +49,8 @@ from paho.mqtt.enums import MQTTErrorCode
 from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
 
-from trainer.classroom.broker import ClassFile, ClassSetupError, class_client, load_class_file
+from trainer.classroom.broker import ClassFile, ClassSetupError, load_class_file
+from trainer.classroom.link import ClassLink
 from trainer.classroom.listeners import Listeners
 from trainer.classroom.protocol import (
     ClassConfig,
@@ -124,8 +125,16 @@ class LinkCounters:
     configs_refused: int = 0
 
 
-class StationLink:
+class StationLink(ClassLink[StationEvent]):
     """One station's connection to its class; see the module docstring."""
+
+    UNREACHABLE = (
+        "the class broker {host}:{port} is not reachable: "
+        "practising on its own; results are sent when it is back"
+    )
+    LOST = (
+        "lost the class broker ({reason}): practising on its own; results are sent when it is back"
+    )
 
     def __init__(
         self,
@@ -137,27 +146,20 @@ class StationLink:
         keepalive_s: int = KEEPALIVE_S,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.class_file = class_file
+        super().__init__(class_file, Listeners("class"))
         self.station = class_file.station
-        self.class_name = class_file.class_name
         self.db_path = Path(db_path)
         self.library = library
         self.clock = clock
         self.keepalive_s = keepalive_s
         self.counters = LinkCounters()
-        #: True while the broker has accepted the station
-        self.connected = False
-        #: why the station is not connected (None while connected or still trying first)
-        self.problem: str | None = None
         #: the class configuration in force (the last good one, from disk when offline)
         self.config: ClassConfig | None = None
         self.class_exercises: dict[str, Exercise] = {}
-        self._listeners: Listeners[StationEvent] = Listeners("class")
         self._work: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
         self._inflight: dict[int, int] = {}  # MQTT message id -> session id
         #: sessions the broker acknowledged: session id -> (resend after, attempts)
         self._published: dict[int, tuple[float, int]] = {}
-        self._stopping = threading.Event()
         self._worker: threading.Thread | None = None
         self._status_lock = threading.Lock()
         self._status = StationStatus(
@@ -166,27 +168,19 @@ class StationLink:
         self._live_seq = 0
         self._connected_since = clock()
         self._load_cached_config()
-        self.client = self._make_client()
+        self.client = self._make_station_client()
 
     # -- set-up ------------------------------------------------------------------------
-    def _make_client(self) -> mqtt.Client:
-        client = class_client(self.class_file, f"{self.class_name}-{self.station}")
+    def _make_station_client(self) -> mqtt.Client:
+        client = self._make_client(f"{self.class_name}-{self.station}")
         client.will_set(
             status_topic(self.class_name, self.station),
             self._status_payload("offline"),
             qos=1,
             retain=True,
         )
-        client.on_connect = self._on_connect
-        client.on_connect_fail = self._on_connect_fail
-        client.on_disconnect = self._on_disconnect
-        client.on_message = self._on_message
         client.on_publish = self._on_publish
         return client
-
-    def add_listener(self, listener: Callable[[StationEvent], None]) -> None:
-        """Call ``listener(event)`` on connection and configuration changes (any thread)."""
-        self._listeners.add(listener)
 
     def start(self) -> None:
         """Connect in the background; practice goes on whatever happens to the network."""
@@ -285,28 +279,18 @@ class StationLink:
         return config is not None and config.is_paused(self.station)
 
     # -- MQTT callbacks (the network thread) -----------------------------------------------
-    def _on_connect(
-        self,
-        client: mqtt.Client,
-        userdata: Any,
-        flags: Any,
-        reason: ReasonCode,
-        properties: Properties | None,
-    ) -> None:
-        if reason.is_failure:
-            text = str(reason)
-            if text in _AUTH_FAILURES:
-                self.problem = (
-                    f"the class broker refused {self.station}'s password ({text}): copy "
-                    f"{self.class_file.path.name} again from the instructor's class folder"
-                )
-            else:
-                self.problem = f"the class broker refused the station: {text}"
-            log.warning("%s: %s", self.station, self.problem)
-            self._listeners.emit(ConnectionChanged(False, self.problem))
-            return
-        self.connected = True
-        self.problem = None
+    def _refused(self, reason: str) -> None:
+        if reason in _AUTH_FAILURES:
+            self.problem = (
+                f"the class broker refused {self.station}'s password ({reason}): copy "
+                f"{self.class_file.path.name} again from the instructor's class folder"
+            )
+        else:
+            self.problem = f"the class broker refused the station: {reason}"
+        log.warning("%s: %s", self.station, self.problem)
+        self._listeners.emit(ConnectionChanged(False, self.problem))
+
+    def _connected(self, client: mqtt.Client) -> None:
         self._connected_since = self.clock()
         log.info("%s: connected to %s:%s", self.station, self.class_file.host, self.class_file.port)
         client.subscribe(
@@ -320,28 +304,6 @@ class StationLink:
         self._publish_status()
         self._work.put(("connected", None))
         self._listeners.emit(ConnectionChanged(True, None))
-
-    def _on_connect_fail(self, client: mqtt.Client, userdata: Any) -> None:
-        self._went_offline(
-            f"the class broker {self.class_file.host}:{self.class_file.port} is not reachable: "
-            "practising on its own; results are sent when it is back"
-        )
-
-    def _on_disconnect(
-        self,
-        client: mqtt.Client,
-        userdata: Any,
-        flags: Any,
-        reason: ReasonCode,
-        properties: Properties | None,
-    ) -> None:
-        if self._stopping.is_set():
-            self.connected = False
-            return
-        self._went_offline(
-            f"lost the class broker ({reason}): practising on its own; "
-            "results are sent when it is back"
-        )
 
     def _went_offline(self, problem: str) -> None:
         was = self.connected
