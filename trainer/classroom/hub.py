@@ -445,14 +445,14 @@ class ClassHub(ClassLink[HubEvent]):
             return
         now = self.clock()
         self.counters.received["status"] += 1
-        with self._lock:
-            view = self._views.get(station, StationView(station))
+
+        def seen(view: StationView) -> StationView:
             if status.state == "online":
                 online_since = view.online_since if view.online else status.since
-                view = replace(view, status=status, online_since=online_since, offline_since=None)
-            else:
-                view = replace(view, status=status, offline_since=view.offline_since or now)
-            self._views[station] = view
+                return replace(view, status=status, online_since=online_since, offline_since=None)
+            return replace(view, status=status, offline_since=view.offline_since or now)
+
+        self._change_view(station, seen)
         log.info(
             "%s %s%s",
             station,
@@ -463,14 +463,18 @@ class ClassHub(ClassLink[HubEvent]):
 
     def _live(self, topic: str, station: str, payload: bytes) -> None:
         report = self._decoded(decode_live, topic, station, payload)
-        if report is None:
-            return
-        now = self.clock()
-        self.counters.received["live"] += 1
+        if report is not None:
+            now = self.clock()
+            self.counters.received["live"] += 1
+            self._change_view(
+                station, lambda view: replace(view, live=report, live_received_at=now)
+            )
+            self._listeners.emit(LiveStateReceived(station, report, now))
+
+    def _change_view(self, station: str, change: Callable[[StationView], StationView]) -> None:
+        """Replace ``station``'s view by ``change(view)`` (from a blank view the first time)."""
         with self._lock:
-            view = self._views.get(station, StationView(station))
-            self._views[station] = replace(view, live=report, live_received_at=now)
-        self._listeners.emit(LiveStateReceived(station, report, now))
+            self._views[station] = change(self._views.get(station, StationView(station)))
 
     def _decoded(
         self, decode: Callable[..., Decoded], topic: str, station: str, payload: bytes
@@ -559,15 +563,17 @@ class ClassHub(ClassLink[HubEvent]):
     def _session_view(self, record: SessionRecord, stored: bool) -> None:
         if not stored:
             return
-        with self._lock:
-            view = self._views.get(record.station, StationView(record.station))
-            self._views[record.station] = replace(
+        now = self.clock()
+        self._change_view(
+            record.station,
+            lambda view: replace(
                 view,
                 last_score=record.score,
                 last_exercise_id=record.exercise_id,
-                last_session_at=self.clock(),
+                last_session_at=now,
                 sessions_stored=view.sessions_stored + 1,
-            )
+            ),
+        )
 
     # -- the class configuration ----------------------------------------------------------------
     @property
