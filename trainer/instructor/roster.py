@@ -18,6 +18,9 @@ from trainer.instructor import InstructorError
 from trainer.safe_text import check_name, printable
 from trainer.store import Store
 
+#: the roster's tables (the only names put into its SQL)
+_TABLES = ("students", "classes")
+
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
@@ -54,18 +57,41 @@ class Roster:
     # -- students ---------------------------------------------------------------------
     def student_id(self, name: str) -> int:
         """The id of an existing student; a clear error naming the known students otherwise."""
-        row = self.db.execute("SELECT id FROM students WHERE name = ?", (name.strip(),)).fetchone()
-        if row is None:
-            known = ", ".join(self.db_names("students")) or "none yet"
-            raise InstructorError(
-                f"there is no student called {name!r}: add them with "
-                f"'trainer instructor students add NAME' (students: {known})"
-            )
-        return int(row[0])
+        return self._id(
+            "students",
+            name,
+            f"there is no student called {name!r}: add them with "
+            "'trainer instructor students add NAME'",
+        )
 
     def db_names(self, table: str) -> list[str]:
-        assert table in ("students", "classes")
+        assert table in _TABLES
         return [r[0] for r in self.db.execute(f"SELECT name FROM {table} ORDER BY name")]
+
+    def _id(self, table: str, name: str, missing: str) -> int:
+        """The id of the row called ``name``, or the error ``missing`` naming those there are."""
+        assert table in _TABLES
+        row = self.db.execute(f"SELECT id FROM {table} WHERE name = ?", (name.strip(),)).fetchone()
+        if row is None:
+            known = ", ".join(self.db_names(table)) or "none yet"
+            raise InstructorError(f"{missing} ({table}: {known})")
+        return int(row[0])
+
+    def _rename(self, table: str, what: str, row_id: int, new: str) -> None:
+        assert table in _TABLES
+        new = _clean(new, what)
+        try:
+            with self.db:
+                self.db.execute(f"UPDATE {table} SET name = ? WHERE id = ?", (new, row_id))
+        except sqlite3.IntegrityError:
+            raise _name_taken(what, new) from None
+
+    def _set_archived(self, table: str, row_id: int, archived: bool) -> None:
+        assert table in _TABLES
+        with self.db:
+            self.db.execute(
+                f"UPDATE {table} SET archived = ? WHERE id = ?", (int(archived), row_id)
+            )
 
     def add_student(self, name: str, *, existing_ok: bool = True) -> int:
         """Add a student (an archived one of that name is brought back).
@@ -80,30 +106,17 @@ class Roster:
         if row is not None and not existing_ok and not row[1]:
             raise InstructorError(f"{row[2]!r} is already a student: nothing to add")
         if row is not None:
-            with self.db:
-                self.db.execute("UPDATE students SET archived = 0 WHERE id = ?", (row[0],))
+            self._set_archived("students", row[0], False)
             return int(row[0])
         return self.store.student_id(name)
 
     def rename_student(self, old: str, new: str) -> None:
         """Rename a student; their sessions follow them."""
-        student = self.student_id(old)
-        new = _clean(new, "student")
-        try:
-            with self.db:
-                self.db.execute("UPDATE students SET name = ? WHERE id = ?", (new, student))
-        except sqlite3.IntegrityError:
-            raise InstructorError(
-                f"there is already a student called {new!r}: choose another name"
-            ) from None
+        self._rename("students", "student", self.student_id(old), new)
 
     def archive_student(self, name: str, archived: bool = True) -> None:
         """Hide a student from lists (``archived=False`` brings them back); sessions stay."""
-        student = self.student_id(name)
-        with self.db:
-            self.db.execute(
-                "UPDATE students SET archived = ? WHERE id = ?", (int(archived), student)
-            )
+        self._set_archived("students", self.student_id(name), archived)
 
     def students(
         self, *, include_archived: bool = False, class_name: str | None = None
@@ -136,14 +149,11 @@ class Roster:
 
     # -- classes ----------------------------------------------------------------------
     def class_id(self, name: str) -> int:
-        row = self.db.execute("SELECT id FROM classes WHERE name = ?", (name.strip(),)).fetchone()
-        if row is None:
-            known = ", ".join(self.db_names("classes")) or "none yet"
-            raise InstructorError(
-                f"there is no class called {name!r}: add it with "
-                f"'trainer instructor classes add NAME' (classes: {known})"
-            )
-        return int(row[0])
+        return self._id(
+            "classes",
+            name,
+            f"there is no class called {name!r}: add it with 'trainer instructor classes add NAME'",
+        )
 
     def add_class(self, name: str) -> int:
         name = _clean(name, "class")
@@ -153,30 +163,16 @@ class Roster:
                     "INSERT INTO classes (name, created_at) VALUES (?, ?)", (name, _now())
                 )
         except sqlite3.IntegrityError:
-            raise InstructorError(
-                f"there is already a class called {name!r}: choose another name"
-            ) from None
+            raise _name_taken("class", name) from None
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
     def rename_class(self, old: str, new: str) -> None:
-        class_id = self.class_id(old)
-        new = _clean(new, "class")
-        try:
-            with self.db:
-                self.db.execute("UPDATE classes SET name = ? WHERE id = ?", (new, class_id))
-        except sqlite3.IntegrityError:
-            raise InstructorError(
-                f"there is already a class called {new!r}: choose another name"
-            ) from None
+        self._rename("classes", "class", self.class_id(old), new)
 
     def archive_class(self, name: str, archived: bool = True) -> None:
         """Hide a class from lists; its members and their sessions stay."""
-        class_id = self.class_id(name)
-        with self.db:
-            self.db.execute(
-                "UPDATE classes SET archived = ? WHERE id = ?", (int(archived), class_id)
-            )
+        self._set_archived("classes", self.class_id(name), archived)
 
     def enrol(self, class_name: str, student: str, *, add_new: bool = True) -> None:
         """Put a student in a class, adding the student if new (unless ``add_new`` is off)."""
@@ -234,6 +230,10 @@ class Roster:
                 (student_id,),
             )
         ]
+
+
+def _name_taken(what: str, name: str) -> InstructorError:
+    return InstructorError(f"there is already a {what} called {name!r}: choose another name")
 
 
 def _clean(name: str, what: str) -> str:
