@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,19 @@ from trainer.cli.common import (
     read_secret,
     require_pin,
 )
+
+#: what ``students rename|archive|unarchive`` say when done (from the parsed arguments)
+_STUDENT_CHANGES = {
+    "rename": "Renamed {old} to {new}; their sessions moved with them.",
+    "archive": "Archived {name}: hidden from lists, every session kept.",
+    "unarchive": "{name} is back in the lists.",
+}
+#: the same for ``classes``
+_CLASS_CHANGES = {
+    "rename": "Renamed class {old} to {new}.",
+    "archive": "Archived class {name}: its students and sessions are kept.",
+    "unarchive": "Class {name} is back in the lists.",
+}
 
 
 def register(actions: Any) -> None:
@@ -170,16 +184,22 @@ def cmd_students(args: argparse.Namespace) -> int:
         for line in import_roster(store, args.file, class_name=args.class_name).summary():
             print(line)
         return 0
-    if action == "rename":
-        roster.rename_student(args.old, args.new)
-        print(f"Renamed {args.old} to {args.new}; their sessions moved with them.")
-    elif action == "archive":
-        roster.archive_student(args.name)
-        print(f"Archived {args.name}: hidden from lists, every session kept.")
-    elif action == "unarchive":
-        roster.archive_student(args.name, archived=False)
-        print(f"{args.name} is back in the lists.")
+    if action in _STUDENT_CHANGES:
+        _rename_or_archive(args, action, roster.rename_student, roster.archive_student)
+        print(_STUDENT_CHANGES[action].format_map(vars(args)))
     return 0
+
+
+def _rename_or_archive(
+    args: argparse.Namespace,
+    action: str,
+    rename: Callable[[str, str], None],
+    archive: Callable[..., None],
+) -> None:
+    if action == "rename":
+        rename(args.old, args.new)
+    else:
+        archive(args.name, archived=action == "archive")
 
 
 def _student_contact(store: Any, args: argparse.Namespace) -> int:
@@ -235,15 +255,9 @@ def cmd_classes(args: argparse.Namespace) -> int:
         print(
             f"Added class {args.name}. Put students in it with 'trainer instructor classes enrol'."
         )
-    elif action == "rename":
-        roster.rename_class(args.old, args.new)
-        print(f"Renamed class {args.old} to {args.new}.")
-    elif action == "archive":
-        roster.archive_class(args.name)
-        print(f"Archived class {args.name}: its students and sessions are kept.")
-    elif action == "unarchive":
-        roster.archive_class(args.name, archived=False)
-        print(f"Class {args.name} is back in the lists.")
+    elif action in _CLASS_CHANGES:
+        _rename_or_archive(args, action, roster.rename_class, roster.archive_class)
+        print(_CLASS_CHANGES[action].format_map(vars(args)))
     elif action == "enrol":
         for student in args.students:
             roster.enrol(args.name, student, add_new=args.add)
