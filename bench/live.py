@@ -25,7 +25,8 @@ Printed for each, and the live screen as a ratio to the floor:
 hx711_emulator.py on gpiozero's MockFactory, read by the real driver in its own
 acquisition process, as ``trainer run`` does) while N busy sibling processes spin on
 the machine's cores, and reports the conversions the reader kept (used / produced,
-target >= 0.99) beside the screen's frame rate and CPU.
+target >= 0.99) beside the screen's frame rate and CPU, the priority the acquisition
+process got (trainer/sensors/priority.py) and where the lost conversions went.
 
 Absolute figures move with the machine's load; the ratios measured in one run are the
 figures that count. Exit status 1 if a target is missed.
@@ -215,7 +216,7 @@ def moving_chip() -> Any:
         rate_hz=RATE_HZ, noise_counts=40.0, counts_per_n=CHIP_SCALE, zero_counts=CHIP_ZERO
     )
     chip.force_n = AIMS_N[0]
-    chip.start()
+    chip.start(as_hardware=True)  # the emulated chip stands for hardware: never late
 
     def press() -> None:
         tick = 0
@@ -322,13 +323,27 @@ async def run_live(
             if sensor_kind == "hx711":
                 report = sensor.child_report or {}
                 produced = int(report.get("produced", 0))
+                stats = sensor.stats
                 extra |= {
                     "produced": float(produced),
-                    "used": float(sensor.stats.used),
-                    "kept": sensor.stats.used / max(produced, 1),
+                    "used": float(stats.used),
+                    "kept": stats.used / max(produced, 1),
+                    # where the rest went: read too late (the chip overwrote them), or
+                    # read with the clock held high too long (discarded; the chip may
+                    # have powered down and settled for a few periods)
+                    "read_late": float(report.get("overwritten", 0)),
+                    "glitches": float(stats.timing_glitches),
+                    "power_downs": float(report.get("power_downs", 0)),
+                    "discarded": float(stats.discarded),
                 }
+                priority = sensor.acquisition_priority
+                made["priority"] = priority.describe() if priority else "not reported"
         store.close()
-    return measured(probe, cpu, wall) | extra
+    return (
+        measured(probe, cpu, wall)
+        | extra
+        | ({"priority": made["priority"]} if "priority" in made else {})
+    )
 
 
 def measured(probe: Probe, cpu: float, wall: float) -> dict[str, float]:
@@ -586,6 +601,12 @@ def main(argv: list[str] | None = None) -> int:
             f"  reader kept {r['kept']:.3f} of the conversions ({r['used']:.0f}/"
             f"{r['produced']:.0f}; target >= {TARGET_KEPT}); screen {r['fps']:.1f} fps, "
             f"CPU {r['cpu']:.3f}, arrival-to-screen p99 {r['p99_ms']:.0f} ms"
+        )
+        print(
+            f"  reader at {r.get('priority', 'an unreported priority')}; lost: "
+            f"{r['read_late']:.0f} read too late, {r['glitches']:.0f} discarded by the "
+            f"timing guard ({r['power_downs']:.0f} chip power-downs, with the power "
+            "resets at open)"
         )
         ok = ok and r["kept"] >= TARGET_KEPT
     print("all targets met" if ok else "TARGET MISSED")

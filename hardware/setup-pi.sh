@@ -58,6 +58,16 @@ for group in gpio spi i2c; do
     fi
 done
 
+echo "== priority for the load cell's reader (trainer doctor: 'reader')"
+# The acquisition process asks for SCHED_RR 10, else nice -10 (the service's unit grants
+# both itself); pam_limits grants them to $USER_NAME's logins from the next one.
+LIMITS=/etc/security/limits.d/pressure-trainer.conf
+printf '%s\n' \
+    "# Pressure Trainer (hardware/setup-pi.sh): the load cell's reader may run ahead of the screen." \
+    "$USER_NAME - rtprio 10" \
+    "$USER_NAME - nice -10" | sudo tee "$LIMITS" >/dev/null
+echo "wrote $LIMITS: log out and back in for it to apply"
+
 if [[ $SERVICE -eq 1 ]]; then
     echo "== systemd unit: the trainer on tty1 at boot"
     sed -e "s|@USER@|$USER_NAME|g" -e "s|@REPO@|$REPO|g" "$REPO/hardware/pressure-trainer.service" \

@@ -156,9 +156,14 @@ class HX711Chip:
         self.line_level = True
 
     # -- lifecycle --------------------------------------------------------------------------
-    def start(self) -> Self:
+    def start(self, *, as_hardware: bool = False) -> Self:
+        """Start converting. ``as_hardware``: the chip's thread asks for the priority the
+        acquisition process asks for (a real chip is never late because the Pi is busy,
+        and a chip thread preempted while holding the GIL would stall the reader)."""
         self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="hx711-emulator", daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, args=(as_hardware,), name="hx711-emulator", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -254,7 +259,11 @@ class HX711Chip:
         self._dout_level = True
         self._set_dout(True)
 
-    def _run(self) -> None:
+    def _run(self, as_hardware: bool = False) -> None:
+        if as_hardware:
+            from trainer.sensors.priority import raise_priority
+
+            raise_priority()  # this thread only
         next_t = time.monotonic() + self.period_s
         retry = 0.0005
         while not self._stop.wait(max(0.0, next_t - time.monotonic())):
@@ -473,7 +482,7 @@ def child_chip() -> HX711Emulator:
     Device.pin_factory = MockFactory()
     chip = HX711Emulator(noise_counts=40.0)
     chip.force_n = float(os.environ.get("HX711_EMULATOR_FORCE_N", "20"))
-    chip.start()
+    chip.start(as_hardware=True)
     _child_chips.append(chip)  # lives as long as the process
     vanish = os.environ.get("HX711_EMULATOR_VANISH_S")
     if vanish:
@@ -482,3 +491,16 @@ def child_chip() -> HX711Emulator:
         if back:
             threading.Timer(float(back), chip.reconnect).start()
     return chip
+
+
+def child_chip_refused_priority() -> HX711Emulator:
+    """``child_setup``: :func:`child_chip` in a process the kernel refuses a higher priority
+    (real-time and a lower nice both fail with EPERM, as for a user without the rights)."""
+    import os
+
+    def refuse(*args: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    os.sched_setscheduler = refuse  # type: ignore[assignment]
+    os.setpriority = refuse  # type: ignore[assignment]
+    return child_chip()

@@ -267,3 +267,30 @@ def test_a_calibration_from_the_other_adc_is_refused(
     calibrate()  # made with the HX711
     check = by_name(run_doctor(0.2))["calibration"]
     assert check.status == "FAIL" and "made on the HX711" in check.detail
+
+
+def test_the_reader_priority_is_shown(pins: MockFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    from trainer.sensors import priority
+
+    monkeypatch.setattr(priority, "probe_priority", lambda: priority.Priority("SCHED_RR", 10))
+    reader = by_name(run_doctor(0.3))["reader"]
+    assert reader.status == "ok"
+    assert reader.detail == "the acquisition process would read at real-time (SCHED_RR 10)"
+
+
+def test_a_reader_refused_real_time_is_a_warning_with_the_fix(
+    pins: MockFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trainer.sensors import priority
+
+    refused = priority.Priority("normal", 0, "real-time not permitted; nice -10 not permitted")
+    monkeypatch.setattr(priority, "probe_priority", lambda: refused)
+    reader = by_name(run_doctor(0.3))["reader"]
+    assert reader.status == "warn"
+    assert "normal priority (real-time not permitted" in reader.detail
+    assert "LimitRTPRIO" in reader.fix and "limits.d/pressure-trainer.conf" in reader.fix
+
+
+def test_a_thread_reader_has_no_priority_line(pins: MockFactory, isolated_user_files: Path) -> None:
+    (isolated_user_files / "config.toml").write_text('[hx711]\nacquisition = "thread"\n')
+    assert "reader" not in by_name(run_doctor(0.3))

@@ -7,6 +7,8 @@ itself before and after.
 
 from __future__ import annotations
 
+import logging
+import os
 import queue
 import time
 from collections.abc import Iterator
@@ -17,8 +19,10 @@ from gpiozero.pins.mock import MockFactory
 from hx711_emulator import HX711Emulator, fresh_mock_factory
 
 from trainer.calibration import Calibration
+from trainer.sensors import priority as priority_module
 from trainer.sensors.base import Sample, SensorDisconnected, SensorError
 from trainer.sensors.hx711 import HX711Sensor
+from trainer.sensors.priority import Priority, probe_priority, raise_priority
 
 CHILD = "hx711_emulator:child_chip"
 
@@ -31,7 +35,7 @@ def chip() -> Iterator[HX711Emulator]:
             yield made
 
 
-def sensor_for(chip: HX711Emulator) -> HX711Sensor:
+def sensor_for(chip: HX711Emulator, child_setup: str = CHILD) -> HX711Sensor:
     calibration = Calibration(
         created=datetime.now(UTC).replace(microsecond=0),
         scale_counts_per_n=chip.counts_per_n,
@@ -46,7 +50,7 @@ def sensor_for(chip: HX711Emulator) -> HX711Sensor:
         calibration=calibration,
         zero_tracking=False,
         acquisition="process",
-        child_setup=CHILD,
+        child_setup=child_setup,
     )
 
 
@@ -121,3 +125,121 @@ def test_the_clock_stays_driven_low_while_the_process_takes_over(chip: HX711Emul
         samples.get(timeout=10.0)
         assert chip.sck.function == "output" and not chip.sck.state
         sensor.stop()
+
+
+# -- the process's priority -------------------------------------------------------------------
+def test_the_acquisition_process_asks_for_its_priority_and_says_what_it_got(
+    chip: HX711Emulator,
+) -> None:
+    samples: queue.SimpleQueue[Sample] = queue.SimpleQueue()
+    with sensor_for(chip) as sensor:
+        sensor.start(samples.put)
+        process = sensor._process
+        assert process is not None
+        assert process.prioritised.wait(10.0)
+        pid = process._child.pid
+        # What the kernel really gave the process's main thread (the reader's threads
+        # start from it), read from outside.
+        policy = os.sched_getscheduler(pid)
+        rt_priority = os.sched_getparam(pid).sched_priority
+        nice = os.getpriority(os.PRIO_PROCESS, pid)
+        samples.get(timeout=10.0)
+        described = sensor.describe()["acquisition_priority"]
+        sensor.stop()
+    granted = sensor.acquisition_priority
+    assert granted is not None
+    # It got what this user may have: asked here, the same request gets the same answer.
+    assert granted.policy == probe_priority().policy
+    if granted.policy == "SCHED_RR":
+        assert (policy, rt_priority) == (os.SCHED_RR, priority_module.REALTIME_PRIORITY)
+    elif granted.policy == "nice":
+        assert policy == os.SCHED_OTHER and nice == granted.value < 0
+    else:
+        assert policy == os.SCHED_OTHER and nice >= 0
+    assert described == granted.describe()
+
+
+def test_a_refused_priority_is_reported_and_reading_goes_on(
+    chip: HX711Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    samples: queue.SimpleQueue[Sample] = queue.SimpleQueue()
+    caplog.set_level(logging.WARNING, logger="trainer.sensors.hx711.process")
+    with sensor_for(chip, "hx711_emulator:child_chip_refused_priority") as sensor:
+        sensor.start(samples.put)
+        first = samples.get(timeout=10.0)
+        assert sensor._process is not None and sensor._process.prioritised.wait(10.0)
+        samples.get(timeout=1.0)  # and it keeps reading
+        sensor.stop()
+    granted = sensor.acquisition_priority
+    assert first.force_n == pytest.approx(20.0, abs=0.5)
+    assert granted == Priority("normal", 0, "real-time not permitted; nice -10 not permitted")
+    assert granted.describe() == (
+        "normal priority (real-time not permitted; nice -10 not permitted)"
+    )
+    assert "reader runs at normal priority" in caplog.text
+    assert "trainer doctor" in caplog.text
+
+
+def _kernel(
+    monkeypatch: pytest.MonkeyPatch, *, max_rt: int, min_nice: int, limits: dict[str, int]
+) -> list[tuple[str, int]]:
+    """A kernel that grants real-time up to ``max_rt`` and nice down to ``min_nice``."""
+    asked: list[tuple[str, int]] = []
+
+    def sched_setscheduler(pid: int, policy: int, param: os.sched_param) -> None:
+        asked.append(("rt", param.sched_priority))
+        if param.sched_priority > max_rt:
+            raise PermissionError(1, "Operation not permitted")
+
+    def setpriority(which: int, who: int, nice: int) -> None:
+        asked.append(("nice", nice))
+        if nice < min_nice:
+            raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "sched_setscheduler", sched_setscheduler)
+    monkeypatch.setattr(os, "setpriority", setpriority)
+    monkeypatch.setattr(priority_module, "_soft_limit", lambda name: limits.get(name, 0))
+    return asked
+
+
+def test_real_time_is_asked_for_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked = _kernel(monkeypatch, max_rt=99, min_nice=-20, limits={})
+    assert raise_priority() == Priority("SCHED_RR", 10)
+    assert asked == [("rt", 10)]
+
+
+def test_an_rtprio_limit_below_ours_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked = _kernel(monkeypatch, max_rt=5, min_nice=0, limits={"RLIMIT_RTPRIO": 5})
+    assert raise_priority() == Priority("SCHED_RR", 5)
+    assert asked == [("rt", 10), ("rt", 5)]
+
+
+def test_without_real_time_a_lower_nice_is_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked = _kernel(monkeypatch, max_rt=0, min_nice=-10, limits={})
+    granted = raise_priority()
+    assert granted == Priority("nice", -10, "real-time not permitted")
+    assert granted.raised and granted.describe() == "nice -10 (real-time not permitted)"
+    assert asked == [("rt", 10), ("nice", -10)]
+
+
+def test_a_nice_limit_above_ours_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    # RLIMIT_NICE 25 lets this user go down to nice -5.
+    _kernel(monkeypatch, max_rt=0, min_nice=-5, limits={"RLIMIT_NICE": 25})
+    assert raise_priority() == Priority("nice", -5, "real-time not permitted")
+
+
+def test_nothing_granted_is_normal_priority_with_the_reasons(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _kernel(monkeypatch, max_rt=0, min_nice=0, limits={})
+    granted = raise_priority()
+    assert not granted.raised
+    assert granted.describe() == (
+        "normal priority (real-time not permitted; nice -10 not permitted)"
+    )
+
+
+def test_the_probe_leaves_the_caller_as_it_was() -> None:
+    before = (os.sched_getscheduler(0), os.getpriority(os.PRIO_PROCESS, 0))
+    probe_priority()
+    assert (os.sched_getscheduler(0), os.getpriority(os.PRIO_PROCESS, 0)) == before

@@ -409,6 +409,8 @@ def run_doctor(seconds: float = 2.0, backend_name: str | None = None) -> list[Ch
         timing, check = _pin_timing_check(factory, hx.clock_pin)
         checks.append(check)
     checks.append(_wiring_check(config, timing))
+    if backend == "hx711-gpio" and hx.acquisition == "process":
+        checks.append(_reader_priority_check())
     if backend == "hx711-gpio" and factory is None:
         checks.append(Check("chip", "skip", "no GPIO access"))
         return checks
@@ -473,6 +475,24 @@ def _pin_timing_check(factory: Any, clock_pin: int | str) -> tuple[Any, Check]:
         status,
         timing.summary(),
         f"bit-banging is too slow on this Pi: {SPI_FIX}",
+    )
+
+
+def _reader_priority_check() -> Check:
+    """What priority the acquisition process would get here, and how to grant it more."""
+    from trainer.sensors.priority import probe_priority
+
+    priority = probe_priority()
+    detail = f"the acquisition process would read at {priority.describe()}"
+    if priority.policy == "SCHED_RR":
+        return Check("reader", "ok", detail)
+    return Check(
+        "reader",
+        "warn",
+        f"{detail}: a busy screen may cost it conversions",
+        "run the trainer as the service ('hardware/setup-pi.sh --service', which grants "
+        "LimitRTPRIO), or allow your user real-time priority ('hardware/setup-pi.sh' writes "
+        "/etc/security/limits.d/pressure-trainer.conf) and log in again",
     )
 
 

@@ -4,11 +4,17 @@
 (:func:`acquire_in_child`) that reads the chip and sends every sample, error and tare
 result back through a pipe; :class:`ReaderProcess` is the parent's end of it. The live
 screen then never holds the reader's GIL (see hardware/README.md).
+
+The process first asks the kernel to run it ahead of the screen
+(:func:`~trainer.sensors.priority.raise_priority`: real-time where permitted, else a
+lower nice) and tells the parent what it got: :attr:`ReaderProcess.priority`. Being
+refused is reported (``describe()``, the log, ``trainer doctor``), never fatal.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
@@ -26,6 +32,9 @@ from trainer.sensors.base import (
 
 if TYPE_CHECKING:
     from trainer.sensors.hx711.reader import HX711Sensor
+    from trainer.sensors.priority import Priority
+
+log = logging.getLogger(__name__)
 
 
 class ReaderProcess:
@@ -39,6 +48,9 @@ class ReaderProcess:
         self._tared = threading.Event()
         self._stopping = threading.Event()
         self.thread: threading.Thread | None = None
+        #: what the kernel granted the process (None until it has said)
+        self.priority: Priority | None = None
+        self.prioritised = threading.Event()  # set when ``priority`` is known
 
     def start(self, on_sample: SampleSink, on_error: ErrorSink | None) -> threading.Thread:
         """Spawn the process (the sensor has released its pins); return the receiver thread."""
@@ -105,6 +117,18 @@ class ReaderProcess:
         if not self._tared.wait(2.0):
             raise SensorError("the load cell did not answer the tare; try again")
 
+    def _prioritised(self, granted: tuple[str, int, str]) -> None:
+        from trainer.sensors.priority import Priority
+
+        priority = self.priority = self.sensor.acquisition_priority = Priority(*granted)
+        self.prioritised.set()
+        if not priority.raised:
+            log.warning(
+                "the load cell's reader runs at %s: a busy screen may cost it conversions; "
+                "see 'trainer doctor'",
+                priority.describe(),
+            )
+
     def _receive(self, on_sample: SampleSink, on_error: ErrorSink | None) -> None:
         from trainer.sensors.loadcell import ConversionStats
 
@@ -140,6 +164,8 @@ class ReaderProcess:
             elif kind == "zero":
                 sensor._set_zero(message[1])
                 self._tared.set()
+            elif kind == "priority":
+                self._prioritised(message[1])
             elif kind == "end":
                 sensor.stats.add(ConversionStats(**message[1]))
                 sensor.child_report = message[2]
@@ -153,6 +179,7 @@ def acquire_in_child(params: dict[str, Any], pipe: Any, setup: str | None) -> No
 
     from trainer.calibration import Calibration
     from trainer.sensors.hx711.reader import HX711Sensor
+    from trainer.sensors.priority import raise_priority
 
     lock = threading.Lock()
 
@@ -173,6 +200,8 @@ def acquire_in_child(params: dict[str, Any], pipe: Any, setup: str | None) -> No
             # Tests and benchmarks put an emulated chip on this process's mock pins.
             module_name, _, function = setup.partition(":")
             reporter = getattr(import_module(module_name), function)()
+        # Before the reader's threads start: they inherit it.
+        send(("priority", raise_priority().to_tuple()))
         calibration = params.pop("calibration")
         zero = params.pop("zero_counts")
         sensor = HX711Sensor(

@@ -54,6 +54,7 @@ from trainer.sensors.loadcell import CODE_MAX, CODE_MIN, ConversionStats, to_sig
 if TYPE_CHECKING:
     from trainer.calibration import Calibration
     from trainer.sensors.hx711.process import ReaderProcess
+    from trainer.sensors.priority import Priority
 
 #: how long open() holds the clock high to power-reset the chip
 POWER_RESET_S = 0.04
@@ -144,6 +145,8 @@ class HX711Sensor(HX711Reader):
         self._process: ReaderProcess | None = None  # the acquisition process, while started
         #: what the child's ``child_setup`` object reported when the process ended
         self.child_report: dict[str, Any] | None = None
+        #: what the kernel granted the acquisition process (None: none has run yet)
+        self.acquisition_priority: Priority | None = None
 
     # -- lifecycle ---------------------------------------------------------------------
     @property
@@ -251,12 +254,20 @@ class HX711Sensor(HX711Reader):
 
     def describe(self) -> dict[str, Any]:
         version = adafruit_version()
-        return super().describe() | {
-            "data_pin": self.data_pin,
-            "clock_pin": self.clock_pin,
-            "driver": f"adafruit-circuitpython-hx711 {version}" if version else "built-in",
-            "acquisition": self.acquisition,
-        }
+        return (
+            super().describe()
+            | {
+                "data_pin": self.data_pin,
+                "clock_pin": self.clock_pin,
+                "driver": f"adafruit-circuitpython-hx711 {version}" if version else "built-in",
+                "acquisition": self.acquisition,
+            }
+            | (
+                {"acquisition_priority": self.acquisition_priority.describe()}
+                if self.acquisition_priority is not None
+                else {}
+            )
+        )
 
     # -- the acquisition process -------------------------------------------------------------
     def start(self, on_sample: SampleSink, on_error: ErrorSink | None = None) -> None:
