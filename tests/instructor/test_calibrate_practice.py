@@ -35,7 +35,8 @@ def test_calibrate_sim_runs_the_wizard_without_hardware_and_keeps_the_real_file(
     # a hundred ("Not steady"), and the retry eats the next scripted answer.
     assert main(["calibrate", "--sim", "--plain", "--average", "0.5"]) == 0
     out = capsys.readouterr().out
-    assert "Practice: a simulated load cell" in out and "Saved." in out
+    assert "Practice: a simulated load cell" in out and "Saved (practice only" in out
+    assert "start with 'trainer run'" not in out  # run never reads the practice file
     practice = next(isolated_user_files.rglob("calibration-practice.json"))
     saved = load_calibration(practice)
     assert abs(saved.scale_counts_per_n) > 300

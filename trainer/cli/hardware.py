@@ -163,7 +163,7 @@ def practise_calibration(config: Config, args: argparse.Namespace) -> int:
             "Practice: a simulated load cell, no hardware. The pad carries the mass you type; "
             f"the result is saved to {path}, the real calibration is untouched."
         )
-        return plain_wizard(procedure, path, sys.stdin, sys.stdout)
+        return plain_wizard(procedure, path, sys.stdin, sys.stdout, practice=True)
     from trainer.ui.calibrate import CalibrationWizard
 
     wizard = CalibrationWizard(procedure, path, practice=True)
@@ -187,8 +187,18 @@ def _ask(prompt: str, stdin: TextIO, out: TextIO) -> str:
     return answer
 
 
-def plain_wizard(procedure: CalibrationProcedure, path: Path, stdin: TextIO, out: TextIO) -> int:
-    """The calibration wizard as questions and answers on a plain terminal."""
+def plain_wizard(
+    procedure: CalibrationProcedure,
+    path: Path,
+    stdin: TextIO,
+    out: TextIO,
+    *,
+    practice: bool = False,
+) -> int:
+    """The calibration wizard as questions and answers on a plain terminal.
+
+    ``practice``: a simulated cell's calibration, saved where ``trainer run`` never reads it.
+    """
     from trainer.calibration import (
         STANDARD_GRAVITY,
         NotSteady,
@@ -284,7 +294,13 @@ def plain_wizard(procedure: CalibrationProcedure, path: Path, stdin: TextIO, out
             say("Not saved; the previous calibration (if any) is unchanged.")
             return EXIT_FAILED
         save_calibration(calibration, path)
-        say("Saved. Forces are now in newtons: start with 'trainer run'.")
+        if practice:
+            say(
+                "Saved (practice only: 'trainer run' keeps the real calibration). On the Pi, "
+                "'trainer calibrate' without --sim calibrates the real load cell."
+            )
+        else:
+            say("Saved. Forces are now in newtons: start with 'trainer run'.")
         return EXIT_OK
     except Cancelled:
         say()
