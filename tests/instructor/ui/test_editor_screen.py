@@ -9,6 +9,7 @@ from textual.widgets import DataTable, Input, Static
 from tests.instructor.ui.conftest import MakeApp, until
 from trainer.exercises import ExerciseLibrary, builtin_exercise_dir
 from trainer.instructor.editing import Draft
+from trainer.store import Store
 from trainer.ui.instructor.editor import PHASE_FIELDS, EditorScreen
 from trainer.ui.instructor.hub import InstructorScreen
 from trainer.ui.screens.confirm import ConfirmScreen
@@ -201,3 +202,28 @@ async def test_a_typed_square_bracket_is_refused_and_quoted_as_written(
         assert "'Hold [/] [b]': must not hold [ or ]" in field_error(screen, "name")
         status = str(screen.query_one("#ed-status", Static).render())
         assert "1 problem" in status and "'Hold [/] [b]'" in status
+
+
+async def test_saving_an_edit_says_what_it_changes_for_pass_marks_and_records(
+    make_app: MakeApp, store: Store, user_dir: Path
+) -> None:
+    from trainer.instructor.assessment import PassMark, PassMarks, trial_phases
+    from trainer.session import simulate
+
+    exercise = ExerciseLibrary.load().get("graded-levels")
+    trials = len(trial_phases(exercise))
+    PassMarks(store).set(PassMark("graded-levels", trials_required=trials))
+    simulate(store, exercise, profile="steady", seed=1, student="Ana")
+    app, _ = make_app()
+    notes: list[tuple[str, str]] = []
+    app.notify = lambda message, **kw: notes.append((message, kw.get("severity", "")))  # type: ignore[method-assign,assignment]
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_editor(pilot, app, "graded-levels")
+        await select_row(pilot, screen, 1)
+        await pilot.press("ctrl+r")  # one hold fewer: the pass mark can no longer be met
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: any(m.startswith("Saved to") for m, _ in notes))
+    (saved, severity) = next((m, s) for m, s in notes if m.startswith("Saved to"))
+    assert severity == "warning"
+    assert f"asks for {trials} trials in band but the new version has {trials - 1}" in saved
+    assert "1 recorded session(s) were judged against an earlier version" in saved

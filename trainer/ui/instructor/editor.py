@@ -28,6 +28,7 @@ from trainer.instructor.editing import (
     user_file_for,
 )
 from trainer.instructor.timeline import render_timeline
+from trainer.instructor.versions import replacement_impact
 from trainer.ui.context import UsesTrainer
 from trainer.ui.text import escaped, literal, sentence
 from trainer.ui.widgets.rowtable import RecordTable
@@ -408,6 +409,8 @@ class EditorScreen(UsesTrainer, Screen[None]):
 
     # -- actions ----------------------------------------------------------------------------
     def action_save(self) -> None:
+        # What was in force under this id: saving replaces it for the records ahead.
+        before = self.trainer.config.library.exercises.get(self.draft.exercise_id)
         try:
             path = self.draft.save()
         except ExerciseError as error:
@@ -421,11 +424,23 @@ class EditorScreen(UsesTrainer, Screen[None]):
             self.notify(f"Not saved: {error}", severity="error")
             return
 
-        self.trainer.reload_library()
+        library = self.trainer.reload_library()
         self.dirty = False
         self.query_one("#ed-origin", Static).update(literal(self._origin_note()))
         self.query_one(TopBar).set_title(self._title())
-        self.notify(f"Saved to {path}.", timeout=5)
+        saved = library.exercises.get(self.draft.exercise_id)
+        notes = []
+        if before is not None and saved is not None:
+            notes = replacement_impact(self.trainer.config.store, saved, before)
+        if notes:
+            # Bands or a pass mark that no longer fit are said now, not found out in class.
+            self.notify(
+                f"Saved to {path}. Note: " + "; ".join(notes) + ".",
+                severity="warning",
+                timeout=15,
+            )
+        else:
+            self.notify(f"Saved to {path}.", timeout=5)
 
     def _restructure(self, selected: RowKey) -> None:
         self.dirty = True
