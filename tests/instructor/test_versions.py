@@ -138,3 +138,29 @@ def test_the_overview_prints_every_name_whole(
     out = capsys.readouterr().out
     assert "Ana                           Graded levels (earlier version) " in out
     assert "Ana Beatriz Carvalho de Souza Impostor " in out
+
+
+def test_edit_and_restore_on_the_command_line_say_what_they_affect(
+    judged: Store,
+    user_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    editor = tmp_path / "editor.sh"  # the instructor's edit: the deep level is gone
+    editor.write_text(
+        '#!/bin/sh\nsed -i -e \'/^deep = /d\' -e \'s/band = "deep"/band = "moderate"/\' "$1"\n',
+        encoding="utf-8",
+    )
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
+    monkeypatch.delenv("VISUAL", raising=False)
+    assert main(["exercises", "edit", "graded-levels"]) == 0, capsys.readouterr().err
+    out = capsys.readouterr().out
+    assert "note: graded-levels: 2 recorded session(s)" in out
+    assert "band for 'Ana' on 'deep'" in out and "no longer fits" in out
+    assert main(["exercises", "restore", "graded-levels"]) == 0
+    out = capsys.readouterr().out
+    assert "is the built-in version again" in out
+    assert "note: graded-levels: the pass mark" in out

@@ -309,7 +309,19 @@ def cmd_ex_edit(args: argparse.Namespace) -> int:
         else ""
     )
     print(f"Saved {draft.exercise_id} to {path}{where}.")
+    if draft.exercise_id == exercise.id:
+        print_impact(store, exercise)
     return 0
+
+
+def print_impact(store: Any, before: Any) -> None:
+    """Say what putting the exercise now in force in place of ``before`` affects."""
+    from trainer.instructor.versions import replacement_impact
+
+    now = load_library().exercises.get(before.id)
+    if now is not None:
+        for line in replacement_impact(store, now, before):
+            print(f"note: {line}")
 
 
 def cmd_ex_copy(args: argparse.Namespace) -> int:
@@ -332,11 +344,14 @@ def cmd_ex_delete(args: argparse.Namespace) -> int:
 
     store = open_store(args)
     require_pin(store, "delete exercises")
+    before = load_library().exercises.get(args.id) if is_builtin_id(args.id) else None
     moved = delete_exercise(args.id)
     if is_builtin_id(args.id):
         print(
             f"Removed your copy of {args.id}: the built-in is used again (your file is in {moved})."
         )
+        if before is not None:
+            print_impact(store, before)
     else:
         print(f"Deleted {args.id}; the file was moved to {moved} in case you need it back.")
     return 0
@@ -348,8 +363,11 @@ def cmd_ex_restore(args: argparse.Namespace) -> int:
 
     store = open_store(args)
     require_pin(store, "restore a built-in exercise")
+    before = load_library().exercises.get(args.id)
     moved = restore_builtin(args.id)
     print(f"{args.id} is the built-in version again; your copy was moved to {moved}.")
+    if before is not None:
+        print_impact(store, before)
     return 0
 
 
