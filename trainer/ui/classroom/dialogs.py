@@ -7,18 +7,15 @@ what was sent (or None when cancelled). A refusal from the hub is shown as it is
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, RadioButton, RadioSet
 from textual.widgets.option_list import Option
 
 from trainer.classroom.protocol import MAX_MESSAGE_CHARS
 from trainer.instructor.schedules import DESCRIPTIONS, FeedbackSchedule, ScheduleKind
 from trainer.ui.classroom.context import Stations, UsesClass
+from trainer.ui.dialog import FormDialog
 
 
 def _whom(stations: Stations, label: str) -> str:
@@ -29,10 +26,9 @@ def _whom(stations: Stations, label: str) -> str:
     return label[0].lower() + label[1:] if label.startswith("The ") else label
 
 
-class ActionDialog(UsesClass, ModalScreen[str | None]):
+class ActionDialog(UsesClass, FormDialog[str]):
     """A dialog with a 'for whom' choice; subclasses add what, and :meth:`send`."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
     TITLE_TEXT = ""
 
     def __init__(self, choices: list[tuple[str, Stations]]) -> None:
@@ -62,15 +58,8 @@ class ActionDialog(UsesClass, ModalScreen[str | None]):
         label, stations = self.choices[max(0, index)]
         return stations, _whom(stations, label)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "cancel":
-            self.dismiss(None)
-        else:
-            self.attempt(event.button.id or "")
+    def submit(self, button: str) -> None:
+        self.attempt(button or "send")
 
     def attempt(self, button: str) -> None:
         """Send, then close with what was done; stay open with the reason on a refusal."""
@@ -175,10 +164,6 @@ class MessageDialog(ActionDialog):
     def on_mount(self) -> None:
         self.query_one("#message", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.attempt("send")
-
     def send(self, button: str) -> str | None:
         text = " ".join(self.query_one("#message", Input).value.split())
         if not text:
@@ -208,10 +193,8 @@ class PauseDialog(ActionDialog):
         return f"{'Paused' if paused else 'Resumed'} {whom}."
 
 
-class MarginDialog(ModalScreen[float | None]):
+class MarginDialog(FormDialog[float]):
     """The margin over the band's top that raises 'pressing too hard'."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, margin_pct: float) -> None:
         super().__init__()
@@ -233,21 +216,7 @@ class MarginDialog(ModalScreen[float | None]):
     def on_mount(self) -> None:
         self.query_one("#margin", Input).focus()
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "cancel":
-            self.dismiss(None)
-        else:
-            self._submit()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._submit()
-
-    def _submit(self) -> None:
+    def submit(self, button: str) -> None:
         try:
             value = float(self.query_one("#margin", Input).value)
         except ValueError:

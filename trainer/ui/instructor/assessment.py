@@ -8,12 +8,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 
 from trainer.instructor import InstructorError
 from trainer.instructor.assessment import AssessmentRun, Assessments
 from trainer.ui.context import UsesTrainer
+from trainer.ui.dialog import FormDialog
 from trainer.ui.tables import RecordsScreen, selected_key
 from trainer.ui.text import literal, sentence
 from trainer.ui.widgets.rowtable import RecordTable
@@ -144,11 +144,10 @@ class AssessmentResultsScreen(RecordsScreen):
         self.app.push_screen(AssessmentDefineScreen(), created)
 
 
-class AssessmentDefineScreen(UsesTrainer, ModalScreen[str | None]):
+class AssessmentDefineScreen(UsesTrainer, FormDialog[str]):
     """An assessment's name and exercise ids; dismisses with the name once stored."""
 
     CSS_PATH = "instructor.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def compose(self) -> ComposeResult:
         ids = ", ".join(sorted(self.trainer.config.library.exercises))
@@ -159,19 +158,10 @@ class AssessmentDefineScreen(UsesTrainer, ModalScreen[str | None]):
             yield Static(literal(f"Exercises: {ids}"), classes="dialog-note")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Create", id="ad-create", variant="success")
-                yield Button("Cancel", id="ad-cancel")
+                yield Button("Cancel", id="cancel")
             yield Label("", id="ad-message", classes="dialog-message")
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ad-cancel":
-            self.dismiss(None)
-        else:
-            self.create()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.create()
-
-    def create(self) -> None:
+    def submit(self, button: str) -> None:
         """Store the assessment, or say what is wrong beside the form."""
         name = self.query_one("#ad-name", Input).value.strip()
         text = self.query_one("#ad-ids", Input).value
@@ -184,6 +174,3 @@ class AssessmentDefineScreen(UsesTrainer, ModalScreen[str | None]):
             self.query_one("#ad-message", Label).update(sentence(error))
             return
         self.dismiss(name)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

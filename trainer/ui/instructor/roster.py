@@ -8,12 +8,12 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
 from trainer.instructor import InstructorError
 from trainer.instructor.contacts import StudentContacts
 from trainer.instructor.roster import Roster
+from trainer.ui.dialog import FormDialog
 from trainer.ui.tables import RecordsScreen, refilling, selected_key
 from trainer.ui.text import literal, sentence
 from trainer.ui.widgets.rowtable import RecordTable
@@ -27,11 +27,10 @@ HELP = (
 )
 
 
-class PromptScreen(ModalScreen[str | None]):
+class PromptScreen(FormDialog[str]):
     """One line of text; Enter gives it, Escape gives None."""
 
     CSS_PATH = "instructor.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, question: str, value: str = "") -> None:
         super().__init__()
@@ -47,11 +46,8 @@ class PromptScreen(ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.call_after_refresh(lambda: self.query_one("#prompt-input", Input).focus())
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def submit(self, button: str) -> None:
+        self.dismiss(self.query_one("#prompt-input", Input).value.strip() or None)
 
 
 class RosterScreen(RecordsScreen):

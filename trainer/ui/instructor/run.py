@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from trainer.instructor import InstructorError
@@ -19,6 +19,7 @@ from trainer.instructor.assessment import Assessments, AssessmentSitting
 from trainer.sensors.base import SensorError
 from trainer.ui.config import full_scale_n
 from trainer.ui.context import UsesTrainer
+from trainer.ui.dialog import FormDialog
 from trainer.ui.pad_keys import PAD_KEYS, PadKeys
 from trainer.ui.text import band as band_text
 from trainer.ui.text import escaped, literal, sentence
@@ -29,11 +30,10 @@ if TYPE_CHECKING:
     from trainer.ui.controller import LiveController
 
 
-class AssessmentStartScreen(UsesTrainer, ModalScreen[tuple[str, str] | None]):
+class AssessmentStartScreen(UsesTrainer, FormDialog[tuple[str, str]]):
     """Which assessment, for which student; dismisses with (assessment, student)."""
 
     CSS_PATH = "instructor.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, student: str = "") -> None:
         super().__init__()
@@ -54,19 +54,10 @@ class AssessmentStartScreen(UsesTrainer, ModalScreen[tuple[str, str] | None]):
             yield Input(self.student, placeholder="student's name", id="ar-student", max_length=40)
             with Horizontal(id="ar-buttons"):
                 yield Button("Start", id="ar-start", variant="success", disabled=not names)
-                yield Button("Cancel", id="ar-cancel")
+                yield Button("Cancel", id="cancel")
             yield Label("", id="ar-message")
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ar-cancel":
-            self.dismiss(None)
-            return
-        self._start()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self._start()
-
-    def _start(self) -> None:
+    def submit(self, button: str) -> None:
         selects = self.query("#ar-name")
         if not selects:
             return
@@ -77,9 +68,6 @@ class AssessmentStartScreen(UsesTrainer, ModalScreen[tuple[str, str] | None]):
             return
         if isinstance(name, str):
             self.dismiss((name, student))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class AssessmentRunScreen(PadKeys, UsesTrainer, Screen[None]):
