@@ -26,6 +26,7 @@ from typing import Any
 
 from trainer.sensors.hx711.iio import IIO_ROOT, find_iio_device
 from trainer.sensors.hx711.protocol import POWER_DOWN_AFTER_S, SAFE_CLOCK_HIGH_S
+from trainer.sensors.hx711.reader import clock_pulse
 
 DEV_ROOT = Path("/dev")
 NAU7802_ADDRESS = 0x2A
@@ -140,17 +141,11 @@ def time_pin_writes(
         highs: list[float] = []
         fastest = math.inf
         for _ in range(pulses):
-            t0 = clock()
-            sck.state = True
-            t1 = clock()
-            sck.state = False
-            t2 = clock()
-            rise = t1 - t0
+            # Timed as the reader times its pulses.
+            rise, high = clock_pulse(sck, clock, fastest)
             fastest = min(fastest, rise)
             writes.append(rise)
-            # As the reader times a pulse: high from the end of the first write to the
-            # end of the second, plus what the first took beyond its fastest.
-            highs.append((t2 - t1) + (rise - fastest))
+            highs.append(high)
     finally:
         sck.close()
     return PinTiming(

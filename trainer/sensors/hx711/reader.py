@@ -56,6 +56,24 @@ if TYPE_CHECKING:
     from trainer.sensors.hx711.process import ReaderProcess
     from trainer.sensors.priority import Priority
 
+
+def clock_pulse(sck: Any, clock: Callable[[], float], fastest_s: float) -> tuple[float, float]:
+    """One pulse on PD_SCK: how long the raising write took, and how long the pin was high.
+
+    The pin rises at the end of the first write (lgpio checks the mode, then writes) and
+    falls at the end of the second: high for t2 - t1. Whatever the first write took beyond
+    the fastest seen (``fastest_s``) may have passed with the pin already high (a
+    preemption after the edge): it counts.
+    """
+    t0 = clock()
+    sck.state = True
+    t1 = clock()
+    sck.state = False
+    t2 = clock()
+    rise = t1 - t0
+    return rise, (t2 - t1) + max(0.0, rise - fastest_s)
+
+
 #: how long open() holds the clock high to power-reset the chip
 POWER_RESET_S = 0.04
 #: where the reader runs: the sensor's thread, or a process of its own (see hardware/README.md)
@@ -345,19 +363,9 @@ class HX711Sensor(HX711Reader):
         dout.when_changed = None
         try:
             for bit in range(self._pulses):
-                t0 = clock()
-                sck.state = True
-                t1 = clock()
-                sck.state = False
-                t2 = clock()
-                # The pin rises at the end of the first write (lgpio checks the mode,
-                # then writes) and falls at the end of the second: high for t2 - t1.
-                # Whatever the first write took beyond its fastest may have passed
-                # with the pin already high (a preemption after the edge): count it.
-                rise = t1 - t0
+                rise, high = clock_pulse(sck, clock, fastest)
                 if rise < fastest:
                     fastest = rise
-                high = (t2 - t1) + (rise - fastest)
                 if high > worst:
                     worst = high
                 if bit < 24:
