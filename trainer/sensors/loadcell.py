@@ -24,6 +24,7 @@ import statistics
 import time
 from abc import abstractmethod
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,7 @@ from trainer.sensors.base import (
     SensorDisconnected,
     SensorError,
     SensorNotCalibrated,
+    SensorTimeout,
 )
 
 if TYPE_CHECKING:
@@ -74,6 +76,15 @@ class ConversionStats:
     @property
     def discarded(self) -> int:
         return self.timing_glitches + self.resync_discards + self.dead_reads + self.bus_errors
+
+
+def default_ready_timeout_s(rate_hz: float) -> float:
+    """How long without a conversion before a chip counts as lost, unless a caller says.
+
+    A few conversion periods, and enough for an HX711 to settle after a reset (400 ms at
+    10 SPS): a dead chip is reported well within a second.
+    """
+    return max(0.25, 5.0 / rate_hz)
 
 
 class LoadCellSensor(Sensor):
@@ -121,15 +132,25 @@ class LoadCellSensor(Sensor):
         if not self.is_open:
             raise SensorError("the load cell is not open; start the session again")
 
-    def _read_deadlines(self, timeout_s: float) -> tuple[float, float]:
-        """When a read gives up: (the caller's timeout, the chip's contact timeout).
+    def _polls(self, timeout_s: float) -> Iterator[float]:
+        """One read's tries at the chip: yields the monotonic time each may wait until.
 
-        Past the first the read raises :class:`SensorTimeout`; past the second, with no
-        conversion, the chip is lost (:class:`SensorDisconnected`). Monotonic seconds.
+        After a try that found no conversion: :class:`SensorTimeout` once ``timeout_s`` has
+        passed (or when acquisition is stopping), and the end once ``ready_timeout_s`` has,
+        when the caller raises :class:`SensorDisconnected` saying why.
         """
         self._check_readable()
         start = time.monotonic()
-        return start + timeout_s, start + self.ready_timeout_s
+        deadline, contact_deadline = start + timeout_s, start + self.ready_timeout_s
+        while True:
+            if self.stopping and self.running:
+                raise SensorTimeout("acquisition stopped")
+            yield min(deadline, contact_deadline)
+            now = time.monotonic()
+            if now >= contact_deadline:
+                return
+            if now >= deadline:
+                raise SensorTimeout(f"no conversion within {timeout_s:.2f} s")
 
     def _conversion(self, timeout_s: float) -> tuple[int, float, SampleFlag]:
         counts, t_s, flags = self._next_conversion(timeout_s)

@@ -37,8 +37,8 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from trainer.sensors.base import SampleFlag, SensorDisconnected, SensorError, SensorTimeout
-from trainer.sensors.loadcell import LoadCellSensor, to_signed
+from trainer.sensors.base import SampleFlag, SensorDisconnected, SensorError
+from trainer.sensors.loadcell import LoadCellSensor, default_ready_timeout_s, to_signed
 
 if TYPE_CHECKING:
     from trainer.calibration import Calibration
@@ -94,7 +94,7 @@ class NAU7802Sensor(LoadCellSensor):
         self.address = address
         self.gain = gain
         self.channel = "A"  # channel 1, the one the Qwiic boards wire
-        self.ready_timeout_s = ready_timeout_s or max(0.25, 5.0 / rate_hz)
+        self.ready_timeout_s = ready_timeout_s or default_ready_timeout_s(rate_hz)
         self.poll_s = 1.0 / (8 * rate_hz)
         self._bus: Any = None
         self.revision: int | None = None
@@ -204,11 +204,8 @@ class NAU7802Sensor(LoadCellSensor):
 
     # -- reading -------------------------------------------------------------------------
     def _next_conversion(self, timeout_s: float) -> tuple[int, float, SampleFlag]:
-        deadline, contact_deadline = self._read_deadlines(timeout_s)
         last_error: OSError | None = None
-        while True:
-            if self.stopping and self.running:
-                raise SensorTimeout("acquisition stopped")
+        for until in self._polls(timeout_s):
             try:
                 if self._lost:
                     self._set_up()  # it answers again, perhaps after losing power
@@ -227,20 +224,14 @@ class NAU7802Sensor(LoadCellSensor):
                 last_error = error
             except SensorError as error:  # set up again, but it would not calibrate
                 raise self._disconnected(str(error).split(";")[0]) from None
-            now = time.monotonic()
-            if now >= contact_deadline:
-                if last_error is not None:
-                    raise self._disconnected(
-                        f"the NAU7802 stopped answering ({last_error.strerror or last_error})"
-                    )
-                raise self._disconnected(
-                    f"no conversion from the NAU7802 for {self.ready_timeout_s:.2f} s"
-                )
-            if now >= deadline:
-                raise SensorTimeout(f"no conversion within {timeout_s:.2f} s")
             # Polling for CR at an eighth of the period; a lost chip is asked less often.
             pause = 0.05 if self._lost else self.poll_s
-            time.sleep(min(pause, max(0.0, min(deadline, contact_deadline) - now)))
+            time.sleep(min(pause, max(0.0, until - time.monotonic())))
+        if last_error is not None:
+            raise self._disconnected(
+                f"the NAU7802 stopped answering ({last_error.strerror or last_error})"
+            )
+        raise self._disconnected(f"no conversion from the NAU7802 for {self.ready_timeout_s:.2f} s")
 
     def _disconnected(self, what: str) -> SensorDisconnected:
         return self._lost_contact(

@@ -32,9 +32,9 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from trainer.sensors.base import SampleFlag, SensorDisconnected, SensorError, SensorTimeout
+from trainer.sensors.base import SampleFlag, SensorDisconnected, SensorError
 from trainer.sensors.hx711.protocol import check_settings
-from trainer.sensors.loadcell import LoadCellSensor, to_signed
+from trainer.sensors.loadcell import LoadCellSensor, default_ready_timeout_s, to_signed
 
 if TYPE_CHECKING:
     from trainer.calibration import Calibration
@@ -87,7 +87,7 @@ class HX711IIOSensor(LoadCellSensor):
         self.channel = channel
         self.gain = gain
         self.root = root
-        self.ready_timeout_s = ready_timeout_s or max(0.25, 5.0 / rate_hz)
+        self.ready_timeout_s = ready_timeout_s or default_ready_timeout_s(rate_hz)
         self.device: Path | None = None
         # The latest conversion only, as the chip itself holds one: never a stale backlog.
         self._conversions: queue.Queue[tuple[float, int] | OSError] = queue.Queue(maxsize=1)
@@ -181,18 +181,10 @@ class HX711IIOSensor(LoadCellSensor):
             handoff.put(item)
 
     def _next_conversion(self, timeout_s: float) -> tuple[int, float, SampleFlag]:
-        deadline, contact_deadline = self._read_deadlines(timeout_s)
         last_error: OSError | None = None
-        while True:
-            if self.stopping and self.running:
-                raise SensorTimeout("acquisition stopped")
-            now = time.monotonic()
-            if now >= contact_deadline:
-                raise self._disconnected(last_error)
-            if now >= deadline:
-                raise SensorTimeout(f"no conversion within {timeout_s:.2f} s")
+        for until in self._polls(timeout_s):
             try:
-                item = self._conversions.get(timeout=min(deadline, contact_deadline) - now)
+                item = self._conversions.get(timeout=max(0.0, until - time.monotonic()))
             except queue.Empty:
                 continue
             if isinstance(item, OSError):
@@ -204,6 +196,7 @@ class HX711IIOSensor(LoadCellSensor):
             self._lost = False
             counts, flags = self._judge_code(to_signed((raw & 0xFFFFFF) ^ 0x800000))
             return counts, t_s, flags
+        raise self._disconnected(last_error)
 
     def _disconnected(self, error: OSError | None) -> SensorDisconnected:
         what = (

@@ -30,7 +30,7 @@ from trainer.sensors.base import (
     SensorTimeout,
     SensorTooSlow,
 )
-from trainer.sensors.loadcell import LoadCellSensor, to_signed
+from trainer.sensors.loadcell import LoadCellSensor, default_ready_timeout_s, to_signed
 
 if TYPE_CHECKING:
     from trainer.calibration import Calibration
@@ -88,9 +88,7 @@ class HX711Reader(LoadCellSensor):
         self.channel = channel
         self.gain = gain
         self.max_clock_high_s = max_clock_high_s
-        # A few conversion periods, and enough for the chip to settle after a reset
-        # (400 ms at 10 SPS); a dead chip is reported well within a second.
-        self.ready_timeout_s = ready_timeout_s or max(0.25, 5.0 / rate_hz)
+        self.ready_timeout_s = ready_timeout_s or default_ready_timeout_s(rate_hz)
         self._pulses = PULSES[(channel, gain)]
         self._io = threading.Lock()  # one reader of the chip at a time
         self._resync = False
