@@ -227,3 +227,55 @@ async def test_saving_an_edit_says_what_it_changes_for_pass_marks_and_records(
     assert severity == "warning"
     assert f"asks for {trials} trials in band but the new version has {trials - 1}" in saved
     assert "1 recorded session(s) were judged against an earlier version" in saved
+
+
+def _copy_in_force(store: Store, user_dir: Path) -> None:
+    """Ana practised the instructor's own copy of graded-levels, which has a pass mark."""
+    from trainer.instructor.assessment import PassMark, PassMarks
+    from trainer.session import simulate
+
+    draft = Draft.from_exercise(ExerciseLibrary.load().get("graded-levels"))
+    draft.set_field("name", "Graded levels, ours")
+    draft.save()
+    simulate(
+        store, ExerciseLibrary.load().get("graded-levels"), profile="steady", seed=1, student="Ana"
+    )
+    PassMarks(store).set(PassMark("graded-levels", min_score=70))
+
+
+async def test_removing_a_copy_from_the_hub_says_what_the_built_in_affects(
+    make_app: MakeApp, store: Store, user_dir: Path
+) -> None:
+    _copy_in_force(store, user_dir)
+    app, _ = make_app()
+    notes: list[str] = []
+    app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign,assignment]
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.push_screen(InstructorScreen())
+        await until(pilot, lambda: isinstance(app.screen, InstructorScreen) and app.screen._filled)
+        table = app.screen.query_one("#inst-exercises", DataTable)
+        table.move_cursor(row=[e.id for e in app.config.library.sorted()].index("graded-levels"))
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await until(pilot, lambda: any(n.startswith("Done.") for n in notes))
+    done = next(n for n in notes if n.startswith("Done."))
+    assert "1 recorded session(s) were judged against an earlier version" in done
+    assert "'Graded levels, ours'" in done and "the pass mark" in done
+
+
+async def test_restoring_the_built_in_in_the_editor_says_what_it_affects(
+    make_app: MakeApp, store: Store, user_dir: Path
+) -> None:
+    _copy_in_force(store, user_dir)
+    app, _ = make_app()
+    notes: list[str] = []
+    app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign,assignment]
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_editor(pilot, app, "graded-levels")
+        await pilot.press("ctrl+b")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await until(pilot, lambda: any(n.startswith("The built-in is back") for n in notes))
+    back = next(n for n in notes if n.startswith("The built-in is back"))
+    assert "1 recorded session(s) were judged against an earlier version" in back

@@ -496,6 +496,8 @@ class EditorScreen(UsesTrainer, Screen[None]):
             )
             return
 
+        before = self.trainer.config.library.exercises.get(exercise_id)
+
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
@@ -511,7 +513,17 @@ class EditorScreen(UsesTrainer, Screen[None]):
             self.dirty = False
             self.query_one("#ed-origin", Static).update(literal(self._origin_note()))
             self.query_one(TopBar).set_title(self._title())
-            self.notify(f"The built-in is back; your copy was kept in {moved}.", timeout=6)
+            notes = []
+            if before is not None:
+                notes = replacement_impact(
+                    self.trainer.config.store, library.get(exercise_id), before
+                )
+            self.notify(
+                f"The built-in is back; your copy was kept in {moved}."
+                + (" Note: " + "; ".join(notes) + "." if notes else ""),
+                severity="warning" if notes else "information",
+                timeout=15 if notes else 6,
+            )
 
         self.app.push_screen(
             ConfirmScreen(

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Static
 from trainer.exercises import Exercise
 from trainer.instructor import InstructorError
 from trainer.instructor.editing import Draft, copy_exercise, delete_exercise, is_builtin_id
+from trainer.instructor.versions import replacement_impact
 from trainer.ui.tables import RecordsScreen, refilling, selected_key
 from trainer.ui.text import sentence
 from trainer.ui.widgets.rowtable import RecordTable
@@ -126,8 +127,19 @@ class InstructorScreen(RecordsScreen):
             except InstructorError as error:
                 self.notify(sentence(error), severity="error")
                 return
-            self.notify(f"Done. The file was kept in {moved}.", timeout=6)
             self.fill()
+            builtin = self.trainer.config.library.exercises.get(exercise.id)
+            notes = []
+            if restoring and builtin is not None:
+                notes = replacement_impact(self.trainer.config.store, builtin, exercise)
+            if notes:
+                self.notify(
+                    f"Done. The file was kept in {moved}. Note: " + "; ".join(notes) + ".",
+                    severity="warning",
+                    timeout=15,
+                )
+            else:
+                self.notify(f"Done. The file was kept in {moved}.", timeout=6)
 
         self.app.push_screen(
             ConfirmScreen(question, "The file is moved to the .removed folder, not destroyed."),
