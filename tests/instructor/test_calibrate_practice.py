@@ -91,3 +91,44 @@ def test_the_full_screen_wizard_says_it_is_practice(tmp_path: Path) -> None:
 
     asyncio.run(run())
     assert wizard.saved and path.exists()
+
+
+def test_the_full_screen_wizard_shows_paths_typed_text_and_chip_words_as_written(
+    tmp_path: Path,
+) -> None:
+    """A file name, a typed mass and the chip's words with brackets, backslashes, escapes."""
+    from textual.widgets import Input
+
+    from trainer.ui.calibrate import CalibrationWizard
+
+    folder = tmp_path / "Ana [b]cal [red] \\"
+    folder.mkdir()
+    path = folder / "practice [b] \\.json"
+    wizard = CalibrationWizard(
+        practice_procedure(capacity_n=490.0, window=12, seed=5), path, practice=True
+    )
+
+    def shown(selector: str) -> str:
+        return str(wizard.query_one(selector).render())
+
+    async def run() -> None:
+        async with wizard.run_test(size=(100, 32)) as pilot:
+            await pilot.pause(0.2)
+            assert "Saving writes practice [b] \\.json, never" in shown("#instructions")
+            wizard.problem = "[Errno 5] I/O error: '/dev/[iio]\\' \x1b[2J"
+            wizard._show_reading()
+            assert shown("#reading") == "No reading: [Errno 5] I/O error: '/dev/[iio]\\' \\x1b[2J"
+            wizard.problem = None
+            wizard.step = "mass"  # no measurement needed: a mistyped mass is never measured
+            wizard._show_step()
+            mass = wizard.query_one("#mass", Input)
+            mass.value = "[b]2 kg\\"
+            mass.focus()
+            await pilot.press("enter")
+            await pilot.pause()
+            assert "[b]2 kg\\" in shown("#message")
+            wizard.step = "save"
+            wizard._show_step()
+            assert shown("#summary").endswith(f"Save writes: {path}")
+
+    asyncio.run(run())

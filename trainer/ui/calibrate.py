@@ -34,7 +34,7 @@ from trainer.calibration import (
     save_calibration,
 )
 from trainer.sensors.base import SensorError
-from trainer.ui.text import NoticesAsWritten
+from trainer.ui.text import NoticesAsWritten, literal, styled
 
 STEPS = ("tare", "mass", "verify", "save")
 TITLES = {
@@ -138,13 +138,18 @@ class CalibrationWizard(NoticesAsWritten):
     def _show_step(self) -> None:
         step = self.step
         self.query_one("#title", Static).update(TITLES[step])
-        note = (
-            f"\n[i]Practice: no hardware; the simulated pad carries the mass you type. "
-            f"Saving writes {self.path.name}, never the real calibration.[/i]"
+        # The file's name is the user's (--output): shown as written, never as styling.
+        instructions = (
+            styled(
+                "$step\n[i]Practice: no hardware; the simulated pad carries the mass you "
+                "type. Saving writes $file, never the real calibration.[/i]",
+                step=INSTRUCTIONS[step],
+                file=self.path.name,
+            )
             if self.practice
-            else ""
+            else literal(INSTRUCTIONS[step])
         )
-        self.query_one("#instructions", Static).update(INSTRUCTIONS[step] + note)
+        self.query_one("#instructions", Static).update(instructions)
         self.query_one("#mass", Input).display = step in ("mass", "verify")
         shown = {
             "tare": {"tare"},
@@ -156,7 +161,7 @@ class CalibrationWizard(NoticesAsWritten):
             if button.id != "cancel":
                 button.display = button.id in shown[step]
             button.disabled = self.busy
-        self.query_one("#summary", Static).update(self._summary())
+        self.query_one("#summary", Static).update(literal(self._summary()))
         if step in ("mass", "verify"):
             mass = self.query_one("#mass", Input)
             mass.value = ""
@@ -170,7 +175,7 @@ class CalibrationWizard(NoticesAsWritten):
     def _show_reading(self) -> None:
         procedure = self.procedure
         if self.problem:
-            text = f"[b]No reading:[/b] {self.problem}"
+            text = ""  # the problem is shown below, styled
         elif self.latest is None:
             text = "Waiting for the load cell..."
         elif procedure.zero is not None and procedure.scale is not None:
@@ -182,7 +187,13 @@ class CalibrationWizard(NoticesAsWritten):
             text = f"Now: {self.latest} counts"
         if self.busy:
             text += "   measuring, keep still..."
-        self.query_one("#reading", Static).update(text)
+        # The chip's words may quote a device path or an errno text: shown as written.
+        reading = (
+            styled("[b]No reading:[/b] $problem$busy", problem=self.problem, busy=text)
+            if self.problem
+            else literal(text)
+        )
+        self.query_one("#reading", Static).update(reading)
 
     def _summary(self) -> str:
         p = self.procedure
@@ -205,12 +216,12 @@ class CalibrationWizard(NoticesAsWritten):
                 f"{p.verify_error_n:+.2f} N ({100 * abs(p.verify_error_n) / expected:.1f} %)"
             )
         if self.step == "save":
-            lines.append(f"Saved to: {self.path}")
+            lines.append(f"Save writes: {self.path}")
         return "\n".join(lines)
 
     def _say(self, text: str, error: bool = False) -> None:
         message = self.query_one("#message", Static)
-        message.update(text)
+        message.update(literal(text))  # it quotes what was typed, and file paths
         message.set_class(error, "error")
 
     # -- actions ------------------------------------------------------------------------------

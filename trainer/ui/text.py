@@ -1,7 +1,7 @@
 """Short texts the screens share: forces in the chosen unit, bands, times, targets.
 
 Names and texts from the records or from files go through :func:`literal` (or
-:func:`escaped` inside styled text): Textual reads a plain string as styling (``"Ana [/]"``
+:func:`styled` inside styled text): Textual reads a plain string as styling (``"Ana [/]"``
 would crash a label), so the screens show them as content, control characters escaped.
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import App
 from textual.content import Content
-from textual.markup import escape
 from textual.notifications import SeverityLevel
 
 from trainer.exercises import Exercise, Phase, PhaseKind, TargetBand
@@ -32,9 +31,18 @@ def literal_text(value: Text) -> Text:
     return Text(printable(value.plain, keep="\n\t"), style=value.style)
 
 
-def escaped(value: object) -> str:
-    """``value`` to put inside a markup string (``f"[b]{escaped(name)}[/b]"``): as written."""
-    return escape(printable(value))
+def styled(markup: str, **values: object) -> Content:
+    """Styling written here with names from the records or files put in as written.
+
+    ``styled("[b]$name[/b] finished", name=student)``: each ``$value`` shows every
+    character as written (a bracket or a backslash before one is never read as styling,
+    and never breaks the styling around it), control characters escaped, line breaks kept.
+    Escaping into the markup string cannot do this: Textual has no escape for a backslash
+    before a tag (``"[b]C:\\temp\\[/b]"``).
+    """
+    return Content.from_markup(
+        markup, **{name: printable(value, keep="\n") for name, value in values.items()}
+    )
 
 
 class NoticesAsWritten(App[None]):

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Sparkline, Static
 
@@ -25,7 +26,7 @@ from trainer.store import StoreError
 from trainer.ui.context import UsesTrainer
 from trainer.ui.feed import start_sensor
 from trainer.ui.pad_keys import PAD_KEYS, PadKeys
-from trainer.ui.text import sentence
+from trainer.ui.text import literal, sentence, styled
 from trainer.ui.widgets.topbar import TopBar
 
 if TYPE_CHECKING:
@@ -129,22 +130,23 @@ class DemonstrationScreen(PadKeys, UsesTrainer, Screen[None]):
             recorded = list(self.recorded)
             recording = self.recording
         unit = self.trainer.units
-        parts = []
+        parts: list[Content] = []
         if problem:
-            parts.append(f"[b red]Sensor: {problem}[/]")
+            # The sensor's words quote device paths and errno texts ("[Errno 5] ..."): as written.
+            parts.append(styled("[b red]Sensor: $problem[/]", problem=problem))
         if latest is not None:
-            parts.append(f"Force {unit.show(latest.force_n)}")
+            parts.append(literal(f"Force {unit.show(latest.force_n)}"))
         if recording:
             seconds = recorded[-1][0] - recorded[0][0] if len(recorded) > 1 else 0.0
-            parts.append(f"[b]● RECORDING[/b] {seconds:.1f} s")
+            parts.append(Content.from_markup(f"[b]● RECORDING[/b] {seconds:.1f} s"))
         elif recorded:
             seconds = recorded[-1][0] - recorded[0][0]
             parts.append(
-                f"Recorded {seconds:.1f} s: Ctrl+S makes the exercise, Space records again"
+                literal(f"Recorded {seconds:.1f} s: Ctrl+S makes the exercise, Space records again")
             )
         else:
-            parts.append("Not recording")
-        self.query_one("#dm-readout", Static).update("   ".join(parts))
+            parts.append(literal("Not recording"))
+        self.query_one("#dm-readout", Static).update(Content("   ").join(parts))
         step = max(1, len(recorded) // 200)
         self.query_one("#dm-trace", Sparkline).data = [f for _, f in recorded[::step]] or [0.0]
 

@@ -30,7 +30,7 @@ from trainer.instructor.editing import (
 from trainer.instructor.timeline import render_timeline
 from trainer.instructor.versions import replacement_impact
 from trainer.ui.context import UsesTrainer
-from trainer.ui.text import escaped, literal, sentence
+from trainer.ui.text import literal, sentence, styled
 from trainer.ui.widgets.rowtable import RecordTable
 from trainer.ui.widgets.topbar import TopBar
 
@@ -373,9 +373,15 @@ class EditorScreen(UsesTrainer, Screen[None]):
             )
             unplaced = [p for p in problems if p.message not in here.values()]
             more = f" ({len(unplaced)} on other rows)" if unplaced and len(problems) > 1 else ""
+            count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
             status.update(
-                f"[b]{len(problems)} problem{'s' if len(problems) != 1 else ''}[/b]{more}: "
-                f"{where}: {escaped(first.message)}. Fix before saving."
+                styled(
+                    "[b]$count[/b]$more: $where: $message. Fix before saving.",
+                    count=count,
+                    more=more,
+                    where=where,
+                    message=first.message,
+                )
             )
             status.set_class(True, "bad")
         else:

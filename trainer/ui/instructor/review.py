@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.widgets import DataTable, Footer, Label, Select, Sparkline, Static
 
 from trainer.instructor import InstructorError
@@ -146,13 +147,13 @@ class ReviewScreen(_Base):
             "Enter: trace with bands"
         )
 
-    def _options(self) -> list[tuple[str, str]]:
+    def _options(self) -> list[tuple[Content, str]]:
         try:
             points = student_progress(self.trainer.config.store, self.student, assessments=True)
         except InstructorError:
             points = []
         ids = sorted({p.exercise_id for p in points})
-        return [("every exercise", ALL), *((i, i) for i in ids)]
+        return [(literal("every exercise"), ALL), *((literal(i), i) for i in ids)]
 
     def fill(self) -> None:
         value = self.query_one("#rv-exercise", Select).value
@@ -318,9 +319,9 @@ class ClassOverviewScreen(_Base):
         )
         yield Footer()
 
-    def _options(self) -> list[tuple[str, str]]:
+    def _options(self) -> list[tuple[Content, str]]:
         classes = Roster(self.trainer.config.store).classes()
-        return [("every student", ALL), *((c.name, c.name) for c in classes)]
+        return [(literal("every student"), ALL), *((literal(c.name), c.name) for c in classes)]
 
     def _class(self) -> str | None:
         value = self.query_one("#ov-class", Select).value

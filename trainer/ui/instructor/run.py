@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
@@ -22,7 +23,7 @@ from trainer.ui.context import UsesTrainer
 from trainer.ui.dialog import FormDialog
 from trainer.ui.pad_keys import PAD_KEYS, PadKeys
 from trainer.ui.text import band as band_text
-from trainer.ui.text import escaped, literal, sentence
+from trainer.ui.text import literal, sentence, styled
 from trainer.ui.widgets.topbar import TopBar
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ class AssessmentStartScreen(UsesTrainer, FormDialog[tuple[str, str]]):
 
     def compose(self) -> ComposeResult:
         store = self.trainer.config.store
-        names = [(a.name, a.name) for a in Assessments(store).all()]
+        names = [(literal(a.name), a.name) for a in Assessments(store).all()]
         with Vertical(id="ar-box"):
             yield Label("Run an assessment (blind; results go to the instructor)", id="ar-title")
             if names:
@@ -158,7 +159,7 @@ class AssessmentRunScreen(PadKeys, UsesTrainer, Screen[None]):
         phase_box = self.query_one("#ar-phase", Static)
         help_box = self.query_one("#ar-help", Static)
         if self.done:
-            progress.update(f"[b]Assessment {escaped(self.assessment)} finished.[/b]")
+            progress.update(styled("[b]Assessment $name finished.[/b]", name=self.assessment))
             phase_box.update("Well done. Your results go to your instructor.")
             help_box.update("Press Escape to return to the start.")
             return
@@ -166,8 +167,13 @@ class AssessmentRunScreen(PadKeys, UsesTrainer, Screen[None]):
             return
         exercise = controller.exercise
         progress.update(
-            f"[b]Exercise {sitting.position + 1} of {sitting.total}: {escaped(exercise.name)}[/b]\n"
-            "Blind: the force is not shown. Follow each step's cue."
+            styled(
+                "[b]Exercise $position of $total: $name[/b]\n"
+                "Blind: the force is not shown. Follow each step's cue.",
+                position=sitting.position + 1,
+                total=sitting.total,
+                name=exercise.name,
+            )
         )
         if controller.session is None:
             phase_box.update(literal(" ".join(exercise.instructions.split())))
@@ -188,14 +194,19 @@ class AssessmentRunScreen(PadKeys, UsesTrainer, Screen[None]):
         )
         problem = controller.sensor_problem
         lines = [
-            f"Step {state.phase_index + 1} of {state.phase_count}: [b]{escaped(state.phase.name)}[/b]",
-            escaped(state.phase.cue),
-            target,
-            left,
+            styled(
+                "Step $step of $count: [b]$name[/b]",
+                step=state.phase_index + 1,
+                count=state.phase_count,
+                name=state.phase.name,
+            ),
+            literal(state.phase.cue),
+            literal(target),
+            literal(left),
         ]
         if problem:
-            lines.append(f"[b red]{escaped(problem)}[/]")
-        phase_box.update("\n".join(line for line in lines if line))
+            lines.append(styled("[b red]$problem[/]", problem=problem))
+        phase_box.update(Content("\n").join(line for line in lines if line))
         help_box.update("Escape stops the assessment (it is then marked incomplete).")
 
     def tick(self) -> None:

@@ -8,6 +8,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.widgets import Footer, Input, Label, Select, Static
 
 from trainer.exercises import Exercise, TargetBand
@@ -19,7 +20,7 @@ from trainer.instructor.roster import Roster
 from trainer.instructor.schedules import DESCRIPTIONS, FeedbackSchedule, ScheduleKind
 from trainer.instructor.targets import BandTargets, PhaseTarget
 from trainer.ui.tables import RecordsScreen, refilling, selected_key
-from trainer.ui.text import sentence
+from trainer.ui.text import literal, sentence
 from trainer.ui.widgets.rowtable import RecordTable
 from trainer.ui.widgets.topbar import TopBar
 
@@ -65,7 +66,7 @@ class SettingsScreen(RecordsScreen):
         with Horizontal(classes="st-row"):
             yield Label("Exercise", classes="st-label")
             yield Select[str](
-                [(e.name, e.id) for e in self.trainer.config.library.sorted()],
+                [(literal(e.name), e.id) for e in self.trainer.config.library.sorted()],
                 id="st-exercise",
                 allow_blank=False,
             )
@@ -93,10 +94,12 @@ class SettingsScreen(RecordsScreen):
         yield Static(id="st-message")
         yield Footer()
 
-    def _who_options(self) -> list[tuple[str, str]]:
+    def _who_options(self) -> list[tuple[Content, str]]:
         roster = Roster(self.trainer.config.store)
-        classes = [(f"class {c.name}", f"class\x1f{c.name}") for c in roster.classes()]
-        students = [(f"student {s.name}", f"student\x1f{s.name}") for s in roster.students()]
+        classes = [(literal(f"class {c.name}"), f"class\x1f{c.name}") for c in roster.classes()]
+        students = [
+            (literal(f"student {s.name}"), f"student\x1f{s.name}") for s in roster.students()
+        ]
         return classes + students
 
     # -- reading the choices -----------------------------------------------------------
@@ -114,7 +117,7 @@ class SettingsScreen(RecordsScreen):
 
     def say(self, text: str, bad: bool = False) -> None:
         message = self.query_one("#st-message", Static)
-        message.update(text)
+        message.update(literal(text))  # it quotes names from the records
         message.set_class(bad, "bad")
 
     # -- drawing ------------------------------------------------------------------------

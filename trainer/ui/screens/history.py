@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.widgets import DataTable, Footer, Label, Select, Static
 
 from trainer.store import SessionRow
@@ -67,9 +68,9 @@ class HistoryScreen(RecordsScreen):
             rows = [r for r in rows if r.technique == technique]
         return rows
 
-    def _technique_options(self) -> list[tuple[str, str]]:
+    def _technique_options(self) -> list[tuple[Content, str]]:
         techniques = sorted({r.technique for r in self._rows()})
-        return [("all techniques", ALL), *((t, t) for t in techniques)]
+        return [(text.literal("all techniques"), ALL), *((text.literal(t), t) for t in techniques)]
 
     def on_resize(self) -> None:
         self.refill()

@@ -314,15 +314,20 @@ class HomeScreen(UsesTrainer, Screen[None]):
         exercise = self._as_practised(trainer.config.library.exercises[exercise_id])
         title = self.query_one("#details-title", Static)
         body = self.query_one("#details-text", Static)
-        title.update(f"[b]{text.escaped(exercise.name)}[/b]  ({text.escaped(exercise.technique)})")
-        steps = len(exercise.phases)
-        origin = (
-            "" if exercise.builtin else f"\nYour own exercise, from {text.escaped(exercise.source)}"
+        title.update(
+            text.styled(
+                "[b]$name[/b]  ($technique)", name=exercise.name, technique=exercise.technique
+            )
         )
+        steps = len(exercise.phases)
+        origin = "" if exercise.builtin else f"\nYour own exercise, from {exercise.source}"
         body.update(
-            text.escaped(" ".join(exercise.instructions.split()))
-            + f"\n[dim]{steps} steps, about {text.seconds(exercise.nominal_s)}; "
-            f"targets {text.target_summary(exercise, trainer.units)}{origin}[/dim]"
+            text.styled(
+                "$instructions\n[dim]$summary[/dim]",
+                instructions=" ".join(exercise.instructions.split()),
+                summary=f"{steps} steps, about {text.seconds(exercise.nominal_s)}; "
+                f"targets {text.target_summary(exercise, trainer.units)}{origin}",
+            )
         )
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
