@@ -150,3 +150,29 @@ def test_the_hint_names_no_db_for_the_default_database(tmp_path: Path) -> None:
     assert recover_command(tmp_path / "my records.db") == (
         f"trainer recover --db '{tmp_path / 'my records.db'}'"
     )
+
+
+def test_a_disk_too_full_to_open_the_records_says_it_is_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+    import sqlite3
+
+    from trainer import store as store_module
+
+    db = tmp_path / "t.db"
+    Store.open(db).close()
+    # No room for the -wal or -shm file: SQLite says only "disk I/O error".
+    usage = shutil.disk_usage(tmp_path)
+    monkeypatch.setattr(shutil, "disk_usage", lambda _p: usage._replace(free=0))
+    error = store_module.explain(sqlite3.OperationalError("disk I/O error"), db)
+    assert isinstance(error, StoreFull) and "is full: free some space" in str(error)
+
+    def no_room(*args: object, **kwargs: object) -> sqlite3.Connection:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(sqlite3, "connect", no_room)
+    code, _, err = run(capsys, "history", "--db", str(db))
+    assert code == 1
+    assert f"the disk holding {db} is full: free some space and try again" in err
+    assert "samples" not in err  # nothing was being recorded

@@ -21,6 +21,7 @@ import json
 import math
 import os
 import shlex
+import shutil
 import sqlite3
 import tempfile
 import time
@@ -390,9 +391,15 @@ def explain(error: sqlite3.Error, path: Path) -> StoreError:
     return _explain(error, path)
 
 
-def _explain(error: sqlite3.Error, path: Path) -> StoreError:
+def _explain(error: sqlite3.Error, path: Path, *, opening: bool = False) -> StoreError:
     text = str(error)
-    if "full" in text:
+    if "full" in text or ("disk I/O error" in text and _no_room(path)):
+        # A full disk can also show as an I/O error (no room for the -wal or -shm file).
+        if opening:  # nothing was being recorded yet, so nothing is waiting
+            return StoreFull(
+                f"the disk holding {path} is full: free some space and try again "
+                "(what is recorded is safe)"
+            )
         return StoreFull(
             f"the disk holding {path} is full: free some space; "
             "samples not yet saved are kept until then"
@@ -410,6 +417,14 @@ def _explain(error: sqlite3.Error, path: Path) -> StoreError:
     if "locked" in text:
         return StoreError(f"{path} is busy in another program: close it and try again")
     return StoreError(f"the records at {path} could not be used: {text}")
+
+
+def _no_room(path: Path) -> bool:
+    """True when the disk holding ``path`` has (next to) no space left."""
+    try:
+        return shutil.disk_usage(path.parent if path.parent.exists() else ".").free < 64 * 1024
+    except OSError:
+        return False
 
 
 def _session_filter(student: str | None, exercise_id: str | None) -> tuple[str, list[Any]]:
@@ -511,7 +526,7 @@ class Store:
                 connection.close()
             if path.is_file() and _cannot_write(error):
                 return cls._open_to_read(path)  # listing and exporting still work
-            raise _explain(error, path) from None
+            raise _explain(error, path, opening=True) from None
         return store
 
     @classmethod
