@@ -297,3 +297,27 @@ def test_an_option_before_its_command_gets_a_hint(
 def test_an_unknown_option_is_still_named(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "--bogus", "run")
     assert code == 2 and "unrecognized arguments: --bogus" in err
+
+
+def test_simulate_rounds_like_the_screens_and_judges_a_release_by_what_it_asks() -> None:
+    """No '-0.0', no '4.66667', and a smooth release is not '2%' in band."""
+    from dataclasses import replace
+
+    from tests.test_coaching import phase, ramp, release, result
+    from trainer.cli.practice import format_result
+
+    session = replace(
+        result(
+            ramp(0, ramp_rate_n_per_s=4.9, target_rate_n_per_s=14 / 3),
+            phase(1, constant_error_n=-0.04),
+            release(2),
+        ),
+        constant_error_n=-0.03,
+    )
+    text = format_result(session)
+    assert "-0.0" not in text and "4.66667" not in text
+    assert "bias 0.0 N" in text
+    assert "4.9/4.7" in text
+    release_row = text.splitlines()[-1]
+    assert release_row.split()[1:4] == ["Release", "0-5", "smooth"], release_row
+    assert "%" not in release_row

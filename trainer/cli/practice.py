@@ -246,23 +246,44 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def format_result(result: Any) -> str:
-    """A session result as a plain table for the terminal."""
+    """A session result as a plain table for the terminal, forces rounded as the screens do.
+
+    A release is judged by what it asks (into its band in time, smoothly), never by its
+    time in band, which is short by design.
+    """
+    from trainer.scoring import release_verdict
+    from trainer.units import Unit
+
+    def force(value: float | None, signed: bool = False) -> str:
+        return "-" if value is None else Unit.N.number(value, signed=signed)
+
     lines = [
         f"Score {result.score:.0f}/100   time in band {result.time_in_band_pct:.0f}%   "
-        f"bias {result.constant_error_n:+.1f} N   consistency (VE) {result.variable_error_n:.1f} N   "
+        f"bias {Unit.N.show(result.constant_error_n, signed=True)}   "
+        f"consistency (VE) {Unit.N.show(result.variable_error_n)}   "
         f"overshoots {result.overshoot_count}",
         "",
         f"{'#':>2}  {'phase':<28} {'band N':>9} {'in band':>7} {'bias N':>7} {'VE N':>5} "
         f"{'CV %':>5} {'reach s':>7} {'over':>4} {'rate N/s':>8} {'score':>5}",
     ]
     for p in result.phases:
-        band = f"{p.band_low_n:g}-{p.band_high_n:g}" if p.band_low_n is not None else "-"
+        band = "-"
+        if p.band_low_n is not None and p.band_high_n is not None:
+            band = f"{Unit.N.number(p.band_low_n, compact=True)}-"
+            band += Unit.N.number(p.band_high_n, compact=True)
         rate = "-"
-        if p.ramp_rate_n_per_s is not None:
-            rate = f"{p.ramp_rate_n_per_s:.1f}/{p.target_rate_n_per_s:g}"
+        if p.ramp_rate_n_per_s is not None and p.target_rate_n_per_s:
+            rate = f"{force(abs(p.ramp_rate_n_per_s))}/"
+            rate += Unit.N.number(p.target_rate_n_per_s, compact=True)
+        verdict = release_verdict(p)
+        in_band = f"{p.time_in_band_pct:.0f}%" if p.band_low_n is not None else "-"
+        if verdict is not None:
+            in_band = verdict.value
+        scored = p.score is not None
         lines.append(
-            f"{p.index + 1:>2}  {p.name[:28]:<28} {band:>9} {p.time_in_band_pct:>6.0f}% "
-            f"{number(p.constant_error_n, signed=True):>7} {number(p.variable_error_n):>5} "
+            f"{p.index + 1:>2}  {p.name[:28]:<28} {band:>9} {in_band:>7} "
+            f"{force(p.constant_error_n, signed=True) if scored else '-':>7} "
+            f"{force(p.variable_error_n) if scored else '-':>5} "
             f"{number(p.steadiness_cv_pct):>5} {number(p.time_to_band_s):>7} {p.overshoot_count:>4} "
             f"{rate:>8} {number(p.score, 0):>5}"
         )
