@@ -79,6 +79,17 @@ def test_exported_class_csv_matches_the_database(
     assert {int(r["session_id"]) for r in rows} == set(classroom["Ana"] + classroom["Ben"])
 
 
+def test_the_csv_of_every_student_says_each_ones_classes(
+    store: Store, classroom: dict[str, list[int]]
+) -> None:
+    Roster(store).add_class("Tuesday")
+    Roster(store).enrol("Tuesday", "Ben")
+    out = io.StringIO()
+    write_class_csv(store, None, out)  # every student, not one class
+    classes = {r["student"]: r["class"] for r in csv.DictReader(io.StringIO(out.getvalue()))}
+    assert classes == {"Ana": "Monday", "Ben": "Monday; Tuesday", "Outsider": ""}
+
+
 def test_session_csv_has_every_sample(store: Store, classroom: dict[str, list[int]]) -> None:
     session_id = classroom["Ana"][0]
     out = io.StringIO()

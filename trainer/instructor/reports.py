@@ -329,7 +329,8 @@ def write_class_csv(
             mark = marks.get(ex_id)
             writer.writerow(
                 [
-                    spreadsheet_text(class_name or ""),
+                    # every student: the classes each is in, so the rows sort by class
+                    spreadsheet_text(class_name or "; ".join(student.classes)),
                     spreadsheet_text(name),
                     sid,
                     spreadsheet_text(ex_id),
