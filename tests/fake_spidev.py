@@ -7,6 +7,14 @@ the start of each bit slot, with the slot's time, so a run of 1 bits is one long
 pulse; MISO (wired to DOUT) is sampled in the middle of each slot, as SPI mode 0 does.
 The chip is the same :class:`~hx711_emulator.HX711Chip` the GPIO emulator uses.
 
+GPIO10 (MOSI, wired to PD_SCK) is modelled as a Pi's pin mux has it
+(:attr:`SpiBus.mosi_function`): "a0" (SPI0 MOSI, as ``dtparam=spi=on`` leaves it), "gpio"
+once a pin library claims it as an output (the BCM2835's pinctrl lets it, and then the
+pin's level drives PD_SCK, not the SPI transfers), "input" when the library frees it
+(gpiozero makes it an input first: PD_SCK floats, taken as low). Only ``pinctrl set 10
+a0`` gives it back to SPI: :func:`install_fake_pinctrl` puts a ``pinctrl`` on PATH whose
+calls the bus reads.
+
 Example::
 
     chip = HX711Chip(rate_hz=80).start()
@@ -17,12 +25,18 @@ Example::
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import time
 import types
+from pathlib import Path
 from typing import Any
 
-from hx711_emulator import HX711Chip
+from hx711_emulator import HX711Chip, _QuietPin
+
+#: MOSI of SPI0, the GPIO PD_SCK is wired to
+MOSI_GPIO = 10
 
 
 class SpiBus:
@@ -35,6 +49,85 @@ class SpiBus:
         self.permission = True
         self.transfers = 0
         self.lock = threading.Lock()
+        #: what drives GPIO10: "a0" (SPI's MOSI), "gpio" (an output) or "input" (floating)
+        self.mosi_function = "a0"
+        #: every pinctrl command run so far (from :func:`install_fake_pinctrl`'s log)
+        self.pinctrl_calls: list[str] = []
+        self.pinctrl_log: Path | None = None
+        self._log_read = 0
+
+    def wire_mosi(self, factory: Any) -> MosiPin:
+        """Put GPIO10 on a MockFactory, so a pin library can take it from SPI."""
+        pin = factory.pin(MOSI_GPIO, pin_class=MosiPin)
+        assert isinstance(pin, MosiPin), "GPIO10 already made: use a fresh MockFactory"
+        pin.bus = self
+        return pin
+
+    def mosi_taken(self, function: str, level: bool) -> None:
+        """A pin library changed GPIO10's function: it no longer follows SPI."""
+        self.sync_pinctrl()  # a pinctrl run before this change came first
+        self.mosi_function = "gpio" if function == "output" else "input"
+        self._drive_clock(level if function == "output" else False)
+
+    def mosi_written(self, level: bool) -> None:
+        if self.mosi_function == "gpio":
+            self._drive_clock(level)
+
+    def _drive_clock(self, level: bool) -> None:
+        if self.chip is not None:
+            self.chip.on_clock(level)
+
+    def sync_pinctrl(self) -> None:
+        """Apply the pinctrl commands run since the last look ("set 10 a0": back to SPI)."""
+        log = self.pinctrl_log
+        if log is None or not log.exists() or log.stat().st_size == self._log_read:
+            return
+        with log.open() as file:
+            file.seek(self._log_read)
+            lines = file.read().splitlines()
+            self._log_read = file.tell()
+        for line in lines:
+            self.pinctrl_calls.append(line)
+            if line.split() == ["set", str(MOSI_GPIO), "a0"]:
+                self.mosi_function = "a0"
+                self._drive_clock(False)  # MOSI idles low between transfers
+
+
+class MosiPin(_QuietPin):
+    """GPIO10 on a MockFactory: a pin library taking it as an output drives PD_SCK."""
+
+    bus: SpiBus | None = None
+
+    def _set_function(self, value: str) -> None:
+        super()._set_function(value)
+        if self.bus is not None:
+            self.bus.mosi_taken(value, bool(self._state))
+
+    def _set_state(self, value: Any) -> None:
+        super()._set_state(value)
+        if self.bus is not None:
+            self.bus.mosi_written(bool(value))
+
+
+def install_fake_pinctrl(folder: Path, bus: SpiBus) -> Path:
+    """A ``pinctrl`` in ``folder`` that logs its arguments for ``bus``; put it on PATH."""
+    folder.mkdir(parents=True, exist_ok=True)
+    log = folder / "pinctrl.log"
+    tool = folder / "pinctrl"
+    tool.write_text(
+        f"#!{sys.executable}\n"
+        "import sys\n"
+        f"with open({str(log)!r}, 'a') as log:\n"
+        "    log.write(' '.join(sys.argv[1:]) + '\\n')\n"
+    )
+    tool.chmod(0o755)
+    bus.pinctrl_log = log
+    return tool
+
+
+def path_with(folder: Path) -> str:
+    """PATH with ``folder`` first."""
+    return f"{folder}{os.pathsep}{os.environ.get('PATH', '')}"
 
 
 class FakeSpiDev:
@@ -70,7 +163,10 @@ class FakeSpiDev:
             raise AssertionError("the HX711 reader must use SPI mode 0")
         with spi.lock:
             spi.transfers += 1
-            chip = spi.chip
+            spi.sync_pinctrl()
+            # A MOSI that is not SPI's does not reach PD_SCK; MISO still reads DOUT.
+            chip = spi.chip if spi.mosi_function == "a0" else None
+            dout = spi.chip
             slot = 1.0 / self.max_speed_hz
             start = time.perf_counter()
             level = False  # MOSI idles low between transfers
@@ -83,7 +179,7 @@ class FakeSpiDev:
                     if mosi != level and chip is not None:
                         chip.on_clock(mosi, t)
                     level = mosi
-                    miso = chip.line_level if chip is not None else False
+                    miso = dout.line_level if dout is not None else False
                     answer = answer << 1 | int(miso)
                 reply.append(answer)
             if level and chip is not None:

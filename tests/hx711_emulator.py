@@ -320,6 +320,12 @@ class HX711Chip:
             value = (self.zero_counts + self.force_n * self.counts_per_n) * mode[1] / 128 + noise
         return max(-0x800000, min(0x7FFFFF, round(value)))
 
+    @property
+    def powered_down(self) -> bool:
+        """True while PD_SCK has been high longer than the power-down bound."""
+        with self._lock:
+            return self._sck_high and time.perf_counter() - self._t_rise > self.power_down_after_s
+
     def on_host_setup(self) -> None:
         """A host (re)claims PD_SCK. If the clock was left high, the chip slept meanwhile.
 

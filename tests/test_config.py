@@ -164,6 +164,36 @@ def test_the_backend_and_its_bus_are_read(isolated_user_files: Path) -> None:
     assert (config.hx711.rate_hz, config.hx711.gain) == (320, 64)
 
 
+def test_power_down_between_sessions_is_off_unless_asked(isolated_user_files: Path) -> None:
+    from trainer.sensors.configured import load_cell_from_config
+
+    assert Config().sensor.power_down_between_sessions is False
+    path = write(
+        isolated_user_files / "config.toml",
+        '[sensor]\nbackend = "hx711-spi"\npower_down_between_sessions = true\n',
+    )
+    config = load_config(path)
+    assert config.sensor.power_down_between_sessions is True
+    sensor = load_cell_from_config(config)
+    assert getattr(sensor, "power_down_between_sessions", None) is True
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('power_down_between_sessions = "yes"', "set it to true or false"),
+        ("power_down_between_sessions = 1", "set it to true or false"),
+        ("power_down_between_sessions = true\nspi_bus = 1", "needs spi_bus = 0"),
+    ],
+)
+def test_a_bad_power_down_setting_names_the_fix(
+    isolated_user_files: Path, text: str, message: str
+) -> None:
+    path = write(isolated_user_files / "config.toml", f'[sensor]\nbackend = "hx711-spi"\n{text}\n')
+    with pytest.raises(ConfigError, match=message):
+        load_config(path)
+
+
 def test_the_older_backend_name_still_works(isolated_user_files: Path) -> None:
     path = write(isolated_user_files / "config.toml", '[sensor]\nbackend = "hx711"\n')
     assert load_config(path).sensor.backend == "hx711-gpio"

@@ -294,3 +294,34 @@ def test_a_reader_refused_real_time_is_a_warning_with_the_fix(
 def test_a_thread_reader_has_no_priority_line(pins: MockFactory, isolated_user_files: Path) -> None:
     (isolated_user_files / "config.toml").write_text('[hx711]\nacquisition = "thread"\n')
     assert "reader" not in by_name(run_doctor(0.3))
+
+
+def test_the_power_down_setting_of_hx711_spi_is_shown(
+    pins: MockFactory, isolated_user_files: Path
+) -> None:
+    (isolated_user_files / "config.toml").write_text('[sensor]\nbackend = "hx711-spi"\n')
+    check = by_name(run_doctor(0.2))["power-down"]
+    assert check.status == "ok"
+    assert check.detail.startswith("between sessions: off (the HX711 keeps converting")
+
+
+def test_power_down_between_sessions_says_how_the_pin_is_held_and_given_back(
+    pins: MockFactory, isolated_user_files: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (isolated_user_files / "config.toml").write_text(
+        '[sensor]\nbackend = "hx711-spi"\npower_down_between_sessions = true\n'
+    )
+    tool = isolated_user_files / "bin" / "pinctrl"
+    tool.parent.mkdir()
+    tool.write_text("#!/bin/sh\n")
+    tool.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tool.parent))
+    check = by_name(run_doctor(0.2))["power-down"]
+    assert check.status == "ok"
+    assert "GPIO10 (PD_SCK) is held high through MockFactory" in check.detail
+    assert f"'{tool} set 10 a0'" in check.detail
+
+    monkeypatch.setenv("PATH", str(isolated_user_files / "nothing"))
+    check = by_name(run_doctor(0.2))["power-down"]
+    assert check.status == "warn" and "no pinctrl tool" in check.detail
+    assert "raspi-utils" in check.fix

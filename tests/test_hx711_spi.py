@@ -7,9 +7,10 @@ import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
-from fake_spidev import fake_spidev_module
+from fake_spidev import SpiBus, fake_spidev_module, install_fake_pinctrl
 from gpiozero.pins.mock import MockFactory
 from hx711_emulator import HX711Chip, HX711Emulator, fresh_mock_factory
 
@@ -17,7 +18,7 @@ from trainer.calibration import Calibration
 from trainer.sensors import backend_class
 from trainer.sensors.base import Sample, SensorDisconnected, SensorError, SensorTooSlow
 from trainer.sensors.hx711 import HX711Sensor
-from trainer.sensors.hx711.spi import HX711SpiSensor, decode
+from trainer.sensors.hx711.spi import HX711SpiSensor, decode, release_held_clocks
 
 NOISE = 40.0
 
@@ -195,3 +196,119 @@ def test_where_pin_writes_are_too_slow_gpio_fails_and_spi_reads_every_conversion
             assert spi.stats.discarded == 0
         assert spi_chip.stats.power_downs == 1  # the reset at open, no other
     assert all(within_noise(v, spi_chip.expected_counts()) for v in values)
+
+
+# -- power-down between sessions (MOSI held high through gpiozero) ---------------------------
+@pytest.fixture
+def held_rig(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[tuple[HX711Chip, SpiBus, MockFactory]]:
+    """The chip on SPI0, GPIO10 on a MockFactory, and a fake pinctrl (the only one on PATH)."""
+    for factory in fresh_mock_factory():
+        assert isinstance(factory, MockFactory)
+        with HX711Chip(noise_counts=NOISE) as made:
+            module = fake_spidev_module(made)
+            monkeypatch.setitem(sys.modules, "spidev", module)
+            bus: SpiBus = module.bus  # type: ignore[attr-defined]
+            bus.wire_mosi(factory)
+            install_fake_pinctrl(tmp_path / "bin", bus)
+            monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+            try:
+                yield made, bus, factory
+            finally:
+                release_held_clocks()  # as the program's end would
+
+
+def test_power_down_between_sessions_holds_pd_sck_high_and_the_next_session_wakes_the_chip(
+    held_rig: tuple[HX711Chip, SpiBus, MockFactory],
+) -> None:
+    chip, bus, _ = held_rig
+    chip.force_n = 12.0
+    with HX711SpiSensor(80, power_down_between_sessions=True) as sensor:
+        sensor.read_raw(timeout=1.0)
+    assert sensor.power_down.startswith("PD_SCK held high on GPIO10")
+    assert bus.mosi_function == "gpio"
+    time.sleep(0.005)
+    assert chip.powered_down  # the emulator: PD_SCK high for over 60 us
+    produced = chip.stats.produced
+    time.sleep(0.1)  # eight conversion periods
+    assert chip.stats.produced == produced  # asleep
+    power_downs = chip.stats.power_downs
+    chip.force_n = 30.0
+    with HX711SpiSensor(80, power_down_between_sessions=True) as sensor:
+        values = [sensor.read_raw(timeout=1.0) for _ in range(8)]
+        bus.sync_pinctrl()
+        assert bus.mosi_function == "a0" and bus.pinctrl_calls[-1] == "set 10 a0"
+    # It woke when MOSI went back to SPI (idle low), then the open's reset burst.
+    assert chip.stats.power_downs == power_downs + 2
+    assert all(within_noise(v, chip.expected_counts()) for v in values)
+
+
+@pytest.mark.parametrize("rate_hz", [10, 80])
+def test_after_waking_the_first_conversion_waits_for_settling_and_the_gain_is_set_again(
+    held_rig: tuple[HX711Chip, SpiBus, MockFactory], rate_hz: int
+) -> None:
+    chip, _, _ = held_rig
+    chip.rate_hz, chip.period_s, chip.settle_s = rate_hz, 1 / rate_hz, 4 / rate_hz
+    chip.force_n = 20.0
+    with HX711SpiSensor(rate_hz, gain=64, power_down_between_sessions=True) as sensor:
+        sensor.read_raw(timeout=2.0)
+    time.sleep(0.005)
+    assert chip.powered_down
+    with HX711SpiSensor(rate_hz, gain=64, power_down_between_sessions=True) as sensor:
+        opened = time.monotonic()
+        first = sensor.read_raw(timeout=0.2)  # the settling time is allowed on top
+        waited = time.monotonic() - opened
+        # The first conversion after the wake was at A/128: read to set A/64, discarded.
+        assert sensor.stats.resync_discards == 1
+    assert waited >= 4 / rate_hz  # four periods of settling (400 ms at 10/s, 50 ms at 80/s)
+    assert within_noise(first, chip.expected_counts() * 64 / 128)
+
+
+def test_without_power_down_nothing_is_held(
+    held_rig: tuple[HX711Chip, SpiBus, MockFactory],
+) -> None:
+    chip, bus, factory = held_rig
+    with HX711SpiSensor(80) as sensor:
+        sensor.read_raw(timeout=1.0)
+    assert sensor.power_down == "off"
+    produced = chip.stats.produced
+    time.sleep(0.1)
+    bus.sync_pinctrl()
+    assert bus.mosi_function == "a0" and bus.pinctrl_calls == []
+    assert factory.pin(10).function == "input"  # never taken as an output
+    assert not chip.powered_down and chip.stats.produced > produced  # still converting
+
+
+def test_without_pinctrl_the_pin_is_not_taken_and_that_is_said(
+    held_rig: tuple[HX711Chip, SpiBus, MockFactory],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    chip, bus, _ = held_rig
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    with HX711SpiSensor(80, power_down_between_sessions=True) as sensor:
+        sensor.read_raw(timeout=1.0)
+    assert "not held" in sensor.power_down and "raspi-utils" in sensor.power_down
+    assert "the HX711 is not powered down" in caplog.text
+    assert bus.mosi_function == "a0" and not chip.powered_down
+    with HX711SpiSensor(80, power_down_between_sessions=True) as sensor:
+        assert within_noise(sensor.read_raw(timeout=1.0), chip.expected_counts())
+
+
+def test_a_held_pin_without_pinctrl_to_give_it_back_is_a_clear_error(
+    held_rig: tuple[HX711Chip, SpiBus, MockFactory],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    with HX711SpiSensor(80, power_down_between_sessions=True) as sensor:
+        sensor.read_raw(timeout=1.0)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # pinctrl removed meanwhile
+    with pytest.raises(SensorError, match=r"GPIO10 cannot be given back to SPI.*raspi-utils"):
+        HX711SpiSensor(80, power_down_between_sessions=True).open()
+
+
+def test_power_down_needs_spi0() -> None:
+    with pytest.raises(ValueError, match="SPI bus 0"):
+        HX711SpiSensor(80, bus=1, power_down_between_sessions=True)

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from fake_iio import FakeIIOHX711
 from fake_smbus2 import NAU7802Chip, fake_smbus2_module
-from fake_spidev import fake_spidev_module
+from fake_spidev import fake_spidev_module, install_fake_pinctrl
 from hx711_emulator import (
     RELAXED_POWER_DOWN_S,
     RELAXED_S,
@@ -95,6 +95,43 @@ def hx711_spi() -> Iterator[Rig]:
                 sys.modules["spidev"] = previous
 
 
+def hx711_spi_power_down() -> Iterator[Rig]:
+    """hx711-spi with power-down between sessions: GPIO10 on a MockFactory, a fake pinctrl.
+
+    The session is opened after a first one that left PD_SCK held high (the chip asleep).
+    """
+    import os
+
+    from trainer.sensors.hx711.spi import release_held_clocks
+
+    for factory in fresh_mock_factory():
+        with HX711Chip() as chip, tempfile.TemporaryDirectory() as folder:
+            chip.force_n = LOAD_N
+            module = fake_spidev_module(chip)
+            module.bus.wire_mosi(factory)  # type: ignore[attr-defined]
+            install_fake_pinctrl(Path(folder), module.bus)  # type: ignore[attr-defined]
+            previous = sys.modules.get("spidev"), os.environ.get("PATH", "")
+            sys.modules["spidev"] = module
+            os.environ["PATH"] = folder
+            try:
+                made = HX711SpiSensor(
+                    80, calibration=calibration_for(chip), power_down_between_sessions=True
+                )
+                with made:
+                    made.read_raw(timeout=1.0)
+                time.sleep(0.005)
+                assert chip.powered_down  # the first session left PD_SCK held high
+                with made as sensor:
+                    yield Rig(sensor, chip.disconnect, chip.reconnect)
+            finally:
+                release_held_clocks()
+                os.environ["PATH"] = previous[1]
+                if previous[0] is None:
+                    del sys.modules["spidev"]
+                else:
+                    sys.modules["spidev"] = previous[0]
+
+
 def nau7802() -> Iterator[Rig]:
     chip = NAU7802Chip()
     chip.force_n = LOAD_N
@@ -145,6 +182,7 @@ RIGS: dict[str, Callable[[], Iterator[Rig]]] = {
     "simulated": simulated,
     "hx711-gpio": hx711_gpio,
     "hx711-spi": hx711_spi,
+    "hx711-spi-power-down": hx711_spi_power_down,
     "nau7802": nau7802,
     "hx711-iio": hx711_iio,
 }

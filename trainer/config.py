@@ -12,6 +12,8 @@ Example file::
     i2c_bus = 1               # nau7802: /dev/i2c-1
     spi_bus = 0               # hx711-spi: /dev/spidev0.0
     spi_device = 0
+    power_down_between_sessions = false   # hx711-spi: hold PD_SCK (GPIO10) high between
+                                          # sessions (hardware/README.md: needs pinctrl)
 
     [hx711]                   # the load cell's settings, whichever ADC reads it
     data_pin = 5          # DT / DOUT (hx711-gpio): a BCM number, "GPIO5" or "BOARD29"
@@ -112,6 +114,8 @@ class SensorConfig:
     i2c_bus: int = 1
     spi_bus: int = 0
     spi_device: int = 0
+    #: hx711-spi: GPIO10 held high between sessions, so the chip powers down
+    power_down_between_sessions: bool = False
 
     @property
     def adc(self) -> str:
@@ -395,7 +399,18 @@ def _sensor(table: dict[str, Any], where: str) -> SensorConfig:
                 "(/dev/i2c-1 is i2c_bus = 1, /dev/spidev0.0 is spi_bus = 0, spi_device = 0)"
             )
         numbers[key] = value
-    return SensorConfig(backend=backend, **numbers)
+    power_down = table.get("power_down_between_sessions", defaults.power_down_between_sessions)
+    if not isinstance(power_down, bool):
+        raise ConfigError(
+            f"{where}: sensor.power_down_between_sessions is {quote(power_down)}; set it to "
+            "true or false"
+        )
+    if power_down and numbers["spi_bus"] != 0:
+        raise ConfigError(
+            f"{where}: sensor.power_down_between_sessions needs spi_bus = 0 (PD_SCK on "
+            "GPIO10); set spi_bus = 0 or power_down_between_sessions = false"
+        )
+    return SensorConfig(backend=backend, power_down_between_sessions=power_down, **numbers)
 
 
 def _pin(value: object, key: str, where: str) -> Pin:

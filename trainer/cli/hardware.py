@@ -427,6 +427,8 @@ def run_doctor(seconds: float = 2.0, backend_name: str | None = None) -> list[Ch
     checks.append(_wiring_check(config, timing))
     if backend == "hx711-gpio" and hx.acquisition == "process":
         checks.append(_reader_priority_check())
+    if backend == "hx711-spi":
+        checks.append(_power_down_check(config, factory))
     if backend == "hx711-gpio" and factory is None:
         checks.append(Check("chip", "skip", "no GPIO access"))
         return checks
@@ -509,6 +511,44 @@ def _reader_priority_check() -> Check:
         "run the trainer as the service ('hardware/setup-pi.sh --service', which grants "
         "LimitRTPRIO), or allow your user real-time priority ('hardware/setup-pi.sh' writes "
         "/etc/security/limits.d/pressure-trainer.conf) and log in again",
+    )
+
+
+def _power_down_check(config: Config, factory: Any) -> Check:
+    """hx711-spi: does the chip power down between sessions, and can it here?"""
+    from trainer.sensors.hx711.spi import MOSI_PINS, pinctrl_path
+
+    if not config.sensor.power_down_between_sessions:
+        return Check(
+            "power-down",
+            "ok",
+            "between sessions: off (the HX711 keeps converting, about 1.5 mA; "
+            "power_down_between_sessions = true in [sensor] holds PD_SCK high)",
+        )
+    gpio, function = MOSI_PINS[config.sensor.spi_bus]
+    tool = pinctrl_path()
+    if tool is None:
+        return Check(
+            "power-down",
+            "warn",
+            f"between sessions: on, but there is no pinctrl tool to give GPIO{gpio} back to "
+            "SPI, so the pin is not taken and the HX711 keeps converting",
+            "install it (sudo apt install raspi-utils), or set power_down_between_sessions = false",
+        )
+    if factory is None:
+        return Check(
+            "power-down",
+            "warn",
+            f"between sessions: on, but GPIO{gpio} cannot be taken (no GPIO access), so the "
+            "HX711 keeps converting",
+            _gpio_fix(),
+        )
+    return Check(
+        "power-down",
+        "ok",
+        f"between sessions: on: GPIO{gpio} (PD_SCK) is held high through "
+        f"{type(factory).__name__} after each session, and given back to SPI at the next "
+        f"with '{tool} set {gpio} {function}' (the chip wakes reset to A/128)",
     )
 
 

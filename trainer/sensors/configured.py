@@ -48,7 +48,12 @@ def load_cell_from_config(
         from trainer.sensors.hx711.spi import HX711SpiSensor
 
         return HX711SpiSensor(
-            hx.rate_hz, bus=sensor.spi_bus, device=sensor.spi_device, channel=hx.channel, **common
+            hx.rate_hz,
+            bus=sensor.spi_bus,
+            device=sensor.spi_device,
+            channel=hx.channel,
+            power_down_between_sessions=sensor.power_down_between_sessions,
+            **common,
         )
     if sensor.backend == "nau7802":
         from trainer.sensors.nau7802 import NAU7802Sensor

@@ -18,8 +18,15 @@ This is the encoding of robert-hh/hx711 (``hx711_spi.py``) and dudapickler/hx711
   down and wakes at A/128 when MOSI returns low.
 
 MOSI's level between transfers is not defined by the SPI controller, so it cannot be
-trusted to hold PD_SCK high: ``close()`` leaves the chip converting (about 1.5 mA) and
-the next open resets it again.
+trusted to hold PD_SCK high: by default ``close()`` leaves the chip converting (about
+1.5 mA) and the next open resets it again. Asked to (``power_down_between_sessions``,
+the config's ``[sensor] power_down_between_sessions = true``), ``close()`` takes GPIO10
+from SPI as a plain output held high through gpiozero's pin factory (the chip powers
+down after 60 us) and keeps it while this program runs; the next ``open()`` releases
+the line and gives the pin back to SPI with Raspberry Pi OS's ``pinctrl set 10 a0``
+(the kernel does not: a freed line stays a GPIO, and spidev's open does not re-mux it),
+and the chip wakes as MOSI idles low, reset to A/128. Without ``pinctrl`` the pin is
+not taken, so SPI keeps working, and the reason is in :attr:`HX711SpiSensor.power_down`.
 
 ``spidev`` is the ``pi`` extra's (Debian: python3-spidev) and is imported when the
 sensor opens; tests put a fake ``spidev`` module in ``sys.modules``.
@@ -32,6 +39,10 @@ Example::
 
 from __future__ import annotations
 
+import logging
+import shutil
+import subprocess
+import threading
 import time
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -51,6 +62,88 @@ GAIN_BYTE = {1: 0x80, 2: 0xA0, 3: 0xA8}
 PULSE_BITS = (7, 5, 3, 1)
 #: a power reset: MOSI high for 16 bytes (128 us at 1 MHz), well past the 60 us bound
 RESET_BYTES = [0xFF] * 16
+#: SPI bus -> the GPIO of its MOSI and the pinctrl function that gives it to SPI
+MOSI_PINS = {0: (10, "a0")}
+
+log = logging.getLogger(__name__)
+
+#: SPI bus -> the gpiozero output holding its MOSI (PD_SCK) high between sessions
+_held_clocks: dict[int, Any] = {}
+_held_lock = threading.Lock()
+
+
+def pinctrl_path() -> str | None:
+    """Raspberry Pi OS's ``pinctrl`` tool (package raspi-utils), or None."""
+    return shutil.which("pinctrl")
+
+
+def hold_clock_high(bus: int) -> str:
+    """Take ``bus``'s MOSI from SPI as a GPIO output held high: the HX711 powers down.
+
+    Returns what happened, in words; never raises (the chip then keeps converting).
+    """
+    gpio, _ = MOSI_PINS[bus]
+    if pinctrl_path() is None:
+        # Without pinctrl the next session could not give the pin back to SPI.
+        return (
+            f"not held: GPIO{gpio} could not be given back to SPI without the pinctrl tool "
+            "(apt install raspi-utils)"
+        )
+    try:
+        from gpiozero import DigitalOutputDevice
+
+        from trainer.sensors.hx711.factory import _pin_factory
+
+        clock = DigitalOutputDevice(gpio, initial_value=True, pin_factory=_pin_factory())
+    except Exception as error:  # the pin library's own errors: pin busy, no GPIO access
+        return f"not held: GPIO{gpio} could not be taken as an output ({error})"
+    with _held_lock:
+        previous = _held_clocks.pop(bus, None)
+        _held_clocks[bus] = clock
+    if previous is not None:
+        previous.close()
+    return f"PD_SCK held high on GPIO{gpio}: the HX711 is powered down until the next session"
+
+
+def release_held_clocks() -> None:
+    """Free every MOSI held high, as gpiozero does when the program ends (no re-mux)."""
+    with _held_lock:
+        clocks = list(_held_clocks.values())
+        _held_clocks.clear()
+    for clock in clocks:
+        clock.close()
+
+
+def give_back_to_spi(bus: int) -> None:
+    """Release a held MOSI and give the pin back to SPI (``pinctrl set N a0``).
+
+    Raises :class:`SensorError` when the pin cannot be given back (SPI could not clock
+    the chip).
+    """
+    gpio, function = MOSI_PINS[bus]
+    with _held_lock:
+        clock = _held_clocks.pop(bus, None)
+    if clock is not None:
+        # First the line is freed (gpiozero leaves it an input): freeing it after the
+        # re-mux would turn the pin back into a GPIO.
+        clock.close()
+    tool = pinctrl_path()
+    if tool is None:
+        if clock is None:
+            return  # nothing of ours to undo
+        raise SensorError(
+            f"GPIO{gpio} cannot be given back to SPI without the pinctrl tool; install it "
+            "(sudo apt install raspi-utils) or set power_down_between_sessions = false"
+        )
+    try:
+        subprocess.run(
+            [tool, "set", str(gpio), function], check=True, capture_output=True, timeout=5
+        )
+    except (OSError, subprocess.SubprocessError) as error:
+        raise SensorError(
+            f"cannot give GPIO{gpio} back to SPI ('pinctrl set {gpio} {function}' failed: "
+            f"{error}); run it yourself, or set power_down_between_sessions = false"
+        ) from None
 
 
 def decode(reply: list[int]) -> int:
@@ -123,6 +216,7 @@ class HX711SpiSensor(HX711Reader):
         calibration: Calibration | None = None,
         zero_tracking: bool = True,
         ready_timeout_s: float | None = None,
+        power_down_between_sessions: bool = False,
     ) -> None:
         super().__init__(
             rate_hz,
@@ -135,6 +229,13 @@ class HX711SpiSensor(HX711Reader):
         )
         if not 100_000 <= speed_hz <= 8_000_000:
             raise ValueError(f"the SPI clock is 0.1-8 MHz for the HX711, not {speed_hz} Hz")
+        if power_down_between_sessions and bus not in MOSI_PINS:
+            raise ValueError(
+                f"power-down between sessions needs SPI bus 0 (PD_SCK on GPIO10), not bus {bus}"
+            )
+        self.power_down_between_sessions = power_down_between_sessions
+        #: what the last close() did about powering the chip down, in words
+        self.power_down = "off" if not power_down_between_sessions else "not closed yet"
         self.bus = bus
         self.device = device
         self.speed_hz = speed_hz
@@ -149,9 +250,14 @@ class HX711SpiSensor(HX711Reader):
         return self._spi is not None
 
     def open(self) -> None:
-        """Open the SPI device and power-reset the chip (it wakes at A/128)."""
+        """Open the SPI device and power-reset the chip (it wakes at A/128).
+
+        With power-down between sessions, MOSI goes back to SPI first: the chip wakes.
+        """
         if self.is_open:
             return
+        if self.power_down_between_sessions:
+            give_back_to_spi(self.bus)
         spi = open_spidev(self.bus, self.device, self.speed_hz)
         self._spi = spi
         try:
@@ -164,17 +270,26 @@ class HX711SpiSensor(HX711Reader):
         self._opened_with_calibration()
 
     def close(self) -> None:
-        """Stop acquiring and close the SPI device (the chip keeps converting)."""
+        """Stop acquiring and close the SPI device.
+
+        The chip keeps converting, unless power-down between sessions was asked for:
+        then MOSI is held high until the next open (:attr:`power_down` says how it went).
+        """
         super().close()
         with self._io:
             spi, self._spi = self._spi, None
             if spi is not None:
                 spi.close()
+                if self.power_down_between_sessions:
+                    self.power_down = hold_clock_high(self.bus)
+                    if self.power_down.startswith("not held"):
+                        log.warning("the HX711 is not powered down: %s", self.power_down)
 
     def describe(self) -> dict[str, Any]:
         return super().describe() | {
             "spi": f"/dev/spidev{self.bus}.{self.device}",
             "spi_clock_hz": self.speed_hz,
+            "power_down_between_sessions": self.power_down,
         }
 
     # -- the protocol over SPI ---------------------------------------------------------
