@@ -11,9 +11,10 @@ import itertools
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from trainer.cli.common import add_command, add_sensor_option
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from trainer.sensors.loadcell import LoadCellSensor
 
 EXIT_OK, EXIT_FAILED = 0, 1
+T = TypeVar("T")
 #: what to do where Python cannot make the HX711's clock pulses short enough
 SPI_FIX = (
     'set backend = "hx711-spi" in [sensor] and wire PD_SCK to MOSI (GPIO10, pin 19), DOUT to '
@@ -229,6 +231,15 @@ def plain_wizard(
                 continue
             return kg
 
+    def measured(seconds: float, hint: str, step: Callable[..., T], *mass_kg: float) -> T | None:
+        """``step(*mass_kg)``, saying how long it measures; None (saying why) if not steady."""
+        say(f"  Measuring for {seconds:.0f} s: {hint}...")
+        try:
+            return step(*mass_kg)
+        except NotSteady as error:
+            say(f"  Not steady: {error}.")
+            return None
+
     seconds = max(1.0, procedure.window / procedure.rate_hz)
     say("Load cell calibration. Type q at any question to stop without saving.")
     try:
@@ -236,11 +247,8 @@ def plain_wizard(
         say("Step 1 of 4: tare. Take everything off the pad and keep your hands away.")
         while True:
             _ask("Press Enter when the pad is empty. ", stdin, out)
-            say(f"  Measuring for {2 * seconds:.0f} s: keep your hands away...")
-            try:
-                zero = procedure.tare()
-            except NotSteady as error:
-                say(f"  Not steady: {error}.")
+            zero = measured(2 * seconds, "keep your hands away", procedure.tare)
+            if zero is None:
                 continue
             say(f"  Zero: {zero.mean_counts:.0f} counts, noise {zero.sd_counts:.0f} counts.")
             break
@@ -251,11 +259,8 @@ def plain_wizard(
         while True:
             mass = ask_mass("Its mass, with the unit (e.g. '2 kg' or '500 g'): ")
             assert mass is not None
-            say(f"  Measuring for {seconds:.0f} s: do not touch the pad...")
-            try:
-                scale = procedure.place_mass(mass)
-            except NotSteady as error:
-                say(f"  Not steady: {error}.")
+            scale = measured(seconds, "do not touch the pad", procedure.place_mass, mass)
+            if scale is None:
                 continue
             assert procedure.zero is not None
             noise_n = procedure.zero.sd_counts / abs(scale)
@@ -272,11 +277,8 @@ def plain_wizard(
             if verify is None:
                 say("  Skipped.")
                 break
-            say(f"  Measuring for {seconds:.0f} s: do not touch the pad...")
-            try:
-                error_n = procedure.verify(verify)
-            except NotSteady as error:
-                say(f"  Not steady: {error}.")
+            error_n = measured(seconds, "do not touch the pad", procedure.verify, verify)
+            if error_n is None:
                 continue
             expected = verify * STANDARD_GRAVITY
             what = "repeatability" if verify == procedure.mass_kg else "linearity"
