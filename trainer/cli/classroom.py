@@ -23,7 +23,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from trainer.cli.common import EXIT_FAILED, EXIT_OK, CommandFailed, CommandParser, UsageError
+from trainer.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    CommandFailed,
+    CommandParser,
+    UsageError,
+    add_class_file_option,
+)
 
 
 def register(commands: Any) -> None:
@@ -35,13 +42,7 @@ def register(commands: Any) -> None:
         "broker on the local network. Start with 'trainer class setup', then watch the class with "
         "'trainer class --class DIR/hub.toml'; try it first with 'trainer class demo'.",
     )
-    group.add_argument(
-        "--class",
-        dest="class_file",
-        type=Path,
-        metavar="FILE",
-        help="the class's hub.toml: open the live class screen on it",
-    )
+    add_class_file_option(group, "the class's hub.toml: open the live class screen on it")
     _add_web_options(group)
     group.set_defaults(handler=cmd_class_screen)
     actions = group.add_subparsers(dest="action", metavar="ACTION", parser_class=CommandParser)
@@ -91,9 +92,7 @@ def register(commands: Any) -> None:
         "stations send in the hub's own records (use 'trainer --db DIR/hub.db instructor ...' "
         "on them) and publish the class configuration. One log line per event; Ctrl+C stops.",
     )
-    hub.add_argument(
-        "--class", dest="class_file", required=True, type=Path, metavar="FILE", help="DIR/hub.toml"
-    )
+    add_class_file_option(hub, "DIR/hub.toml", required=True)
     hub.set_defaults(handler=cmd_class_hub)
 
     bridge = actions.add_parser(
@@ -119,9 +118,7 @@ def register(commands: Any) -> None:
         help="list the class's stations, connected or not, and what each is doing",
         description="Ask the class broker for every station's status and live state.",
     )
-    status.add_argument(
-        "--class", dest="class_file", required=True, type=Path, metavar="FILE", help="DIR/hub.toml"
-    )
+    add_class_file_option(status, "DIR/hub.toml", required=True)
     status.add_argument("--json", action="store_true", help="one JSON object")
     status.set_defaults(handler=cmd_class_status)
 

@@ -180,6 +180,11 @@ def hidden_assessments_note(count: int) -> str:
     )
 
 
+def add_class_file_option(parser: argparse.ArgumentParser | Any, what: str, **kw: Any) -> None:
+    """Add ``--class FILE``: a class's file (a station's, or the hub's hub.toml) for ``what``."""
+    parser.add_argument("--class", dest="class_file", type=Path, metavar="FILE", help=what, **kw)
+
+
 def add_sensor_option(parser: argparse.ArgumentParser | Any, what: str) -> None:
     """Add ``--sensor NAME``: read the load cell through this backend, not the config's."""
     from trainer.sensors import LOAD_CELL_NAMES

@@ -19,6 +19,7 @@ from trainer.cli.common import (
     EXIT_OK,
     UsageError,
     add_assessments_option,
+    add_class_file_option,
     add_command,
     add_force_option,
     add_sensor_option,
@@ -53,12 +54,9 @@ def register(commands: Any) -> None:
         "the exercise or the student has a contact",
     )
     run.add_argument("--bell", action="store_true", help="ring the terminal bell on cues")
-    run.add_argument(
-        "--class",
-        dest="class_file",
-        type=Path,
-        metavar="FILE",
-        help="join a class as a station (a station file from 'trainer class setup'; "
+    add_class_file_option(
+        run,
+        "join a class as a station (a station file from 'trainer class setup'; "
         "default: class_file in the config file, if set)",
     )
     run.add_argument(
@@ -100,12 +98,9 @@ def register(commands: Any) -> None:
         "--student", metavar="NAME", help="record under this student name (default sim-PROFILE)"
     )
     sim.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
-    sim.add_argument(
-        "--class",
-        dest="class_file",
-        type=Path,
-        metavar="FILE",
-        help="as a class station: send the session to the class hub (a station file from "
+    add_class_file_option(
+        sim,
+        "as a class station: send the session to the class hub (a station file from "
         "'trainer class setup'); without the broker it is kept and sent later",
     )
 

@@ -33,8 +33,8 @@ class _Constants:
     def __init__(self, data_pin: Any, clock_pin: Any) -> None:
         self._data_pin = data_pin
         self._clock_pin = clock_pin
-        self._tare_value_a = 0
-        self._tare_value_b = 0
+        self.tare_value_a = 0
+        self.tare_value_b = 0
         self._initialize()
 
     def _initialize(self) -> None:
@@ -45,22 +45,6 @@ class _Constants:
 
     def power_down(self, down: bool) -> None:
         self._clock_pin.value = down
-
-    @property
-    def tare_value_a(self) -> int:
-        return self._tare_value_a
-
-    @tare_value_a.setter
-    def tare_value_a(self, value: int) -> None:
-        self._tare_value_a = value
-
-    @property
-    def tare_value_b(self) -> int:
-        return self._tare_value_b
-
-    @tare_value_b.setter
-    def tare_value_b(self, value: int) -> None:
-        self._tare_value_b = value
 
 
 def adafruit_version() -> str | None:
