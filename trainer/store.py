@@ -26,7 +26,7 @@ import sqlite3
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -427,15 +427,17 @@ def _no_room(path: Path) -> bool:
         return False
 
 
-def _session_filter(student: str | None, exercise_id: str | None) -> tuple[str, list[Any]]:
-    """``AND ...`` conditions (sessions ``s``, students ``st``) for one student or exercise."""
+def matching(columns: Mapping[str, object]) -> tuple[str, list[Any]]:
+    """``AND column = ?`` conditions and their values, for each column given a value.
+
+    A column whose value is None or empty is left out: it matches every row. The column
+    names go into the SQL: they are the caller's, never the user's.
+    """
     where, params = "", []
-    if student:
-        where += " AND st.name = ?"
-        params.append(student)
-    if exercise_id:
-        where += " AND s.exercise_id = ?"
-        params.append(exercise_id)
+    for column, value in columns.items():
+        if value:
+            where += f" AND {column} = ?"
+            params.append(value)
     return where, params
 
 
@@ -1020,7 +1022,7 @@ class Store:
             "LEFT JOIN results r ON r.session_id = s.id "
             f"WHERE s.kind IN ({', '.join('?' * len(kinds))})"
         )
-        where, params = _session_filter(student, exercise_id)
+        where, params = matching({"st.name": student, "s.exercise_id": exercise_id})
         params = [*kinds, *params, limit]
         query += where + " ORDER BY s.id DESC LIMIT ?"
         return [SessionRow(*row) for row in self.db.execute(query, params)]
@@ -1029,7 +1031,7 @@ class Store:
         self, student: str | None = None, exercise_id: str | None = None, kind: str = "assessment"
     ) -> int:
         """How many sessions of ``kind`` :meth:`history` leaves out by default."""
-        where, params = _session_filter(student, exercise_id)
+        where, params = matching({"st.name": student, "s.exercise_id": exercise_id})
         query = (
             "SELECT COUNT(*) FROM sessions s JOIN students st ON st.id = s.student_id "
             "WHERE s.kind = ?" + where

@@ -28,7 +28,7 @@ from trainer.exercises import Exercise, FeedbackMode, PhaseKind
 from trainer.instructor import InstructorError
 from trainer.instructor.roster import Roster
 from trainer.scoring import PhaseMetrics, SessionResult
-from trainer.store import Store, dump_json
+from trainer.store import Store, dump_json, matching
 
 SCORED = (PhaseKind.RAMP, PhaseKind.HOLD)
 
@@ -378,14 +378,8 @@ class Assessments:
             "SELECT r.id FROM assessment_runs r JOIN assessments a ON a.id = r.assessment_id "
             "JOIN students st ON st.id = r.student_id WHERE 1 = 1"
         )
-        params: list[object] = []
-        if student:
-            query += " AND st.name = ?"
-            params.append(student)
-        if assessment:
-            query += " AND a.name = ?"
-            params.append(assessment)
-        query += " ORDER BY r.id DESC"
+        where, params = matching({"st.name": student, "a.name": assessment})
+        query += where + " ORDER BY r.id DESC"
         return [self.run(r[0]) for r in self.db.execute(query, params).fetchall()]
 
 

@@ -33,6 +33,7 @@ from trainer.store import (
     Store,
     dump_json,
     load_json,
+    matching,
     result_from_json,
 )
 from trainer.units import Contact, Unit
@@ -136,10 +137,9 @@ def student_progress(
     Assessments count only with ``assessments`` (the instructor PIN was given).
     """
     Roster(store).student_id(student)  # a clear error for an unknown name
-    where, params = "st.name = ? AND r.result_json IS NOT NULL", [student]
-    if exercise_id:
-        where += " AND s.exercise_id = ?"
-        params.append(exercise_id)
+    # The student is known (above), so the name always filters.
+    filters, params = matching({"st.name": student, "s.exercise_id": exercise_id})
+    where = "r.result_json IS NOT NULL" + filters
     points = []
     rows = _result_rows(store, where, params, visible_kinds(assessments))
     for sid, _, ex_id, _, started, _, result_json, kind, _ in rows:
