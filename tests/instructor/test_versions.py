@@ -164,3 +164,23 @@ def test_edit_and_restore_on_the_command_line_say_what_they_affect(
     out = capsys.readouterr().out
     assert "is the built-in version again" in out
     assert "note: graded-levels: the pass mark" in out
+
+
+def test_trends_are_of_the_latest_version_only(
+    judged: Store, user_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from trainer.instructor.reports import latest_version, student_progress
+
+    file = tmp_path / "impostor.toml"
+    file.write_text(IMPOSTOR, encoding="utf-8")
+    import_pack(file, store=judged)
+    now = ExerciseLibrary.load(builtin_exercise_dir(), user_dir).get("graded-levels")
+    for seed in (3, 4, 5):
+        simulate(judged, now, profile="steady", seed=seed, student="Ana")
+    points = student_progress(judged, "Ana", "graded-levels")
+    same, left_out = latest_version(points)
+    assert len(points) == 5 and left_out == 2
+    assert {p.exercise_version for p in same} == {now.version}
+    assert main(["instructor", "review", "Ana", "--db", str(judged.path)]) == 0
+    out = capsys.readouterr().out
+    assert "(2 session(s) of an earlier version left out)" in out

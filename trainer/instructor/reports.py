@@ -70,6 +70,8 @@ class ProgressPoint:
     variable_error_n: float
     steadiness_cv_pct: float | None  # mean over the holds
     kind: str = "practice"
+    #: the content version of the exercise it was judged against (None: not recorded)
+    exercise_version: str | None = None
 
 
 class AssessmentHidden(InstructorError):
@@ -142,7 +144,7 @@ def student_progress(
     where = "r.result_json IS NOT NULL" + filters
     points = []
     rows = _result_rows(store, where, params, visible_kinds(assessments))
-    for sid, _, ex_id, _, started, _, result_json, kind, _ in rows:
+    for sid, _, ex_id, _, started, _, result_json, kind, version in rows:
         result = SessionResult.from_dict(json.loads(result_json))
         points.append(
             ProgressPoint(
@@ -154,9 +156,29 @@ def student_progress(
                 result.variable_error_n,
                 _mean_cv(result),
                 kind,
+                version,
             )
         )
     return points
+
+
+def latest_version(points: list[ProgressPoint]) -> tuple[list[ProgressPoint], int]:
+    """The points (of one exercise) judged against its latest version, and how many
+    were judged against an earlier one.
+
+    A replaced or edited exercise scores differently: a trend across versions would
+    compare the old exercise with the new one.
+    """
+    if not points:
+        return [], 0
+    version = points[-1].exercise_version
+    same = [p for p in points if p.exercise_version == version]
+    return same, len(points) - len(same)
+
+
+def earlier_version_note(left_out: int) -> str:
+    """`` (2 sessions of an earlier version left out)``, or nothing."""
+    return f" ({left_out} session(s) of an earlier version left out)" if left_out else ""
 
 
 def trend(values: list[float]) -> float | None:

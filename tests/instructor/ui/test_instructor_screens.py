@@ -657,3 +657,26 @@ async def test_overview_and_review_show_long_names_whole(
         await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen._filled)
         await pilot.pause()
         assert {"pressure-release", "(assessment)"} <= set(screen_text(app).split())
+
+
+async def test_review_trends_leave_out_an_earlier_version(
+    make_app: MakeApp, store: Store, user_dir: Path
+) -> None:
+    from trainer.instructor.editing import Draft
+
+    drill = ExerciseLibrary.load().get("precision-drill")
+    for seed in range(2):
+        simulate(store, drill, profile="steady", seed=seed, student="Ana")
+    draft = Draft.from_exercise(drill)  # the instructor changes the drill
+    draft.set_field("name", "Precision drill, narrower")
+    draft.save()
+    edited = ExerciseLibrary.load().get("precision-drill")
+    for seed in range(3):
+        simulate(store, edited, profile="steady", seed=seed, student="Ana")
+    app, _ = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(ReviewScreen("Ana"))
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen._filled)
+        trends = text(app.screen.query_one("#rv-trends", Static))
+        assert "5 sessions; " in trends
+        assert "(2 session(s) of an earlier version not in the trends)" in trends

@@ -66,7 +66,12 @@ def cmd_review(args: argparse.Namespace) -> int:
 
     A student's sessions with score, time in band, consistency and steadiness, and their trends.
     """
-    from trainer.instructor.reports import student_progress, trend_words
+    from trainer.instructor.reports import (
+        earlier_version_note,
+        latest_version,
+        student_progress,
+        trend_words,
+    )
 
     store = open_store(args)
     assessments = assessments_allowed(store, args)
@@ -93,7 +98,8 @@ def cmd_review(args: argparse.Namespace) -> int:
     by_exercise: dict[str, list[Any]] = {}
     for p in points:
         by_exercise.setdefault(p.exercise_id, []).append(p)
-    for exercise_id, pts in by_exercise.items():
+    for exercise_id, all_pts in by_exercise.items():
+        pts, left_out = latest_version(all_pts)
         if len(pts) < 2:
             continue
         steadiness = [p.steadiness_cv_pct for p in pts if p.steadiness_cv_pct is not None]
@@ -103,7 +109,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         ]
         if steadiness:
             words.append(f"steadiness CV {trend_words(steadiness, '%', False)}")
-        print(f"{exercise_id}: " + "; ".join(words))
+        print(f"{exercise_id}: " + "; ".join(words) + earlier_version_note(left_out))
     if hidden:
         print(hidden_assessments_note(hidden))
     return 0

@@ -19,6 +19,8 @@ from trainer.instructor.reports import (
     OverviewRow,
     ProgressPoint,
     class_overview,
+    earlier_version_note,
+    latest_version,
     session_html,
     student_progress,
     trend_words,
@@ -169,11 +171,9 @@ class ReviewScreen(_Base):
             (p.started_at, p.score) for p in self.points
         ]
         scores = [p.score for p in self.points]
-        in_band = [p.time_in_band_pct for p in self.points]
-        steadiness = [p.steadiness_cv_pct for p in self.points if p.steadiness_cv_pct is not None]
-        by_exercise: dict[str, list[float]] = {}
+        by_exercise: dict[str, list[ProgressPoint]] = {}
         for p in self.points:
-            by_exercise.setdefault(p.exercise_id, []).append(p.score)
+            by_exercise.setdefault(p.exercise_id, []).append(p)
         if len(by_exercise) > 1:
             # A trend across different exercises means nothing: one per exercise.
             latest, best = scores[-1], max(scores)
@@ -181,18 +181,24 @@ class ReviewScreen(_Base):
                 f"{len(scores)} sessions of {len(by_exercise)} exercises; "
                 f"latest score {latest:.0f}, best {best:.0f}"
             ]
-            lines += [
-                f"{exercise_id}: score {trend_words(values, 'pts', True)}"
-                for exercise_id, values in by_exercise.items()
-                if len(values) >= 3
-            ] or ["No exercise has 3 sessions yet: a trend is called per exercise."]
+            for exercise_id, points in by_exercise.items():
+                same, left_out = latest_version(points)
+                if len(same) >= 3:
+                    words = trend_words([p.score for p in same], "pts", True)
+                    lines.append(f"{exercise_id}: score {words}{earlier_version_note(left_out)}")
+            if len(lines) == 1:
+                lines.append("No exercise has 3 sessions yet: a trend is called per exercise.")
             lines.append("F: pick one exercise for its time-in-band and steadiness trends.")
         elif self.points:
             latest, best = scores[-1], max(scores)
+            # An edited or replaced exercise scores differently: trends over its latest version.
+            same, left_out = latest_version(self.points)
+            steadiness = [p.steadiness_cv_pct for p in same if p.steadiness_cv_pct is not None]
             lines = [
-                f"{len(scores)} sessions; latest score {latest:.0f}, best {best:.0f}",
-                f"score: {trend_words(scores, 'pts', True)}",
-                f"time in band: {trend_words(in_band, '%', True)}",
+                f"{len(scores)} sessions; latest score {latest:.0f}, best {best:.0f}"
+                + earlier_version_note(left_out).replace(" left out", " not in the trends"),
+                f"score: {trend_words([p.score for p in same], 'pts', True)}",
+                f"time in band: {trend_words([p.time_in_band_pct for p in same], '%', True)}",
                 f"steadiness (CV during holds): {trend_words(steadiness, '%', False)}",
             ]
         else:
