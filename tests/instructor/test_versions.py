@@ -184,3 +184,19 @@ def test_trends_are_of_the_latest_version_only(
     assert main(["instructor", "review", "Ana", "--db", str(judged.path)]) == 0
     out = capsys.readouterr().out
     assert "(2 session(s) of an earlier version left out)" in out
+
+
+def test_a_student_who_only_practised_the_old_version_is_shown_as_such(
+    judged: Store, user_dir: Path, tmp_path: Path
+) -> None:
+    file = tmp_path / "impostor.toml"
+    file.write_text(IMPOSTOR, encoding="utf-8")
+    import_pack(file, store=judged)
+    now = ExerciseLibrary.load(builtin_exercise_dir(), user_dir)
+    in_force = {e.id: e.version for e in now.exercises.values()}
+    (row,) = class_overview(judged, in_force=in_force)  # Ana has no session of the new one
+    assert row.exercise_name == "Graded levels (earlier version)"
+    assert row.pass_mark == "" and row.below_pass_mark is None  # the mark judges the new one
+    simulate(judged, now.get("graded-levels"), profile="steady", seed=3, student="Ana")
+    names = [r.exercise_name for r in class_overview(judged, in_force=in_force)]
+    assert names == ["Graded levels (earlier version)", "Impostor"]

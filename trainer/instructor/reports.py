@@ -17,7 +17,7 @@ import csv
 import html
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TextIO
 
@@ -269,11 +269,18 @@ def _verdict(marks: PassMarks, exercise_json: str, result_json: str) -> PassVerd
 
 
 def class_overview(
-    store: Store, class_name: str | None = None, *, assessments: bool = False
+    store: Store,
+    class_name: str | None = None,
+    *,
+    assessments: bool = False,
+    in_force: Mapping[str, str] | None = None,
 ) -> list[OverviewRow]:
     """Who practised what, how often, latest and best score, who is below the pass mark.
 
     Assessments count only with ``assessments`` (the instructor PIN was given).
+    ``in_force`` maps exercise ids to the version in force now: sessions of any other
+    version are an earlier version's, even for a student who never practised the new
+    one. Without it, a student's latest version of each exercise counts as current.
     """
     roster = Roster(store)
     marks = PassMarks(store)
@@ -298,6 +305,8 @@ def class_overview(
             scored = [r for r in sessions if r[6] is not None]
             scores = [json.loads(r[6])["score"] for r in scored]
             current = latest[exercise_id] == key
+            if in_force is not None and exercise_id in in_force:
+                current = sessions[-1][8] == in_force[exercise_id]
             mark = marks.get(exercise_id) if current else None
             below: bool | None = None
             if mark is not None and scored:

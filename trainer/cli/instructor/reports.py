@@ -13,6 +13,7 @@ from trainer.cli.common import (
     add_force_option,
     assessments_allowed,
     hidden_assessments_note,
+    load_library,
     number,
     open_store,
     write_out,
@@ -122,7 +123,8 @@ def cmd_overview(args: argparse.Namespace) -> int:
 
     store = open_store(args)
     assessments = assessments_allowed(store, args)
-    rows = class_overview(store, args.class_name, assessments=assessments)
+    in_force = {e.id: e.version for e in load_library().exercises.values()}
+    rows = class_overview(store, args.class_name, assessments=assessments, in_force=in_force)
     if not rows:
         print("No students to show.")
         return 0

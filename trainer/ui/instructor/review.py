@@ -361,7 +361,10 @@ class ClassOverviewScreen(_Base):
 
     def fill(self) -> None:
         table = self.table
-        rows = class_overview(self.trainer.config.store, self._class(), assessments=True)
+        in_force = {e.id: e.version for e in self.trainer.config.library.exercises.values()}
+        rows = class_overview(
+            self.trainer.config.store, self._class(), assessments=True, in_force=in_force
+        )
         self._columns(table, rows)
         table.clear()
         for number, row in enumerate(rows):
