@@ -640,8 +640,10 @@ async def test_overview_and_review_show_long_names_whole(
     library = ExerciseLibrary.load()
     name = "Ana Beatriz Carvalho"
     simulate(store, library.get("precision-drill"), profile="steady", seed=1, student=name)
-    Assessments(store).create("Final", ["pressure-release"])
-    simulate_assessment(store, library.exercises, "Final", name, profile="steady", seed=2)
+    Assessments(store).create("Final practical examination", ["pressure-release"])
+    simulate_assessment(
+        store, library.exercises, "Final practical examination", name, profile="steady", seed=2
+    )
     app, _ = make_app()
     async with app.run_test(size=size) as pilot:
         app.push_screen(ClassOverviewScreen())
@@ -657,6 +659,13 @@ async def test_overview_and_review_show_long_names_whole(
         await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen._filled)
         await pilot.pause()
         assert {"pressure-release", "(assessment)"} <= set(screen_text(app).split())
+        app.push_screen(AssessmentResultsScreen())
+        await until(
+            pilot, lambda: isinstance(app.screen, AssessmentResultsScreen) and app.screen._filled
+        )
+        await pilot.pause()
+        words = set(screen_text(app).split())
+        assert {"Result", "Final", "practical", "examination", "Beatriz", "Carvalho"} <= words
 
 
 async def test_review_trends_leave_out_an_earlier_version(

@@ -14,6 +14,7 @@ from trainer.instructor import InstructorError
 from trainer.instructor.assessment import AssessmentRun, Assessments
 from trainer.ui.context import UsesTrainer
 from trainer.ui.dialog import FormDialog
+from trainer.ui.instructor.review import share_width
 from trainer.ui.tables import RecordsScreen, selected_key
 from trainer.ui.text import literal, sentence
 from trainer.ui.widgets.rowtable import RecordTable
@@ -64,23 +65,32 @@ class AssessmentResultsScreen(RecordsScreen):
 
     def compose(self) -> ComposeResult:
         yield TopBar("Assessment results", simulated=self.trainer.config.simulated)
-        yield RecordTable(
-            id=self.TABLE,
-            columns={
-                "Run": 4,
-                "Assessment": 18,
-                "Student": 16,
-                "Date": 16,
-                "Status": 10,
-                "Result": 10,
-            },
-        )
+        yield RecordTable(id=self.TABLE)  # columns sized to the names in fill()
         yield Static(id="as-detail")
         yield Footer()
+
+    def _columns(self, table: DataTable[object]) -> None:
+        """Assessment and student names whole, in the room the other columns leave."""
+        room = max(20, self.size.width - 4 - (4 + 16 + 10 + 10) - 2 * 6)
+        names = share_width(
+            room, [("Assessment", "Student"), *((r.assessment, r.student) for r in self.runs)]
+        )
+        if getattr(self, "_widths", None) == names:
+            return
+        self._widths = names
+        table.clear(columns=True)
+        widths = {"Run": 4, "Assessment": names[0], "Student": names[1]}
+        for heading, width in {**widths, "Date": 16, "Status": 10, "Result": 10}.items():
+            table.add_column(heading, width=width)
+
+    def on_resize(self) -> None:
+        self.refill()
 
     def fill(self) -> None:
         table = self.table
         self.runs = Assessments(self.trainer.config.store).runs()
+        self._columns(table)
+        table.clear()
         for run in self.runs:
             result: Text | str = "-"
             if run.passed is True:
@@ -95,6 +105,7 @@ class AssessmentResultsScreen(RecordsScreen):
                 run.status,
                 result,
                 key=str(run.id),
+                height=None,
             )
         detail = self.query_one("#as-detail", Static)
         if not self.runs:
