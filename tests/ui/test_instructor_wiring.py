@@ -23,7 +23,7 @@ from trainer.ui.screens.confirm import ConfirmScreen
 from trainer.ui.screens.home import HomeScreen
 from trainer.ui.screens.live import LiveScreen
 from trainer.ui.screens.results import ResultsScreen
-from trainer.ui.widgets.bigdigits import BigDigits
+from trainer.ui.widgets.forcereadout import ForceReadout
 from trainer.ui.widgets.gauge import Gauge
 from trainer.ui.widgets.trace import ForceTrace
 
@@ -45,7 +45,7 @@ def schedule_for_ana(store: Store, kind: str, **settings: float) -> None:
 
 
 def force_shown(screen: LiveScreen) -> bool:
-    return screen.query_one("#force", BigDigits).value != ""
+    return screen.query_one("#force", ForceReadout).value != ""
 
 
 async def step(screen: LiveScreen, box: object, seconds: float) -> None:
@@ -101,10 +101,10 @@ async def test_a_student_with_a_band_override_practises_that_band(
         await step(screen, box, 1.5)
         assert screen.query_one(Gauge).band == (30.0, 35.0)
         assert "moderate 30-35 N" in phase_line(screen, "time")
-        assert "HOLD" in text_of(screen, "#zone")
+        assert "HOLD" in screen.query_one("#force", ForceReadout).words
         await pilot.press("2")  # 22 N: inside the built-in 25-40 N, under Ana's band
         await step(screen, box, 1.5)
-        assert "PRESS HARDER" in text_of(screen, "#zone")
+        assert "PRESS HARDER" in screen.query_one("#force", ForceReadout).words
         session_id = screen.controller.session_id  # type: ignore[union-attr]
         assert session_id is not None
     # The record keeps the exercise as Ana practised it.
@@ -158,14 +158,14 @@ async def test_bandwidth_hides_the_gauge_in_band_and_shows_it_out_of_band(
         gauge = screen.query_one(Gauge)
         assert gauge.hidden_text == "Gauge shows only when you leave the band."
         assert not screen.query_one(ForceTrace).display
-        assert "GAUGE OFF" in text_of(screen, "#zone")
+        assert "GAUGE OFF" in screen.query_one("#force", ForceReadout).words
         assert "more in band" not in phase_line(screen, "time")
         await pilot.press("5")  # 55 N: above it
         await step(screen, box, 1.5)
         assert force_shown(screen)
         assert gauge.hidden_text is None
         assert screen.query_one(ForceTrace).display
-        assert "LIGHTER" in text_of(screen, "#zone")
+        assert "LIGHTER" in screen.query_one("#force", ForceReadout).words
 
 
 async def test_self_controlled_schedule_peeks_and_counts_them(

@@ -14,7 +14,7 @@ from trainer.ui.screens.help import HelpScreen
 from trainer.ui.screens.home import HomeScreen
 from trainer.ui.screens.live import LiveScreen
 from trainer.ui.screens.results import ResultsScreen
-from trainer.ui.widgets.bigdigits import BigDigits
+from trainer.ui.widgets.forcereadout import ForceReadout
 from trainer.ui.widgets.gauge import Gauge
 from trainer.ui.widgets.trace import ForceTrace
 from trainer.units import Unit
@@ -87,7 +87,7 @@ async def test_arrow_number_and_backtick_keys_move_the_simulated_hand(make_app: 
         # the hand follows with its own lag and tremor: close to 33 N, not exactly
         state = live_screen(app).controller.display_state()  # type: ignore[union-attr]
         assert abs(state.force_n - 33.0) < 2.0
-        assert screen.query_one("#force", BigDigits).value == f"{state.force_n:.1f}"
+        assert screen.query_one("#force", ForceReadout).value == f"{state.force_n:.1f}"
 
 
 async def test_mouse_wheel_and_click_on_the_gauge_aim_the_hand(make_app: MakeApp) -> None:
@@ -114,7 +114,7 @@ async def test_live_screen_shows_force_zone_words_band_and_phases(make_app: Make
         await pilot.press("space", "2")  # 22 N: under the moderate band (25-40 N)
         box.current.pump(1.5)
         screen.frame()
-        assert "PRESS HARDER" in text_of(screen, "#zone")
+        assert "PRESS HARDER" in screen.query_one("#force", ForceReadout).words
         assert "1/8  Hold moderate" in phase_line(screen, "name")
         assert "moderate 25-40 N" in phase_line(screen, "time")
         assert "Next: Hold light, Hold deep, Rest, Hold light +3" in phase_line(screen, "next")
@@ -123,13 +123,13 @@ async def test_live_screen_shows_force_zone_words_band_and_phases(make_app: Make
         await pilot.press("3")  # 33 N: inside
         box.current.pump(1.5)
         screen.frame()
-        assert "HOLD" in text_of(screen, "#zone")
-        assert "zone-in" in screen.query_one("#zone").classes
+        assert "HOLD" in screen.query_one("#force", ForceReadout).words
+        assert screen.query_one("#force", ForceReadout).zone == "zone-in"
         await pilot.press("5")  # 55 N: above
         box.current.pump(1.5)
         screen.frame()
-        assert "LIGHTER" in text_of(screen, "#zone")
-        assert "zone-above" in screen.query_one("#zone").classes
+        assert "LIGHTER" in screen.query_one("#force", ForceReadout).words
+        assert screen.query_one("#force", ForceReadout).zone == "zone-above"
         trace = screen.query_one(ForceTrace)
         assert any(c.force_n is not None and c.low_n == 25.0 for c in trace.columns)
 
@@ -146,8 +146,8 @@ async def test_blind_mode_hides_force_gauge_and_trace(make_app: MakeApp) -> None
         await pilot.press("space", "3")
         box.current.pump(1.0)
         screen.frame()
-        assert screen.query_one("#force", BigDigits).value == ""
-        assert "BLIND" in text_of(screen, "#zone")
+        assert screen.query_one("#force", ForceReadout).value == ""
+        assert "BLIND" in screen.query_one("#force", ForceReadout).words
         assert screen.query_one(Gauge).hidden_text is not None
         assert not screen.query_one(ForceTrace).display
         # a click on a hidden gauge must not reveal (or move) anything
@@ -166,7 +166,7 @@ async def test_units_key_converts_every_force_on_screen(make_app: MakeApp) -> No
         force_n = screen.controller.display_state().force_n  # type: ignore[union-attr]
         await pilot.press("u")
         assert app.units is Unit.KGF
-        assert screen.query_one("#force", BigDigits).value == f"{force_n / 9.80665:.2f}"
+        assert screen.query_one("#force", ForceReadout).value == f"{force_n / 9.80665:.2f}"
         assert "2.55-4.08 kgf" in phase_line(screen, "time")  # as the ticks round
         assert screen.query_one(Gauge).unit is Unit.KGF
         await pilot.press("u", "u")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from textual.widgets import Label, Static
+from textual.widgets import Static
 
 from tests.ui.helpers import MakeApp, open_live, until
 from trainer.exercises import ExerciseLibrary
@@ -13,17 +13,13 @@ from trainer.instructor.contacts import StudentContacts
 from trainer.instructor.roster import Roster
 from trainer.session import simulate
 from trainer.store import Store
-from trainer.ui.screens.live import NO_CONTACT_NOTICE, LiveScreen
+from trainer.ui.screens.live import NO_CONTACT_NOTICE
 from trainer.ui.screens.results import ResultsScreen
-from trainer.ui.widgets.bigdigits import BigDigits
+from trainer.ui.widgets.forcereadout import ForceReadout
 from trainer.ui.widgets.gauge import Gauge
 from trainer.ui.widgets.phasepanel import PhasePanel
 from trainer.ui.widgets.trace import ForceTrace
 from trainer.units import CONTACTS, Unit
-
-
-def label_of(screen: LiveScreen, selector: str) -> str:
-    return str(screen.query_one(selector, Label).render())
 
 
 async def test_u_reaches_kpa_over_the_students_thumb_and_back_to_newtons(
@@ -40,8 +36,8 @@ async def test_u_reaches_kpa_over_the_students_thumb_and_back_to_newtons(
         force_n = screen.controller.display_state().force_n  # type: ignore[union-attr]
         await pilot.press("u", "u", "u")  # kgf, lbf, then kPa: the practice has a contact
         assert app.units is Unit.KPA
-        assert screen.query_one("#force", BigDigits).value == f"{force_n / 0.2:.0f}"
-        assert label_of(screen, "#unit") == "kPa (thumb 2 cm²)"
+        assert screen.query_one("#force", ForceReadout).value == f"{force_n / 0.2:.0f}"
+        assert screen.query_one("#force", ForceReadout).unit == "kPa (thumb 2 cm²)"
         assert "125-200 kPa" in screen.query_one(PhasePanel).line("time")  # 25-40 N on 2 cm²
         assert screen.query_one(Gauge).contact == CONTACTS["thumb"]
         assert screen.query_one(ForceTrace).contact == CONTACTS["thumb"]
@@ -70,7 +66,7 @@ async def test_kpa_asked_for_without_a_contact_shows_newtons_with_a_notice(
         box.current.pump(0.5)
         screen.frame()
         assert NO_CONTACT_NOTICE in notes
-        assert label_of(screen, "#unit") == "N"
+        assert screen.query_one("#force", ForceReadout).unit == "N"
         assert "25-40 N" in screen.query_one(PhasePanel).line("time")
 
 

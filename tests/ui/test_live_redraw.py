@@ -1,8 +1,9 @@
 """The live screen redraws only what changed: a frame costs the digits and the gauge.
 
 Counted over many frames within one phase: lines each widget re-rendered (its styles
-cache asks the widget for a line only when the widget was refreshed) and layout passes
-of the screen (a layout reflows and repaints everything).
+cache asks the widget for a line only when the widget was refreshed), the widgets
+Textual composes for each repaint, layout passes of the screen (a layout reflows and
+repaints everything) and style look-ups (a CSS class toggled restyles the widget).
 """
 
 from __future__ import annotations
@@ -14,26 +15,63 @@ from textual.widget import Widget
 
 from tests.ui.helpers import MakeApp, open_live
 from trainer.ui.screens.live import LiveScreen
-from trainer.ui.widgets.bigdigits import BigDigits
+from trainer.ui.widgets.forcereadout import ZONE_ROW, ForceReadout
 from trainer.ui.widgets.gauge import Gauge
+from trainer.ui.widgets.phasepanel import LINES, PhasePanel
 from trainer.ui.widgets.topbar import TopBar
+from trainer.ui.widgets.trace import ForceTrace
 
 FRAME_S = 1 / 30
+#: what a repaint of the digits and the gauge may compose: the screen, its four boxes
+#: (head, digits-and-phase row, gauge, foot) and the row's two widgets
+FRAME_WIDGETS = {"LiveScreen", "head", "live-top", "force", "phase-panel", "gauge", "foot"}
 
 
-def count_rendered_lines(widgets: dict[str, Widget]) -> Counter[str]:
-    """From now on, count the lines each widget renders afresh (not from its cache)."""
-    rendered: Counter[str] = Counter()
+def name_of(widget: Widget) -> str:
+    return widget.id or type(widget).__name__
+
+
+def count_rendered_lines(widgets: dict[str, Widget]) -> Counter[tuple[str, int]]:
+    """From now on, count the lines (name, y) each widget renders afresh (not from its cache)."""
+    rendered: Counter[tuple[str, int]] = Counter()
     for name, widget in widgets.items():
         cache = widget._styles_cache
         original = cache.render_line
 
-        def render_line(*args: Any, _name: str = name, _original: Any = original) -> Any:
-            rendered[_name] += 1
-            return _original(*args)
+        def render_line(
+            styles: Any, y: int, *args: Any, _name: str = name, _original: Any = original
+        ) -> Any:
+            rendered[_name, y] += 1
+            return _original(styles, y, *args)
 
         cache.render_line = render_line  # type: ignore[method-assign]
     return rendered
+
+
+def lines_of(rendered: Counter[tuple[str, int]], name: str) -> int:
+    return sum(count for (widget, _y), count in rendered.items() if widget == name)
+
+
+def count_composed(screen: LiveScreen) -> list[set[str]]:
+    """From now on, the widgets composed for each repaint of the screen (one set each)."""
+    repaints: list[set[str]] = []
+    original_refresh = screen._compositor_refresh
+
+    def compositor_refresh() -> None:
+        repaints.append(set())
+        original_refresh()
+
+    screen._compositor_refresh = compositor_refresh  # type: ignore[method-assign]
+    for widget in [screen, *screen.walk_children(Widget)]:
+        original = widget.render_lines
+
+        def render_lines(crop: Any, _widget: Widget = widget, _original: Any = original) -> Any:
+            if repaints:
+                repaints[-1].add(name_of(_widget))
+            return _original(crop)
+
+        widget.render_lines = render_lines  # type: ignore[method-assign]
+    return repaints
 
 
 def count_layouts(screen: LiveScreen) -> list[int]:
@@ -46,6 +84,30 @@ def count_layouts(screen: LiveScreen) -> list[int]:
 
     screen._refresh_layout = refresh_layout  # type: ignore[method-assign]
     return layouts
+
+
+def count_restyles(screen: LiveScreen) -> Counter[str]:
+    """From now on, the live screen's widgets (and their component styles) whose styles
+    Textual looks up again (a class toggled)."""
+    restyled: Counter[str] = Counter()
+
+    def in_screen(node: Any) -> bool:
+        while node is not None:
+            if node is screen:
+                return True
+            node = node._parent
+        return False
+
+    stylesheet = screen.app.stylesheet
+    original = stylesheet.apply
+
+    def apply(node: Any, *args: Any, **kwargs: Any) -> None:
+        if in_screen(node):
+            restyled[name_of(node) if node.id else repr(node)] += 1
+        original(node, *args, **kwargs)
+
+    stylesheet.apply = apply  # type: ignore[method-assign]
+    return restyled
 
 
 async def test_frames_in_one_phase_redraw_the_digits_and_gauge_only(make_app: MakeApp) -> None:
@@ -63,29 +125,58 @@ async def test_frames_in_one_phase_redraw_the_digits_and_gauge_only(make_app: Ma
         assert controller is not None
         phase = controller.display_state().phase_index
 
-        widgets: dict[str, Widget] = {
-            name: screen.query_one(f"#{name}") for name in ("force", "gauge", "unit", "phase-panel")
-        }
+        readout, panel = screen.query_one(ForceReadout), screen.query_one(PhasePanel)
+        widgets: dict[str, Widget] = {"force": readout, "gauge": screen.query_one(Gauge)}
+        widgets["phase-panel"] = panel
         widgets["top bar"] = screen.query_one(TopBar)
         for label in screen.query_one(TopBar).children:
             widgets[f"top bar {label.id}"] = label
         rendered = count_rendered_lines(widgets)
+        composed = count_composed(screen)
         layouts = count_layouts(screen)
+        restyled = count_restyles(screen)
+        trace = screen.query_one(ForceTrace)
+        trace_draws = [0]
+        original_refresh = trace.refresh
+
+        def trace_refresh(*args: Any, **kwargs: Any) -> Any:
+            trace_draws[0] += 1
+            return original_refresh(*args, **kwargs)
+
+        trace.refresh = trace_refresh  # type: ignore[method-assign]
+        zones, panels = set(), set()
         frames = 60  # two seconds; the force moves between 28 and 36 N (same digit widths)
         for frame in range(frames):
             intent.set(28.0 if frame // 15 % 2 else 36.0)
             sensor.pump(FRAME_S)
             screen.frame()
+            zones.add((readout.words, readout.zone))
+            panels.add(tuple(panel.line(line) for line in LINES))
             await pilot.pause(0.01)
         assert controller.display_state().phase_index == phase  # still the same phase
 
-    assert isinstance(widgets["force"], BigDigits) and isinstance(widgets["gauge"], Gauge)
     # What changes is drawn: the digits (5 lines) and the gauge's bar, many times over.
-    assert rendered["force"] >= 5 * 10 and rendered["gauge"] >= 10
+    digit_lines = sum(rendered["force", y] for y in range(ZONE_ROW))
+    assert digit_lines >= 5 * 10 and lines_of(rendered, "gauge") >= 10
+    # The zone line only when its words or colour change (in the band they stay "● HOLD").
+    assert zones == {("● HOLD", "zone-in")}
+    assert rendered["force", ZONE_ROW] <= len(zones), rendered
     # The phase panel changes once a second (time left): a few repaints of its 6 lines.
-    assert rendered["phase-panel"] <= 3 * 6
-    for name in ("unit", "top bar"):
-        assert rendered[name] == 0, f"{name} was re-rendered {rendered[name]} times"
-    assert not any(rendered[n] for n in widgets if n.startswith("top bar ")), rendered
-    # No layout pass: nothing changed size.
+    assert len(panels) <= 3
+    assert lines_of(rendered, "phase-panel") <= len(panels) * 6
+    assert lines_of(rendered, "top bar") == 0
+    assert not any(lines_of(rendered, n) for n in widgets if n.startswith("top bar ")), rendered
+
+    # Each repaint composes the screen's boxes and the row of digits, nothing above or
+    # below: the top bar, the notes and the footer only when their box is touched.
+    assert len(composed) >= frames / 2
+    beyond = Counter(name for widgets_ in composed for name in widgets_ - FRAME_WIDGETS)
+    for name in ("title", "status", "sim-badge", "TopBar", "banner", "coach-note"):
+        assert beyond[name] == 0, beyond
+    # The trace (and the footer in its box) only when the trace was redrawn: a few a second.
+    assert 0 < trace_draws[0] <= frames / 2
+    assert beyond["trace"] <= trace_draws[0] and beyond["Footer"] <= trace_draws[0], beyond
+    assert set(beyond) <= {"trace", "Footer"}, beyond
+    # No layout pass (nothing changed size) and no style look-up (no class toggled).
     assert layouts[0] == 0
+    assert not restyled, restyled

@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Footer, Static
 
 from trainer.engine import LiveState, Zone
 from trainer.exercises import Exercise, FeedbackMode, PhaseKind
@@ -32,7 +32,7 @@ from trainer.ui.config import full_scale_n
 from trainer.ui.context import UsesTrainer
 from trainer.ui.controller import Frame, Hidden, LiveController, Stage, plan_for
 from trainer.ui.messages import AimNudged, AimSet
-from trainer.ui.widgets.bigdigits import BigDigits
+from trainer.ui.widgets.forcereadout import ForceReadout
 from trainer.ui.widgets.gauge import Gauge
 from trainer.ui.widgets.phasepanel import PhasePanel
 from trainer.ui.widgets.topbar import TopBar
@@ -102,7 +102,7 @@ def gauge_text(hidden: Hidden | None, plan: PracticePlan | None) -> str | None:
 
 
 def zone_words(state: LiveState, hidden: Hidden | None = None) -> tuple[str, str]:
-    """What the student should do, in words (and the style class that colours it).
+    """What the student should do, in words (and the zone style that colours it).
 
     ``hidden`` says why the force is not shown (blind phases count even without it).
     """
@@ -277,30 +277,26 @@ class LiveScreen(UsesTrainer, Screen[None]):
         trainer = self.trainer
         if self.plan is None:  # before the gauge is sized from the student's bands
             self._read_plan()
-        yield TopBar(
-            f"{self.exercise.name} | {trainer.student}",
-            simulated=trainer.config.simulated,
-            status=self._status_text(),
-        )
-        # In a box of their own: they change seldom, and a frame's repaint then leaves
-        # them alone (see the trace's box below).
-        with Vertical(id="notes"):
+        # Textual composes every child of the screen for each repaint, and the children of
+        # a box only when the repaint touches the box: so the screen has four children,
+        # and what changes seldom sits in a box away from the digits and the gauge.
+        with Vertical(id="head"):
+            yield TopBar(
+                f"{self.exercise.name} | {trainer.student}",
+                simulated=trainer.config.simulated,
+                status=self._status_text(),
+            )
             yield Static(id="banner")
             yield Static(id="coach-note")
         with Horizontal(id="live-top"):
-            with Vertical(id="force-panel"):
-                with Horizontal(id="force-row"):
-                    yield BigDigits("0.0", id="force")
-                    yield Label(self.unit.label(self.contact), id="unit")
-                yield Label("", id="zone")
+            yield ForceReadout("0.0", self.unit.label(self.contact), id="force")
             yield PhasePanel(id="phase-panel")
         yield Gauge(self.full_scale_n, self.unit, contact=self.contact, id="gauge")
-        # In a box of its own: a frame that repaints the digits and the gauge leaves the
-        # trace's lines alone (Textual composes every widget whose box the update touches).
-        with Vertical(id="trace-box"):
+        # The trace (redrawn a few times a second) and the footer, below the gauge.
+        with Vertical(id="foot"):
             yield ForceTrace(self.full_scale_n, self.unit, contact=self.contact, id="trace")
-        # The palette (Ctrl+P) still works; its hint gives way to the session's keys.
-        yield Footer(show_command_palette=False)
+            # The palette (Ctrl+P) still works; its hint gives way to the session's keys.
+            yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         trainer = self.trainer
@@ -382,21 +378,15 @@ class LiveScreen(UsesTrainer, Screen[None]):
             panel = self._widget(selector, Static)
             if panel.display != bool(line):
                 panel.display = bool(line)
-        value = "" if hidden else unit.number(state.force_n, contact=on)
-        if self._shown.get("force") != value:
-            self._shown["force"] = value
-            self._widget("#force", BigDigits).update(value)
-        self._set_label("#unit", "" if hidden else unit.label(on))
-        words, css = zone_words(state, view.hidden)
-        if state.band is not None and not hidden and css in ("zone-below", "zone-above"):
+        words, zone = zone_words(state, view.hidden)
+        if state.band is not None and not hidden and zone in ("zone-below", "zone-above"):
             words += f"  {unit.show(abs(state.distance_n), contact=on)}"
-        zone_label = self._widget("#zone", Label)
-        if self._shown.get("zone-css") != css:
-            if isinstance(self._shown.get("zone-css"), str):
-                zone_label.remove_class(str(self._shown["zone-css"]))
-            zone_label.add_class(css)
-            self._shown["zone-css"] = css
-        self._set_label("#zone", words)
+        self._widget("#force", ForceReadout).show(
+            "" if hidden else unit.number(state.force_n, contact=on),
+            "" if hidden else unit.label(on),
+            words,
+            zone,
+        )
         self._phase_panel(state, hidden)
         gauge = self._widget("#gauge", Gauge)
         band = None
@@ -527,8 +517,7 @@ class LiveScreen(UsesTrainer, Screen[None]):
         unit = self.unit
         self.query_one(Gauge).set_unit(unit, self.contact)
         self.query_one(ForceTrace).set_unit(unit, self.contact)
-        # Forget the texts shown (they change with the unit), not the zone's style class.
-        self._shown = {k: v for k, v in self._shown.items() if k == "zone-css"}
+        self._shown = {}  # the texts shown change with the unit
         self.redraw()
 
     def bell_changed(self) -> None:

@@ -83,16 +83,20 @@ class BigDigits(Widget):
         return Strip.blank(self.size.width, self.rich_style)
 
     def _build(self) -> list[Strip]:
-        # Drawn line by line: as one text, the glyphs' leading spaces would be trimmed.
         on = self.rich_style
-        off = on + Style(dim=True)  # a separate run per gap keeps SVG screenshots aligned
-        width = self.size.width
         return [
-            Strip(
-                [Segment(run, on if run[0] == "█" else off) for run in _runs(line) if run]
-            ).extend_cell_length(width, on)
-            for line in big_lines(self._value)
+            strip.extend_cell_length(self.size.width, on) for strip in digit_strips(self._value, on)
         ]
+
+
+def digit_strips(value: str, on: Style) -> list[Strip]:
+    """``value``'s five rows, blocks in ``on`` and the gaps dimmed, as wide as the digits."""
+    # Drawn line by line: as one text, the glyphs' leading spaces would be trimmed.
+    off = on + Style(dim=True)  # a separate run per gap keeps SVG screenshots aligned
+    return [
+        Strip([Segment(run, on if run[0] == "█" else off) for run in _runs(line) if run])
+        for line in big_lines(value)
+    ]
 
 
 def _width(value: str) -> int:
