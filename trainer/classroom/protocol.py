@@ -167,6 +167,22 @@ def _dump(data: dict[str, Any]) -> bytes:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
 
 
+class _Message:
+    """A message sent over MQTT (a dataclass): its JSON object, encoded once, here."""
+
+    __slots__ = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The protocol version and every field as it is (a message of plain values)."""
+        data: dict[str, Any] = {"v": PROTOCOL_VERSION}
+        for item in fields(self):  # type: ignore[arg-type]
+            data[item.name] = getattr(self, item.name)
+        return data
+
+    def encode(self) -> bytes:
+        return _dump(self.to_json())
+
+
 class _Reader:
     """Typed access to a decoded JSON object; every failure is a ``schema`` error."""
 
@@ -249,7 +265,7 @@ def _check_station(found: str, expected: str | None) -> None:
 
 
 @dataclass(frozen=True, slots=True)
-class StationStatus:
+class StationStatus(_Message):
     """Who a station is and whether it is there (retained; the last will says offline)."""
 
     station: str
@@ -259,21 +275,6 @@ class StationStatus:
     exercise_id: str | None = None
     sensor: str | None = None  # one of SENSOR_STATES
     config_version: int | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "v": PROTOCOL_VERSION,
-            "station": self.station,
-            "state": self.state,
-            "since": self.since,
-            "student": self.student,
-            "exercise_id": self.exercise_id,
-            "sensor": self.sensor,
-            "config_version": self.config_version,
-        }
-
-    def encode(self) -> bytes:
-        return _dump(self.to_json())
 
 
 def decode_status(payload: bytes, *, station: str | None = None) -> StationStatus:
@@ -295,7 +296,7 @@ def decode_status(payload: bytes, *, station: str | None = None) -> StationStatu
 
 
 @dataclass(frozen=True, slots=True)
-class LiveReport:
+class LiveReport(_Message):
     """One live snapshot of a station (~10 Hz, QoS 0).
 
     ``force_n`` always carries the force for the instructor; ``feedback_shown`` says
@@ -326,15 +327,6 @@ class LiveReport:
     sensor: str | None = None
     overload: bool = False
     message_id_seen: int | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"v": PROTOCOL_VERSION}
-        for item in fields(self):
-            data[item.name] = getattr(self, item.name)
-        return data
-
-    def encode(self) -> bytes:
-        return _dump(self.to_json())
 
 
 def decode_live(payload: bytes, *, station: str | None = None) -> LiveReport:
@@ -379,7 +371,7 @@ def exercise_hash(snapshot: Mapping[str, Any]) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class SessionRecord:
+class SessionRecord(_Message):
     """A finished or aborted session with everything the station stored about it.
 
     ``samples`` are rows in :data:`SAMPLE_FIELDS` order; ``result`` is
@@ -434,9 +426,6 @@ class SessionRecord:
             "samples": [list(row) for row in self.samples],
             "kind": self.kind,
         }
-
-    def encode(self) -> bytes:
-        return _dump(self.to_json())
 
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -533,7 +522,7 @@ Bands = Mapping[str, Mapping[str, tuple[float, float]]]
 
 
 @dataclass(frozen=True, slots=True)
-class ClassConfig:
+class ClassConfig(_Message):
     """Everything the instructor decides for the class, published whole (retained).
 
     ``version`` only grows; a station applies a config whose version is newer than the
@@ -593,9 +582,6 @@ class ClassConfig:
             "messages": [m.to_json() for m in self.messages],
             "paused": list(self.paused),
         }
-
-    def encode(self) -> bytes:
-        return _dump(self.to_json())
 
 
 def _bands_json(bands: Bands) -> dict[str, Any]:
@@ -718,7 +704,7 @@ MAX_RECEIPT_UUIDS = 200
 
 
 @dataclass(frozen=True, slots=True)
-class Receipt:
+class Receipt(_Message):
     """The hub has these sessions in its records: the station may drop them from its outbox.
 
     The broker's PUBACK only says the broker has a session; a broker killed before it
@@ -730,9 +716,6 @@ class Receipt:
 
     def to_json(self) -> dict[str, Any]:
         return {"v": PROTOCOL_VERSION, "station": self.station, "uuids": list(self.uuids)}
-
-    def encode(self) -> bytes:
-        return _dump(self.to_json())
 
 
 def decode_receipt(payload: bytes, *, station: str | None = None) -> Receipt:
