@@ -87,7 +87,7 @@ async def test_start_needs_a_name_and_enter_starts_the_highlighted_exercise(
         assert app.screen is home  # no name: asked for it instead
         assert home.query_one("#student", Input).has_focus
         await pilot.press(*"Cleo", "enter")  # the first Enter starts: no second one needed
-        assert app.student == "Cleo"
+        assert app.context.student == "Cleo"
         screen = await open_live(pilot, app)
         assert screen.exercise.id == app.config.library.sorted()[0].id
         assert screen.exercise.phases[0].feedback is FeedbackMode.LIVE
@@ -264,7 +264,7 @@ async def test_command_palette_offers_the_screens_and_actions(make_app: MakeApp)
         app.action_toggle_dark()
         assert app.theme == "textual-light"
         app.action_cycle_units()
-        assert app.units is Unit.KGF
+        assert app.context.units is Unit.KGF
 
 
 def test_the_builtin_exercise_folder_exists() -> None:

@@ -340,7 +340,7 @@ async def test_the_leds_follow_the_zone_and_the_schedule_every_frame(
     pins = MockFactory()
     leds = PiFeedback(FeedbackConfig(led_in=27, led_above=22), pin_factory=pins)
     app, box = make_app(exercise_id="graded-levels")
-    app.listeners.append(leds)
+    app.context.listeners.append(leds)
     try:
         async with app.run_test() as pilot:
             screen = await open_live(pilot, app)

@@ -165,12 +165,12 @@ async def test_units_key_converts_every_force_on_screen(make_app: MakeApp) -> No
         screen.frame()
         force_n = screen.controller.display_state().force_n  # type: ignore[union-attr]
         await pilot.press("u")
-        assert app.units is Unit.KGF
+        assert app.context.units is Unit.KGF
         assert screen.query_one("#force", ForceReadout).value == f"{force_n / 9.80665:.2f}"
         assert "2.55-4.08 kgf" in phase_line(screen, "time")  # as the ticks round
         assert screen.query_one(Gauge).unit is Unit.KGF
         await pilot.press("u", "u")
-        assert app.units is Unit.N
+        assert app.context.units is Unit.N
 
 
 async def test_tare_zeroes_the_pad_in_a_worker(make_app: MakeApp) -> None:
@@ -189,7 +189,7 @@ async def test_bell_key_turns_the_cue_on_and_it_rings_on_band_entry(make_app: Ma
     rings: list[int] = []
     heard: list[Event] = []
     app.bell = lambda: rings.append(1)  # type: ignore[method-assign]
-    app.listeners.append(heard.append)
+    app.context.listeners.append(heard.append)
     async with app.run_test() as pilot:
         screen = await open_live(pilot, app)
         await pilot.press("space", "3")
@@ -198,7 +198,7 @@ async def test_bell_key_turns_the_cue_on_and_it_rings_on_band_entry(make_app: Ma
         assert any(isinstance(e, BandEntered) for e in heard)
         assert rings == []  # off by default
         await pilot.press("b")
-        assert app.bell_on
+        assert app.context.bell_on
         await pilot.press("0")  # far above: leave the band
         box.current.pump(1.0)
         await pilot.press("3")
@@ -419,7 +419,7 @@ async def test_the_bell_keeps_band_cues_silent_while_the_force_is_hidden(make_ap
     rings: list[int] = []
     heard: list[Event] = []
     app.bell = lambda: rings.append(1)  # type: ignore[method-assign]
-    app.listeners.append(heard.append)
+    app.context.listeners.append(heard.append)
     async with app.run_test() as pilot:
         screen = await open_live(pilot, app)
         await pilot.press("space", "2")  # light is 10-20 N: 20 % of 110 N enters it

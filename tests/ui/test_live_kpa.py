@@ -35,14 +35,14 @@ async def test_u_reaches_kpa_over_the_students_thumb_and_back_to_newtons(
         screen.frame()
         force_n = screen.controller.display_state().force_n  # type: ignore[union-attr]
         await pilot.press("u", "u", "u")  # kgf, lbf, then kPa: the practice has a contact
-        assert app.units is Unit.KPA
+        assert app.context.units is Unit.KPA
         assert screen.query_one("#force", ForceReadout).value == f"{force_n / 0.2:.0f}"
         assert screen.query_one("#force", ForceReadout).unit == "kPa (thumb 2 cm²)"
         assert "125-200 kPa" in screen.query_one(PhasePanel).line("time")  # 25-40 N on 2 cm²
         assert screen.query_one(Gauge).contact == CONTACTS["thumb"]
         assert screen.query_one(ForceTrace).contact == CONTACTS["thumb"]
         await pilot.press("u")
-        assert app.units is Unit.N
+        assert app.context.units is Unit.N
         # forces stay newtons inside: the recorded samples do not change with the unit
         assert screen.controller.display_state().force_n == force_n  # type: ignore[union-attr]
 
@@ -52,7 +52,7 @@ async def test_u_skips_kpa_without_a_contact(make_app: MakeApp) -> None:
     async with app.run_test() as pilot:
         await open_live(pilot, app)
         await pilot.press("u", "u", "u")
-        assert app.units is Unit.N
+        assert app.context.units is Unit.N
 
 
 async def test_kpa_asked_for_without_a_contact_shows_newtons_with_a_notice(

@@ -44,7 +44,7 @@ async def test_buttons_start_pause_and_tare_the_live_session(
     app, box = make_app(exercise_id="graded-levels")
     feedback = pi_feedback(app)
     assert feedback is not None
-    app.listeners.append(feedback)
+    app.context.listeners.append(feedback)
     try:
         async with app.run_test() as pilot:
             screen = await open_live(pilot, app)

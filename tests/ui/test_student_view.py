@@ -120,7 +120,7 @@ async def test_the_first_enter_in_the_name_field_starts_the_highlighted_exercise
         wanted = app.config.library.sorted()[2].id
         await pilot.press("n", *"Eva", "enter")
         screen = await open_live(pilot, app)
-        assert screen.exercise.id == wanted and app.student == "Eva"
+        assert screen.exercise.id == wanted and app.context.student == "Eva"
         assert home is not app.screen
 
 
@@ -140,7 +140,7 @@ async def test_the_last_student_on_this_station_is_remembered_after_a_restart(
     again, _box = make_app(student="")
     async with again.run_test(size=(100, 30)) as pilot:
         home = await home_of(pilot, again)
-        assert again.student == "Fay"
+        assert again.context.student == "Fay"
         assert home.query_one("#student", Input).value == "Fay"
         table = home.query_one("#library", DataTable)
         names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]

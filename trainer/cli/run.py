@@ -197,7 +197,7 @@ def run_app(args: argparse.Namespace) -> int:
     app = build_app(config)
     feedback = pi_feedback(app)
     if feedback is not None:
-        app.listeners.append(feedback)
+        app.context.listeners.append(feedback)
     link = join_class(app, args)
     try:
         app.run()

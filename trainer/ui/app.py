@@ -22,18 +22,17 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
 from trainer.store import StoreError, recover_command
-from trainer.ui.config import CueListener, UIConfig
+from trainer.ui.config import UIConfig
 from trainer.ui.context import TrainerContext
 from trainer.ui.instructor.commands import InstructorCommands
 from trainer.ui.messages import PracticeAgain
 from trainer.ui.screens.home import HomeScreen
 from trainer.ui.text import NoticesAsWritten
-from trainer.units import Contact, Unit
+from trainer.units import Contact
 
 if TYPE_CHECKING:
     from trainer.engine import Event
     from trainer.session import PracticeSession
-    from trainer.ui.controller import LiveController
 
 log = logging.getLogger(__name__)
 
@@ -110,43 +109,6 @@ class TrainerApp(NoticesAsWritten):
         self.stopped_session: int | None = None
         self.theme = "textual-dark"
 
-    # The context holds the shared state; these read and set it for the app's callers.
-    @property
-    def units(self) -> Unit:
-        return self.context.units
-
-    @units.setter
-    def units(self, unit: Unit) -> None:
-        self.context.units = unit
-
-    @property
-    def student(self) -> str:
-        return self.context.student
-
-    @student.setter
-    def student(self, name: str) -> None:
-        self.context.student = name
-
-    @property
-    def bell_on(self) -> bool:
-        return self.context.bell_on
-
-    @bell_on.setter
-    def bell_on(self, on: bool) -> None:
-        self.context.bell_on = on
-
-    @property
-    def live(self) -> LiveController | None:
-        return self.context.live
-
-    @live.setter
-    def live(self, controller: LiveController | None) -> None:
-        self.context.live = controller
-
-    @property
-    def listeners(self) -> list[CueListener]:
-        return self.context.listeners
-
     def get_default_screen(self) -> Screen[None]:
         return HomeScreen()
 
@@ -207,7 +169,7 @@ class TrainerApp(NoticesAsWritten):
         Band cues stay silent while the force is hidden (a blind phase, or a feedback
         schedule's hidden trial): a beep at the band edge would give the answer away.
         """
-        if not self.bell_on:
+        if not self.context.bell_on:
             return
         # Here, not at the top: the engine loads with the live screen, not the home screen.
         from trainer.engine import BandEntered, BandLeft, PhaseStarted
@@ -218,7 +180,7 @@ class TrainerApp(NoticesAsWritten):
             self.bell()
 
     def _force_hidden(self) -> bool:
-        live = self.live
+        live = self.context.live
         return live is not None and live.cue_state().blind
 
     # -- app-wide actions ------------------------------------------------------------
@@ -226,16 +188,18 @@ class TrainerApp(NoticesAsWritten):
         screen = self.screen
         # kPa joins the cycle where the screen knows what presses the pad (live, results).
         contact = getattr(screen, "contact", None)
-        self.units = self.units.next(contact if isinstance(contact, Contact) else None)
-        label = self.units.label(contact if isinstance(contact, Contact) else None)
+        context = self.context
+        context.units = context.units.next(contact if isinstance(contact, Contact) else None)
+        label = context.units.label(contact if isinstance(contact, Contact) else None)
         self.notify(f"Forces now shown in {label}.", timeout=2)
         hook = getattr(screen, "units_changed", None)
         if callable(hook):
             hook()
 
     def action_toggle_bell(self) -> None:
-        self.bell_on = not self.bell_on
-        state = "on: it rings on band entry, exit and phase change" if self.bell_on else "off"
+        context = self.context
+        context.bell_on = not context.bell_on
+        state = "on: it rings on band entry, exit and phase change" if context.bell_on else "off"
         self.notify(f"Bell {state}.", timeout=2)
         hook = getattr(self.screen, "bell_changed", None)
         if callable(hook):
@@ -251,7 +215,7 @@ class TrainerApp(NoticesAsWritten):
             self.push_screen(HelpScreen())
 
     def action_home(self) -> None:
-        if self.live is not None:
+        if self.context.live is not None:
             self.notify("Finish or stop the session first (A stops it).", severity="warning")
             return
         while len(self.screen_stack) > 1:
@@ -260,7 +224,7 @@ class TrainerApp(NoticesAsWritten):
     def action_history(self) -> None:
         from trainer.ui.screens.history import HistoryScreen
 
-        if self.live is not None:
+        if self.context.live is not None:
             self.notify("Finish or stop the session first (A stops it).", severity="warning")
             return
         if not isinstance(self.screen, HistoryScreen):
@@ -270,7 +234,7 @@ class TrainerApp(NoticesAsWritten):
         """The results screen's "again": the same exercise, straight to the live screen."""
         from trainer.ui.screens.live import LiveScreen
 
-        self.student = message.student
+        self.context.student = message.student
         self.switch_screen(LiveScreen(message.exercise))
 
     async def action_quit(self) -> None:
@@ -291,7 +255,7 @@ class TrainerApp(NoticesAsWritten):
 
         ``status`` None means complete if the exercise ran to its end, else incomplete.
         """
-        live, self.live = self.live, None
+        live, self.context.live = self.context.live, None
         if live is None:
             return None
         try:
