@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -146,6 +147,29 @@ def test_the_console_script_entry_point_runs() -> None:
         [sys.executable, "-m", "trainer.cli", "--version"], capture_output=True, text=True
     )
     assert result.returncode == 0 and result.stdout.startswith("trainer ")
+
+
+def test_help_survives_python_OO() -> None:
+    """-OO strips docstrings, the commands' help: it is read from the source instead."""
+
+    def help_of(*argv: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-OO", "-m", "trainer.cli", *argv, "--help"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "COLUMNS": "200"},
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    top = help_of()
+    assert "run" in top and "practise live: pick an exercise, press the pad" in top
+    assert "headless with a virtual student" in top  # simulate
+    instructor = help_of("instructor")
+    assert "pass marks per exercise" in instructor
+    assert "list, add, rename, archive classes" in instructor
+    assert "Pass marks: e.g. '--trials 4'" in help_of("instructor", "pass-mark")
+    assert "try the class screen" in help_of("class")
 
 
 def test_simulate_for_a_named_student_uses_their_bands(

@@ -8,8 +8,10 @@ functions, when a command runs.
 from __future__ import annotations
 
 import argparse
+import ast
 import inspect
 import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
@@ -48,12 +50,25 @@ def add_command(actions: Any, name: str, handler: Handler) -> argparse.ArgumentP
     The handler's docstring is the command's help: its first paragraph the line in the
     list of commands, the rest (if any) what ``--help`` says above the options.
     """
-    summary, _, rest = inspect.cleandoc(handler.__doc__ or "").partition("\n\n")
+    summary, _, rest = inspect.cleandoc(_docstring(handler)).partition("\n\n")
     parser: argparse.ArgumentParser = actions.add_parser(
         name, help=" ".join(summary.split()), description=" ".join(rest.split()) or None
     )
     parser.set_defaults(handler=handler)
     return parser
+
+
+def _docstring(handler: Handler) -> str:
+    """The handler's docstring; under ``python -OO``, which strips them, read from its source."""
+    if handler.__doc__ is not None:
+        return handler.__doc__
+    try:
+        node = ast.parse(textwrap.dedent(inspect.getsource(handler))).body[0]
+    except (OSError, TypeError, SyntaxError):
+        return ""  # no source beside the bytecode: the command is listed without help
+    if not isinstance(node, ast.FunctionDef):
+        return ""
+    return ast.get_docstring(node, clean=False) or ""
 
 
 def add_actions(parser: argparse.ArgumentParser, dest: str) -> Any:
