@@ -125,6 +125,23 @@ def row_summary(entry: dict[str, Any]) -> str:
     return text
 
 
+def say_replaced(
+    screen: UsesTrainer, done: str, new: Exercise | None, old: Exercise | None, timeout: float = 6
+) -> None:
+    """Notify ``done``, and what putting ``new`` in force in place of ``old`` affects.
+
+    Bands or a pass mark that no longer fit, and sessions judged against the earlier
+    version, are said now (and shown longer), not found out in class.
+    """
+    assert isinstance(screen, Widget)
+    store = screen.trainer.config.store
+    notes = [] if new is None or old is None else replacement_impact(store, new, old)
+    if notes:
+        screen.notify(f"{done} Note: " + "; ".join(notes) + ".", severity="warning", timeout=15)
+    else:
+        screen.notify(done, timeout=timeout)
+
+
 class EditorScreen(UsesTrainer, Screen[None]):
     """Edit one exercise; Ctrl+S saves it to your folder."""
 
@@ -435,18 +452,7 @@ class EditorScreen(UsesTrainer, Screen[None]):
         self.query_one("#ed-origin", Static).update(literal(self._origin_note()))
         self.query_one(TopBar).set_title(self._title())
         saved = library.exercises.get(self.draft.exercise_id)
-        notes = []
-        if before is not None and saved is not None:
-            notes = replacement_impact(self.trainer.config.store, saved, before)
-        if notes:
-            # Bands or a pass mark that no longer fit are said now, not found out in class.
-            self.notify(
-                f"Saved to {path}. Note: " + "; ".join(notes) + ".",
-                severity="warning",
-                timeout=15,
-            )
-        else:
-            self.notify(f"Saved to {path}.", timeout=5)
+        say_replaced(self, f"Saved to {path}.", saved, before, timeout=5)
 
     def _restructure(self, selected: RowKey) -> None:
         self.dirty = True
@@ -519,17 +525,8 @@ class EditorScreen(UsesTrainer, Screen[None]):
             self.dirty = False
             self.query_one("#ed-origin", Static).update(literal(self._origin_note()))
             self.query_one(TopBar).set_title(self._title())
-            notes = []
-            if before is not None:
-                notes = replacement_impact(
-                    self.trainer.config.store, library.get(exercise_id), before
-                )
-            self.notify(
-                f"The built-in is back; your copy was kept in {moved}."
-                + (" Note: " + "; ".join(notes) + "." if notes else ""),
-                severity="warning" if notes else "information",
-                timeout=15 if notes else 6,
-            )
+            said = f"The built-in is back; your copy was kept in {moved}."
+            say_replaced(self, said, library.get(exercise_id), before)
 
         self.app.push_screen(
             ConfirmScreen(

@@ -12,7 +12,6 @@ from textual.widgets import DataTable, Footer, Static
 from trainer.exercises import Exercise
 from trainer.instructor import InstructorError
 from trainer.instructor.editing import Draft, copy_exercise, delete_exercise, is_builtin_id
-from trainer.instructor.versions import replacement_impact
 from trainer.ui.tables import RecordsScreen, refilling, selected_key
 from trainer.ui.text import sentence
 from trainer.ui.widgets.rowtable import RecordTable
@@ -101,6 +100,7 @@ class InstructorScreen(RecordsScreen):
             self.open_editor(copy_exercise(exercise, new_id))
 
     def action_delete(self) -> None:
+        from trainer.ui.instructor.editor import say_replaced
         from trainer.ui.screens.confirm import ConfirmScreen
 
         exercise = self.selected()
@@ -129,17 +129,8 @@ class InstructorScreen(RecordsScreen):
                 return
             self.fill()
             builtin = self.trainer.config.library.exercises.get(exercise.id)
-            notes = []
-            if restoring and builtin is not None:
-                notes = replacement_impact(self.trainer.config.store, builtin, exercise)
-            if notes:
-                self.notify(
-                    f"Done. The file was kept in {moved}. Note: " + "; ".join(notes) + ".",
-                    severity="warning",
-                    timeout=15,
-                )
-            else:
-                self.notify(f"Done. The file was kept in {moved}.", timeout=6)
+            done = f"Done. The file was kept in {moved}."
+            say_replaced(self, done, builtin if restoring else None, exercise)
 
         self.app.push_screen(
             ConfirmScreen(question, "The file is moved to the .removed folder, not destroyed."),
