@@ -58,6 +58,9 @@ def test_without_a_header_the_first_column_is_the_name(store: Store, tmp_path: P
         ("name\nAna\n=HYPER\u001b[31m\n", "line 3"),
         ("name\nAna\n" + "x" * 300 + "\n", "line 3"),
         ("name\n\n", "no students under it"),
+        # an unquoted comma: Hana was dropped (or, without a header, taken for a class)
+        ("name\nAna\nGus, Hana\n", "line 3 has more cells than the 1 column.*'Hana'"),
+        ("Ana,Monday\nGus,Hana,Tuesday\n", "line 2 has more cells than the 2 column"),
     ],
 )
 def test_a_bad_row_refuses_the_whole_file(

@@ -107,13 +107,22 @@ def read_roster_csv(path: Path) -> list[tuple[int, str, str | None]]:
         else:
             name_at = [i for i, c in enumerate(header) if c in ("first name", "last name")]
         class_at = next((i for i, c in enumerate(header) if c in CLASS_COLUMNS), None)
+        width = len(header)
     else:
-        name_at, class_at = [0], 1
+        name_at, class_at, width = [0], 1, 2
     if not rows:
         raise InstructorError(f"{path} has a header but no students under it")
     students: list[tuple[int, str, str | None]] = []
     problems: list[str] = []
     for number, cells in rows:
+        left_over = [cell for cell in cells[width:] if cell]
+        if left_over:
+            # 'Gus, Hana' unquoted: Hana would be dropped (or taken for a class) unseen.
+            problems.append(
+                f"line {number} has more cells than the {width} column(s) expected "
+                f"({', '.join(map(repr, left_over))} left over): put one student on each row"
+            )
+            continue
         name = " ".join(cells[i] for i in name_at if i < len(cells) and cells[i])
         group = cells[class_at] if class_at is not None and class_at < len(cells) else ""
         try:

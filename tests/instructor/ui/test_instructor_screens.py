@@ -689,3 +689,45 @@ async def test_review_trends_leave_out_an_earlier_version(
         trends = text(app.screen.query_one("#rv-trends", Static))
         assert "5 sessions; " in trends
         assert "(2 session(s) of an earlier version not in the trends)" in trends
+
+
+async def test_roster_screen_imports_a_class_list(
+    make_app: MakeApp, store: Store, tmp_path: Path
+) -> None:
+    from trainer.ui.instructor.roster import PromptScreen, RosterScreen
+
+    good = tmp_path / "a very long folder name for a class list export" / "tuesday group.csv"
+    good.parent.mkdir()
+    good.write_text("first name;last name\nZoe;Park\nMax;Lee\n", encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name\nGus, Hana\n", encoding="utf-8")
+    app, _ = make_app()
+    notes: list[str] = []
+    app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign,assignment]
+
+    async def answer(text: str) -> None:
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, PromptScreen) and app.screen.query("#prompt-input"),
+        )
+        await pilot.pause()
+        app.screen.query_one("#prompt-input", Input).value = text
+        await pilot.press("enter")
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(RosterScreen())
+        await until(pilot, lambda: isinstance(app.screen, RosterScreen) and app.screen._filled)
+        await pilot.press("i")
+        await answer(str(good))  # longer than a name: the whole path is kept
+        await answer("Tuesday")
+        await until(pilot, lambda: any(n.startswith("Added 2 student(s)") for n in notes))
+        assert "New class Tuesday." in notes[-1]
+        await until(pilot, lambda: isinstance(app.screen, RosterScreen))
+        table = app.screen.query_one("#ro-students", DataTable)
+        await until(pilot, lambda: table.row_count == 2)
+        await pilot.press("i")
+        await answer(str(bad))
+        await answer("")  # Enter: the file's own class column (none here)
+        await until(pilot, lambda: "put one student on each row" in notes[-1])
+    assert sorted(s.name for s in Roster(store).students()) == ["Max Lee", "Zoe Park"]
+    assert {s.classes for s in Roster(store).students()} == {("Tuesday",)}

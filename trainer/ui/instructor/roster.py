@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -13,6 +14,7 @@ from textual.widgets import Footer, Input, Label, Static
 from trainer.instructor import InstructorError
 from trainer.instructor.contacts import StudentContacts
 from trainer.instructor.roster import Roster
+from trainer.instructor.roster_import import import_roster
 from trainer.ui.dialog import FormDialog
 from trainer.ui.tables import RecordsScreen, refilling, selected_key
 from trainer.ui.text import literal, sentence
@@ -23,7 +25,7 @@ from trainer.units import parse_contact
 HELP = (
     "[b]A[/b] add student  [b]C[/b] add class  [b]N[/b] rename  [b]E[/b] put in a class  "
     "[b]X[/b] take out of a class  [b]K[/b] contact (for kPa)  [b]H[/b] archive / bring back  "
-    "[b]V[/b] show archived"
+    "[b]V[/b] show archived  [b]I[/b] import a class list (CSV)"
 )
 
 
@@ -32,15 +34,16 @@ class PromptScreen(FormDialog[str]):
 
     CSS_PATH = "instructor.tcss"
 
-    def __init__(self, question: str, value: str = "") -> None:
+    def __init__(self, question: str, value: str = "", *, max_length: int = 60) -> None:
         super().__init__()
         self.question = question
         self.value = value
+        self.max_length = max_length
 
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt-box"):
             yield Label(self.question, id="prompt-question")
-            yield Input(self.value, id="prompt-input", max_length=60)
+            yield Input(self.value, id="prompt-input", max_length=self.max_length)
             yield Label("Enter to confirm, Escape to cancel.", id="prompt-help")
 
     def on_mount(self) -> None:
@@ -63,6 +66,7 @@ class RosterScreen(RecordsScreen):
         Binding("k", "contact", "Contact"),
         Binding("h", "archive", "Archive"),
         Binding("v", "toggle_archived", "Show archived"),
+        Binding("i", "import_list", "Import CSV"),
     ]
     TABLE = "ro-students"
 
@@ -171,6 +175,41 @@ class RosterScreen(RecordsScreen):
             "an area in cm² (e.g. 'thumb 2.5'); 'none' clears it",
             set_contact,
             "" if current is None else f"{current.kind} {current.area_cm2:g}",
+        )
+
+    def action_import_list(self) -> None:
+        """Import a class list from CSV, as ``trainer instructor students import`` does."""
+
+        def with_file(path: str | None) -> None:
+            if not path:
+                return
+
+            def with_class(class_name: str | None) -> None:
+                # Enter (or Escape) on the class: each row's own class column, if any.
+                try:
+                    report = import_roster(
+                        self.trainer.config.store, Path(path).expanduser(), class_name=class_name
+                    )
+                except InstructorError as error:
+                    self.notify(sentence(error), severity="error", timeout=15)
+                    return
+                self.notify(" ".join(report.summary()), timeout=10)
+                self.fill()
+
+            self.app.push_screen(
+                PromptScreen(
+                    "Put everyone in one class? Its name, or Enter to use the file's class column"
+                ),
+                with_class,
+            )
+
+        self.app.push_screen(
+            PromptScreen(
+                "Class list to import: a CSV file with a name column (or first and last "
+                "name), and a class column if you like",
+                max_length=1000,
+            ),
+            with_file,
         )
 
     def action_archive(self) -> None:
