@@ -30,6 +30,7 @@ from trainer.cli.common import (
     CommandParser,
     UsageError,
     add_class_file_option,
+    add_command,
 )
 
 
@@ -48,28 +49,13 @@ def register(commands: Any) -> None:
     actions = group.add_subparsers(dest="action", metavar="ACTION", parser_class=CommandParser)
     actions.required = False
 
-    demo = actions.add_parser(
-        "demo",
-        help="try the class screen: a whole class of simulated stations on this computer",
-        description="Start a temporary class on this computer: its own Mosquitto on a free "
-        "local port, the hub, the class screen and N simulated stations whose students "
-        "('Demo 1' ...) practise in real time, one of them pressing too hard. Quitting "
-        "stops everything and removes the temporary files. Needs Mosquitto installed.",
-    )
+    demo = add_command(actions, "demo", cmd_class_demo)
     demo.add_argument(
         "--stations", type=int, default=8, metavar="N", help="how many (default 8, up to 60)"
     )
     _add_web_options(demo)
-    demo.set_defaults(handler=cmd_class_demo)
 
-    setup = actions.add_parser(
-        "setup",
-        help="write a class's Mosquitto configuration, accounts and station files",
-        description="Write into DIR a complete Mosquitto configuration for a class (listener, "
-        "persistence, no anonymous clients, one account per station and one for the hub, "
-        "an ACL), one file per station (DIR/stations/station-01.toml) and the hub's "
-        "(DIR/hub.toml). Running it again adds stations and keeps every password.",
-    )
+    setup = add_command(actions, "setup", cmd_class_setup)
     setup.add_argument("folder", type=Path, metavar="DIR", help="the class folder")
     setup.add_argument(
         "--class", dest="class_name", required=True, metavar="NAME", help="class name (a-z 0-9 -)"
@@ -83,25 +69,11 @@ def register(commands: Any) -> None:
     )
     setup.add_argument("--tls-cert", type=Path, metavar="FILE", help="TLS certificate (PEM)")
     setup.add_argument("--tls-key", type=Path, metavar="FILE", help="TLS private key (PEM)")
-    setup.set_defaults(handler=cmd_class_setup)
 
-    hub = actions.add_parser(
-        "hub",
-        help="run the instructor's hub headless: store the class's sessions, publish its config",
-        description="Connect to the class broker as the hub, store every session the "
-        "stations send in the hub's own records (use 'trainer --db DIR/hub.db instructor ...' "
-        "on them) and publish the class configuration. One log line per event; Ctrl+C stops.",
-    )
+    hub = add_command(actions, "hub", cmd_class_hub)
     add_class_file_option(hub, "DIR/hub.toml", required=True)
-    hub.set_defaults(handler=cmd_class_hub)
 
-    bridge = actions.add_parser(
-        "bridge",
-        help="link a room's broker to a central one (Mosquitto bridge) for the same class",
-        description="Add a Mosquitto bridge from the room's class folder to a central class "
-        "folder of the same class: station topics go out, the configuration and receipts "
-        "come in. Restart both brokers afterwards.",
-    )
+    bridge = add_command(actions, "bridge", cmd_class_bridge)
     bridge.add_argument("room", type=Path, metavar="ROOM_DIR", help="the room's class folder")
     bridge.add_argument(
         "--to",
@@ -111,16 +83,10 @@ def register(commands: Any) -> None:
         metavar="CENTRAL_DIR",
         help="the central broker's class folder (set up with the same --class)",
     )
-    bridge.set_defaults(handler=cmd_class_bridge)
 
-    status = actions.add_parser(
-        "status",
-        help="list the class's stations, connected or not, and what each is doing",
-        description="Ask the class broker for every station's status and live state.",
-    )
+    status = add_command(actions, "status", cmd_class_status)
     add_class_file_option(status, "DIR/hub.toml", required=True)
     status.add_argument("--json", action="store_true", help="one JSON object")
-    status.set_defaults(handler=cmd_class_status)
 
 
 def _add_web_options(parser: argparse.ArgumentParser) -> None:
@@ -167,7 +133,13 @@ def cmd_class_screen(args: argparse.Namespace) -> int:
 
 
 def cmd_class_demo(args: argparse.Namespace) -> int:
-    """``trainer class demo``: a temporary class with its own broker and stations."""
+    """try the class screen: a whole class of simulated stations on this computer
+
+    Start a temporary class on this computer: its own Mosquitto on a free local port, the
+    hub, the class screen and N simulated stations whose students ('Demo 1' ...) practise in
+    real time, one of them pressing too hard. Quitting stops everything and removes the
+    temporary files. Needs Mosquitto installed.
+    """
     from trainer.classroom.demo import MAX_STATIONS, ClassDemo
 
     if not 1 <= args.stations <= MAX_STATIONS:
@@ -206,6 +178,13 @@ def _class_errors() -> tuple[type[Exception], ...]:
 
 
 def cmd_class_setup(args: argparse.Namespace) -> int:
+    """write a class's Mosquitto configuration, accounts and station files
+
+    Write into DIR a complete Mosquitto configuration for a class (listener, persistence, no
+    anonymous clients, one account per station and one for the hub, an ACL), one file per
+    station (DIR/stations/station-01.toml) and the hub's (DIR/hub.toml). Running it again
+    adds stations and keeps every password.
+    """
     from trainer.classroom.broker import ClassSetupError, setup_class, setup_instructions
 
     if args.stations is not None and not 1 <= args.stations <= 99:
@@ -227,6 +206,12 @@ def cmd_class_setup(args: argparse.Namespace) -> int:
 
 
 def cmd_class_bridge(args: argparse.Namespace) -> int:
+    """link a room's broker to a central one (Mosquitto bridge) for the same class
+
+    Add a Mosquitto bridge from the room's class folder to a central class folder of the
+    same class: station topics go out, the configuration and receipts come in. Restart both
+    brokers afterwards.
+    """
     from trainer.classroom.broker import ClassSetupError, bridge_rooms
 
     try:
@@ -241,6 +226,12 @@ def cmd_class_bridge(args: argparse.Namespace) -> int:
 
 
 def cmd_class_hub(args: argparse.Namespace) -> int:
+    """run the instructor's hub headless: store the class's sessions, publish its config
+
+    Connect to the class broker as the hub, store every session the stations send in the
+    hub's own records (use 'trainer --db DIR/hub.db instructor ...' on them) and publish the
+    class configuration. One log line per event; Ctrl+C stops.
+    """
     from trainer.classroom.hub import run_hub
     from trainer.cli.common import load_library
 
@@ -258,6 +249,10 @@ def _ago(seconds: float | None) -> str:
 
 
 def cmd_class_status(args: argparse.Namespace) -> int:
+    """list the class's stations, connected or not, and what each is doing
+
+    Ask the class broker for every station's status and live state.
+    """
     from trainer.classroom.hub import class_status
 
     try:
