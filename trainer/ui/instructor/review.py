@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import ClassVar
 
@@ -47,6 +48,7 @@ def export_dir() -> Path:
     return folder
 
 
+@lru_cache(maxsize=8192)  # a class of names tried at every split: each once
 def wrapped_lines(text: str, width: int) -> int:
     """How many lines ``text`` takes wrapped at word breaks in ``width`` cells."""
     lines, used = 1, 0
