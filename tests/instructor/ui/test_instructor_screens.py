@@ -496,6 +496,7 @@ async def test_packs_export_and_import_from_the_instructor_hub(
         dialog.import_file()
         report = text(dialog.query_one("#pk-report"))
         assert "added     graded-levels (replaces the built-in)" in report
+        assert "note: graded-levels: the pass mark" in report  # what the replacement affects
         assert "settings  1 pass mark(s)" in report
         assert PassMarks(store).get("graded-levels") == PassMark("graded-levels", None, 4, 70.0)
         assert app.config.library.get("graded-levels").name == "Graded levels, ours"
