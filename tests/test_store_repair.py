@@ -107,3 +107,39 @@ def test_simulate_refuses_a_speed_that_is_no_number(
     with pytest.raises(ValueError, match=r"speed .* is not usable"):
         simulate(store, library.get("steady-ramp"), profile="steady", seed=1, speed=speed)
     assert store.history() == []
+
+
+def test_every_reader_survives_a_record_whose_text_is_not_utf8(
+    tmp_path: Path, library: ExerciseLibrary, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Damage can leave bytes that are not UTF-8 in a record: the others still list."""
+    from trainer.cli import main
+
+    path = tmp_path / "trainer.db"
+    store = Store.open(path)
+    for seed in range(3):
+        simulate(store, library.get("precision-drill"), profile="steady", seed=seed, student="Ana")
+    with store.db:
+        store.db.execute(
+            "UPDATE results SET result_json = CAST(X'7B2273636F7265223AFF' AS TEXT) "
+            "WHERE session_id = 2"
+        )
+        store.db.execute(
+            "UPDATE sessions SET exercise_name = CAST(X'4472696C6CFF' AS TEXT), "
+            "exercise_json = CAST(X'7BFF' AS TEXT) WHERE id = 3"
+        )
+    store.close()
+    for argv in (
+        ["history"],
+        ["history", "--json"],
+        ["export", "2"],
+        ["export", "3", "--format", "json"],
+        ["instructor", "overview"],
+        ["instructor", "review", "Ana"],
+    ):
+        code = main([*argv, "--db", str(path)])
+        err = capsys.readouterr().err
+        assert code == 0, (argv, err)
+    main(["history", "--db", str(path)])
+    listed = capsys.readouterr().out
+    assert "Drill\ufffd" in listed and listed.count("Precision drill") == 2

@@ -98,7 +98,8 @@ def check_name(text: str, what: str, *, limit: int = MAX_NAME_CHARS) -> str:
         )
     if len(name) > limit:
         raise ValueError(
-            f"{what} {quote(name)} is {len(name)} characters long: use at most {limit}"
+            # quote() gives the length of a name this long: "'Ann...' (3000 characters)"
+            f"{what} {quote(name)} is too long: use at most {limit} characters"
         )
     if has_markup(name):
         raise ValueError(

@@ -381,6 +381,10 @@ def _make_private(path: Path) -> None:
         pass  # a folder we may not write in: SQLite's error below says it in full
 
 
+def _stored_text(value: bytes) -> str:
+    return value.decode("utf-8", "replace")
+
+
 def _cannot_write(error: sqlite3.Error) -> bool:
     text = str(error).lower()
     return any(word in text for word in ("readonly", "read-only", "unable to open", "permission"))
@@ -498,6 +502,10 @@ class Store:
 
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self.db = connection
+        # A damaged page can leave bytes that are not UTF-8 in a text column: read them
+        # as U+FFFD, so one damaged record never stops every reader (its JSON then fails
+        # to parse, which the readers survive).
+        connection.text_factory = _stored_text
         self.path = path
         #: opened for reading only (the file or its folder is not writable for this user)
         self.readonly = False

@@ -145,6 +145,8 @@ def student_progress(
     points = []
     rows = _result_rows(store, where, params, visible_kinds(assessments))
     for sid, _, ex_id, _, started, _, result_json, kind, version in rows:
+        if result_json is None:
+            continue  # a damaged result: nothing to plot
         result = SessionResult.from_dict(json.loads(result_json))
         points.append(
             ProgressPoint(
