@@ -44,3 +44,29 @@ def test_the_day_export_takes_an_assessment_sat_at_a_station(
     # The instructor's own export from the class screen: the sitting is in it, not a crash.
     assert done.reports == 1
     assert (done.folder / f"session-{session_id}.html").is_file()
+
+
+def test_the_day_export_never_writes_through_a_link(
+    store: Store, library: ExerciseLibrary, tmp_path: Path
+) -> None:
+    from trainer.session import simulate
+
+    outcome = simulate(
+        store, library.get("precision-drill"), profile="steady", seed=1, student="Ana"
+    )
+    sessions = stored_summaries(store, "", uuids=[store.session(outcome.session_id)["uuid"]])
+    victim = tmp_path / "hostname"
+    victim.write_text("station-7\n")
+    folder = tmp_path / "class-monday-2026-05-28"
+    folder.mkdir()
+    (folder / "sessions.csv").symlink_to(victim)
+    done = export_day(tmp_path, "monday", sessions, store, date(2026, 5, 28))
+    assert victim.read_text() == "station-7\n"
+    assert not done.csv.is_symlink() and "Ana" in done.csv.read_text()
+    again = export_day(tmp_path, "monday", sessions, store, date(2026, 5, 28))  # up to date
+    assert again.csv.read_text() == done.csv.read_text()
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "index.html",
+        f"session-{outcome.session_id}.html",
+        "sessions.csv",
+    ]  # no temporary file left

@@ -13,6 +13,7 @@ Example::
 from __future__ import annotations
 
 import html
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +22,7 @@ from pathlib import Path
 from trainer.classroom.board import TABLE_HEADINGS, SessionSummary, summary_of, write_day_csv
 from trainer.instructor.assessment import PassMarks
 from trainer.instructor.reports import session_html
+from trainer.safe_files import OutputFailed, write_file
 from trainer.store import Store, StoreError
 from trainer.units import Unit
 
@@ -140,12 +142,25 @@ def export_day(
     day: date,
     unit: Unit = Unit.N,
 ) -> DayExport:
-    """Write the day's CSV, table page and session reports into a new folder under ``where``."""
+    """Write the day's CSV, table page and session reports into a new folder under ``where``.
+
+    Exporting again the same day brings the files up to date; each is written whole and
+    never through a symbolic link (:func:`trainer.safe_files.write_file`). A file that
+    cannot be written raises :class:`OSError` naming it.
+    """
     folder = where / f"class-{class_name or 'class'}-{day.isoformat()}"
     folder.mkdir(parents=True, exist_ok=True)
-    csv_path = folder / "sessions.csv"
-    with csv_path.open("w", encoding="utf-8", newline="") as out:
-        write_day_csv(sessions, out)
+
+    def write(name: str, text: str) -> Path:
+        try:
+            write_file(folder / name, text, force=True)
+        except OutputFailed as error:
+            raise OSError(str(error)) from None
+        return folder / name
+
+    table = io.StringIO()
+    write_day_csv(sessions, table)
+    csv_path = write("sessions.csv", table.getvalue())
     links: dict[str, str] = {}
     if store is not None:
         for s in sessions:
@@ -159,8 +174,7 @@ def export_day(
             except StoreError:
                 continue  # listed in the table, without a report
             name = f"session-{session_id}.html"
-            (folder / name).write_text(page, encoding="utf-8")
+            write(name, page)
             links[s.uuid] = name
-    index = folder / "index.html"
-    index.write_text(day_html(class_name, day, sessions, links), encoding="utf-8")
+    index = write("index.html", day_html(class_name, day, sessions, links))
     return DayExport(folder, csv_path, index, len(links))
