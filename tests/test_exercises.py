@@ -15,6 +15,7 @@ from trainer.exercises import (
     builtin_exercise_dir,
     load_exercise_file,
     parse_exercise,
+    parse_toml,
 )
 
 GOOD = """
@@ -111,8 +112,18 @@ def test_unknown_level_names_the_known_ones() -> None:
 
 
 def test_toml_syntax_error_names_the_file_and_line(tmp_path: Path) -> None:
-    with pytest.raises(ExerciseError, match=r"broken\.toml: TOML syntax = .*line 2"):
+    with pytest.raises(ExerciseError, match=r"broken\.toml, line 2, column 8: TOML syntax = "):
         load_exercise_file(write(tmp_path, "broken.toml", 'id = "x"\nname = \n'))
+
+
+def test_the_toml_parsers_words_are_shown_whole() -> None:
+    """A value from the file is quoted short; the parser's own words never are."""
+    with pytest.raises(ExerciseError) as caught:
+        parse_toml('id = "x"\nname "y"\n', "bad.toml")
+    assert str(caught.value.problems[0]) == (
+        "bad.toml, line 2, column 6: TOML syntax = Expected '=' after a key in a key/value "
+        "pair: fix the file's TOML syntax"
+    )
 
 
 def test_hold_needs_an_end_and_max_must_cover_hold() -> None:

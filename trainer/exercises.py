@@ -18,6 +18,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
@@ -25,7 +26,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from trainer.safe_text import MAX_NAME_CHARS, has_control, has_markup, quote
+from trainer.safe_text import MAX_NAME_CHARS, has_control, has_markup, printable, quote
 from trainer.units import CONTACTS, Contact, parse_contact
 
 #: a 50 kg bar load cell, the size the hardware guide recommends for a pad
@@ -302,8 +303,17 @@ class ExerciseProblem:
         value = self.value
         if isinstance(value, float) and value.is_integer():
             value = int(value)  # show 10, as the instructor wrote it, not 10.0
-        shown = "missing" if value is _MISSING else quote(value)
+        if value is _MISSING:
+            shown = "missing"
+        elif isinstance(value, ParserWords):
+            shown = printable(value)  # the parser's words, whole: they say what is wrong
+        else:
+            shown = quote(value)
         return f"{place}: {quote_key(self.field)} = {shown}: {self.allowed}"
+
+
+class ParserWords(str):
+    """What the TOML parser said was wrong: shown whole, unlike a value from the file."""
 
 
 def quote_key(key: str) -> str:
@@ -800,12 +810,20 @@ def load_exercise_file(
         ) from None
 
 
+_TOML_PLACE = re.compile(r"^(.*) \(at (line \d+, column \d+|end of document)\)$", re.S)
+
+
 def parse_toml(text: str, file: str) -> dict[str, Any]:
     """The TOML table in ``text``; every way it can fail is an :class:`ExerciseError`."""
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        problem = ExerciseProblem(file, "", "TOML syntax", str(error), "fix the file's TOML syntax")
+        # "Illegal character '\\n' (at line 1, column 10)": the place goes where places go.
+        said = _TOML_PLACE.match(str(error))
+        words, where = (said.group(1), said.group(2)) if said else (str(error), "")
+        problem = ExerciseProblem(
+            file, where, "TOML syntax", ParserWords(words[:120]), "fix the file's TOML syntax"
+        )
     except RecursionError:
         problem = ExerciseProblem(
             file, "", "file", "nested too deeply", "arrays and tables nest a few levels at most"

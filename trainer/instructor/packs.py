@@ -127,8 +127,9 @@ def _load(path: Path) -> dict[str, Any]:
     except ExerciseError as error:  # bad syntax, deep nesting, numbers of 5,000 digits
         problem = error.problems[0]
         if problem.field == "TOML syntax":
+            place = f" at {problem.where}" if problem.where else ""
             raise InstructorError(
-                f"{path} is not valid TOML ({problem.value}): was it edited?"
+                f"{path} is not valid TOML ({problem.value}{place}): was it edited?"
             ) from None
         raise InstructorError(str(error)) from None
 
