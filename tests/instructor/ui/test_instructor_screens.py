@@ -732,3 +732,28 @@ async def test_roster_screen_imports_a_class_list(
         await until(pilot, lambda: "put one student on each row" in notes[-1])
     assert sorted(s.name for s in Roster(store).students()) == ["Max Lee", "Zoe Park"]
     assert {s.classes for s in Roster(store).students()} == {("Tuesday",)}
+
+
+async def test_settings_screen_shows_where_a_band_comes_from_whole(
+    make_app: MakeApp, store: Store
+) -> None:
+    from trainer.instructor.targets import BandTargets
+    from trainer.ui.instructor.settings import SettingsScreen
+
+    group = "Tuesday evening practical group"
+    Roster(store).add_class(group)
+    Roster(store).enrol(group, "Ana")
+    exercise = ExerciseLibrary.load().get("graded-levels")
+    BandTargets(store).set("class", group, exercise, "deep", 40, 60)
+    app, _ = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(SettingsScreen())
+        await until(pilot, lambda: isinstance(app.screen, SettingsScreen) and app.screen._filled)
+        app.screen.query_one("#st-exercise", Select).value = "graded-levels"
+        app.screen.query_one("#st-who", Select).value = "student\x1fAna"
+        await until(pilot, lambda: f"class {group}" in [r.source for r in app.screen.rows])
+        table = app.screen.query_one("#st-bands", DataTable)
+        deep = next(i for i in range(table.row_count) if "deep" in str(table.get_row_at(i)[1]))
+        table.move_cursor(row=deep)  # scrolled into view
+        await pilot.pause()
+        assert {"Tuesday", "evening", "practical", "group"} <= set(screen_text(app).split())

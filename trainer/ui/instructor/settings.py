@@ -19,6 +19,7 @@ from trainer.instructor.feedback_store import SchedulePlans
 from trainer.instructor.roster import Roster
 from trainer.instructor.schedules import DESCRIPTIONS, FeedbackSchedule, ScheduleKind
 from trainer.instructor.targets import BandTargets, PhaseTarget
+from trainer.ui.instructor.review import share_width
 from trainer.ui.tables import RecordsScreen, refilling, selected_key
 from trainer.ui.text import literal, sentence
 from trainer.ui.widgets.rowtable import RecordTable
@@ -70,18 +71,7 @@ class SettingsScreen(RecordsScreen):
                 id="st-exercise",
                 allow_blank=False,
             )
-        yield RecordTable(
-            id=self.TABLE,
-            columns={
-                "#": 3,
-                "Phase": 18,
-                "Built-in": 9,
-                "Class": 9,
-                "Student": 9,
-                "In force": 9,
-                "From": 14,
-            },
-        )
+        yield RecordTable(id=self.TABLE)  # columns sized to the names in fill()
         with Horizontal(classes="st-row"):
             yield Label("Band (N)", classes="st-label")
             yield Input(
@@ -132,6 +122,7 @@ class SettingsScreen(RecordsScreen):
             self.rows = targets.explain(exercise, class_name=who[1])
         else:
             self.rows = targets.explain(exercise, student=who[1])
+        self._columns([row for row in self.rows if row.builtin is not None])
         with refilling(self.table) as table:
             for row in self.rows:
                 if row.builtin is None:
@@ -145,6 +136,7 @@ class SettingsScreen(RecordsScreen):
                     band_text(row.effective),
                     row.source,
                     key=str(row.index),
+                    height=None,
                 )
         self._show_schedule()
         mark = PassMarks(store).get(exercise.id)
@@ -154,6 +146,26 @@ class SettingsScreen(RecordsScreen):
         self.query_one("#st-score", Input).value = (
             f"{mark.min_score:g}" if mark and mark.min_score is not None else ""
         )
+
+    _BANDS: ClassVar[dict[str, int]] = {"Built-in": 9, "Class": 9, "Student": 9, "In force": 9}
+
+    def _columns(self, rows: list[PhaseTarget]) -> None:
+        """Phase names and where a band comes from ('class Tuesday evening group') whole:
+        they share, wrapped, the room the bands leave."""
+        room = max(20, self.size.width - 4 - 5 - sum(w + 2 for w in self._BANDS.values()) - 4)
+        phase, source = share_width(
+            room, [("Phase", "From"), *((row.name, row.source) for row in rows)]
+        )
+        if getattr(self, "_widths", None) == (phase, source):
+            return
+        self._widths = (phase, source)
+        table = self.table
+        table.clear(columns=True)
+        for heading, width in {"#": 3, "Phase": phase, **self._BANDS, "From": source}.items():
+            table.add_column(heading, width=width)
+
+    def on_resize(self) -> None:
+        self.refill()
 
     def _show_schedule(self) -> None:
         who = self.who()
