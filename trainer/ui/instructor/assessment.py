@@ -14,8 +14,7 @@ from trainer.instructor import InstructorError
 from trainer.instructor.assessment import AssessmentRun, Assessments
 from trainer.ui.context import UsesTrainer
 from trainer.ui.dialog import FormDialog
-from trainer.ui.instructor.review import share_width
-from trainer.ui.tables import RecordsScreen, selected_key
+from trainer.ui.tables import RecordsScreen, selected_key, share_width
 from trainer.ui.text import literal, sentence
 from trainer.ui.widgets.rowtable import RecordTable
 from trainer.ui.widgets.topbar import TopBar

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-from functools import lru_cache
 from pathlib import Path
 from typing import ClassVar
 
@@ -30,7 +29,7 @@ from trainer.instructor.reports import (
 from trainer.instructor.roster import Roster
 from trainer.safe_files import OutputFailed, write_new_file
 from trainer.ui.instructor.plot import ScorePlot
-from trainer.ui.tables import RecordsScreen, selected_key
+from trainer.ui.tables import RecordsScreen, selected_key, share_width
 from trainer.ui.text import literal, sentence
 from trainer.ui.widgets.rowtable import RecordTable
 from trainer.ui.widgets.topbar import TopBar
@@ -46,46 +45,6 @@ def export_dir() -> Path:
     folder = Path(override) if override else Path.home() / "pressure-trainer-exports"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-@lru_cache(maxsize=8192)  # a class of names tried at every split: each once
-def wrapped_lines(text: str, width: int) -> int:
-    """How many lines ``text`` takes wrapped at word breaks in ``width`` cells."""
-    lines, used = 1, 0
-    for word in text.split():
-        if used and used + 1 + len(word) <= width:
-            used += 1 + len(word)
-        elif used:
-            lines, used = lines + 1, len(word)
-        else:
-            used = len(word)
-        while used > width:  # a word longer than the column folds
-            lines, used = lines + 1, used - width
-    return lines
-
-
-def share_width(room: int, rows: list[tuple[str, ...]]) -> list[int]:
-    """Widths for the text columns of ``rows`` (one or two) sharing ``room`` cells.
-
-    Each is as wide as its longest entry when they fit; else never narrower than its
-    longest word, split so the rows wrap onto the fewest lines (never cut).
-    """
-    columns = list(zip(*rows, strict=True))
-    natural = [max([1, *map(len, texts)]) for texts in columns]
-    least = [max([1, *(len(w) for t in texts for w in t.split())]) for texts in columns]
-    if sum(natural) <= room:
-        return natural
-    if len(columns) == 1:
-        return [max(least[0], room)]
-    first, second = columns
-    distinct = sorted(set(zip(first, second, strict=True)))
-
-    def lines_at(width: int) -> int:
-        rest = max(least[1], room - width)
-        return sum(max(wrapped_lines(a, width), wrapped_lines(b, rest)) for a, b in distinct)
-
-    split = min(range(least[0], max(least[0], min(natural[0], room - least[1])) + 1), key=lines_at)
-    return [split, max(least[1], room - split)]
 
 
 class _Base(RecordsScreen):

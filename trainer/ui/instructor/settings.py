@@ -19,8 +19,7 @@ from trainer.instructor.feedback_store import SchedulePlans
 from trainer.instructor.roster import Roster
 from trainer.instructor.schedules import DESCRIPTIONS, FeedbackSchedule, ScheduleKind
 from trainer.instructor.targets import BandTargets, PhaseTarget
-from trainer.ui.instructor.review import share_width
-from trainer.ui.tables import RecordsScreen, refilling, selected_key
+from trainer.ui.tables import RecordsScreen, refilling, selected_key, share_width
 from trainer.ui.text import literal, sentence
 from trainer.ui.widgets.rowtable import RecordTable
 from trainer.ui.widgets.topbar import TopBar
