@@ -114,7 +114,7 @@ def test_station_frozen_for_30_s_comes_back(
             "trainer.classroom.station",
             str(folder.station_file("station-01")),
             "--speed",
-            "5",
+            "10",
             "--sessions",
             "3",
             "--rest",
