@@ -757,3 +757,19 @@ async def test_settings_screen_shows_where_a_band_comes_from_whole(
         table.move_cursor(row=deep)  # scrolled into view
         await pilot.pause()
         assert {"Tuesday", "evening", "practical", "group"} <= set(screen_text(app).split())
+
+
+def test_name_columns_share_the_room_wrapping_the_fewest_lines() -> None:
+    from trainer.ui.tables import share_width, wrapped_lines
+
+    assert wrapped_lines("Trigger point pressure release", 16) == 2
+    assert wrapped_lines("Supercalifragilistic", 8) == 3  # a word too long folds
+    rows = [("Student", "Exercise"), ("Ana", "Steady ramp")]
+    assert share_width(40, rows) == [7, 11]  # room enough: as wide as the longest
+    rows.append(("Ana Beatriz Carvalho", "Trigger point pressure release"))
+    student, exercise = share_width(28, rows)
+    assert student + exercise == 28
+    assert wrapped_lines("Ana Beatriz Carvalho", student) == 2
+    assert wrapped_lines("Trigger point pressure release", exercise) == 2
+    # never narrower than the longest word, even with no room at all
+    assert share_width(5, rows) == [len("Carvalho"), len("pressure")]
