@@ -259,6 +259,8 @@ class LiveScreen(UsesTrainer, Screen[None]):
         self._shown: dict[str, object] = {}
         self._widgets: dict[str, Widget] = {}
         self._results_shown = False
+        #: the coach's note and what it was worded from
+        self._coach_note_for: tuple[tuple[object, ...], str] | None = None
         self._ready = False
         #: the session was paused because a screen opened over this one
         self._paused_under: type[Screen[object]] | None = None
@@ -495,8 +497,14 @@ class LiveScreen(UsesTrainer, Screen[None]):
         Always one line, fitted to the width: the gauge and trace below must not jump.
         """
         width = max(20, self.size.width - 2)
-        results = trial_results(controller.results_now(), self.unit, width, self.contact)
-        return results or plan_line(controller.plan, controller.peeks, width)
+        unit, on, shown = self.unit, self.contact, controller.results_now()
+        # Worded again only when something it says changed, not every frame.
+        key = (tuple(shown), controller.plan, controller.peeks, width, unit, on)
+        if self._coach_note_for is None or self._coach_note_for[0] != key:
+            results = trial_results(shown, unit, width, on)
+            line = results or plan_line(controller.plan, controller.peeks, width)
+            self._coach_note_for = (key, line)
+        return self._coach_note_for[1]
 
     def _status_text(self) -> str:
         trainer = self.trainer

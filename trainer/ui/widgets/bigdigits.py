@@ -58,12 +58,12 @@ class BigDigits(Widget):
         if value != self._value:
             # Digits, the point and the minus sign have their own widths: "10.0" -> "9.9"
             # narrows the widget, "12.3" -> "12.4" does not need a layout pass.
-            width_changed = _width(value) != _width(self._value)
+            width_changed = digits_width(value) != digits_width(self._value)
             self._value = value
             self.refresh(layout=width_changed)
 
     def get_content_width(self, container: object, viewport: object) -> int:
-        return _width(self._value)
+        return digits_width(self._value)
 
     def get_content_height(self, container: object, viewport: object, width: int) -> int:
         return HEIGHT
@@ -99,7 +99,7 @@ def digit_strips(value: str, on: Style) -> list[Strip]:
     ]
 
 
-def _width(value: str) -> int:
+def digits_width(value: str) -> int:
     """Cells ``value`` takes when drawn: each glyph and one space between glyphs."""
     blank = _FONT[" "]
     return sum(len(_FONT.get(char, blank)[0]) for char in value) + max(0, len(value) - 1)

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.content import Content
 from textual.geometry import Region
 from textual.strip import Strip
-from textual.widget import Widget
 
 from trainer.safe_text import printable
-from trainer.ui.widgets.bigdigits import HEIGHT, digit_strips
+from trainer.ui.widgets.bigdigits import HEIGHT, digit_strips, digits_width
+from trainer.ui.widgets.themed import ThemedWidget
 
 #: the zone line's colours, by the name :func:`trainer.ui.screens.live.zone_words` gives
 ZONE_STYLES = ("zone-in", "zone-above", "zone-below", "zone-blind", "zone-none")
@@ -27,7 +28,7 @@ ZONE_STYLES = ("zone-in", "zone-above", "zone-below", "zone-blind", "zone-none")
 ZONE_ROW = HEIGHT
 
 
-class ForceReadout(Widget):
+class ForceReadout(ThemedWidget):
     """The force in digits five rows tall, its unit, and what to do in words."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -71,14 +72,17 @@ class ForceReadout(Widget):
         if zone not in ZONE_STYLES:
             raise ValueError(f"unknown zone style {zone!r}: one of {', '.join(ZONE_STYLES)}")
         width = self.size.width
+        rows: list[Region] = []
         if value != self._value or unit != self._unit:
             self._value, self._unit = value, unit
             self._digit_rows = None
-            self.refresh(Region(0, 0, width, HEIGHT))
+            rows.append(Region(0, 0, width, HEIGHT))
         if words != self._words or zone != self._zone:
             self._words, self._zone = words, zone
             self._zone_row = None
-            self.refresh(Region(0, ZONE_ROW, width, 1))
+            rows.append(Region(0, ZONE_ROW, width, 1))
+        if rows:
+            self.refresh(*rows)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -106,26 +110,37 @@ class ForceReadout(Widget):
         return Style(bgcolor=style.bgcolor)
 
     def _build_digits(self, width: int) -> list[Strip]:
-        on = self.get_component_rich_style("force-readout--digits")
+        on = self.component_style("force-readout--digits")
         blank = self._background(on)
-        rows = digit_strips(self._value, on)
+        rows = [list(strip) for strip in digit_strips(self._value, on)]
         # The unit beside the last row, a cell apart (as a padded label would stand).
         unit = printable(self._unit)
-        unit_style = self.get_component_rich_style("force-readout--unit")
-        rows[-1] = Strip(
-            [*rows[-1], Segment(" ", blank), *([Segment(unit, unit_style)] if unit else [])]
-        )
-        return [row.crop(0, width).extend_cell_length(width, blank) for row in rows]
+        rows[-1].append(Segment(" ", blank))
+        if unit:
+            rows[-1].append(Segment(unit, self.component_style("force-readout--unit")))
+        digits = digits_width(self._value)
+        lengths = [digits] * (HEIGHT - 1) + [digits + 1 + cell_len(unit)]
+        strips = []
+        for segments, length in zip(rows, lengths, strict=True):
+            if length < width:
+                segments.append(Segment(" " * (width - length), blank))
+                strips.append(Strip(segments, width))
+            else:
+                strips.append(Strip(segments, length).crop(0, width))
+        return strips
 
     def _build_zone(self, width: int) -> Strip:
-        style = self.get_component_rich_style(f"force-readout--{self._zone}")
+        style = self.component_style(f"force-readout--{self._zone}")
         blank = self._background(style)
         # One cell of the zone's colour each side; words that would not fit on the line
         # break between words (what shows is the first line), as a label's would.
         room = max(0, width - 2)
-        lines = Content(printable(self._words)).wrap(room) if room else []
-        words = lines[0].plain.rstrip() if lines else ""
-        segments = [Segment(" ", blank)]
-        if words:
-            segments.append(Segment(words, style))
-        return Strip(segments).extend_cell_length(width, blank)
+        words = printable(self._words)
+        if cell_len(words) > room:
+            lines = Content(words).wrap(room) if room else []
+            words = lines[0].plain.rstrip() if lines else ""
+        used = 1 + cell_len(words)
+        segments = [Segment(" ", blank), Segment(words, style)] if words else [Segment(" ", blank)]
+        if used < width:
+            segments.append(Segment(" " * (width - used), blank))
+        return Strip(segments, max(width, used))

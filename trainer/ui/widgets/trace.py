@@ -9,8 +9,8 @@ from typing import ClassVar
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
-from textual.widget import Widget
 
+from trainer.ui.widgets.themed import ThemedWidget
 from trainer.units import Contact, Unit
 
 _EIGHTHS = " ▁▂▃▄▅▆▇█"
@@ -74,7 +74,7 @@ def nice_top(value_n: float) -> float:
     return -(-value_n // 100.0) * 100.0
 
 
-class ForceTrace(Widget):
+class ForceTrace(ThemedWidget):
     """The last seconds (live) or the whole session (results) as a filled area chart.
 
     Colour says whether each slice was in, above or below its band; the band is the
@@ -185,7 +185,7 @@ class ForceTrace(Widget):
         layout = self._key if self._key is not None else self._layout()
         top, height, unit, cells = layout.top, layout.height, layout.unit, layout.cells
         styles = {
-            name: self.get_component_rich_style(f"trace--{name}")
+            name: self.component_style(f"trace--{name}")
             for name in ("band", "in", "above", "below", "plain", "axis")
         }
         band_bg = Style(bgcolor=styles["band"].bgcolor)

@@ -1,0 +1,82 @@
+"""The force readout: digits, unit and zone line in one widget, in the theme's colours."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+
+from trainer.ui.widgets.bigdigits import big_lines
+from trainer.ui.widgets.forcereadout import ZONE_ROW, ForceReadout
+
+CSS = """
+ForceReadout { width: 30; height: 6; padding: 0 1; }
+ForceReadout > .force-readout--zone-in { background: $success; color: auto 90%; }
+ForceReadout > .force-readout--zone-above { background: $error; color: auto 90%; }
+"""
+
+
+class ReadoutApp(App[None]):
+    CSS = CSS
+
+    def compose(self) -> ComposeResult:
+        yield ForceReadout("0.0", "N")
+
+
+def zone_background(readout: ForceReadout) -> str | None:
+    """The colour behind the zone line's words, as drawn."""
+    strip = readout.render_line(ZONE_ROW)
+    colours = {
+        s.style.bgcolor.name for s in strip if s.text.strip() and s.style and s.style.bgcolor
+    }
+    assert len(colours) == 1, strip
+    return colours.pop()
+
+
+async def test_digits_unit_and_zone_line_one_under_the_other() -> None:
+    app = ReadoutApp()
+    async with app.run_test(size=(40, 8)) as pilot:
+        readout = app.query_one(ForceReadout)
+        readout.show("32.5", "N", "● HOLD", "zone-in")
+        await pilot.pause()
+        drawn = [readout.render_line(y).text.rstrip() for y in range(ZONE_ROW + 1)]
+        digits = big_lines("32.5")
+        assert drawn[:4] == [line.rstrip() for line in digits[:4]]
+        assert drawn[4] == f"{digits[4]} N"
+        assert drawn[ZONE_ROW] == " ● HOLD"
+        assert all(readout.render_line(y).cell_length == 28 for y in range(ZONE_ROW + 1))
+
+
+async def test_words_too_long_for_the_line_break_between_words() -> None:
+    app = ReadoutApp()
+    async with app.run_test(size=(40, 8)) as pilot:
+        readout = app.query_one(ForceReadout)
+        readout.show(
+            "1.0", "kPa (a very long contact name)", "▲ PRESS HARDER  12345.6 kPa", "zone-in"
+        )
+        await pilot.pause()
+        zone_line = readout.render_line(ZONE_ROW)
+        assert zone_line.text.rstrip() == " ▲ PRESS HARDER  12345.6" and zone_line.cell_length == 28
+        assert readout.render_line(4).cell_length == 28  # the unit cut at the edge
+        assert readout.render_line(4).text.endswith(" kPa (a very lon")
+
+
+async def test_the_zone_colour_follows_the_zone_and_the_theme() -> None:
+    app = ReadoutApp()
+    async with app.run_test(size=(40, 8)) as pilot:
+        readout = app.query_one(ForceReadout)
+        readout.show("32.5", "N", "● HOLD", "zone-in")
+        await pilot.pause()
+        dark_in = zone_background(readout)
+        readout.show("45.0", "N", "▼ LIGHTER  5.0 N", "zone-above")
+        await pilot.pause()
+        dark_above = zone_background(readout)
+        assert dark_above != dark_in
+        # Looked up once per theme: a new theme must not keep the old colours.
+        app.theme = "nord"
+        await pilot.pause()
+        await pilot.pause()
+        light_above = zone_background(readout)
+        assert light_above != dark_above
+        assert (
+            light_above
+            == readout.get_component_rich_style("force-readout--zone-above").bgcolor.name
+        )  # type: ignore[union-attr]
