@@ -360,6 +360,44 @@ async def test_results_at_80_columns_show_the_rate_column_and_the_time(
             assert "Release" in last and any(w in last for w in ("✓ eased", "late", "uneven"))
 
 
+async def test_the_results_summary_is_whole_and_never_splits_a_figure(
+    make_app: MakeApp, ui_store: Store, builtin_library: ExerciseLibrary
+) -> None:
+    """At 60x20 the summary lost its overshoots and time; at 80 "6 s" broke over a line."""
+    from trainer.ui.screens.results import ResultsScreen
+
+    exercise = builtin_library.get("graded-levels")
+    outcome = simulate(ui_store, exercise, profile="novice", seed=2, student="Ana")
+    record = ui_store.session(outcome.session_id)
+    when = record["started_at"][:16].replace("T", " ")
+    for width, height in SIZES:
+        for unit in (Unit.N, Unit.KGF):
+            app, _box = make_app(units=unit)
+            async with app.run_test(size=(width, height)) as pilot:
+                await home_of(pilot, app)
+                results = ResultsScreen(outcome.session_id)
+                app.push_screen(results)
+                await until(pilot, lambda: results._filled)  # noqa: B023
+                await pilot.pause()
+                summary = results.query_one("#score-summary", Static)
+                lines = str(summary.render()).splitlines()
+                assert summary.region.height == len(lines)  # every line shown
+                assert max(map(len, lines)) <= summary.content_size.width, lines
+                result = results.report.result  # type: ignore[union-attr]
+                parts = [
+                    "score out of 100",
+                    when,
+                    f"bias {unit.number(result.constant_error_n, signed=True)} {unit.value}",
+                    f"consistency {unit.number(result.variable_error_n)} {unit.value}",
+                    f"overshoots {result.overshoot_count}",
+                    text.seconds(result.duration_s),
+                ]
+                pieces = [piece for line in lines for piece in line.split(" | ")]
+                for part in parts:  # each on one line, never broken across two
+                    assert any(part in piece for piece in pieces), (width, part, lines)
+                assert text.seconds(result.duration_s) in pieces
+
+
 async def test_the_stop_question_is_never_cut_at_the_box_edge(make_app: MakeApp) -> None:
     for width, height in SIZES:
         app, box = make_app(exercise_id="graded-levels")

@@ -87,6 +87,24 @@ def band(
     return f"{level} {text}" if level else text
 
 
+def packed(parts: list[str], width: int, separator: str = " | ") -> str:
+    """``parts`` joined by ``separator`` on as few lines of ``width`` as they need.
+
+    A line breaks only between parts, so ``'bias +2.0 N'`` or ``'6 s'`` is never split
+    across two lines; a part wider than ``width`` has a line of its own.
+
+    >>> packed(["in band 78%", "bias +2.0 N", "6 s"], 26)
+    'in band 78% | bias +2.0 N\n6 s'
+    """
+    lines: list[str] = []
+    for part in parts:
+        if lines and len(lines[-1]) + len(separator) + len(part) <= width:
+            lines[-1] += separator + part
+        else:
+            lines.append(part)
+    return "\n".join(lines)
+
+
 def seconds(value_s: float) -> str:
     """``'42 s'`` or ``'1:05'``."""
     value = max(0, round(value_s))

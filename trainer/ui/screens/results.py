@@ -163,6 +163,7 @@ class ResultsScreen(UsesTrainer, Screen[None]):
 
     def on_resize(self) -> None:
         if self._filled:
+            self._fill_summary()
             self._fill_table()
             self._draw_trace()
 
@@ -189,26 +190,11 @@ class ResultsScreen(UsesTrainer, Screen[None]):
         self._filled = True
         unit, on = self.unit, self.contact
         result = report.result
-        status = STATUS_WORDS.get(report.status, report.status)
-        digits = self.query_one("#score", Digits)
-        summary = self.query_one("#score-summary", Static)
         coaching = self.query_one("#coaching", Static)
-        when = report.started_at[:16].replace("T", " ")
+        self._fill_summary()
         if result is None:
-            digits.update("--")
-            summary.update(f"No score: {status}, {len(report.points)} samples kept. {when}")
             coaching.update("")
         else:
-            digits.update(f"{result.score:.0f}")
-            summary.update(
-                f"[b]score out of 100[/b], {status}, {when}\n"
-                f"in band {result.time_in_band_pct:.0f}% | "
-                f"bias {_n(unit, result.constant_error_n, signed=True, contact=on)} "
-                f"{unit.value} | "
-                f"consistency {_n(unit, result.variable_error_n, contact=on)} {unit.value} | "
-                f"overshoots {result.overshoot_count} | "
-                f"{text.seconds(result.duration_s)}"
-            )
             # The advice speaks in the unit the summary and the gauge show.
             sentences = coaching_sentences(
                 result, unit, gauge_shown=self._gauge_shown(), contact=on
@@ -216,6 +202,39 @@ class ResultsScreen(UsesTrainer, Screen[None]):
             coaching.update(text.literal("\n".join(f"• {s}" for s in sentences)))
         self._fill_table()
         self._draw_trace()
+
+    def _fill_summary(self) -> None:
+        """The score and the summary beside it, broken only between its parts."""
+        report = self.report
+        if report is None:
+            return
+        unit, on, result = self.unit, self.contact, report.result
+        status = STATUS_WORDS.get(report.status, report.status)
+        when = report.started_at[:16].replace("T", " ")
+        score = "--" if result is None else f"{result.score:.0f}"
+        self.query_one("#score", Digits).update(score)
+        # What the digits leave of the width (3 cells a digit and the paddings, scrollbar).
+        width = max(20, self.size.width - (3 * len(score) + 2) - 2 - 2)
+        summary = self.query_one("#score-summary", Static)
+        if result is None:
+            kept = f"{len(report.points)} samples kept"
+            summary.update(
+                text.literal(text.packed([f"No score: {status}", kept, when], width, ", "))
+            )
+            return
+        head = text.packed(["score out of 100", status, when], width, ", ")
+        body = text.packed(
+            [
+                f"in band {result.time_in_band_pct:.0f}%",
+                f"bias {_n(unit, result.constant_error_n, signed=True, contact=on)} {unit.value}",
+                f"consistency {_n(unit, result.variable_error_n, contact=on)} {unit.value}",
+                f"overshoots {result.overshoot_count}",
+                text.seconds(result.duration_s),
+            ],
+            width,
+        )
+        rest = head.removeprefix("score out of 100")
+        summary.update(text.styled("[b]score out of 100[/b]$rest\n$body", rest=rest, body=body))
 
     def _gauge_shown(self) -> bool:
         """False when the feedback schedule hid the force on every trial of the session."""
