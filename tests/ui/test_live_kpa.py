@@ -83,3 +83,10 @@ async def test_results_coach_in_kpa_over_the_sessions_contact(
         coaching = str(app.screen.query_one("#coaching", Static).render())
         assert "kPa" in coaching
         assert not re.search(r"\d N\b|N/s", coaching), coaching
+
+
+def test_the_help_says_u_reaches_kpa_with_a_contact() -> None:
+    from trainer.ui.screens.help import KEYS
+
+    units = [words for _section, keys in KEYS for key, words in keys if key == "U"]
+    assert units and all("kPa with a contact" in words for words in units)

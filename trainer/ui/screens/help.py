@@ -17,7 +17,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         "Everywhere",
         [
             ("? / F1", "this help"),
-            ("U", "units: N, kgf, lbf"),
+            ("U", "units: N, kgf, lbf; kPa with a contact"),
             ("B", "bell cue on/off (band entry, exit, phase change)"),
             ("Ctrl+P", "command palette: screens, actions, instructor tools, dark/light theme"),
             ("Ctrl+Q / Ctrl+C", "quit (a session in progress is saved as incomplete)"),
