@@ -92,3 +92,10 @@ def test_class_csv_says_which_bands_each_score_was_judged_against(
         "Ben": "built-in; class Monday",
         "Cy": "built-in",
     }
+
+
+def test_the_overview_says_who_only_demonstrated(store: Store) -> None:
+    save_demonstration(store, _curve(), by="Instructor", sensor_info={"backend": "test"})
+    Roster(store).add_student("Ana")
+    rows = {r.student: r.exercise_name for r in class_overview(store)}
+    assert rows == {"Instructor": "(demonstrations only)", "Ana": "(no sessions yet)"}

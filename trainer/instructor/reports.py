@@ -299,9 +299,13 @@ def class_overview(
             by_exercise.setdefault(key, []).append(row)
             latest[row[2]] = key
         if not by_exercise:
-            rows.append(
-                OverviewRow(student.name, None, "(no sessions yet)", 0, None, None, None, "", None)
+            # The instructor at the pad is on the roster too: say they only demonstrated.
+            shown = (
+                "(demonstrations only)"
+                if store.hidden_count(student.name, kind="demonstration")
+                else "(no sessions yet)"
             )
+            rows.append(OverviewRow(student.name, None, shown, 0, None, None, None, "", None))
         for key, sessions in sorted(by_exercise.items(), key=lambda i: (i[0][0], i[1][0][0])):
             exercise_id, name = key
             scored = [r for r in sessions if r[6] is not None]
