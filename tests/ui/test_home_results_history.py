@@ -350,3 +350,28 @@ async def test_the_students_last_best_and_history_leave_assessments_out(
         sessions = app.screen.query_one("#sessions", DataTable)
         assert sessions.row_count == 1
         assert sessions.coordinate_to_cell_key((0, 0)).row_key.value == str(practice)
+
+
+async def test_a_broken_file_in_the_folder_is_named_and_the_others_still_list(
+    make_app: MakeApp, tmp_path: Path
+) -> None:
+    """`trainer run --sim` with one broken file: every other exercise, and where to look."""
+    from tests.ui.helpers import BUILTIN
+
+    folder = tmp_path / "my exercises"
+    folder.mkdir()
+    (folder / "broken.toml").write_text('id = "bro\nken', encoding="utf-8")
+    library = ExerciseLibrary.load(BUILTIN, folder)
+    assert library.errors
+    app, _box = make_app(library=library)
+    notes: list[str] = []
+    app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign,assignment]
+    async with app.run_test(size=(80, 24)) as pilot:
+        home = await home_of(pilot, app)
+        table = home.query_one("#library", DataTable)
+        assert table.row_count == len(library.exercises) == 7
+        broken = folder / "broken.toml"
+        assert notes == [
+            f"Every other exercise is here, but this file was skipped: {broken}. "
+            f"To see why: trainer exercises check '{broken}'"
+        ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -167,11 +168,16 @@ class HomeScreen(UsesTrainer, Screen[None]):
             self.start_exercise(exercise_id)
         errors = self.trainer.config.library.errors
         if errors:
+            files = sorted({p.file for e in errors for p in e.problems})
+            named = " ".join(files[:2]) + (
+                f" (and {len(files) - 2} more)" if len(files) > 2 else ""
+            )
+            skipped = "this file was" if len(files) == 1 else f"these {len(files)} files were"
             self.notify(
-                f"{len(errors)} exercise file(s) could not be read and were skipped: "
-                "run 'trainer exercises check' on them to see why.",
+                f"Every other exercise is here, but {skipped} skipped: {named}. "
+                f"To see why: trainer exercises check {shlex.quote(files[0])}",
                 severity="warning",
-                timeout=8,
+                timeout=10,
             )
         store = self.trainer.config.store
         kept = [] if store.readonly else store.recovery_files()
