@@ -133,6 +133,24 @@ def test_live_state_shows_the_ramp_target_moving() -> None:
     assert state.zone is Zone.IN
 
 
+def test_a_ramp_that_begins_in_its_band_keeps_its_own_direction() -> None:
+    # The second ramp goes up to 15-30 N and begins at 20 N, already in its band; it was
+    # judged in the direction of the ramp before it (down), so 32 N did not end it.
+    engine = SessionEngine(
+        make_exercise(
+            [
+                {"kind": "ramp", "band": [10, 20], "rate_n_per_s": 10, "max_s": 10},
+                {"kind": "ramp", "band": [15, 30], "rate_n_per_s": 10, "max_s": 10},
+            ]
+        )
+    )
+    events = run(engine, [50, 40, 30, 20, 32])
+    started = [(e.index, round(e.t_s, 1)) for e in events if isinstance(e, PhaseStarted)]
+    assert started == [(0, 0.0), (1, 0.3)]
+    assert engine.finished
+    assert engine.result().phases[1].duration_s == pytest.approx(0.1)
+
+
 def test_hold_time_in_band_end_condition_and_time_left() -> None:
     engine = SessionEngine(
         make_exercise([{"kind": "hold", "band": [10, 20], "hold_s": 0.5, "max_s": 3}])

@@ -113,6 +113,54 @@ class LiveState:
 _NO_EVENTS: list[Event] = []
 
 
+@dataclass(frozen=True, slots=True)
+class _PhasePlan:
+    """What a phase is judged against, fixed when it begins (``band`` None: nothing)."""
+
+    band: TargetBand | None = None
+    limit_s: float = 0.0
+    tolerance_n: float = 0.0  # how far out a sample still earns credit
+    hysteresis_n: float = 0.0  # how far past an edge the zone changes
+    # A ramp that starts outside its band: the target moves from ramp_from_n along the
+    # target rate towards the band, ramp_half_n either side (0: no moving target).
+    ramp_sign: float = 1.0  # +1 up to the band, -1 down
+    ramp_from_n: float = 0.0
+    ramp_rate_n_per_s: float = 0.0
+    ramp_half_n: float = 0.0
+
+    @classmethod
+    def begin(cls, phase: Phase, force_n: float) -> _PhasePlan:
+        band = phase.band
+        if band is None:
+            return cls(limit_s=phase.limit_s)
+        sign = 1.0 if band.centre_n >= force_n else -1.0
+        moving = (
+            phase.kind is PhaseKind.RAMP
+            and phase.rate_n_per_s
+            and not (band.low_n <= force_n <= band.high_n)
+        )
+        return cls(
+            band=band,
+            limit_s=phase.limit_s,
+            tolerance_n=miss_tolerance_n(band),
+            hysteresis_n=min(0.5, band.width_n * 0.1),
+            ramp_sign=sign,
+            ramp_from_n=force_n,
+            ramp_rate_n_per_s=phase.rate_n_per_s or 0.0,
+            ramp_half_n=max(band.width_n / 2, MIN_RAMP_HALF_WIDTH_N) if moving else 0.0,
+        )
+
+    def moving_centre(self, elapsed_s: float) -> float | None:
+        """Where a ramp's moving target is now; ``None`` once it reached the band (or no ramp)."""
+        band = self.band
+        if not self.ramp_half_n or band is None:
+            return None
+        centre = self.ramp_from_n + self.ramp_sign * self.ramp_rate_n_per_s * elapsed_s
+        if (centre - band.centre_n) * self.ramp_sign >= 0:
+            return None
+        return centre
+
+
 class SessionEngine:
     """Runs one exercise: phase clock, zones, events and metrics."""
 
@@ -138,15 +186,7 @@ class SessionEngine:
         self._scorers: list[PhaseScorer] = []
         self._result: SessionResult | None = None
         self._pending: list[Event] = []
-        # per-phase constants, set in _begin
-        self._band: TargetBand | None = None
-        self._ramp_from = 0.0
-        self._ramp_sign = 1.0
-        self._ramp_half = 0.0
-        self._ramp_rate = 0.0
-        self._tolerance = 0.0
-        self._hysteresis = 0.0
-        self._limit_s = 0.0
+        self._plan = _PhasePlan()
 
     # -- intents -----------------------------------------------------------------
     def pause(self) -> None:
@@ -205,17 +245,18 @@ class SessionEngine:
         scorer = self._scorer
         assert scorer is not None
         scorer.duration_s = elapsed
-        band = self._band
+        plan = self._plan
+        band = plan.band
         if band is None:
             self._check_end(t_s, force_n)
             return self._flush()
 
         low, high = band.low_n, band.high_n
-        centre = self._moving_centre(band, elapsed)
+        centre = plan.moving_centre(elapsed)
         if centre is None:
             centre = (low + high) * 0.5
         else:
-            low, high = centre - self._ramp_half, centre + self._ramp_half
+            low, high = centre - plan.ramp_half_n, centre + plan.ramp_half_n
         if force_n < low:
             distance = force_n - low
         elif force_n > high:
@@ -223,10 +264,10 @@ class SessionEngine:
         else:
             distance = 0.0
             self._in_band_s += dt
-        scorer.add(elapsed, force_n, distance, centre, self._tolerance)
+        scorer.add(elapsed, force_n, distance, centre, plan.tolerance_n)
 
         # Zones change with hysteresis so tremor at an edge does not chatter.
-        h = self._hysteresis
+        h = plan.hysteresis_n
         zone = self._zone
         if zone is Zone.IN:
             if force_n < low - h:
@@ -263,15 +304,6 @@ class SessionEngine:
         self._check_end(t_s, force_n)
         return self._flush()
 
-    def _moving_centre(self, band: TargetBand, elapsed_s: float) -> float | None:
-        """Where a ramp's moving target is now; ``None`` once it reached the band (or no ramp)."""
-        if not self._ramp_half:
-            return None
-        centre = self._ramp_from + self._ramp_sign * self._ramp_rate * elapsed_s
-        if (centre - band.centre_n) * self._ramp_sign >= 0:
-            return None
-        return centre
-
     def _flush(self) -> list[Event]:
         if not self._pending:
             return _NO_EVENTS
@@ -286,35 +318,21 @@ class SessionEngine:
         self._in_band_s = 0.0
         self._above = False
         self._zone = Zone.NONE
-        self._band = band = phase.band
+        self._plan = _PhasePlan.begin(phase, force_n)
         self._scorer = PhaseScorer(index, phase, force_n)
-        self._limit_s = phase.limit_s
-        self._ramp_half = 0.0
-        if band is not None:
-            self._tolerance = miss_tolerance_n(band)
-            self._hysteresis = min(0.5, band.width_n * 0.1)
-            if (
-                phase.kind is PhaseKind.RAMP
-                and phase.rate_n_per_s
-                and not (band.low_n <= force_n <= band.high_n)
-            ):
-                self._ramp_from = force_n
-                self._ramp_sign = 1.0 if band.centre_n >= force_n else -1.0
-                self._ramp_half = max(band.width_n / 2, MIN_RAMP_HALF_WIDTH_N)
-                self._ramp_rate = phase.rate_n_per_s
         self._pending.append(PhaseStarted(t_s, index, phase))
 
     def _check_end(self, t_s: float, force_n: float) -> None:
         phase = self.phases[self._index]
         elapsed = self._phase_elapsed
         # The clock is a sum of sample intervals: allow for floating-point rounding.
-        done = elapsed >= self._limit_s - 1e-9
+        done = elapsed >= self._plan.limit_s - 1e-9
         if not done and phase.duration_s is None:
             band = phase.band
             if phase.hold_s is not None:
                 done = self._in_band_s >= phase.hold_s - 1e-9
             elif band is not None and phase.kind is PhaseKind.RAMP:
-                if self._ramp_sign > 0:
+                if self._plan.ramp_sign > 0:
                     done = force_n >= band.low_n
                 else:
                     done = force_n <= band.high_n
@@ -367,19 +385,20 @@ class SessionEngine:
     def state(self) -> LiveState:
         index = max(self._index, 0)
         phase = None if self._finished else self.phases[index]
+        plan = self._plan
         if self._finished:
             band = None
         else:
-            band = self._band if self._index >= 0 else self.phases[0].band
+            band = plan.band if self._index >= 0 else self.phases[0].band
         distance = 0.0
-        centre = self._moving_centre(band, self._phase_elapsed) if band is not None else None
+        centre = plan.moving_centre(self._phase_elapsed)
         if band is not None and centre is not None:
-            band = TargetBand(centre - self._ramp_half, centre + self._ramp_half, band.level)
+            band = TargetBand(centre - plan.ramp_half_n, centre + plan.ramp_half_n, band.level)
         if band is not None:
             distance = band.distance_n(self._force)
         time_left = hold_left = None
         if phase is not None and self._index >= 0:
-            time_left = max(0.0, self._limit_s - self._phase_elapsed)
+            time_left = max(0.0, plan.limit_s - self._phase_elapsed)
             if phase.hold_s is not None:
                 hold_left = max(0.0, phase.hold_s - self._in_band_s)
         elif phase is not None:
