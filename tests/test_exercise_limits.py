@@ -94,6 +94,19 @@ def test_an_exercise_has_a_few_hundred_phases_at_most() -> None:
     assert f"more than the {MAX_PHASES} phases" in problems_of([group])
 
 
+def test_a_phase_on_an_invalid_level_points_at_the_level_not_at_unknown() -> None:
+    text = problems_of([hold(band="light")], levels={"light": [NAN, 30]})
+    assert "[levels]: light = [nan, 30]: must be [low, high]: two finite numbers of newtons\n" in (
+        text + "\n"
+    )
+    assert "phase 1: band = 'light': this level's band is invalid: fix it in [levels]" in text
+    overlapping = problems_of(
+        [hold(band="moderate")], levels={"light": [10, 30], "moderate": [25, 40]}
+    )
+    assert "phase 1: band = 'moderate': this level's band is invalid" in overlapping
+    assert "unknown level" in problems_of([hold(band="deep")], levels={"light": [10, 30]})
+
+
 def test_overlapping_levels_are_refused_and_touching_ones_are_fine() -> None:
     text = problems_of([hold(band="light")], levels={"light": [10, 30], "moderate": [25, 40]})
     assert "[levels]: moderate = [25, 40]: overlaps light (10-30 N)" in text

@@ -366,6 +366,8 @@ class _Checker:
         self.file = file
         self.capacity_n = capacity_n
         self.problems: list[ExerciseProblem] = []
+        #: levels named in [levels] whose band is invalid (reported there, once)
+        self.broken_levels: set[str] = set()
 
     def problem(self, where: str, field_name: str, value: Any, allowed: str) -> None:
         self.problems.append(ExerciseProblem(self.file, where, field_name, value, allowed))
@@ -427,19 +429,21 @@ class _Checker:
     def band(
         self, value: Any, where: str, key: str, levels: Mapping[str, TargetBand]
     ) -> TargetBand | None:
-        if isinstance(value, str):
+        in_levels = where == "[levels]"  # a level is two numbers, never another level's name
+        if isinstance(value, str) and not in_levels:
             if value in levels:
                 return levels[value]
+            if value in self.broken_levels:
+                self.problem(where, key, value, "this level's band is invalid: fix it in [levels]")
+                return None
             known = ", ".join(sorted(levels)) or "none defined in [levels]"
             self.problem(where, key, value, f"unknown level; known levels: {known}")
             return None
         bounds = [_finite(v) for v in value] if isinstance(value, list) else []
         if len(bounds) != 2 or None in bounds:
+            either = "" if in_levels else ", or a level name from [levels]"
             self.problem(
-                where,
-                key,
-                value,
-                "must be [low, high]: two finite numbers of newtons, or a level name from [levels]",
+                where, key, value, f"must be [low, high]: two finite numbers of newtons{either}"
             )
             return None
         low, high = float(bounds[0] or 0.0), float(bounds[1] or 0.0)
@@ -601,6 +605,7 @@ def _levels(check: _Checker, raw_levels: Any) -> dict[str, TargetBand]:
             continue
         band = check.band(value, "[levels]", level_name, {})
         if band is None:
+            check.broken_levels.add(level_name)
             continue
         for other in levels.values():
             if band.low_n < other.high_n and other.low_n < band.high_n:
@@ -611,6 +616,7 @@ def _levels(check: _Checker, raw_levels: Any) -> dict[str, TargetBand]:
                     f"overlaps {other.level} ({other.low_n:g}-{other.high_n:g} N): "
                     "levels must not share forces, or a student cannot tell them apart",
                 )
+                check.broken_levels.add(level_name)
                 break
         else:
             levels[level_name] = TargetBand(band.low_n, band.high_n, level_name)
