@@ -29,6 +29,7 @@ import sqlite3
 from collections import deque
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import NamedTuple
 
 from trainer.engine import Event, LiveState, SessionEngine, SessionFinished, Zone
 from trainer.exercises import Exercise, FeedbackMode
@@ -139,9 +140,11 @@ _HIDDEN_BY_SCHEDULE = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class TracePoint:
-    """One judged sample as the trace draws it (band ``None`` outside scored phases)."""
+class TracePoint(NamedTuple):
+    """One judged sample as the trace draws it (band ``None`` outside scored phases).
+
+    A tuple: :func:`~trainer.ui.widgets.trace.bucket` takes the trace as it is.
+    """
 
     t_s: float
     force_n: float

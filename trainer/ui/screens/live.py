@@ -376,10 +376,11 @@ class LiveScreen(UsesTrainer, Screen[None]):
             ("#banner", self._banner(controller, state)),
             ("#coach-note", self._coach_note(controller)),
         ):
-            self._set_label(selector, line)
-            panel = self._widget(selector, Static)
-            if panel.display != bool(line):
-                panel.display = bool(line)
+            if self._shown.get(selector) != line:
+                self._set_label(selector, line)
+                panel = self._widget(selector, Static)
+                if panel.display != bool(line):
+                    panel.display = bool(line)
         words, zone = zone_words(state, view.hidden)
         if state.band is not None and not hidden and zone in ("zone-below", "zone-above"):
             words += f"  {unit.show(abs(state.distance_n), contact=on)}"
@@ -401,8 +402,8 @@ class LiveScreen(UsesTrainer, Screen[None]):
             gauge_text(view.hidden, controller.plan),
         )
         trace = self._widget("#trace", ForceTrace)
-        if trace.display == hidden:
-            trace.display = not hidden
+        if self._shown.get("trace shown") != (not hidden):
+            self._shown["trace shown"] = trace.display = not hidden
         if not hidden and controller.trace:
             self._draw_trace(controller, trace, band)
 
@@ -413,13 +414,14 @@ class LiveScreen(UsesTrainer, Screen[None]):
         window = controller.trace_window_s
         # Redrawn once per column of time (about 8 a second at 120 columns), not every
         # frame: the digits and the gauge show the force of the moment.
-        tick = (int(controller.last_t_s * trace.plot_width / window), band, trace.size)
+        # (The trace redraws itself when its height changes: the columns need its width.)
+        width = trace.plot_width
+        tick = (int(controller.last_t_s * width / window), band, width)
         if self._shown.get("trace") == tick:
             return
         self._shown["trace"] = tick
         start = max(controller.trace[0].t_s, controller.last_t_s - window)
-        points = ((p.t_s, p.force_n, p.band_low_n, p.band_high_n) for p in controller.trace)
-        columns = bucket(points, start, start + window, trace.plot_width)
+        columns = bucket(controller.trace, start, start + window, width)
         if band is not None:
             last = max((i for i, c in enumerate(columns) if c.force_n is not None), default=-1)
             columns[last + 1 :] = [Column(None, *band)] * (len(columns) - last - 1)

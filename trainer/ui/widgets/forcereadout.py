@@ -71,7 +71,11 @@ class ForceReadout(ThemedWidget):
         """Set what to show; repaint only the rows that change, never the layout."""
         if zone not in ZONE_STYLES:
             raise ValueError(f"unknown zone style {zone!r}: one of {', '.join(ZONE_STYLES)}")
-        width = self.size.width
+        width = self._width  # as last drawn (a new size repaints everything anyway)
+        if width < 0:
+            self._value, self._unit, self._words, self._zone = value, unit, words, zone
+            self.refresh()
+            return
         rows: list[Region] = []
         if value != self._value or unit != self._unit:
             self._value, self._unit = value, unit
