@@ -132,3 +132,24 @@ def test_the_full_screen_wizard_shows_paths_typed_text_and_chip_words_as_written
             assert shown("#summary").endswith(f"Save writes: {path}")
 
     asyncio.run(run())
+
+
+def test_the_reading_timer_firing_while_the_wizard_closes_is_no_traceback(
+    tmp_path: Path,
+) -> None:
+    """The 0.2 s reading timer can fire after the widgets are gone (a loaded machine)."""
+    from trainer.ui.calibrate import CalibrationWizard
+
+    wizard = CalibrationWizard(
+        practice_procedure(capacity_n=490.0, window=12, seed=5),
+        tmp_path / "practice.json",
+        practice=True,
+    )
+
+    async def run() -> None:
+        async with wizard.run_test(size=(100, 32)) as pilot:
+            await pilot.pause(0.2)
+            await wizard.query_one("#wizard").remove()
+            wizard._show_reading()  # as the timer does while the screen is taken down
+
+    asyncio.run(run())

@@ -23,6 +23,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.widgets import Button, Footer, Header, Input, Static
 
 from trainer.calibration import (
@@ -193,7 +194,11 @@ class CalibrationWizard(NoticesAsWritten):
             if self.problem
             else literal(text)
         )
-        self.query_one("#reading", Static).update(reading)
+        try:
+            label = self.query_one("#reading", Static)
+        except NoMatches:  # closing: the widgets go before the 0.2 s timer stops
+            return
+        label.update(reading)
 
     def _summary(self) -> str:
         p = self.procedure
