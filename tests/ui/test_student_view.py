@@ -259,6 +259,18 @@ def test_the_hidden_force_words_fit_the_force_panel() -> None:
     assert HIDDEN_TEXTS[Hidden.BLIND][0] == "BLIND: feel the force"
 
 
+async def test_the_gauges_hidden_text_is_whole_at_60_columns(make_app: MakeApp) -> None:
+    """At 60x20 the blind gauge read "... Feel the force; results at the" (its end cut)."""
+    from trainer.ui.widgets.gauge import Gauge
+
+    app, _box = make_app(exercise_id="graded-levels")
+    async with app.run_test(size=(60, 20)) as pilot:
+        screen = await open_live(pilot, app)
+        width = screen.query_one(Gauge).size.width
+    for _words, gauge in HIDDEN_TEXTS.values():
+        assert len(gauge) <= width - 2, gauge  # a cell of margin each side
+
+
 # -- help pauses the session ------------------------------------------------------------------
 async def running(
     pilot: Pilot[None], app: TrainerApp, box: SensorBox

@@ -48,11 +48,12 @@ ZONE_WORDS = {
 }
 
 
-#: the zone line and the gauge's text while the force is hidden, by reason
+#: the zone line and the gauge's text while the force is hidden, by reason (the gauge's
+#: text fits the 60 columns of the smallest screen)
 HIDDEN_TEXTS: dict[Hidden, tuple[str, str]] = {
     Hidden.BLIND: (
         "BLIND: feel the force",
-        "Gauge hidden: a blind phase. Feel the force; results at the end.",
+        "Blind phase: feel the force; your results come at the end.",
     ),
     Hidden.FADED: (
         "NO GAUGE: feel it",
@@ -64,7 +65,7 @@ HIDDEN_TEXTS: dict[Hidden, tuple[str, str]] = {
     ),
     Hidden.ON_REQUEST: (
         "GAUGE OFF: P to peek",
-        "Gauge hidden: press P to peek for a moment (peeks are counted).",
+        "Gauge hidden: P shows it for a moment (peeks are counted).",
     ),
     Hidden.SUMMARY: (
         "GAUGE OFF: feel it",
@@ -72,7 +73,7 @@ HIDDEN_TEXTS: dict[Hidden, tuple[str, str]] = {
     ),
     Hidden.RETENTION: (
         "RETENTION: feel it",
-        "Retention test: no feedback. Feel the force; results at the end.",
+        "Retention test: feel the force; results come at the end.",
     ),
 }
 
