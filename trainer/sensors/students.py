@@ -109,6 +109,16 @@ PROFILES: dict[str, StudentProfile] = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class _PhaseAim:
+    """What the student means to do in one phase, decided as the phase begins."""
+
+    index: int = -1
+    start_s: float = 0.0
+    force_n: float = 0.0
+    rate_n_per_s: float = 0.0  # how fast a ramp heads for force_n
+
+
 class VirtualStudent:
     """Intends a force from what it last saw of the session (an ``IntentSource``)."""
 
@@ -117,12 +127,9 @@ class VirtualStudent:
         self.seed = seed
         self._rng = random.Random(seed * 7919 + 17)
         self._state: LiveState | None = None
-        self._phase_index = -1
-        self._aim = 0.0
-        self._rate = 0.0
+        self._aim = _PhaseAim()
         self._intent = 0.0
         self._correction = 0.0
-        self._phase_t0 = 0.0
         self._load_s = 0.0
         self._last_t = 0.0
         delay_steps = max(1, round(profile.reaction_s * STEP_HZ))
@@ -156,9 +163,10 @@ class VirtualStudent:
             self._intent = max(0.0, self._intent - profile.release_rate_n_per_s * dt)
             return self._intent
         phase = state.phase
-        if state.phase_index != self._phase_index:
+        if state.phase_index != self._aim.index:
             self._new_phase(state, t_s, felt_force_n)
-        in_phase_s = t_s - self._phase_t0
+        aim = self._aim
+        in_phase_s = t_s - aim.start_s
         live = phase.feedback is FeedbackMode.LIVE
         band = phase.band
 
@@ -167,8 +175,8 @@ class VirtualStudent:
         elif phase.kind is PhaseKind.RELEASE:
             self._intent = max(band.low_n, self._intent - profile.release_rate_n_per_s * dt)
         elif phase.kind is PhaseKind.RAMP:
-            step = self._rate * dt
-            goal = self._aim + profile.overshoot * band.width_n
+            step = aim.rate_n_per_s * dt
+            goal = aim.force_n + profile.overshoot * band.width_n
             if self._intent < goal:
                 self._intent = min(goal, self._intent + step)
             else:
@@ -178,14 +186,14 @@ class VirtualStudent:
                 self._intent += 0.3 * profile.correction_gain * (state.band.centre_n - seen) * dt
         else:  # hold
             swing = profile.overshoot * band.width_n * math.exp(-in_phase_s / 0.8)
-            error = self._aim - seen
+            error = aim.force_n - seen
             # Fine corrections start once the hand has roughly arrived; correcting the
             # hand's own lag on the way would wind up and overshoot.
             if live and abs(error) < 0.5 * band.width_n + 1.0:
                 self._correction += profile.correction_gain * error * dt
                 bound = 0.5 * max(band.centre_n, 5.0)
                 self._correction = max(-bound, min(bound, self._correction))
-            self._intent = self._aim + swing + self._correction
+            self._intent = aim.force_n + swing + self._correction
 
         if self._intent > 5.0:
             self._load_s += dt
@@ -199,12 +207,10 @@ class VirtualStudent:
         rng = self._rng
         phase = state.phase
         assert phase is not None
-        self._phase_index = state.phase_index
-        self._phase_t0 = t_s
         self._correction = 0.0
         band = phase.band
         if band is None:
-            self._aim = 0.0
+            self._aim = _PhaseAim(state.phase_index, t_s)
             return
         if phase.kind is PhaseKind.RAMP:
             self._intent = felt_force_n
@@ -212,7 +218,7 @@ class VirtualStudent:
         aim = band.centre_n + profile.aim_bias * band.width_n + rng.gauss(0.0, spread)
         if phase.feedback is FeedbackMode.BLIND:
             aim += rng.gauss(0.0, profile.blind_spread * band.centre_n)
-        self._aim = max(0.0, aim)
         target_rate = phase.rate_n_per_s or 15.0
         factor = profile.rate_factor * (1.0 + rng.gauss(0.0, profile.rate_spread))
-        self._rate = target_rate * max(0.2, factor)
+        rate = target_rate * max(0.2, factor)
+        self._aim = _PhaseAim(state.phase_index, t_s, max(0.0, aim), rate)
