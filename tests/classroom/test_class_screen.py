@@ -96,6 +96,19 @@ def test_every_tile_fits_on_the_screen(count: int, size: tuple[int, int]) -> Non
     run(app, size, steps)
 
 
+def test_a_resized_tile_redraws_at_its_new_width_without_a_new_view() -> None:
+    app, _ = fixed_app(20)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.resize_terminal(150, 40)  # no tick after: the views stay as they were
+        await pilot.pause()
+        for tile in visible_tiles(app):
+            widths = {tile.render_line(y).cell_length for y in range(tile.size.height)}
+            assert widths == {tile.size.width}, (tile.view, widths, tile.size)
+
+    run(app, (120, 40), steps)
+
+
 # -- what the tiles say ---------------------------------------------------------------
 
 

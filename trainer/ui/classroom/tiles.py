@@ -246,6 +246,12 @@ class StationTile(Widget):
             names.append("cursor")
         return tuple(names)
 
+    def on_resize(self) -> None:
+        # The strips are cut to the width they were built at: a new size needs new ones
+        # now, not at the next change of the station's view.
+        self._strips = None
+        self.refresh()
+
     def on_click(self, event: events.Click) -> None:
         if self.view is not None:
             self.post_message(TileClicked(self.view.station, open_it=event.chain >= 2))
