@@ -94,22 +94,14 @@ def _pin_text(pin: int | str) -> str:
     return f"GPIO{pin}" if isinstance(pin, int) else str(pin)
 
 
-def open_load_cell(
-    config: Config,
-    calibration: Calibration | None = None,
-    *,
-    zero_tracking: bool = True,
-    ready_timeout_s: float | None = None,
-) -> LoadCellSensor:
+def open_load_cell(config: Config, calibration: Calibration | None = None) -> LoadCellSensor:
     """The configured load cell, opened and answering (one conversion read).
 
     Raises :class:`SensorDisconnected` (nothing answers: check the wiring),
     :class:`~trainer.sensors.base.SensorTooSlow` (this Pi cannot clock it) or
     :class:`SensorError`, each with one sentence that says what to do.
     """
-    sensor = load_cell_from_config(
-        config, calibration, zero_tracking=zero_tracking, ready_timeout_s=ready_timeout_s
-    )
+    sensor = load_cell_from_config(config, calibration)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # gpiozero's pin-library fallbacks: the error says it
         sensor.open()
