@@ -63,12 +63,7 @@ def register(actions: Any) -> None:
     )
     p.add_argument("name", metavar="NAME")
     p.add_argument("contact", nargs="*", metavar="CONTACT")
-    p = st.add_parser("rename", help="rename a student")
-    p.add_argument("old", metavar="OLD")
-    p.add_argument("new", metavar="NEW")
-    for action in ("archive", "unarchive"):
-        p = st.add_parser(action, help=f"{action} a student (sessions are kept)")
-        p.add_argument("name", metavar="NAME")
+    _add_rename_and_archive(st, "student", " (sessions are kept)")
 
     classes = add_command(actions, "classes", cmd_classes)
     cl = add_actions(classes, "classes_action")
@@ -76,12 +71,7 @@ def register(actions: Any) -> None:
     p.add_argument("--archived", action="store_true", help="include archived classes")
     p = cl.add_parser("add", help="add a class")
     p.add_argument("name", metavar="NAME")
-    p = cl.add_parser("rename", help="rename a class")
-    p.add_argument("old", metavar="OLD")
-    p.add_argument("new", metavar="NEW")
-    for action in ("archive", "unarchive"):
-        p = cl.add_parser(action, help=f"{action} a class")
-        p.add_argument("name", metavar="NAME")
+    _add_rename_and_archive(cl, "class")
     for action, text in (
         ("enrol", "put students in a class"),
         ("remove", "take students out of a class"),
@@ -188,6 +178,16 @@ def cmd_students(args: argparse.Namespace) -> int:
         _rename_or_archive(args, action, roster.rename_student, roster.archive_student)
         print(_STUDENT_CHANGES[action].format_map(vars(args)))
     return 0
+
+
+def _add_rename_and_archive(actions: Any, thing: str, note: str = "") -> None:
+    """``rename OLD NEW``, ``archive NAME`` and ``unarchive NAME``, done by _rename_or_archive."""
+    p = actions.add_parser("rename", help=f"rename a {thing}")
+    p.add_argument("old", metavar="OLD")
+    p.add_argument("new", metavar="NEW")
+    for action in ("archive", "unarchive"):
+        p = actions.add_parser(action, help=f"{action} a {thing}{note}")
+        p.add_argument("name", metavar="NAME")
 
 
 def _rename_or_archive(
