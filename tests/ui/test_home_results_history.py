@@ -375,3 +375,26 @@ async def test_a_broken_file_in_the_folder_is_named_and_the_others_still_list(
             f"Every other exercise is here, but this file was skipped: {broken}. "
             f"To see why: trainer exercises check '{broken}'"
         ]
+
+
+async def test_history_before_a_name_is_typed_says_whose_each_session_is(
+    make_app: MakeApp, ui_store: Store, builtin_library: ExerciseLibrary
+) -> None:
+    record(ui_store, builtin_library, "precision-drill", "Ana", seed=1)
+    record(ui_store, builtin_library, "steady-ramp", "Ben", seed=2)
+    app, _box = make_app(student="")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await home_of(pilot, app)
+        app.push_screen(HistoryScreen())
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen._filled)
+        table = app.screen.query_one("#sessions", DataTable)
+        assert [str(c.label) for c in table.columns.values()][1] == "Student: exercise"
+        shown = sorted(str(table.get_row_at(i)[1]) for i in range(table.row_count))
+        assert shown == ["Ana: Precision drill", "Ben: Steady ramp"]
+    app, _box = make_app(student="Ana")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await home_of(pilot, app)
+        app.push_screen(HistoryScreen())
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen._filled)
+        table = app.screen.query_one("#sessions", DataTable)
+        assert [str(table.get_row_at(i)[1]) for i in range(table.row_count)] == ["Precision drill"]

@@ -86,7 +86,9 @@ class HistoryScreen(RecordsScreen):
         self._exercise_width = exercise
         table.clear(columns=True)
         table.add_column("Date", key="date", width=fixed["date"])
-        table.add_column("Exercise", key="exercise", width=exercise)
+        # Every student's sessions (no name typed yet): each row says whose it is.
+        heading = "Student: exercise" if not self.trainer.student else "Exercise"
+        table.add_column(heading, key="exercise", width=exercise)
         table.add_column("Status", key="status", width=fixed["status"])
         table.add_column("Score", key="score", width=fixed["score"])
         table.add_column("In band", key="in_band", width=fixed["in_band"])
@@ -99,12 +101,17 @@ class HistoryScreen(RecordsScreen):
         technique = value if isinstance(value, str) and value != ALL else None
         rows = self._rows(technique)
         table = self.table
-        self._columns(table, [row.exercise_name or row.exercise_id for row in rows])
+        every_student = not self.trainer.student
+        names = [
+            (f"{r.student}: " if every_student else "") + (r.exercise_name or r.exercise_id)
+            for r in rows
+        ]
+        self._columns(table, names)
         table.clear()
-        for row in rows:
+        for row, name in zip(rows, names, strict=True):
             table.add_row(
                 row.started_at[:16].replace("T", " "),
-                Text(row.exercise_name or row.exercise_id),
+                Text(name),
                 row.status,
                 f"{row.score:.0f}" if row.score is not None else "-",
                 f"{row.time_in_band_pct:.0f}%" if row.time_in_band_pct is not None else "-",
