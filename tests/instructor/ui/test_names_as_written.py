@@ -142,12 +142,20 @@ async def test_settings_and_choosers_show_stored_names_as_written(
         db.execute("UPDATE sessions SET technique = ?", (EXERCISE,))
         db.execute("UPDATE assessments SET name = ?", (CLASS,))
     db.close()
+    long_rtl = "שלום עליכם " + "\u202eC:\\x\\ " + "y" * 42  # 60 characters, right to left
+    assert len(long_rtl) == 60
+    db = sqlite3.connect(store.path)
+    with db:  # an override character as an older version stored it
+        db.execute("INSERT INTO students (name, created_at) VALUES (?, 'x')", (long_rtl,))
+    db.close()
     app, _ = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         screen = await visit(pilot, app, SettingsScreen())
         who = screen.query_one("#st-who", Select)
-        assert f"student {SHOWN_STUDENT}" in await open_options(pilot, who)
+        options = await open_options(pilot, who)
+        assert f"student {SHOWN_STUDENT}" in options
+        assert "student " + long_rtl.replace("\u202e", "\\u202e") in options
         who.value = f"student\x1f{STUDENT}"
         await pilot.pause()
         assert chosen(who) == f"student {SHOWN_STUDENT}"
