@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import groupby
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -119,6 +120,9 @@ class ForceTrace(ThemedWidget):
         self._key: _Layout | None = None
         self._strips: list[Strip] | None = None
         self._blank = Strip.blank(0)
+        #: columns as drawn (see ``_column``) at the height they were drawn at, by cell
+        self._known_columns: dict[Cell, tuple[str, tuple[int, ...]]] = {}
+        self._known_height = 0
 
     @property
     def plot_width(self) -> int:
@@ -181,7 +185,8 @@ class ForceTrace(ThemedWidget):
             cells.append((round(max(0.0, force) * eighths_per_n), kind, band))
         return _Layout(top, height, width, self.unit, self.contact, tuple(cells))
 
-    def _build(self) -> list[Strip]:
+    def _build(self, base: Style) -> list[Strip]:
+        """The rows, top first, each as wide as the plot and its axis (``base`` under all)."""
         layout = self._key if self._key is not None else self._layout()
         top, height, unit, cells = layout.top, layout.height, layout.unit, layout.cells
         styles = {
@@ -189,53 +194,75 @@ class ForceTrace(ThemedWidget):
             for name in ("band", "in", "above", "below", "plain", "axis")
         }
         band_bg = Style(bgcolor=styles["band"].bgcolor)
-        shaded = {name: styles[name] + band_bg for name in ("in", "above", "below", "plain")}
+        # A style per (kind, shaded) as ``_column`` numbers them, the widget's own under it.
+        by_number = [base + styles[kind] for kind in _KINDS]
+        by_number += [base + (styles[kind] + band_bg) for kind in _KINDS]
+        axis = base + styles["axis"]
+        # Columns drawn before (the trace scrolls, most reappear) are taken as they were.
+        known, self._known_columns = self._known_columns, {}
+        if self._known_height != height:
+            known, self._known_height = {}, height
+        columns = []
+        for cell in cells:
+            column = known.get(cell) or self._known_columns.get(cell)
+            if column is None:
+                column = _column(cell, height)
+            self._known_columns[cell] = column
+            columns.append(column)
+        texts = ["".join(row) for row in zip(*(chars for chars, _ in columns), strict=True)]
+        numbers = list(zip(*(kinds for _, kinds in columns), strict=True))
         strips: list[Strip] = []
         for row in range(height):
-            row_floor = height - 1 - row  # rows counted from the bottom
             if row == 0:
                 label = f"{_axis_number(unit, top, layout.contact):>4} "
             elif row == height - 1:
                 label = f"{0:>4} "
             else:
                 label = " " * AXIS_WIDTH
-            segments = [Segment(label, styles["axis"])]
-            run_chars: list[str] = []
-            run_style: Style | None = None
-            for level, kind, band in cells:
-                char = " "
-                if level >= 0:
-                    char = _EIGHTHS[min(8, max(0, level - row_floor * 8))]
-                in_band = band is not None and band[0] < row_floor + 1 and band[1] > row_floor
-                if in_band:
-                    style = shaded[kind]
-                    if char == "█":
-                        # A shaded block lets the band show through the filled area.
-                        char = "▓"
-                else:
-                    style = styles[kind]
-                if style is not run_style and run_chars:
-                    segments.append(Segment("".join(run_chars), run_style))
-                    run_chars = []
-                run_style = style
-                run_chars.append(char)
-            if run_chars:
-                segments.append(Segment("".join(run_chars), run_style))
+            segments = [Segment(label, axis)]
+            text, start = texts[row], 0
+            for number, run in groupby(numbers[row]):
+                end = start + sum(1 for _ in run)
+                segments.append(Segment(text[start:end], by_number[number]))
+                start = end
             strips.append(Strip(segments))
         return strips
 
     def render_line(self, y: int) -> Strip:
         if self._strips is None:
-            # The widget's own background under every cell, applied once per build.
+            # The widget's own background under every cell.
             base = self.rich_style
             width = self.size.width
-            self._strips = [
-                strip.extend_cell_length(width).apply_style(base) for strip in self._build()
-            ]
+            self._strips = [strip.extend_cell_length(width, base) for strip in self._build(base)]
             self._blank = Strip.blank(width, base)
         if 0 <= y < len(self._strips):
             return self._strips[y]
         return self._blank
+
+
+#: the kinds of column, in the order ``_column`` numbers them (shaded: the number + 4)
+_KINDS = ("in", "above", "below", "plain")
+
+
+def _column(cell: Cell, height: int) -> tuple[str, tuple[int, ...]]:
+    """One column's characters, top first, and each one's style number (see ``_KINDS``)."""
+    level, kind, band = cell
+    number = _KINDS.index(kind)
+    chars: list[str] = []
+    numbers: list[int] = []
+    for row in range(height):
+        row_floor = height - 1 - row  # rows counted from the bottom
+        char = " "
+        if level >= 0:
+            char = _EIGHTHS[min(8, max(0, level - row_floor * 8))]
+        if band is not None and band[0] < row_floor + 1 and band[1] > row_floor:
+            # A shaded block lets the band show through the filled area.
+            chars.append("▓" if char == "█" else char)
+            numbers.append(number + 4)
+        else:
+            chars.append(char)
+            numbers.append(number)
+    return "".join(chars), tuple(numbers)
 
 
 def _axis_number(unit: Unit, value_n: float, contact: Contact | None = None) -> str:
