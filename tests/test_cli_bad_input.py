@@ -183,3 +183,32 @@ def test_json_output_is_strict_json_even_from_a_damaged_record(
         code, out, err = run(capsys, *argv)
         assert code == 0, err
         json.loads(out, parse_constant=refuse)
+
+
+@pytest.mark.parametrize(
+    ("argv", "problem"),
+    [
+        (
+            ["history", "--limit", "9" * 23],
+            "a number of 23 digits is out of range: give a number from 1 to 100000",
+        ),
+        (["history", "--limit", "-5"], "-5 is out of range"),
+        (["history", "--limit", "abc"], "abc is not a whole number"),
+        (["export", "9" * 23], "a number of 23 digits is too large to be an id"),
+        (["export", "9" * 5000], "a number of 5000 digits is too large to be an id"),
+        (["export", "-" + "9" * 5000], "a number of 5000 digits is out of range"),
+        (["export", "0"], "0 is out of range: give a number of at least 1"),
+        (["instructor", "report", "9" * 30], "too large to be an id"),
+        (["instructor", "assessment", "results", "--run", "9" * 30], "too large to be an id"),
+        (["instructor", "review", "Ana", "--limit", "0"], "out of range"),
+        (["exercises", "new", "x", "--from-session", "9" * 30], "too large to be an id"),
+    ],
+)
+def test_ids_and_counts_out_of_range_are_one_usage_line(
+    capsys: pytest.CaptureFixture[str], argv: list[str], problem: str
+) -> None:
+    """A 23-digit session id was an OverflowError traceback; --limit -5 listed everything."""
+    code, out, err = run(capsys, *argv)
+    assert code == 2, err
+    assert problem in err and len(err.strip().splitlines()) == 1
+    assert "Traceback" not in out + err and len(err) < 300

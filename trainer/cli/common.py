@@ -113,6 +113,40 @@ def find_exercise(exercise_id: str) -> Any:
         raise UsageError(str(error.args[0])) from None
 
 
+#: the largest id SQLite stores (a larger one is no session, never an OverflowError)
+MAX_ID = 2**63 - 1
+
+
+def whole_number(low: int = 1, high: int = MAX_ID) -> Callable[[str], int]:
+    """An argparse ``type``: a whole number from ``low`` to ``high``, else a usage error.
+
+    For ids and counts: ``--limit -5`` or a 30-digit session id is refused in one line
+    (an id beyond SQLite's range was an OverflowError).
+    """
+
+    def parse(text: str) -> int:
+        digits = text.strip().lstrip("+-")
+        shown = text
+        if len(text) > 20:
+            shown = f"a number of {len(digits)} digits" if digits.isdigit() else "that value"
+        try:
+            value = int(text) if len(digits) <= 40 else None  # int() refuses 4300 digits
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{shown} is not a whole number") from None
+        if value is None and not digits.isdigit():
+            raise argparse.ArgumentTypeError(f"{shown} is not a whole number")
+        too_large = not text.strip().startswith("-") if value is None else value > high
+        if high == MAX_ID and too_large:
+            raise argparse.ArgumentTypeError(f"{shown} is too large to be an id")
+        if value is None or not low <= value <= high:
+            wanted = f"from {low} to {high}" if high < MAX_ID else f"of at least {low}"
+            raise argparse.ArgumentTypeError(f"{shown} is out of range: give a number {wanted}")
+        return value
+
+    parse.__name__ = "whole number"  # what argparse calls it in its own messages
+    return parse
+
+
 def number(value: float | None, places: int = 1, signed: bool = False) -> str:
     """``value`` with ``places`` decimals (and a sign if ``signed``); ``-`` for none."""
     if value is None:

@@ -22,6 +22,7 @@ from trainer.cli.common import (
     load_library,
     open_store,
     require_pin,
+    whole_number,
     write_out,
 )
 
@@ -51,7 +52,7 @@ def register(commands: Any) -> None:
     p.add_argument("--technique", help="the technique it trains")
     p.add_argument(
         "--from-session",
-        type=int,
+        type=whole_number(),
         metavar="SESSION_ID",
         help="follow the force curve recorded in this session",
     )

@@ -28,6 +28,7 @@ from trainer.cli.common import (
     hidden_assessments_note,
     number,
     open_store,
+    whole_number,
     write_out,
 )
 
@@ -109,7 +110,12 @@ def register(commands: Any) -> None:
     history = add_command(commands, "history", cmd_history)
     history.add_argument("--student", metavar="NAME", help="only this student's sessions")
     history.add_argument("--exercise", metavar="ID", help="only this exercise")
-    history.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
+    history.add_argument(
+        "--limit",
+        type=whole_number(1, 100_000),
+        default=50,
+        help="at most this many (default 50)",
+    )
     add_assessments_option(history)
     history.add_argument(
         "--json",
@@ -119,7 +125,7 @@ def register(commands: Any) -> None:
     )
 
     export = add_command(commands, "export", cmd_export)
-    export.add_argument("session_id", type=int, metavar="SESSION_ID")
+    export.add_argument("session_id", type=whole_number(), metavar="SESSION_ID")
     add_assessments_option(export)
     export.add_argument("--format", choices=["csv", "json"], default="csv")
     export.add_argument(

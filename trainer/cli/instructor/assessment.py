@@ -14,6 +14,7 @@ from trainer.cli.common import (
     number,
     open_store,
     require_pin,
+    whole_number,
 )
 
 
@@ -55,7 +56,7 @@ def register(actions: Any) -> None:
     p = asub.add_parser("results", help="assessment results (needs the PIN)")
     p.add_argument("--student", metavar="NAME")
     p.add_argument("--name", metavar="ASSESSMENT")
-    p.add_argument("--run", type=int, metavar="RUN_ID")
+    p.add_argument("--run", type=whole_number(), metavar="RUN_ID")
 
 
 # -- pass marks ---------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from trainer.cli.common import (
     load_library,
     number,
     open_store,
+    whole_number,
     write_out,
 )
 
@@ -26,7 +27,10 @@ def register(actions: Any) -> None:
     p.add_argument("student", metavar="STUDENT")
     p.add_argument("--exercise", metavar="ID")
     p.add_argument(
-        "--limit", type=int, default=20, help="show at most this many sessions (default 20)"
+        "--limit",
+        type=whole_number(1, 100_000),
+        default=20,
+        help="show at most this many sessions (default 20)",
     )
     add_assessments_option(p)
     p = add_command(actions, "overview", cmd_overview)
@@ -40,7 +44,7 @@ def register(actions: Any) -> None:
     add_force_option(p)
     add_assessments_option(p)
     p = add_command(actions, "report", cmd_report)
-    p.add_argument("session_id", type=int, metavar="SESSION_ID")
+    p.add_argument("session_id", type=whole_number(), metavar="SESSION_ID")
     p.add_argument("--format", choices=["html", "csv", "json"], default="html")
     p.add_argument(
         "--units",
