@@ -212,3 +212,16 @@ def test_ids_and_counts_out_of_range_are_one_usage_line(
     assert code == 2, err
     assert problem in err and len(err.strip().splitlines()) == 1
     assert "Traceback" not in out + err and len(err) < 300
+
+
+@pytest.mark.parametrize("trials", ["9" * 23, "301", "0"])
+def test_a_pass_mark_of_more_trials_than_any_exercise_holds_is_refused(
+    capsys: pytest.CaptureFixture[str], trials: str
+) -> None:
+    """A 23-digit trial count reached SQLite as an OverflowError."""
+    code, out, err = run(
+        capsys, "instructor", "pass-mark", "set", "precision-drill", "--trials", trials
+    )
+    assert code == 1, err
+    assert "the trials in band needed is a whole number from 1 to 300" in err
+    assert "Traceback" not in out + err

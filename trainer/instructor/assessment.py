@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from trainer.exercises import Exercise, FeedbackMode, PhaseKind
+from trainer.exercises import MAX_PHASES, Exercise, FeedbackMode, PhaseKind
 from trainer.instructor import InstructorError
 from trainer.instructor.roster import Roster
 from trainer.scoring import PhaseMetrics, SessionResult
@@ -53,8 +53,11 @@ class PassMark:
             )
         if self.min_score is not None and not 0 <= self.min_score <= 100:
             raise InstructorError("a minimum score is from 0 to 100")
-        if self.trials_required is not None and self.trials_required < 1:
-            raise InstructorError("the trials in band needed is a whole number from 1")
+        if self.trials_required is not None and not 1 <= self.trials_required <= MAX_PHASES:
+            # An exercise has at most MAX_PHASES phases, so no more trials than that.
+            raise InstructorError(
+                f"the trials in band needed is a whole number from 1 to {MAX_PHASES}"
+            )
         if not 1 <= self.trial_in_band_pct <= 100:
             raise InstructorError("a trial counts as in band from 1 to 100 % of its time")
 
