@@ -74,6 +74,14 @@ def test_bad_overrides_are_explained(targets: BandTargets, library: ExerciseLibr
         targets.set("class", "Tuesday", exercise, "deep", 40, 60)
 
 
+@pytest.mark.parametrize(("low", "high"), [(1e-320, 2e-320), (40.0, 40.2)])
+def test_an_override_no_one_could_hold_is_refused_as_in_a_file(
+    targets: BandTargets, library: ExerciseLibrary, low: float, high: float
+) -> None:
+    with pytest.raises(InstructorError, match=r"too narrow to hold: make it at least 0\.5 N wide"):
+        targets.set("class", "Monday", library.get("graded-levels"), "deep", low, high)
+
+
 def test_clear_restores_inheritance(targets: BandTargets, library: ExerciseLibrary) -> None:
     exercise = library.get("graded-levels")
     targets.set("student", "Ana", exercise, "deep", 30, 45)

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from trainer.exercises import DEFAULT_CAPACITY_N, Exercise, TargetBand
+from trainer.exercises import DEFAULT_CAPACITY_N, MIN_BAND_WIDTH_N, Exercise, TargetBand
 from trainer.instructor import InstructorError
 from trainer.instructor.roster import Roster
 from trainer.store import Store
@@ -87,6 +87,11 @@ def check_band(low_n: float, high_n: float, capacity_n: float = DEFAULT_CAPACITY
         raise InstructorError(
             f"a band {low_n:g}-{high_n:g} N is not valid: give low then high, with "
             f"0 <= low < high <= {capacity_n:g} N"
+        )
+    if high_n - low_n < MIN_BAND_WIDTH_N:  # as an exercise file's bands: none can be held
+        raise InstructorError(
+            f"a band {low_n:g}-{high_n:g} N is too narrow to hold: make it at least "
+            f"{MIN_BAND_WIDTH_N:g} N wide"
         )
     return TargetBand(float(low_n), float(high_n))
 
