@@ -54,17 +54,25 @@ def bucket(
     span = max(end_s - start_s, 1e-9)
     sums = [0.0] * width
     counts = [0] * width
-    bands: list[tuple[float | None, float | None]] = [(None, None)] * width
-    for t, force, low, high in points:
-        index = int((t - start_s) / span * width)
+    # The last point of each slice, whose band the slice shows (kept whole: a live trace
+    # buckets a thousand points about five times a second).
+    lasts: list[tuple[float, float, float | None, float | None] | None] = [None] * width
+    for point in points:
+        index = int((point[0] - start_s) / span * width)
         if index < 0:
             continue
         if index >= width:
             index = width - 1
-        sums[index] += force
+        sums[index] += point[1]
         counts[index] += 1
-        bands[index] = (low, high)
-    return [Column(sums[i] / counts[i] if counts[i] else None, *bands[i]) for i in range(width)]
+        lasts[index] = point
+    columns = []
+    for total, count, last in zip(sums, counts, lasts, strict=True):
+        if last is None:
+            columns.append(Column(None))
+        else:
+            columns.append(Column(total / count, last[2], last[3]))
+    return columns
 
 
 def nice_top(value_n: float) -> float:
