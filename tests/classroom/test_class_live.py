@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from tests.classroom.conftest import MakeClass
 from tests.classroom.test_class_screen import screen_text
@@ -23,6 +24,7 @@ from trainer.classroom.broker import ClassFolder, MosquittoProcess
 from trainer.classroom.protocol import Assignment
 from trainer.classroom.station import StationLink, run_simulated_station
 from trainer.exercises import ExerciseLibrary
+from trainer.ui.classroom.dialogs import AssignDialog
 from trainer.ui.classroom.run import ClassScreenSession
 from trainer.ui.classroom.screen import ClassScreen
 
@@ -142,9 +144,30 @@ def test_tiles_appear_and_a_heavy_hand_raises_an_alert_that_clears(live_class: L
     run(live_class, steps)
 
 
-def test_an_assignment_and_a_message_reach_the_stations(live_class: LiveClass) -> None:
-    live_class.practise("station-01", "steady", ("blind-levels",), speed=4.0)
-    live_class.practise("station-02", "novice", ("blind-levels",), speed=4.0)
+@pytest.fixture
+def brief_idle_waits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cap the pilot's wait for an idle app after each key, click and pause at 0.1 s.
+
+    With stations practising in this process the app is seldom idle, so Textual's pilot
+    waited its whole second (twice per key) for a quiet moment that did not come: 21 s of
+    one test. The steps wait for the dialog they need, and for every outcome, with until().
+    """
+    import textual.app
+    import textual.pilot
+    from textual._wait import wait_for_idle
+
+    async def brief(min_sleep: float = 0.0, max_sleep: float = 1.0) -> None:
+        await wait_for_idle(min_sleep, min(max_sleep, 0.1))
+
+    monkeypatch.setattr(textual.app, "wait_for_idle", brief)
+    monkeypatch.setattr(textual.pilot, "wait_for_idle", brief)
+
+
+def test_an_assignment_and_a_message_reach_the_stations(
+    live_class: LiveClass, brief_idle_waits: None
+) -> None:
+    live_class.practise("station-01", "steady", ("blind-levels",), speed=8.0)
+    live_class.practise("station-02", "novice", ("blind-levels",), speed=8.0)
     wanted = next(e for e in LIBRARY.sorted() if e.id == "precision-drill")
     index = LIBRARY.sorted().index(wanted)
 
@@ -152,13 +175,13 @@ def test_an_assignment_and_a_message_reach_the_stations(live_class: LiveClass) -
         app = pilot.app
         await until(pilot, lambda: len(live_class.links) == 2 and "Demo 2" in screen_text(app))
         await pilot.press("e")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, AssignDialog))
         await pilot.click("#blind")
         await pilot.click("#whom RadioButton:last-of-type")  # every station
         app.screen.query_one("#exercises").focus()
         await pilot.press(*["down"] * index, "enter")
-        await pilot.pause()
-        assert isinstance(app.screen, ClassScreen)  # the dialog sent it and closed
+        # the dialog sent it and closed
+        await until(pilot, lambda: isinstance(app.screen, ClassScreen))
         assert live_class.session.hub.config.assignment_all == Assignment("precision-drill", True)
 
         def assigned() -> bool:
@@ -179,7 +202,7 @@ def test_an_assignment_and_a_message_reach_the_stations(live_class: LiveClass) -
             timeout_s=25,
         )
         await pilot.press("m")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.focused, Input) and app.focused.id == "message")
         await pilot.press(*"lighter please", "enter")
         await pilot.pause()
 
