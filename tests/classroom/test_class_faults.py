@@ -34,7 +34,7 @@ def test_broker_killed_mid_class(
     hub.start()
     try:
         assert hub.wait_connected()
-        with stations_running(folder, folder.stations, tmp_path, sessions=3, speed=6) as running:
+        with stations_running(folder, folder.stations, tmp_path, sessions=3, speed=12) as running:
             assert wait_until(lambda: hub.counters.sessions_stored >= 2, 60)
             broker.kill()  # SIGKILL: whatever it had not saved is gone
             time.sleep(2.0)
@@ -80,7 +80,7 @@ def test_hub_killed_and_restarted_mid_class(
     log = tmp_path / "hub.log"
     hub = _hub_process(folder, log)
     try:
-        with stations_running(folder, folder.stations, tmp_path, sessions=3, speed=6) as running:
+        with stations_running(folder, folder.stations, tmp_path, sessions=3, speed=12) as running:
             assert wait_until(lambda: _stored(folder) >= 2, 60), log.read_text()
             hub.send_signal(signal.SIGKILL)
             hub.wait()
