@@ -129,6 +129,24 @@ def test_unknown_exercise_and_empty_name_are_usage_errors(
     assert "--student needs a name" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("Ana [b]", "holds a square bracket"),
+        ("A" * 61, "is too long: use at most 60 characters"),
+        ("Eve\x1b[31m", "holds a control character"),
+    ],
+)
+def test_a_name_the_records_would_refuse_is_refused_before_the_screen_opens(
+    capsys: pytest.CaptureFixture[str], name: str, problem: str
+) -> None:
+    """'run --student "Ana [b]"' opened the trainer, then no session could start."""
+    assert cli.main(["run", "--sim", "--student", name]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("trainer run: --student: the student's name ") and problem in err
+    assert len(err.strip().splitlines()) == 1
+
+
 def test_a_declined_offer_exits_1_without_starting(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -124,6 +124,27 @@ async def test_the_first_enter_in_the_name_field_starts_the_highlighted_exercise
         assert home is not app.screen
 
 
+async def test_a_name_that_cannot_be_kept_is_said_at_home_not_on_the_live_screen(
+    make_app: MakeApp,
+) -> None:
+    """'Ana [b]' opened the live screen, where Space then said it could not start."""
+    app, _box = make_app(student="")
+    async with app.run_test(size=(80, 24)) as pilot:
+        home = await home_of(pilot, app)
+        await pilot.press("n", *"Ana [b]", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        hint = str(home.query_one("#home-hint", Static).render())
+        assert hint.startswith("Your name 'Ana [b]' holds a square bracket")
+        assert home.query_one("#student", Input).has_focus
+        buttons = [home.query_one(f"#{b}").region for b in ("blind", "start")]
+        assert not any(home.query_one("#home-hint").region.overlaps(r) for r in buttons)
+        await pilot.press(*"Ana")  # the name is selected: typing replaces it
+        assert home.query_one("#student", Input).value == "Ana"
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, LiveScreen))
+
+
 async def test_the_last_student_on_this_station_is_remembered_after_a_restart(
     make_app: MakeApp, ui_store: Store, builtin_library: ExerciseLibrary
 ) -> None:

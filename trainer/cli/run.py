@@ -168,6 +168,13 @@ def run_app(args: argparse.Namespace) -> int:
     student = (args.student or "").strip()
     if args.student is not None and not student:
         raise UsageError("--student needs a name, e.g. --student Ana")
+    if student:
+        from trainer.safe_text import check_name
+
+        try:
+            student = check_name(student, "the student's name")
+        except ValueError as error:  # said now, not when the first session cannot start
+            raise UsageError(f"--student: {error}") from None
     library = load_library()
     if args.exercise and args.exercise not in library.exercises:
         known = ", ".join(sorted(library.exercises))

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Static, Switch
 
 from trainer.exercises import Exercise, FeedbackMode
+from trainer.safe_text import check_name
 from trainer.store import StoreError, recover_command
 from trainer.ui import text
 from trainer.ui.context import UsesTrainer
@@ -380,7 +381,7 @@ class HomeScreen(UsesTrainer, Screen[None]):
     def _hint(self, sentence: str | None) -> None:
         """One line above the controls (None hides it): never a toast over Blind and Start."""
         hint = self.query_one("#home-hint", Static)
-        hint.update(sentence or "")
+        hint.update(text.literal(sentence or ""))  # it may quote the name as typed
         hint.set_class(sentence is not None, "shown")
 
     def action_start(self) -> None:
@@ -402,6 +403,12 @@ class HomeScreen(UsesTrainer, Screen[None]):
             return
         if not trainer.student:
             self._hint(NAME_FIRST)
+            self.query_one("#student", Input).focus()
+            return
+        try:
+            check_name(trainer.student, "your name")
+        except ValueError as error:  # said here, before the live screen is opened
+            self._hint(text.sentence(error))
             self.query_one("#student", Input).focus()
             return
         exercise = library.exercises[exercise_id]
