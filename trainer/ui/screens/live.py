@@ -129,6 +129,10 @@ def zone_words(state: LiveState, hidden: Hidden | None = None) -> tuple[str, str
     return words, css
 
 
+#: the trace redraws at most this often (seconds of the session's clock): the eye reads
+#: its shape, the digits and the gauge show the force of the moment
+TRACE_REDRAW_S = 0.25
+
 #: a trial's average miss (N) worth a word; smaller ones are noise from the hand's tremor
 BIAS_WORTH_SAYING_N = 0.5
 
@@ -413,14 +417,19 @@ class LiveScreen(UsesTrainer, Screen[None]):
     ) -> None:
         """The trace fills from the left, then scrolls; the band ahead shows where to go."""
         window = controller.trace_window_s
-        # Redrawn once per column of time (about 8 a second at 120 columns), not every
-        # frame: the digits and the gauge show the force of the moment.
-        # (The trace redraws itself when its height changes: the columns need its width.)
-        width = trace.plot_width
-        tick = (int(controller.last_t_s * width / window), band, width)
-        if self._shown.get("trace") == tick:
-            return
-        self._shown["trace"] = tick
+        # Redrawn when a new column of time begins, at most every TRACE_REDRAW_S, not
+        # every frame: the digits and the gauge show the force of the moment. A new band
+        # (a new step) shows at once. (The trace redraws itself when its height changes:
+        # the columns need its width.)
+        width, now = trace.plot_width, controller.last_t_s
+        column, frame = int(now * width / window), (band, width)
+        shown = self._shown.get("trace")
+        if isinstance(shown, tuple):
+            drawn_column, drawn_frame, drawn_at = shown
+            soon = 0 <= now - drawn_at < TRACE_REDRAW_S - 1e-3  # (sample times add up)
+            if drawn_frame == frame and (drawn_column == column or soon):
+                return
+        self._shown["trace"] = (column, frame, now)
         start = max(controller.trace[0].t_s, controller.last_t_s - window)
         columns = bucket(controller.trace, start, start + window, width)
         if band is not None:
