@@ -65,7 +65,7 @@ HIDDEN_TEXTS: dict[Hidden, tuple[str, str]] = {
     ),
     Hidden.ON_REQUEST: (
         "GAUGE OFF: P to peek",
-        "Gauge hidden: P shows it for a moment (peeks are counted).",
+        "Gauge hidden: press P to peek for a moment (peeks count).",
     ),
     Hidden.SUMMARY: (
         "GAUGE OFF: feel it",
