@@ -6,11 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from trainer.classroom.broker import ClassFolder, MosquittoProcess
+from trainer.classroom.broker import ClassFolder, MosquittoProcess, load_class_file
 from trainer.classroom.hub import ClassHub, LiveStateReceived, SessionStored
+from trainer.classroom.station import RECEIPT_WAIT_S, StationLink
 from trainer.cli import main
+from trainer.exercises import ExerciseLibrary
+from trainer.session import simulate
+from trainer.store import Store
 
-from .helpers import assert_hub_matches_stations, stations_running, wait_until
+from .helpers import assert_hub_matches_stations, session_uuids, stations_running, wait_until
 
 
 def test_eight_stations_every_session_arrives_once(
@@ -65,3 +69,37 @@ def test_eight_stations_every_session_arrives_once(
         == 0
     )
     assert len(csv_path.read_text().strip().splitlines()) == 1 + total
+
+
+def test_a_session_sent_before_the_hub_subscribed_arrives_when_the_hub_comes(
+    class_folder: ClassFolder, broker: MosquittoProcess, tmp_path: Path
+) -> None:
+    # As after a broker killed before it saved the hub's subscription: the broker takes
+    # the station's session (PUBACK) and delivers it to no one. When the hub connects and
+    # publishes its configuration, the station sends it again at once, not after the
+    # receipt wait (RECEIPT_WAIT_S, 20 s).
+    library = ExerciseLibrary.load()
+    store = Store.open(tmp_path / "station.db")
+    store.station = "station-01"
+    simulate(store, library.get("graded-levels"), profile="steady", seed=1)
+    store.close()
+    link = StationLink(
+        load_class_file(class_folder.station_file("station-01")),
+        tmp_path / "station.db",
+        library=library,
+    )
+    link.start()
+    hub = ClassHub(class_folder.hub_file)
+    try:
+        assert wait_until(lambda: link.counters.sessions_acknowledged == 1, 10)
+        hub.start()
+        assert hub.wait_connected()
+        assert wait_until(lambda: hub.counters.sessions_stored == 1, RECEIPT_WAIT_S / 2)
+        assert wait_until(lambda: link.pending_sessions() == 0, 5)
+    finally:
+        link.stop(flush_timeout_s=0)
+        hub.stop()
+    with Store.open(class_folder.hub_file.with_name("hub.db")) as records:
+        assert [row.uuid for row in records.history()] == [
+            session_uuids(tmp_path / "station.db")[0]
+        ]

@@ -427,6 +427,11 @@ class StationLink(ClassLink[StationEvent]):
         except ProtocolError as error:
             self._refuse(None, f"unreadable ({error})")
             return
+        # The hub publishes its configuration whenever it connects. A session the broker
+        # took before the hub had subscribed (a broker restarted without its saved state)
+        # reached nobody: send every unconfirmed one again now rather than after the
+        # receipt wait. A duplicate is dropped by the hub.
+        self._published.clear()
         current = self.config
         if current is not None and config.version <= current.version:
             if config.version < current.version:
