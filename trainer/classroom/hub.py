@@ -296,12 +296,8 @@ class ClassHub(ClassLink[HubEvent]):
 
     def wait_connected(self, timeout_s: float = 10.0) -> bool:
         """Wait until the hub is connected and the broker has taken its subscriptions."""
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if self.connected and self._subscribed.is_set():
-                return True
-            time.sleep(0.02)
-        return self.connected and self._subscribed.is_set()
+        # Set on the SUBACK, cleared whenever the hub goes offline.
+        return self._subscribed.wait(timeout_s) and self.connected
 
     # -- the views ---------------------------------------------------------------------------
     def snapshot(self) -> dict[str, StationView]:
