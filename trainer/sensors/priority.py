@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 #: the real-time priority asked for (1-99; the kernel's interrupt threads run at 50)
@@ -82,6 +83,19 @@ def _soft_limit(name: str) -> int:
     return 1 << 30 if soft == resource.RLIM_INFINITY else int(soft)
 
 
+def _first_granted(wanted: list[int], ask: Callable[[int], object]) -> tuple[int, str]:
+    """The first of ``wanted`` that ``ask(value)`` is granted, or 0 and why not."""
+    why = ""
+    for value in wanted:
+        try:
+            ask(value)
+        except OSError as error:
+            why = _why(error)
+            continue
+        return value, ""
+    return 0, why
+
+
 def _try_realtime() -> tuple[int, str]:
     """Switch the calling thread to SCHED_RR: its priority, or 0 and why not."""
     if not hasattr(os, "sched_setscheduler") or not hasattr(os, "SCHED_RR"):
@@ -90,15 +104,10 @@ def _try_realtime() -> tuple[int, str]:
     allowed = _soft_limit("RLIMIT_RTPRIO")  # what an unprivileged user may take
     if 0 < allowed < REALTIME_PRIORITY:
         wanted.append(allowed)
-    why = ""
-    for priority in wanted:
-        try:
-            os.sched_setscheduler(0, os.SCHED_RR, os.sched_param(priority))
-        except OSError as error:
-            why = _why(error)
-            continue
-        return priority, ""
-    return 0, f"real-time {why}"
+    priority, why = _first_granted(
+        wanted, lambda value: os.sched_setscheduler(0, os.SCHED_RR, os.sched_param(value))
+    )
+    return (priority, "") if priority else (0, f"real-time {why}")
 
 
 def _try_nice() -> tuple[int, str]:
@@ -110,15 +119,8 @@ def _try_nice() -> tuple[int, str]:
     floor = 20 - _soft_limit("RLIMIT_NICE")
     if NICE < floor < 0:
         wanted.append(floor)
-    why = ""
-    for nice in wanted:
-        try:
-            os.setpriority(os.PRIO_PROCESS, 0, nice)
-        except OSError as error:
-            why = _why(error)
-            continue
-        return nice, ""
-    return 0, f"nice {NICE} {why}"
+    nice, why = _first_granted(wanted, lambda value: os.setpriority(os.PRIO_PROCESS, 0, value))
+    return (nice, "") if nice else (0, f"nice {NICE} {why}")
 
 
 def raise_priority() -> Priority:
