@@ -80,13 +80,14 @@ def pinctrl_path() -> str | None:
 def hold_clock_high(bus: int) -> str:
     """Take ``bus``'s MOSI from SPI as a GPIO output held high: the HX711 powers down.
 
-    Returns what happened, in words; never raises (the chip then keeps converting).
+    Returns what happened, in words; never raises (not held: the chip keeps converting,
+    and that is logged).
     """
     gpio, _ = MOSI_PINS[bus]
     if pinctrl_path() is None:
         # Without pinctrl the next session could not give the pin back to SPI.
-        return (
-            f"not held: GPIO{gpio} could not be given back to SPI without the pinctrl tool "
+        return _not_held(
+            f"GPIO{gpio} could not be given back to SPI without the pinctrl tool "
             "(apt install raspi-utils)"
         )
     try:
@@ -96,13 +97,20 @@ def hold_clock_high(bus: int) -> str:
 
         clock = DigitalOutputDevice(gpio, initial_value=True, pin_factory=_pin_factory())
     except Exception as error:  # the pin library's own errors: pin busy, no GPIO access
-        return f"not held: GPIO{gpio} could not be taken as an output ({error})"
+        return _not_held(f"GPIO{gpio} could not be taken as an output ({error})")
     with _held_lock:
         previous = _held_clocks.pop(bus, None)
         _held_clocks[bus] = clock
     if previous is not None:
         previous.close()
     return f"PD_SCK held high on GPIO{gpio}: the HX711 is powered down until the next session"
+
+
+def _not_held(why: str) -> str:
+    """Say (and log) why the chip keeps converting between sessions."""
+    words = f"not held: {why}"
+    log.warning("the HX711 is not powered down: %s", words)
+    return words
 
 
 def release_held_clocks() -> None:
@@ -282,8 +290,6 @@ class HX711SpiSensor(HX711Reader):
                 spi.close()
                 if self.power_down_between_sessions:
                     self.power_down = hold_clock_high(self.bus)
-                    if self.power_down.startswith("not held"):
-                        log.warning("the HX711 is not powered down: %s", self.power_down)
 
     def describe(self) -> dict[str, Any]:
         return super().describe() | {
