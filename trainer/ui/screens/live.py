@@ -381,11 +381,7 @@ class LiveScreen(UsesTrainer, Screen[None]):
             ("#banner", self._banner(controller, state)),
             ("#coach-note", self._coach_note(controller)),
         ):
-            if self._shown.get(selector) != line:
-                self._set_label(selector, line)
-                panel = self._widget(selector, Static)
-                if panel.display != bool(line):
-                    panel.display = bool(line)
+            self._set_note(selector, line)
         words, zone = zone_words(state, view.hidden)
         if state.band is not None and not hidden and zone in ("zone-below", "zone-above"):
             words += f"  {unit.show(abs(state.distance_n), contact=on)}"
@@ -445,14 +441,17 @@ class LiveScreen(UsesTrainer, Screen[None]):
         assert isinstance(widget, kind)
         return widget
 
-    def _set_label(self, selector: str, value: str) -> None:
+    def _set_note(self, selector: str, value: str) -> None:
+        """Show ``value`` in the note ``selector``; an empty note is hidden."""
         shown = self._shown.get(selector)
         if shown != value:
             self._shown[selector] = value
-            widget = self._widget(selector, Static)  # a Label is a Static
+            widget = self._widget(selector, Static)
             # No layout pass for a text that keeps the widget's size: a layout reflows
             # and repaints the whole screen.
             widget.update(text.literal(value), layout=size_may_change(widget, shown, value))
+            if widget.display != bool(value):
+                widget.display = bool(value)
 
     def _phase_panel(self, state: LiveState, hidden: bool) -> None:
         unit, on = self.unit, self.contact
