@@ -92,13 +92,7 @@ BLIND_MEANS = "Blind: no gauge while you press; your results show at the end."
 
 def fold_targets(summary: str, width: int) -> str:
     """Break a target summary between its bands, never inside one (``'45-70 N'`` stays whole)."""
-    lines: list[str] = []
-    for band in re.split(r"(?<=[,;]) ", summary):
-        if lines and len(lines[-1]) + 1 + len(band) <= width:
-            lines[-1] += " " + band
-        else:
-            lines.append(band)
-    return "\n".join(lines)
+    return text.packed(re.split(r"(?<=[,;]) ", summary), width, " ")
 
 
 def blind_version(exercise: Exercise) -> Exercise:
