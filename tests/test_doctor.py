@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -85,6 +87,40 @@ def test_a_low_rate_pin_is_recognised(pins: MockFactory) -> None:
         check = by_name(run_doctor(1.0))["data rate"]
     assert check.status == "FAIL"
     assert "RATE pin is low" in check.fix
+
+
+def _stall_every_other_read(chip: HX711Emulator, stop: threading.Event) -> None:
+    """Hold a clock pulse high in every second read, as a busy Pi does: the guard drops it."""
+    seen = chip.stats.shifted
+    while not stop.is_set():
+        if chip.stats.shifted != seen:
+            seen = chip.stats.shifted
+            if seen % 2 == 0:
+                chip.inject_stalls(1)
+        time.sleep(0.001)
+
+
+@pytest.mark.parametrize(
+    ("chip_rate", "status", "fix"),
+    [(10, "FAIL", "RATE pin is low"), (80, "warn", "reads are being disturbed")],
+)
+def test_the_rate_is_the_chips_even_when_half_the_reads_are_discarded(
+    pins: MockFactory, chip_rate: int, status: str, fix: str
+) -> None:
+    calibrate()
+    stop = threading.Event()
+    with HX711Emulator(pins, rate_hz=chip_rate, power_down_after_s=RELAXED_POWER_DOWN_S) as chip:
+        watcher = threading.Thread(target=_stall_every_other_read, args=(chip, stop))
+        watcher.start()
+        try:
+            check = by_name(run_doctor(1.2))["data rate"]
+        finally:
+            stop.set()
+            watcher.join()
+    assert chip.stats.stalls >= 3
+    # Not half the rate: a read thrown away was still one of the chip's conversions.
+    assert float(check.detail.split()[0]) == pytest.approx(chip_rate, rel=0.15)
+    assert check.status == status and fix in check.fix
 
 
 def test_missing_and_stale_calibrations_are_reported(pins: MockFactory) -> None:

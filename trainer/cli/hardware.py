@@ -728,9 +728,14 @@ def _measure(
             Check("data rate", "FAIL", f"the chip stopped answering: {problem}", "check the wires")
         )
         return checks
-    # The typical interval gives the chip's rate even if a read was disturbed on the way.
-    intervals = [b - a for a, b in itertools.pairwise(times)]
-    achieved = 1.0 / max(statistics.median(intervals), 1e-9)
+    # The typical period per conversion gives the chip's rate even on a Pi so busy that the
+    # timing guard throws most reads away: a discarded read was still a conversion.
+    periods = [
+        (t1 - t0) / (c1 - c0)
+        for (t0, c0), (t1, c1) in itertools.pairwise(zip(times, conversions, strict=True))
+        if c1 > c0
+    ]
+    achieved = 1.0 / max(statistics.median(periods), 1e-9)
     converted = conversions[-1] - conversions[0]
     used_fraction = (len(counts) - 1) / max(converted, 1)
     detail = (
