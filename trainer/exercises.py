@@ -366,6 +366,8 @@ class _Checker:
         self.file = file
         self.capacity_n = capacity_n
         self.problems: list[ExerciseProblem] = []
+        #: the file's named levels, which a phase's band may name (filled by :func:`_levels`)
+        self.levels: dict[str, TargetBand] = {}
         #: levels named in [levels] whose band is invalid (reported there, once)
         self.broken_levels: set[str] = set()
 
@@ -426,17 +428,15 @@ class _Checker:
             return None
         return number
 
-    def band(
-        self, value: Any, where: str, key: str, levels: Mapping[str, TargetBand]
-    ) -> TargetBand | None:
+    def band(self, value: Any, where: str, key: str) -> TargetBand | None:
         in_levels = where == "[levels]"  # a level is two numbers, never another level's name
         if isinstance(value, str) and not in_levels:
-            if value in levels:
-                return levels[value]
+            if value in self.levels:
+                return self.levels[value]
             if value in self.broken_levels:
                 self.problem(where, key, value, "this level's band is invalid: fix it in [levels]")
                 return None
-            known = ", ".join(sorted(levels)) or "none defined in [levels]"
+            known = ", ".join(sorted(self.levels)) or "none defined in [levels]"
             self.problem(where, key, value, f"unknown level; known levels: {known}")
             return None
         bounds = [_finite(v) for v in value] if isinstance(value, list) else []
@@ -500,7 +500,7 @@ def parse_exercise(
     )
     default_feedback = _feedback(check, raw, "", FeedbackMode.LIVE)
     contact = _contact(check, raw.get("contact"))
-    levels = _levels(check, raw.get("levels", {}))
+    _levels(check, raw.get("levels", {}))
 
     phases: list[Phase] = []
     raw_phases = raw.get("phases", _MISSING)
@@ -519,9 +519,9 @@ def parse_exercise(
             continue
         if "repeat" in entry or "steps" in entry:
             room = MAX_PHASES - len(phases) - (len(raw_phases) - index)
-            phases.extend(_repeat_group(check, entry, where, levels, default_feedback, room))
+            phases.extend(_repeat_group(check, entry, where, default_feedback, room))
         else:
-            phase = _phase(check, entry, where, levels, default_feedback)
+            phase = _phase(check, entry, where, default_feedback)
             if phase is not None:
                 phases.append(phase)
 
@@ -544,7 +544,7 @@ def parse_exercise(
         technique=technique,
         instructions=instructions,
         phases=tuple(phases),
-        levels=levels,
+        levels=check.levels,
         source=file,
         builtin=builtin,
         contact=contact,
@@ -580,15 +580,15 @@ def _contact(check: _Checker, value: Any) -> Contact | None:
     return None
 
 
-def _levels(check: _Checker, raw_levels: Any) -> dict[str, TargetBand]:
-    """The named levels: valid bands, distinct names, and no two overlapping."""
-    levels: dict[str, TargetBand] = {}
+def _levels(check: _Checker, raw_levels: Any) -> None:
+    """The named levels into ``check.levels``: valid bands, distinct names, none overlapping."""
+    levels = check.levels
     if not isinstance(raw_levels, dict):
         check.problem("", "levels", raw_levels, "must be a table such as light = [10, 20]")
-        return levels
+        return
     if len(raw_levels) > MAX_PHASES:
         check.problem("", "levels", f"{len(raw_levels)} levels", f"at most {MAX_PHASES}")
-        return levels
+        return
     for level_name, value in raw_levels.items():
         if (
             not level_name.strip()
@@ -603,7 +603,7 @@ def _levels(check: _Checker, raw_levels: Any) -> dict[str, TargetBand]:
                 f"a level name is one line of 1 to {MAX_NAME_CHARS} characters, without [ ]",
             )
             continue
-        band = check.band(value, "[levels]", level_name, {})
+        band = check.band(value, "[levels]", level_name)
         if band is None:
             check.broken_levels.add(level_name)
             continue
@@ -620,7 +620,6 @@ def _levels(check: _Checker, raw_levels: Any) -> dict[str, TargetBand]:
                 break
         else:
             levels[level_name] = TargetBand(band.low_n, band.high_n, level_name)
-    return levels
 
 
 def _feedback(
@@ -640,7 +639,6 @@ def _repeat_group(
     check: _Checker,
     entry: Mapping[str, Any],
     where: str,
-    levels: Mapping[str, TargetBand],
     default_feedback: FeedbackMode,
     room: int,
 ) -> list[Phase]:
@@ -671,7 +669,7 @@ def _repeat_group(
         if not isinstance(step, dict):
             check.problem(step_where, "steps", step, "each step must be a table")
             continue
-        phase = _phase(check, step, step_where, levels, feedback)
+        phase = _phase(check, step, step_where, feedback)
         if phase is not None:
             group.append(phase)
     expanded: list[Phase] = []
@@ -689,7 +687,6 @@ def _phase(
     check: _Checker,
     entry: Mapping[str, Any],
     where: str,
-    levels: Mapping[str, TargetBand],
     default_feedback: FeedbackMode,
 ) -> Phase | None:
     before = len(check.problems)
@@ -706,7 +703,7 @@ def _phase(
 
     band: TargetBand | None = None
     if "band" in entry:
-        band = check.band(entry["band"], where, "band", levels)
+        band = check.band(entry["band"], where, "band")
     elif kind is not PhaseKind.REST:
         check.problem(where, "band", _MISSING, f"a {kind} phase needs a target band")
 
