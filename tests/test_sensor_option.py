@@ -13,7 +13,8 @@ from trainer.cli import main
 from trainer.cli.hardware import run_doctor
 from trainer.cli.run import choose_sensor
 from trainer.config import Config
-from trainer.sensors import LOAD_CELL_NAMES, SensorNotCalibrated, backend_class, configured
+from trainer.sensors import LOAD_CELL_NAMES, backend_class, configured
+from trainer.sensors.base import SensorNotCalibrated
 
 
 def test_every_registered_load_cell_backend_is_a_valid_name() -> None:

@@ -9,17 +9,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from trainer.sensors.base import (
-    EndOfStream,
-    Sample,
-    SampleFlag,
-    Sensor,
-    SensorDisconnected,
-    SensorError,
-    SensorNotCalibrated,
-    SensorTimeout,
-    SensorTooSlow,
-)
+from trainer.sensors.base import Sensor, SensorError
 
 #: backend name -> "module:Class"; the only place that knows every backend
 BACKENDS: dict[str, str] = {
@@ -57,14 +47,5 @@ __all__ = [
     "BACKENDS",
     "LOAD_CELL_BACKENDS",
     "LOAD_CELL_NAMES",
-    "EndOfStream",
-    "Sample",
-    "SampleFlag",
-    "Sensor",
-    "SensorDisconnected",
-    "SensorError",
-    "SensorNotCalibrated",
-    "SensorTimeout",
-    "SensorTooSlow",
     "backend_class",
 ]
