@@ -21,7 +21,7 @@ from __future__ import annotations
 import threading
 import time
 from abc import abstractmethod
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from trainer.sensors.base import (
     SampleFlag,
@@ -62,6 +62,19 @@ def check_settings(rate_hz: float, channel: str, gain: int) -> None:
             f"the HX711 has channel A at gain 128 or 64 and channel B at gain 32, "
             f"not {channel}/{gain}"
         )
+
+
+class HX711Settings(TypedDict, total=False):
+    """The settings of an HX711 clocked over GPIO or SPI, besides its wiring.
+
+    Keywords passed on to :class:`HX711Reader`, which gives their defaults.
+    """
+
+    channel: str
+    gain: int
+    calibration: Calibration | None
+    zero_tracking: bool
+    ready_timeout_s: float | None
 
 
 class HX711Reader(LoadCellSensor):

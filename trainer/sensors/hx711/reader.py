@@ -33,7 +33,7 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Unpack
 
 from trainer.sensors.base import ErrorSink, SampleSink, SensorError
 from trainer.sensors.hx711.factory import (
@@ -48,11 +48,11 @@ from trainer.sensors.hx711.protocol import (
     SAFE_CLOCK_HIGH_S,
     SETTLE_S,
     HX711Reader,
+    HX711Settings,
 )
 from trainer.sensors.loadcell import CODE_MAX, CODE_MIN, ConversionStats, to_signed
 
 if TYPE_CHECKING:
-    from trainer.calibration import Calibration
     from trainer.sensors.hx711.process import ReaderProcess
     from trainer.sensors.priority import Priority
 
@@ -127,26 +127,14 @@ class HX711Sensor(HX711Reader):
         clock_pin: int | str = 6,
         rate_hz: float = 80,
         *,
-        channel: str = "A",
-        gain: int = 128,
-        calibration: Calibration | None = None,
-        zero_tracking: bool = True,
         max_clock_high_s: float = SAFE_CLOCK_HIGH_S,
-        ready_timeout_s: float | None = None,
         acquisition: str = "thread",
         child_setup: str | None = None,
+        **settings: Unpack[HX711Settings],
     ) -> None:
         if acquisition not in ACQUISITIONS:
             raise ValueError(f"acquisition is 'thread' or 'process', not {acquisition!r}")
-        super().__init__(
-            rate_hz,
-            channel=channel,
-            gain=gain,
-            calibration=calibration,
-            zero_tracking=zero_tracking,
-            max_clock_high_s=max_clock_high_s,
-            ready_timeout_s=ready_timeout_s,
-        )
+        super().__init__(rate_hz, max_clock_high_s=max_clock_high_s, **settings)
         self.acquisition = acquisition
         self.child_setup = child_setup
         self.data_pin = data_pin

@@ -44,13 +44,10 @@ import shutil
 import subprocess
 import threading
 import time
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar, Unpack
 
 from trainer.sensors.base import SensorError
-from trainer.sensors.hx711.protocol import SAFE_CLOCK_HIGH_S, HX711Reader
-
-if TYPE_CHECKING:
-    from trainer.calibration import Calibration
+from trainer.sensors.hx711.protocol import HX711Reader, HX711Settings
 
 #: the SPI clock: one MOSI bit per microsecond, so a PD_SCK pulse is high for 1 us
 DEFAULT_SPEED_HZ = 1_000_000
@@ -219,22 +216,11 @@ class HX711SpiSensor(HX711Reader):
         bus: int = 0,
         device: int = 0,
         speed_hz: int = DEFAULT_SPEED_HZ,
-        channel: str = "A",
-        gain: int = 128,
-        calibration: Calibration | None = None,
-        zero_tracking: bool = True,
-        ready_timeout_s: float | None = None,
         power_down_between_sessions: bool = False,
+        **settings: Unpack[HX711Settings],
     ) -> None:
-        super().__init__(
-            rate_hz,
-            channel=channel,
-            gain=gain,
-            calibration=calibration,
-            zero_tracking=zero_tracking,
-            max_clock_high_s=SAFE_CLOCK_HIGH_S,
-            ready_timeout_s=ready_timeout_s,
-        )
+        # SPI makes every pulse 1 us long: the clock-high guard keeps its default bound.
+        super().__init__(rate_hz, **settings)
         if not 100_000 <= speed_hz <= 8_000_000:
             raise ValueError(f"the SPI clock is 0.1-8 MHz for the HX711, not {speed_hz} Hz")
         if power_down_between_sessions and bus not in MOSI_PINS:
