@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable
 
 from trainer.ui.context import UsesTrainer
+from trainer.ui.widgets.rowtable import RecordTable
 
 
 @contextmanager
@@ -67,8 +68,8 @@ class RecordsScreen(UsesTrainer, Screen[None]):
     _filled = False
 
     @property
-    def table(self) -> DataTable[Any]:
-        return self.query_one(f"#{self.TABLE}", DataTable)
+    def table(self) -> RecordTable:
+        return self.query_one(f"#{self.TABLE}", RecordTable)
 
     def on_mount(self) -> None:
         # Widgets nested in containers mount after the screen: fill once they are there.

@@ -68,19 +68,14 @@ class AssessmentResultsScreen(RecordsScreen):
         yield Static(id="as-detail")
         yield Footer()
 
-    def _columns(self, table: DataTable[object]) -> None:
+    def _columns(self, table: RecordTable) -> None:
         """Assessment and student names whole, in the room the other columns leave."""
         room = max(20, self.size.width - 4 - (4 + 16 + 10 + 10) - 2 * 6)
         names = share_width(
             room, [("Assessment", "Student"), *((r.assessment, r.student) for r in self.runs)]
         )
-        if getattr(self, "_widths", None) == names:
-            return
-        self._widths = names
-        table.clear(columns=True)
         widths = {"Run": 4, "Assessment": names[0], "Student": names[1]}
-        for heading, width in {**widths, "Date": 16, "Status": 10, "Result": 10}.items():
-            table.add_column(heading, width=width)
+        table.set_columns({**widths, "Date": 16, "Status": 10, "Result": 10})
 
     def on_resize(self) -> None:
         self.refill()

@@ -187,16 +187,11 @@ class ReviewScreen(_Base):
 
     _AFTER: ClassVar[dict[str, int]] = {"Score": 5, "In band": 7, "VE N": 6, "CV %": 5}
 
-    def _columns(self, table: DataTable[object], exercises: list[str]) -> None:
+    def _columns(self, table: RecordTable, exercises: list[str]) -> None:
         """The exercise column takes the room the others leave; a long id wraps, never cut."""
         room = max(12, self.size.width - 4 - 18 - sum(w + 2 for w in self._AFTER.values()) - 2)
         (width,) = share_width(room, [("Exercise",), *((name,) for name in exercises)])
-        if getattr(self, "_exercise_width", None) == width:
-            return
-        self._exercise_width = width
-        table.clear(columns=True)
-        for heading, column_width in {"Date": 16, "Exercise": width, **self._AFTER}.items():
-            table.add_column(heading, width=column_width)
+        table.set_columns({"Date": 16, "Exercise": width, **self._AFTER})
 
     def on_resize(self) -> None:
         self.refill()
@@ -304,18 +299,13 @@ class ClassOverviewScreen(_Base):
         "Last": 10,
     }
 
-    def _columns(self, table: DataTable[object], rows: list[OverviewRow]) -> None:
+    def _columns(self, table: RecordTable, rows: list[OverviewRow]) -> None:
         """Student and exercise names whole: they wrap in the width the others leave."""
         room = max(20, self.size.width - 4 - sum(w + 2 for w in self._NUMBERS.values()) - 4)
         student, exercise = share_width(
             room, [("Student", "Exercise"), *((r.student, r.exercise_name) for r in rows)]
         )
-        if getattr(self, "_widths", None) == (student, exercise):
-            return
-        self._widths = (student, exercise)
-        table.clear(columns=True)
-        for heading, width in {"Student": student, "Exercise": exercise, **self._NUMBERS}.items():
-            table.add_column(heading, width=width)
+        table.set_columns({"Student": student, "Exercise": exercise, **self._NUMBERS})
 
     def on_resize(self) -> None:
         self.refill()

@@ -155,13 +155,7 @@ class SettingsScreen(RecordsScreen):
         phase, source = share_width(
             room, [("Phase", "From"), *((row.name, row.source) for row in rows)]
         )
-        if getattr(self, "_widths", None) == (phase, source):
-            return
-        self._widths = (phase, source)
-        table = self.table
-        table.clear(columns=True)
-        for heading, width in {"#": 3, "Phase": phase, **self._BANDS, "From": source}.items():
-            table.add_column(heading, width=width)
+        self.table.set_columns({"#": 3, "Phase": phase, **self._BANDS, "From": source})
 
     def on_resize(self) -> None:
         self.refill()

@@ -13,8 +13,8 @@ from textual.widgets import DataTable, Footer, Label, Select, Static
 
 from trainer.store import SessionRow
 from trainer.ui import text
-from trainer.ui.tables import RecordsScreen, selected_key
-from trainer.ui.widgets.rowtable import RowTable
+from trainer.ui.tables import RecordsScreen, selected_key, share_width
+from trainer.ui.widgets.rowtable import RecordTable, RowTable
 from trainer.ui.widgets.topbar import TopBar
 
 _BARS = "▁▂▃▄▅▆▇█"
@@ -75,23 +75,15 @@ class HistoryScreen(RecordsScreen):
     def on_resize(self) -> None:
         self.refill()
 
-    def _columns(self, table: DataTable[object], names: list[str]) -> None:
+    def _columns(self, table: RecordTable, names: list[str]) -> None:
         """The exercise column takes what the others leave; long names wrap, never cut."""
-        fixed = {"date": 16, "status": 10, "score": 5, "in_band": 7}
-        room = self.size.width - 2 - sum(fixed.values()) - 2 * (len(fixed) + 1)
-        longest_word = max([8, *(len(w) for n in names for w in n.split())])
-        exercise = max(longest_word, min(max([8, *map(len, names)]), room))
-        if getattr(self, "_exercise_width", None) == exercise:
-            return
-        self._exercise_width = exercise
-        table.clear(columns=True)
-        table.add_column("Date", key="date", width=fixed["date"])
+        after = {"Status": 10, "Score": 5, "In band": 7}
+        # what the date, the columns after and five columns' padding (2 each) leave
+        room = self.size.width - 2 - 16 - sum(after.values()) - 2 * 5
+        (exercise,) = share_width(room, [("Exercise",), *((name,) for name in names)])
         # Every student's sessions (no name typed yet): each row says whose it is.
         heading = "Student: exercise" if not self.trainer.student else "Exercise"
-        table.add_column(heading, key="exercise", width=exercise)
-        table.add_column("Status", key="status", width=fixed["status"])
-        table.add_column("Score", key="score", width=fixed["score"])
-        table.add_column("In band", key="in_band", width=fixed["in_band"])
+        table.set_columns({"Date": 16, heading: exercise, **after})
 
     def on_screen_resume(self) -> None:
         self.refill()

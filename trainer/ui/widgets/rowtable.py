@@ -24,7 +24,8 @@ class RecordTable(DataTable[object]):
     characters shown as escapes, as :func:`~trainer.ui.text.literal_text` does for text cells.
 
     The cursor picks rows and the rows are striped unless told otherwise; ``columns``
-    gives each column's heading and its width in cells; other options are DataTable's.
+    gives each column's heading and its width in cells (:meth:`set_columns` changes
+    them); other options are DataTable's.
 
     Example::
 
@@ -40,7 +41,21 @@ class RecordTable(DataTable[object]):
         **options: Any,
     ) -> None:
         super().__init__(cursor_type=cursor_type, zebra_stripes=zebra_stripes, **options)
-        for heading, width in (columns or {}).items():
+        self._widths: dict[str, int] = {}
+        self.set_columns(columns or {})
+
+    def set_columns(self, columns: Mapping[str, int]) -> None:
+        """Make the columns these (heading: width in cells), rebuilt only when they change.
+
+        A screen that sizes a name column to the terminal calls this on every fill; a
+        rebuild empties the table, so the rows are added after it.
+        """
+        if dict(columns) == self._widths:
+            return
+        self._widths = dict(columns)
+        if self.columns:
+            self.clear(columns=True)
+        for heading, width in columns.items():
             self.add_column(heading, width=width)
 
     def add_row(
