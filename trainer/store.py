@@ -325,7 +325,8 @@ def recover_command(path: Path) -> str:
     return "trainer recover" if default else f"trainer recover --db {shlex.quote(str(path))}"
 
 
-def _now() -> str:
+def timestamp_now() -> str:
+    """When a record is written: now in UTC, to the second (ISO 8601), as the records keep it."""
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
@@ -619,7 +620,7 @@ class Store:
             self.db.execute(
                 "UPDATE sessions SET status = 'incomplete', ended_at = COALESCE(ended_at, ?) "
                 "WHERE status = 'running' AND updated_at < ?",
-                (_now(), time.time() - STALE_AFTER_S),
+                (timestamp_now(), time.time() - STALE_AFTER_S),
             )
             # A class station that died mid-session still sends what it recorded.
             self.db.executemany(
@@ -677,7 +678,7 @@ class Store:
                 )
                 return int(row[0])
             cursor = self.db.execute(
-                "INSERT INTO students (name, created_at) VALUES (?, ?)", (name, _now())
+                "INSERT INTO students (name, created_at) VALUES (?, ?)", (name, timestamp_now())
             )
             assert cursor.lastrowid is not None
             return cursor.lastrowid
@@ -717,7 +718,7 @@ class Store:
                     dump_json(exercise.snapshot()),
                     dump_json(sensor_info),
                     dump_json(calibration) if calibration is not None else None,
-                    _now(),
+                    timestamp_now(),
                     time.time(),
                     str(uuid.uuid4()),
                     self.station,
@@ -738,7 +739,7 @@ class Store:
         def update() -> None:
             self.db.execute(
                 "UPDATE sessions SET status = ?, ended_at = ?, updated_at = ? WHERE id = ?",
-                (status, _now(), time.time(), session_id),
+                (status, timestamp_now(), time.time(), session_id),
             )
             if result is not None:
                 self.db.execute(
@@ -893,7 +894,7 @@ class Store:
             else:
                 cursor = db.execute(
                     "INSERT INTO students (name, created_at) VALUES (?, ?)",
-                    (record.student, _now()),
+                    (record.student, timestamp_now()),
                 )
                 assert cursor.lastrowid is not None
                 student_id = cursor.lastrowid

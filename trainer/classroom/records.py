@@ -20,7 +20,6 @@ import hashlib
 import json
 import tomllib
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Any
 
 from trainer.classroom.protocol import (
@@ -30,7 +29,7 @@ from trainer.classroom.protocol import (
 )
 from trainer.exercises import Exercise, ExerciseError, ExerciseLibrary, parse_exercise
 from trainer.instructor.schedules import FeedbackSchedule
-from trainer.store import ImportedSession, Store
+from trainer.store import ImportedSession, Store, timestamp_now
 
 
 class ConfigRejected(ValueError):
@@ -123,10 +122,6 @@ def check_config(config: ClassConfig, library: ExerciseLibrary) -> dict[str, Exe
     return exercises
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 def apply_config(store: Store, config: ClassConfig) -> None:
     """Write the class's bands, schedules and pass marks into a station's records.
 
@@ -135,7 +130,7 @@ def apply_config(store: Store, config: ClassConfig) -> None:
     and so is every student who practises at this station (see :func:`enrol`).
     """
     db = store.db
-    now = _now()
+    now = timestamp_now()
 
     def student_id(name: str) -> int:
         row = db.execute("SELECT id FROM students WHERE name = ?", (name,)).fetchone()
@@ -222,7 +217,7 @@ def _insert_schedule(
 
 def enrol(store: Store, class_name: str, student: str) -> None:
     """Make a student who practises at a class station a member of the class."""
-    now = _now()
+    now = timestamp_now()
 
     def write() -> None:
         class_id = _class_id(store, class_name, now)

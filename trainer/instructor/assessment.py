@@ -21,20 +21,15 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import asdict, dataclass, replace
-from datetime import UTC, datetime
 from typing import Any
 
 from trainer.exercises import MAX_PHASES, Exercise, FeedbackMode, PhaseKind
 from trainer.instructor import InstructorError
 from trainer.instructor.roster import Roster
 from trainer.scoring import PhaseMetrics, SessionResult
-from trainer.store import Store, dump_json, matching
+from trainer.store import Store, dump_json, matching, timestamp_now
 
 SCORED = (PhaseKind.RAMP, PhaseKind.HOLD)
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +152,7 @@ class PassMarks:
                     mark.min_score,
                     mark.trials_required,
                     mark.trial_in_band_pct,
-                    _now(),
+                    timestamp_now(),
                 ),
             )
 
@@ -253,7 +248,7 @@ class Assessments:
             self.db.execute(
                 "INSERT INTO assessments (name, exercise_ids_json, created_at) VALUES (?, ?, ?) "
                 "ON CONFLICT(name) DO UPDATE SET exercise_ids_json = excluded.exercise_ids_json",
-                (name, dump_json(exercise_ids), _now()),
+                (name, dump_json(exercise_ids), timestamp_now()),
             )
         return self.get(name).id
 
@@ -284,7 +279,7 @@ class Assessments:
             cursor = self.db.execute(
                 "INSERT INTO assessment_runs (assessment_id, student_id, started_at, status) "
                 "VALUES (?, ?, ?, 'running')",
-                (assessment.id, student_id, _now()),
+                (assessment.id, student_id, timestamp_now()),
             )
             assert cursor.lastrowid is not None
             self.db.executemany(
@@ -330,7 +325,7 @@ class Assessments:
         with self.db:
             self.db.execute(
                 "UPDATE assessment_runs SET ended_at = ?, status = ?, passed = ? WHERE id = ?",
-                (_now(), "complete" if done else "incomplete", passed, run_id),
+                (timestamp_now(), "complete" if done else "incomplete", passed, run_id),
             )
         return self.run(run_id)
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from trainer.instructor.roster import Roster
 from trainer.instructor.schedules import FeedbackReport, FeedbackSchedule, ScheduleKind
-from trainer.store import Store, dump_json
+from trainer.store import Store, dump_json, timestamp_now
 
 
 class SchedulePlans:
@@ -42,7 +42,7 @@ class SchedulePlans:
                     owner_id,
                     schedule.kind.value,
                     dump_json(schedule.to_json()),
-                    datetime.now(UTC).isoformat(timespec="seconds"),
+                    timestamp_now(),
                 ),
             )
 

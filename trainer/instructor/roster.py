@@ -12,18 +12,13 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from trainer.instructor import InstructorError
 from trainer.safe_text import check_name, printable
-from trainer.store import Store
+from trainer.store import Store, timestamp_now
 
 #: the roster's tables (the only names put into its SQL)
 _TABLES = ("students", "classes")
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +155,7 @@ class Roster:
         try:
             with self.db:
                 cursor = self.db.execute(
-                    "INSERT INTO classes (name, created_at) VALUES (?, ?)", (name, _now())
+                    "INSERT INTO classes (name, created_at) VALUES (?, ?)", (name, timestamp_now())
                 )
         except sqlite3.IntegrityError:
             raise _name_taken("class", name) from None

@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 
 from trainer.exercises import DEFAULT_CAPACITY_N, MIN_BAND_WIDTH_N, Exercise, TargetBand
 from trainer.instructor import InstructorError
 from trainer.instructor.roster import Roster
-from trainer.store import Store
+from trainer.store import Store, timestamp_now
 
 SCOPES = ("class", "student")
 _PHASE_TARGET = re.compile(r"^phase\s*(\d+)$", re.IGNORECASE)
@@ -120,7 +119,7 @@ class BandTargets:
         with self.db:
             self.db.execute(
                 "INSERT OR REPLACE INTO band_overrides VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (scope, owner_id, exercise.id, key, band.low_n, band.high_n, _now()),
+                (scope, owner_id, exercise.id, key, band.low_n, band.high_n, timestamp_now()),
             )
         return Override(scope, owner, exercise.id, key, band)
 
@@ -229,7 +228,3 @@ class BandTargets:
             for phase, row in zip(exercise.phases, rows, strict=True)
         )
         return replace(exercise, phases=phases)
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
