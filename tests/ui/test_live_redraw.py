@@ -26,6 +26,8 @@ FRAME_S = 1 / 30
 #: what a repaint of the digits and the gauge may compose: the screen, its four boxes
 #: (head, digits-and-phase row, gauge, foot) and the row's two widgets
 FRAME_WIDGETS = {"LiveScreen", "head", "live-top", "force", "phase-panel", "gauge", "foot"}
+#: the screen's boxes: composed with every repaint, with nothing of their own to draw
+BOXES = ("head", "live-top", "foot")
 
 
 def name_of(widget: Widget) -> str:
@@ -51,6 +53,20 @@ def count_rendered_lines(widgets: dict[str, Widget]) -> Counter[tuple[str, int]]
 
 def lines_of(rendered: Counter[tuple[str, int]], name: str) -> int:
     return sum(count for (widget, _y), count in rendered.items() if widget == name)
+
+
+def count_cached_draws(widgets: dict[str, Widget]) -> Counter[str]:
+    """From now on, the draws of each widget through its styles cache (line by line)."""
+    drawn: Counter[str] = Counter()
+    for name, widget in widgets.items():
+        original = widget._styles_cache.render_widget
+
+        def render_widget(*args: Any, _name: str = name, _original: Any = original) -> Any:
+            drawn[_name] += 1
+            return _original(*args)
+
+        widget._styles_cache.render_widget = render_widget  # type: ignore[method-assign]
+    return drawn
 
 
 def count_composed(screen: LiveScreen) -> list[set[str]]:
@@ -136,6 +152,7 @@ async def test_frames_in_one_phase_redraw_the_digits_and_gauge_only(
         for label in screen.query_one(TopBar).children:
             widgets[f"top bar {label.id}"] = label
         rendered = count_rendered_lines(widgets)
+        box_draws = count_cached_draws({box: screen.query_one(f"#{box}") for box in BOXES})
         composed = count_composed(screen)
         layouts = count_layouts(screen)
         restyled = count_restyles(screen)
@@ -182,6 +199,8 @@ async def test_frames_in_one_phase_redraw_the_digits_and_gauge_only(
     assert 0 < trace_draws[0] <= frames * FRAME_S / TRACE_REDRAW_S + 1
     assert beyond["trace"] <= trace_draws[0] and beyond["Footer"] <= trace_draws[0], beyond
     assert set(beyond) <= {"trace", "Footer"}, beyond
+    # The boxes are drawn as blank cells, not line by line through their styles cache.
+    assert not box_draws, box_draws
     # No layout pass (nothing changed size) and no style look-up (no class toggled).
     assert layouts[0] == 0
     assert not restyled, restyled

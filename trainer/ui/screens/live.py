@@ -15,7 +15,6 @@ from typing import ClassVar, TypeVar
 from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
@@ -32,6 +31,7 @@ from trainer.ui.config import full_scale_n
 from trainer.ui.context import UsesTrainer
 from trainer.ui.controller import Frame, Hidden, LiveController, Stage, plan_for
 from trainer.ui.messages import AimNudged, AimSet
+from trainer.ui.widgets.boxes import BareHorizontal, BareVertical
 from trainer.ui.widgets.forcereadout import ForceReadout
 from trainer.ui.widgets.gauge import Gauge
 from trainer.ui.widgets.phasepanel import PhasePanel
@@ -287,7 +287,7 @@ class LiveScreen(UsesTrainer, Screen[None]):
         # Textual composes every child of the screen for each repaint, and the children of
         # a box only when the repaint touches the box: so the screen has four children,
         # and what changes seldom sits in a box away from the digits and the gauge.
-        with Vertical(id="head"):
+        with BareVertical(id="head"):
             yield TopBar(
                 f"{self.exercise.name} | {trainer.student}",
                 simulated=trainer.config.simulated,
@@ -295,12 +295,12 @@ class LiveScreen(UsesTrainer, Screen[None]):
             )
             yield Static(id="banner")
             yield Static(id="coach-note")
-        with Horizontal(id="live-top"):
+        with BareHorizontal(id="live-top"):
             yield ForceReadout("0.0", self.unit.label(self.contact), id="force")
             yield PhasePanel(id="phase-panel")
         yield Gauge(self.full_scale_n, self.unit, contact=self.contact, id="gauge")
         # The trace (redrawn a few times a second) and the footer, below the gauge.
-        with Vertical(id="foot"):
+        with BareVertical(id="foot"):
             yield ForceTrace(self.full_scale_n, self.unit, contact=self.contact, id="trace")
             # The palette (Ctrl+P) still works; its hint gives way to the session's keys.
             yield Footer(show_command_palette=False)
