@@ -330,6 +330,11 @@ def timestamp_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def shown_time(stamp: str) -> str:
+    """A record's time as the screens, reports and commands show it: ``'2026-03-14 09:05'``."""
+    return stamp[:16].replace("T", " ")
+
+
 RECOVERY_FORMAT = 1
 RECOVERY_SUFFIX = ".recovery.json"
 

@@ -35,6 +35,7 @@ from trainer.store import (
     load_json,
     matching,
     result_from_json,
+    shown_time,
 )
 from trainer.units import Contact, Unit
 
@@ -614,7 +615,7 @@ def session_html(
         f"<title>{esc(title)} (session {session_id})</title>",
         f"<style>{_CSS}</style></head><body>",
         f"<h1>{esc(title)}</h1>",
-        f'<p class="meta">Session {session_id} · {esc(doc["started_at"][:16].replace("T", " "))} UTC · '
+        f'<p class="meta">Session {session_id} · {esc(shown_time(doc["started_at"]))} UTC · '
         f"{esc(doc['status'])} · technique: {esc(exercise['technique'])} · "
         f"sensor: {esc(str(doc['sensor'].get('backend', '?')))}"
         + (f" · contact: {esc(contact.describe())}" if contact is not None else "")

@@ -77,6 +77,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         student_progress,
         trend_words,
     )
+    from trainer.store import shown_time
 
     store = open_store(args)
     assessments = assessments_allowed(store, args)
@@ -95,7 +96,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     )
     for p in shown:
         print(
-            f"{p.session_id:>5}  {p.started_at[:16].replace('T', ' '):<16} {p.exercise_id:<{what}} "
+            f"{p.session_id:>5}  {shown_time(p.started_at):<16} {p.exercise_id:<{what}} "
             f"{p.score:>5.0f} {p.time_in_band_pct:>6.0f}% {p.variable_error_n:>6.1f} "
             f"{number(p.steadiness_cv_pct, 1):>5}"
             + ("  assessment" if p.kind == "assessment" else "")

@@ -12,6 +12,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 
 from trainer.instructor import InstructorError
 from trainer.instructor.assessment import AssessmentRun, Assessments
+from trainer.store import shown_time
 from trainer.ui.context import UsesTrainer
 from trainer.ui.dialog import FormDialog
 from trainer.ui.tables import RecordsScreen, selected_key, share_width
@@ -22,9 +23,7 @@ from trainer.ui.widgets.topbar import TopBar
 
 def run_detail(run: AssessmentRun) -> str:
     """Each exercise of a run with its verdict, one line each."""
-    lines = [
-        f"{run.assessment}: {run.student}, {run.started_at[:16].replace('T', ' ')} ({run.status})"
-    ]
+    lines = [f"{run.assessment}: {run.student}, {shown_time(run.started_at)} ({run.status})"]
     for item in run.items:
         detail = item.detail or {}
         if item.session_id is None:
@@ -95,7 +94,7 @@ class AssessmentResultsScreen(RecordsScreen):
                 str(run.id),
                 run.assessment,
                 run.student,
-                run.started_at[:16].replace("T", " "),
+                shown_time(run.started_at),
                 run.status,
                 result,
                 key=str(run.id),

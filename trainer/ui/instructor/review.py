@@ -28,6 +28,7 @@ from trainer.instructor.reports import (
 )
 from trainer.instructor.roster import Roster
 from trainer.safe_files import OutputFailed, write_new_file
+from trainer.store import shown_time
 from trainer.ui.instructor.plot import ScorePlot
 from trainer.ui.tables import RecordsScreen, selected_key, share_width
 from trainer.ui.text import literal, sentence
@@ -175,7 +176,7 @@ class ReviewScreen(_Base):
         table.clear()
         for p, name in zip(shown, names, strict=True):
             table.add_row(
-                p.started_at[:16].replace("T", " "),
+                shown_time(p.started_at),
                 name,
                 f"{p.score:.0f}",
                 f"{p.time_in_band_pct:.0f}%",

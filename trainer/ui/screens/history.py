@@ -11,7 +11,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Label, Select, Static
 
-from trainer.store import SessionRow
+from trainer.store import SessionRow, shown_time
 from trainer.ui import text
 from trainer.ui.tables import RecordsScreen, selected_key, share_width
 from trainer.ui.widgets.rowtable import RecordTable, RowTable
@@ -102,7 +102,7 @@ class HistoryScreen(RecordsScreen):
         table.clear()
         for row, name in zip(rows, names, strict=True):
             table.add_row(
-                row.started_at[:16].replace("T", " "),
+                shown_time(row.started_at),
                 Text(name),
                 row.status,
                 f"{row.score:.0f}" if row.score is not None else "-",

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Digits, Footer, Static
 
 from trainer.coaching import coaching_sentences
 from trainer.scoring import PhaseMetrics, ReleaseVerdict, release_verdict
-from trainer.store import StoreError
+from trainer.store import StoreError, shown_time
 from trainer.ui import text
 from trainer.ui.config import full_scale_n
 from trainer.ui.context import UsesTrainer
@@ -210,7 +210,7 @@ class ResultsScreen(UsesTrainer, Screen[None]):
             return
         unit, on, result = self.unit, self.contact, report.result
         status = STATUS_WORDS.get(report.status, report.status)
-        when = report.started_at[:16].replace("T", " ")
+        when = shown_time(report.started_at)
         score = "--" if result is None else f"{result.score:.0f}"
         self.query_one("#score", Digits).update(score)
         # What the digits leave of the width (3 cells a digit and the paddings, scrollbar).
