@@ -2,7 +2,7 @@
 
 The arrows nudge the force by 1 % of the pad's full scale (Page Up/Down and Right/Left
 by 5 %), the digits aim at tenths of it (0 is full scale, ` lets go). The live screen
-has its own set, shown in its footer.
+binds its own keys (shown in its footer) to the same actions.
 
 Example::
 

@@ -10,7 +10,7 @@ view (blind phases, the feedback schedule) decides whether the force shows.
 from __future__ import annotations
 
 import time
-from typing import ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
@@ -31,6 +31,7 @@ from trainer.ui.config import full_scale_n
 from trainer.ui.context import UsesTrainer
 from trainer.ui.controller import Frame, Hidden, LiveController, Stage, plan_for
 from trainer.ui.messages import AimNudged, AimSet
+from trainer.ui.pad_keys import PadKeys
 from trainer.ui.widgets.boxes import BareHorizontal, BareVertical
 from trainer.ui.widgets.forcereadout import ForceReadout
 from trainer.ui.widgets.gauge import Gauge
@@ -38,6 +39,9 @@ from trainer.ui.widgets.phasepanel import PhasePanel
 from trainer.ui.widgets.topbar import TopBar
 from trainer.ui.widgets.trace import Column, ForceTrace, bucket
 from trainer.units import Contact, Unit
+
+if TYPE_CHECKING:
+    from trainer.sensors.simulated import ManualIntent
 
 W = TypeVar("W", bound=Widget)
 
@@ -229,7 +233,7 @@ SIMULATED_PAD = "Simulated pad: press with ↑ ↓, keys 1-9 or the mouse wheel 
 SIMULATED_READY = "Simulated pad: press with ↑ ↓, keys 1-9 or the mouse wheel. SPACE starts."
 
 
-class LiveScreen(UsesTrainer, Screen[None]):
+class LiveScreen(PadKeys, UsesTrainer, Screen[None]):
     """One exercise, live (see the module docstring)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -244,12 +248,9 @@ class LiveScreen(UsesTrainer, Screen[None]):
         Binding("down", "nudge(-1)", "Lighter", show=False),
         Binding("shift+up,pageup,right", "nudge(5)", "Press more", show=False),
         Binding("shift+down,pagedown,left", "nudge(-5)", "Lighter more", show=False),
-        Binding("1", "aim_fraction(0.1)", "Aim", key_display="1-9"),
-        *(
-            Binding(str(digit % 10), f"aim_fraction({digit / 10})", show=False)
-            for digit in range(2, 11)
-        ),
-        Binding("grave_accent", "aim_fraction(0)", show=False),
+        Binding("1", "aim(1)", "Aim", key_display="1-9"),
+        *(Binding(str(tenth % 10), f"aim({tenth})", show=False) for tenth in range(2, 11)),
+        Binding("grave_accent", "aim(0)", show=False),
     ]
 
     def __init__(self, exercise: Exercise) -> None:
@@ -544,7 +545,7 @@ class LiveScreen(UsesTrainer, Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The simulated pad's keys exist (and show in the footer) only in simulation."""
-        if action in ("nudge", "aim_fraction"):
+        if action in ("nudge", "aim"):
             controller = self.controller
             return controller is not None and controller.setup.simulated
         return True
@@ -612,28 +613,19 @@ class LiveScreen(UsesTrainer, Screen[None]):
         self.app.call_from_thread(controller.after_tare)
         self.app.call_from_thread(self.notify, "Pad zeroed.", timeout=2)
 
-    def _intent_step_n(self) -> float:
-        return self.full_scale_n / 100
-
-    def action_nudge(self, steps: int) -> None:
+    def simulated_pad(self) -> tuple[ManualIntent, float] | None:
         controller = self.controller
-        if controller is None or controller.setup.intent is None:
-            return
-        controller.setup.intent.nudge(steps * self._intent_step_n())
-
-    def action_aim_fraction(self, fraction: float) -> None:
-        controller = self.controller
-        if controller is None or controller.setup.intent is None:
-            return
-        controller.setup.intent.set(fraction * self.full_scale_n)
+        intent = controller.setup.intent if controller is not None else None
+        return None if intent is None else (intent, self.full_scale_n)
 
     def on_aim_nudged(self, message: AimNudged) -> None:
         self.action_nudge(message.steps)
 
     def on_aim_set(self, message: AimSet) -> None:
-        controller = self.controller
-        if controller is not None and controller.setup.intent is not None:
-            controller.setup.intent.set(message.force_n)
+        pad = self.simulated_pad()
+        if pad is not None:
+            intent, _full_scale_n = pad
+            intent.set(message.force_n)
 
     def action_abort(self) -> None:
         controller = self.controller
