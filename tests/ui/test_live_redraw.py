@@ -152,7 +152,8 @@ async def test_frames_in_one_phase_redraw_the_digits_and_gauge_only(
         for label in screen.query_one(TopBar).children:
             widgets[f"top bar {label.id}"] = label
         rendered = count_rendered_lines(widgets)
-        box_draws = count_cached_draws({box: screen.query_one(f"#{box}") for box in BOXES})
+        boxes = {box: screen.query_one(f"#{box}") for box in BOXES}
+        box_draws = count_cached_draws({"LiveScreen": screen, **boxes})
         composed = count_composed(screen)
         layouts = count_layouts(screen)
         restyled = count_restyles(screen)
@@ -199,7 +200,8 @@ async def test_frames_in_one_phase_redraw_the_digits_and_gauge_only(
     assert 0 < trace_draws[0] <= frames * FRAME_S / TRACE_REDRAW_S + 1
     assert beyond["trace"] <= trace_draws[0] and beyond["Footer"] <= trace_draws[0], beyond
     assert set(beyond) <= {"trace", "Footer"}, beyond
-    # The boxes are drawn as blank cells, not line by line through their styles cache.
+    # The screen and its boxes are drawn as blank cells, not line by line through their
+    # styles cache.
     assert not box_draws, box_draws
     # No layout pass (nothing changed size) and no style look-up (no class toggled).
     assert layouts[0] == 0

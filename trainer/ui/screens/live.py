@@ -236,6 +236,10 @@ SIMULATED_READY = "Simulated pad: press with ↑ ↓, keys 1-9 or the mouse whee
 class LiveScreen(PadKeys, UsesTrainer, Screen[None]):
     """One exercise, live (see the module docstring)."""
 
+    #: the screen's own cells are its background, composed with every repaint: drawn as
+    #: blank cells, not through the styles cache (as its boxes: see widgets/boxes.py)
+    BLANK = True
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "start_pause", "Start/Pause", key_display="Space"),
         Binding("t", "tare", "Tare"),
