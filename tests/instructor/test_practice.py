@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from trainer.exercises import ExerciseLibrary, TargetBand
+from trainer.instructor import InstructorError
 from trainer.instructor.feedback_store import SchedulePlans
 from trainer.instructor.practice import plan_practice
 from trainer.instructor.roster import Roster
@@ -72,3 +75,15 @@ def test_retention_test_falls_due_after_the_gap(store: Store, library: ExerciseL
     assert plans.resolve("Ana", exercise.id, now=soon)[0].kind is ScheduleKind.FADED
     due, source = plans.resolve("Ana", exercise.id, now=later)
     assert due.kind is ScheduleKind.RETENTION and "retention test due" in source
+
+
+def test_a_schedule_for_an_unknown_scope_is_refused_not_given_to_a_student(
+    store: Store,
+) -> None:
+    # Band overrides and schedules find their owner in one place (Roster.owner_id): a
+    # scope other than class or student was stored against a student of that name.
+    Roster(store).add_student("Ana")
+    plans = SchedulePlans(store)
+    with pytest.raises(InstructorError, match="scope 'group' is not known"):
+        plans.set("group", "Ana", FeedbackSchedule(ScheduleKind.SELF))
+    assert store.db.execute("SELECT COUNT(*) FROM feedback_schedules").fetchone() == (0,)

@@ -29,11 +29,8 @@ class SchedulePlans:
         self.db = store.db
         self.roster = Roster(store)
 
-    def _owner_id(self, scope: str, owner: str) -> int:
-        return self.roster.class_id(owner) if scope == "class" else self.roster.student_id(owner)
-
     def set(self, scope: str, owner: str, schedule: FeedbackSchedule) -> None:
-        owner_id = self._owner_id(scope, owner)
+        owner_id = self.roster.owner_id(scope, owner)
         with self.db:
             self.db.execute(
                 "INSERT OR REPLACE INTO feedback_schedules VALUES (?, ?, ?, ?, ?)",
@@ -47,7 +44,7 @@ class SchedulePlans:
             )
 
     def clear(self, scope: str, owner: str) -> None:
-        owner_id = self._owner_id(scope, owner)
+        owner_id = self.roster.owner_id(scope, owner)
         with self.db:
             self.db.execute(
                 "DELETE FROM feedback_schedules WHERE scope = ? AND scope_id = ?",

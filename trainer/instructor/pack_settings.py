@@ -41,13 +41,12 @@ from trainer.exercises import Exercise
 from trainer.instructor import InstructorError
 from trainer.instructor.assessment import Assessments, PassMark, PassMarks
 from trainer.instructor.feedback_store import SchedulePlans
-from trainer.instructor.roster import Roster
+from trainer.instructor.roster import SCOPES, Roster
 from trainer.instructor.schedules import FeedbackSchedule, ScheduleKind
 from trainer.instructor.targets import BandTargets, check_band, normalise_target
 from trainer.store import Store
 
 SECTIONS = ("bands", "schedules", "pass_marks", "assessments")
-SCOPES = ("class", "student")
 
 
 @dataclass

@@ -19,6 +19,8 @@ from trainer.store import Store, timestamp_now
 
 #: the roster's tables (the only names put into its SQL)
 _TABLES = ("students", "classes")
+#: whom a band override or a feedback schedule is for
+SCOPES = ("class", "student")
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +143,14 @@ class Roster:
             )
             for row in self.db.execute(query, params)
         ]
+
+    def owner_id(self, scope: str, owner: str) -> int:
+        """The id of the class or student (``scope``) a setting is stored for."""
+        if scope == "class":
+            return self.class_id(owner)
+        if scope == "student":
+            return self.student_id(owner)
+        raise InstructorError(f"scope {scope!r} is not known: use 'class' or 'student'")
 
     # -- classes ----------------------------------------------------------------------
     def class_id(self, name: str) -> int:

@@ -23,7 +23,6 @@ from trainer.instructor import InstructorError
 from trainer.instructor.roster import Roster
 from trainer.store import Store, timestamp_now
 
-SCOPES = ("class", "student")
 _PHASE_TARGET = re.compile(r"^phase\s*(\d+)$", re.IGNORECASE)
 
 
@@ -102,18 +101,11 @@ class BandTargets:
         self.db = store.db
         self.roster = Roster(store)
 
-    def _owner_id(self, scope: str, owner: str) -> int:
-        if scope == "class":
-            return self.roster.class_id(owner)
-        if scope == "student":
-            return self.roster.student_id(owner)
-        raise InstructorError(f"scope {scope!r} is not known: use 'class' or 'student'")
-
     def set(
         self, scope: str, owner: str, exercise: Exercise, target: str, low_n: float, high_n: float
     ) -> Override:
         """Store (or replace) an override; the band and target are checked first."""
-        owner_id = self._owner_id(scope, owner)
+        owner_id = self.roster.owner_id(scope, owner)
         key = normalise_target(exercise, target)
         band = check_band(low_n, high_n)
         with self.db:
@@ -125,7 +117,7 @@ class BandTargets:
 
     def clear(self, scope: str, owner: str, exercise_id: str, target: str | None = None) -> int:
         """Remove one override (or all for the exercise); return how many went."""
-        owner_id = self._owner_id(scope, owner)
+        owner_id = self.roster.owner_id(scope, owner)
         query = "DELETE FROM band_overrides WHERE scope = ? AND scope_id = ? AND exercise_id = ?"
         params: list[object] = [scope, owner_id, exercise_id]
         if target is not None:
