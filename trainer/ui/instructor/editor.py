@@ -209,6 +209,14 @@ class EditorScreen(UsesTrainer, Screen[None]):
         table = self.query_one("#ed-rows", DataTable)
         table.add_column("#", key="n", width=5)
         table.add_column("What", key="what", width=26)
+        self._show_draft()
+
+    def _show_draft(self) -> None:
+        """The rows and the form for the draft as it is now, then its check.
+
+        Events from the table and the form are ignored until both are built.
+        """
+        self._ready = False
         self._fill_rows()
         self._build_form()
         self._ready = True
@@ -457,11 +465,7 @@ class EditorScreen(UsesTrainer, Screen[None]):
     def _restructure(self, selected: RowKey) -> None:
         self.dirty = True
         self.selected = selected
-        self._ready = False
-        self._fill_rows()
-        self._build_form()
-        self._ready = True
-        self.check()
+        self._show_draft()
 
     def action_add_phase(self) -> None:
         """Add a phase after the selected one (a step, when a step of a group is selected)."""
