@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Callable
 
 import pytest
 
 from trainer.sensors import BACKENDS, LOAD_CELL_BACKENDS, backend_class
-from trainer.sensors.base import EndOfStream, Sample, Sensor, SensorError
+from trainer.sensors.base import EndOfStream, Sample, Sensor, SensorError, SensorTimeout
 from trainer.sensors.replay import ReplaySensor
 from trainer.sensors.simulated import ManualIntent, SimulatedSensor
 
@@ -65,6 +66,30 @@ def test_start_delivers_every_sample_from_its_own_thread_until_stopped(sensor: S
     count = delivered.qsize()
     threading.Event().wait(0.05)
     assert delivered.qsize() == count  # nothing arrives after stop()
+
+
+def slow_simulated() -> Sensor:
+    return SimulatedSensor(ManualIntent(), rate_hz=80, speed=0.01)
+
+
+def slow_replay() -> Sensor:
+    return ReplaySensor([Sample(10 + i / 80, 25.0) for i in range(10)], speed=0.01)
+
+
+@pytest.mark.parametrize("make", [slow_simulated, slow_replay], ids=["simulated", "replay"])
+def test_a_paced_source_says_a_sample_is_not_due_and_stops_waiting_when_stopped(
+    make: Callable[[], Sensor],
+) -> None:
+    with make() as sensor:
+        sensor.read(timeout_s=0.5)  # the first sample is due at once
+        # at a hundredth of real time the next is 1.25 s away
+        with pytest.raises(SensorTimeout, match="not due yet"):
+            sensor.read(timeout_s=0.5)
+        threading.Timer(0.1, sensor.stop).start()
+        began = time.monotonic()
+        with pytest.raises(SensorTimeout, match="acquisition stopped"):
+            sensor.read(timeout_s=5.0)
+        assert time.monotonic() - began < 1.0
 
 
 def test_a_running_sensor_cannot_be_started_twice() -> None:

@@ -16,6 +16,7 @@ Example::
 from __future__ import annotations
 
 import threading
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -156,6 +157,18 @@ class Sensor(ABC):
     def stopping(self) -> bool:
         """True once :meth:`stop` was asked for; long waits in :meth:`read` check it."""
         return self._stop.is_set()
+
+    def _wait_until(self, due: float, timeout_s: float, not_due: str) -> None:
+        """Wait for the ``time.monotonic()`` a sample is due, in a source that paces its own.
+
+        :class:`SensorTimeout` saying ``not_due`` when that is over ``timeout_s`` away, and
+        when acquisition stops meanwhile.
+        """
+        wait = due - time.monotonic()
+        if wait > timeout_s:
+            raise SensorTimeout(not_due)
+        if wait > 0 and self._stop.wait(wait):
+            raise SensorTimeout("acquisition stopped")
 
     def _acquire(self, on_sample: SampleSink, on_error: ErrorSink | None) -> None:
         period = 1.0 / self.rate_hz

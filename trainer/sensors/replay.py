@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
-from trainer.sensors.base import EndOfStream, Sample, SampleFlag, Sensor, SensorTimeout
+from trainer.sensors.base import EndOfStream, Sample, SampleFlag, Sensor
 
 
 class ReplaySensor(Sensor):
@@ -44,14 +44,10 @@ class ReplaySensor(Sensor):
             raise EndOfStream("the replay has reached the end of the recorded session")
         sample = self.samples[self._index]
         if self.speed > 0:
-            now = time.monotonic()
             if self._wall_start is None:
-                self._wall_start = now
+                self._wall_start = time.monotonic()
             due = self._wall_start + (sample.t_s - self.samples[0].t_s) / self.speed
-            if due - now > timeout_s:
-                raise SensorTimeout("the next replayed sample is not due yet")
-            if due > now and self._stop.wait(due - now):
-                raise SensorTimeout("acquisition stopped")
+            self._wait_until(due, timeout_s, "the next replayed sample is not due yet")
         self._index += 1
         return Sample(
             t_s=sample.t_s,

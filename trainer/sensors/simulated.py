@@ -24,7 +24,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Protocol
 
-from trainer.sensors.base import Sample, SampleFlag, Sensor, SensorError, SensorTimeout
+from trainer.sensors.base import Sample, SampleFlag, Sensor, SensorError
 
 #: the chip's conversion rates (RATE pin low / high)
 HX711_RATES_HZ = (10.0, 80.0)
@@ -166,17 +166,11 @@ class SimulatedSensor(Sensor):
         if self._closed:
             raise SensorError("the simulated sensor is closed; start a new session")
         t_s = self._index / self.rate_hz
-        if self.speed > 0:
-            now = time.monotonic()
-            if self._wall_start is None:
-                self._wall_start = now
-            wait = self._wall_start + t_s / self.speed - now
-            if wait > timeout_s:
-                raise SensorTimeout("the simulated sensor's next sample is not due yet")
-            if wait > 0 and self._stop.wait(wait):
-                raise SensorTimeout("acquisition stopped")
-        elif self._wall_start is None:
+        if self._wall_start is None:
             self._wall_start = time.monotonic()
+        if self.speed > 0:
+            due = self._wall_start + t_s / self.speed
+            self._wait_until(due, timeout_s, "the simulated sensor's next sample is not due yet")
         total = 0.0
         for _ in range(self._substeps):
             total += self._step(t_s)
