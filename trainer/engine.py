@@ -209,6 +209,11 @@ class SessionEngine:
         """The phase being judged (0 before the first sample)."""
         return max(self._index, 0)
 
+    @property
+    def force_n(self) -> float:
+        """The force last judged: :attr:`state`'s, without building the whole state."""
+        return self._force
+
     def abort(self) -> SessionResult:
         """End the session now; the phase in progress is kept as incomplete."""
         if not self._finished:

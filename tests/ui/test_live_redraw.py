@@ -15,6 +15,7 @@ import pytest
 from textual.widget import Widget
 
 from tests.ui.helpers import MakeApp, open_live
+from trainer.engine import SessionEngine
 from trainer.ui.screens.live import TRACE_REDRAW_S, LiveScreen
 from trainer.ui.widgets.forcereadout import ZONE_ROW, ForceReadout
 from trainer.ui.widgets.gauge import Gauge
@@ -206,3 +207,29 @@ async def test_frames_in_one_phase_redraw_the_digits_and_gauge_only(
     # No layout pass (nothing changed size) and no style look-up (no class toggled).
     assert layouts[0] == 0
     assert not restyled, restyled
+
+
+async def test_a_frame_builds_the_engine_state_per_frame_not_per_sample(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole live state (phase, band, times, rate) is built for the screen, a few
+    times a frame; the force of each judged sample is read without it."""
+    app, box = make_app(exercise_id="graded-levels")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_live(pilot, app)
+        await pilot.press("space")
+        built = [0]
+        state = SessionEngine.state
+
+        def counted(engine: SessionEngine) -> Any:
+            built[0] += 1
+            return state.fget(engine)  # type: ignore[attr-defined]
+
+        monkeypatch.setattr(SessionEngine, "state", property(counted))
+        frames, samples = 30, 0
+        for _ in range(frames):
+            samples += box.current.pump(4 * FRAME_S)  # 11 samples a frame
+            screen.frame()
+        await pilot.pause(0.05)
+    assert samples > 10 * frames
+    assert built[0] <= 3 * frames, f"{built[0]} states for {frames} frames of {samples} samples"

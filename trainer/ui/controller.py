@@ -323,7 +323,7 @@ class LiveController:
                     band = self._current_band()
                     if any(isinstance(e, SessionFinished) for e in events):
                         frame.finished = True
-                force = session.engine.state.force_n  # the filtered force, as judged
+                force = session.engine.force_n  # the filtered force, as judged
             else:
                 force = item.force_n
             self.force_n = force
