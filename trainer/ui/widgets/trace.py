@@ -233,7 +233,8 @@ class ForceTrace(ThemedWidget):
                 end = start + sum(1 for _ in run)
                 segments.append(Segment(text[start:end], by_number[number]))
                 start = end
-            strips.append(Strip(segments))
+            # Every character takes one cell: the length is known without measuring.
+            strips.append(Strip(segments, len(label) + len(text)))
         return strips
 
     def render_line(self, y: int) -> Strip:
