@@ -2,12 +2,58 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
+import textual._wait
+import textual.app
+import textual.pilot
+from textual._context import active_app
+from textual.screen import Screen
 
 from trainer.exercises import Exercise, ExerciseLibrary, parse_exercise
 from trainer.store import Store
+
+# Textual's pilot waits for an idle app after each key, click and pause: it sleeps in
+# slices of 1/50 s until a slice passes with under 1 ms of CPU, most often one slice, two
+# waits per key. A screen applies its layout and repaints on a 1/60 s timer once idle, so
+# that first slice is what let a test see the new layout. Here slices are 5 ms and a wait
+# also lasts until the screen has no layout, repaint or after-refresh callback due: the
+# screen is settled, not just quiet for a moment. Where this Textual has no such flags,
+# the pilot keeps its own waits.
+_SCREEN_DUE = (
+    "_layout_required",
+    "_scroll_required",
+    "_repaint_required",
+    "_recompose_required",
+    "_dirty_widgets",
+    "_callbacks",
+)
+_idle_for_a_slice = textual._wait.wait_for_idle
+
+
+def _screen_due() -> bool:
+    """Whether the app's screen still has a layout, repaint or after-refresh callback due."""
+    app = active_app.get(None)
+    try:
+        screen = app.screen if app is not None else None
+    except Exception:  # no screen yet, or the app is closing
+        return False
+    return screen is not None and any(getattr(screen, name) for name in _SCREEN_DUE)
+
+
+async def _wait_until_settled(min_sleep: float = 1 / 50, max_sleep: float = 1.0) -> None:
+    deadline = time.monotonic() + max_sleep
+    await _idle_for_a_slice(min_sleep, max_sleep)
+    while _screen_due() and time.monotonic() < deadline:
+        await _idle_for_a_slice(0.0, deadline - time.monotonic())
+
+
+if all(hasattr(Screen(), name) for name in _SCREEN_DUE):
+    textual._wait.SLEEP_GRANULARITY = 1 / 200
+    textual.app.wait_for_idle = _wait_until_settled  # type: ignore[assignment]
+    textual.pilot.wait_for_idle = _wait_until_settled  # type: ignore[assignment]
 
 
 @pytest.fixture(autouse=True)

@@ -464,7 +464,7 @@ async def test_history_shows_whole_exercise_and_technique_names(
         async with app.run_test(size=(width, height)) as pilot:
             await home_of(pilot, app)
             await pilot.press("h")
-            await until(pilot, lambda: isinstance(app.screen, HistoryScreen))  # noqa: B023
+            await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen._filled)  # noqa: B023
             await pilot.pause(0.1)
             lines = screen_text(app).splitlines()
             assert any("trigger point pressure release" in line for line in lines), width
@@ -479,8 +479,10 @@ async def test_history_shows_whole_exercise_and_technique_names(
     async with app.run_test(size=(80, 24)) as pilot:
         await home_of(pilot, app)
         await pilot.press("h")
-        await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        # the table is filled and given the keys after the screen's first refresh
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen._filled)
         table = app.screen.query_one("#sessions", DataTable)
+        await until(pilot, lambda: table.has_focus)
         await pilot.press("end")
         assert table.cursor_row == table.row_count - 1 > 0
         await pilot.press("home")
