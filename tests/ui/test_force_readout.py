@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.app import App, ComposeResult
+from textual.strip import Strip
 
 from trainer.ui.widgets.bigdigits import big_lines
 from trainer.ui.widgets.forcereadout import ZONE_ROW, ForceReadout
@@ -80,3 +81,27 @@ async def test_the_zone_colour_follows_the_zone_and_the_theme() -> None:
             light_above
             == readout.get_component_rich_style("force-readout--zone-above").bgcolor.name
         )  # type: ignore[union-attr]
+
+
+async def test_rows_of_the_digits_that_look_as_drawn_are_not_drawn_again() -> None:
+    app = ReadoutApp()
+    async with app.run_test(size=(40, 8)) as pilot:
+        readout = app.query_one(ForceReadout)
+        readout.show("12.3", "N", "● HOLD", "zone-in")
+        await pilot.pause()
+        drawn: list[int] = []
+        original = readout.render_line
+
+        def render_line(y: int) -> Strip:
+            drawn.append(y)
+            return original(y)
+
+        readout.render_line = render_line  # type: ignore[method-assign]
+        readout.show(
+            "12.8", "N", "● HOLD", "zone-in"
+        )  # "3" and "8" share their first and last rows
+        await pilot.pause()
+        assert sorted(set(drawn)) == [1, 2, 3]
+        shown = [original(y).text.rstrip() for y in range(ZONE_ROW)]
+        digits = big_lines("12.8")
+        assert shown == [line.rstrip() for line in digits[:4]] + [f"{digits[4]} N"]

@@ -79,8 +79,18 @@ class ForceReadout(ThemedWidget):
         rows: list[Region] = []
         if value != self._value or unit != self._unit:
             self._value, self._unit = value, unit
-            self._digit_rows = None
-            rows.append(Region(0, 0, width, HEIGHT))
+            drawn = self._digit_rows
+            if drawn is None:
+                rows.append(Region(0, 0, width, HEIGHT))
+            else:
+                # Glyphs share rows ("3" and "8" differ in their middle three only): a row
+                # that looks as drawn keeps its line, and the terminal its cells.
+                self._digit_rows = self._build_digits(width)
+                rows += [
+                    Region(0, y, width, 1)
+                    for y, (old, new) in enumerate(zip(drawn, self._digit_rows, strict=True))
+                    if old != new
+                ]
         if words != self._words or zone != self._zone:
             self._words, self._zone = words, zone
             self._zone_row = None
