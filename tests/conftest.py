@@ -50,7 +50,15 @@ async def _wait_until_settled(min_sleep: float = 1 / 50, max_sleep: float = 1.0)
         await _idle_for_a_slice(0.0, deadline - time.monotonic())
 
 
-if all(hasattr(Screen(), name) for name in _SCREEN_DUE):
+def _screen_flags_known() -> bool:
+    """Whether this Textual's screens carry the flags :func:`_screen_due` reads."""
+    try:
+        return all(hasattr(Screen(), name) for name in _SCREEN_DUE)
+    except Exception:  # a Textual whose screens cannot be made outside an app
+        return False
+
+
+if _screen_flags_known():
     textual._wait.SLEEP_GRANULARITY = 1 / 200
     textual.app.wait_for_idle = _wait_until_settled  # type: ignore[assignment]
     textual.pilot.wait_for_idle = _wait_until_settled  # type: ignore[assignment]
