@@ -233,3 +233,37 @@ async def test_a_frame_builds_the_engine_state_per_frame_not_per_sample(
         await pilot.pause(0.05)
     assert samples > 10 * frames
     assert built[0] <= 3 * frames, f"{built[0]} states for {frames} frames of {samples} samples"
+
+
+async def test_the_gauge_looks_its_colours_up_once_not_every_frame(make_app: MakeApp) -> None:
+    """Looking a component style up walks the widget's ancestors: the bar's colours are
+    kept until the styles change (a theme), not looked up each time the bar moves."""
+    app, box = make_app(exercise_id="graded-levels")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_live(pilot, app)
+        sensor, intent = box.current, box.current.intent
+        await pilot.press("space")
+        for force in (20.0, 30.0, 45.0):  # every zone's colour once
+            intent.set(force)
+            for _ in range(15):
+                sensor.pump(FRAME_S)
+                screen.frame()
+            await pilot.pause(0.05)
+        gauge = screen.query_one(Gauge)
+        looked_up = [0]
+        original = gauge.get_component_rich_style
+
+        def get_component_rich_style(*names: str, partial: bool = False) -> Any:
+            looked_up[0] += 1
+            return original(*names, partial=partial)
+
+        gauge.get_component_rich_style = get_component_rich_style  # type: ignore[method-assign]
+        bars = set()
+        for frame in range(60):
+            intent.set((20.0, 30.0, 45.0)[frame // 10 % 3])
+            sensor.pump(FRAME_S)
+            screen.frame()
+            bars.add(gauge._cells(gauge.force_n))
+            await pilot.pause(0.01)
+    assert len(bars) > 10  # the bar moved through the zones
+    assert looked_up[0] == 0

@@ -14,10 +14,10 @@ from rich.style import Style
 from textual import events
 from textual.geometry import Region
 from textual.strip import Strip
-from textual.widget import Widget
 
 from trainer.engine import Zone
 from trainer.ui.messages import AimNudged, AimSet
+from trainer.ui.widgets.themed import ThemedWidget
 from trainer.units import Contact, Unit
 
 _PARTIAL = " ▏▎▍▌▋▊▉█"
@@ -26,7 +26,7 @@ MARGIN = 1
 BAR_ROW = 1
 
 
-class Gauge(Widget):
+class Gauge(ThemedWidget):
     """Force against a 0..full-scale bar, with the band marked; hidden in blind phases."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -144,7 +144,7 @@ class Gauge(Widget):
     def _bar_strip(self) -> Strip:
         """The bar filled to the force, coloured by its zone, on the track."""
         width = self.bar_width
-        style = self.get_component_rich_style
+        style = self.component_style
         zone_style = style(
             {
                 Zone.IN: "gauge--in",
@@ -164,7 +164,7 @@ class Gauge(Widget):
 
     def _build(self) -> list[Strip]:
         width = self.bar_width
-        style = self.get_component_rich_style
+        style = self.component_style
         label_style = style("gauge--label")
         if self.hidden_text is not None:
             return [
