@@ -105,3 +105,28 @@ async def test_rows_of_the_digits_that_look_as_drawn_are_not_drawn_again() -> No
         shown = [original(y).text.rstrip() for y in range(ZONE_ROW)]
         digits = big_lines("12.8")
         assert shown == [line.rstrip() for line in digits[:4]] + [f"{digits[4]} N"]
+
+
+async def test_a_value_shown_again_is_not_built_again() -> None:
+    """A hand holding in a band shows the same few values again and again."""
+    app = ReadoutApp()
+    async with app.run_test(size=(40, 8)) as pilot:
+        readout = app.query_one(ForceReadout)
+        built: list[str] = []
+        original = readout._build_digits
+
+        def build_digits(width: int) -> list[Strip]:
+            built.append(readout.value)
+            return original(width)
+
+        readout._build_digits = build_digits  # type: ignore[method-assign]
+        for value in ("32.4", "32.5", "32.4", "32.5", "32.4"):
+            readout.show(value, "N", "● HOLD", "zone-in")
+            await pilot.pause()
+        assert built == ["32.4", "32.5"]
+        assert readout.render_line(0).text.rstrip() == big_lines("32.4")[0].rstrip()
+        app.theme = "textual-light"  # new colours: built again
+        await pilot.pause()
+        readout.show("32.5", "N", "● HOLD", "zone-in")
+        await pilot.pause()
+        assert built[2:] and set(built[2:]) <= {"32.4", "32.5"}

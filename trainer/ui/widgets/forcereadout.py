@@ -26,6 +26,9 @@ from trainer.ui.widgets.themed import ThemedWidget
 ZONE_STYLES = ("zone-in", "zone-above", "zone-below", "zone-blind", "zone-none")
 #: the row of the zone line (below the digits)
 ZONE_ROW = HEIGHT
+#: digit rows kept for values shown before (a hand holding in a band shows the same few
+#: values again and again); forgotten all at once when this many are kept
+BUILT_VALUES_KEPT = 512
 
 
 class ForceReadout(ThemedWidget):
@@ -44,6 +47,8 @@ class ForceReadout(ThemedWidget):
         self._words = ""
         self._zone = "zone-none"
         self._digit_rows: list[Strip] | None = None
+        #: digit rows built before, by value, unit and width
+        self._built: dict[tuple[str, str, int], list[Strip]] = {}
         self._zone_row: Strip | None = None
         self._width = -1
 
@@ -85,7 +90,7 @@ class ForceReadout(ThemedWidget):
             else:
                 # Glyphs share rows ("3" and "8" differ in their middle three only): a row
                 # that looks as drawn keeps its line, and the terminal its cells.
-                self._digit_rows = self._build_digits(width)
+                self._digit_rows = self._digits(width)
                 rows += [
                     Region(0, y, width, 1)
                     for y, (old, new) in enumerate(zip(drawn, self._digit_rows, strict=True))
@@ -102,6 +107,7 @@ class ForceReadout(ThemedWidget):
         super().notify_style_update()
         # The theme changed: colours are looked up again.
         self._digit_rows = self._zone_row = None
+        self._built = {}
 
     def render_line(self, y: int) -> Strip:
         width = self.content_region.width
@@ -110,7 +116,7 @@ class ForceReadout(ThemedWidget):
             self._digit_rows = self._zone_row = None
         if y < HEIGHT:
             if self._digit_rows is None:
-                self._digit_rows = self._build_digits(width)
+                self._digit_rows = self._digits(width)
             return self._digit_rows[y]
         if y == ZONE_ROW:
             if self._zone_row is None:
@@ -122,6 +128,16 @@ class ForceReadout(ThemedWidget):
     def _background(style: Style) -> Style:
         """Only the background of ``style``: blank cells, as a widget's padding has them."""
         return Style(bgcolor=style.bgcolor)
+
+    def _digits(self, width: int) -> list[Strip]:
+        """The digit rows of the value shown, built once per value (and unit and width)."""
+        key = (self._value, self._unit, width)
+        rows = self._built.get(key)
+        if rows is None:
+            if len(self._built) >= BUILT_VALUES_KEPT:
+                self._built = {}
+            rows = self._built[key] = self._build_digits(width)
+        return rows
 
     def _build_digits(self, width: int) -> list[Strip]:
         on = self.component_style("force-readout--digits")
