@@ -36,8 +36,10 @@ _idle_for_a_slice = textual._wait.wait_for_idle
 def _screen_due() -> bool:
     """Whether the app's screen still has a layout, repaint or after-refresh callback due."""
     app = active_app.get(None)
+    if app is None or app.return_code is not None:
+        return False  # an app that is quitting draws nothing more: nothing to wait for
     try:
-        screen = app.screen if app is not None else None
+        screen = app.screen
     except Exception:  # no screen yet, or the app is closing
         return False
     return screen is not None and any(getattr(screen, name) for name in _SCREEN_DUE)
