@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -13,7 +14,8 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.reasoncodes import ReasonCode
 
-from trainer.classroom.broker import ClassFile, ClassFolder, MosquittoProcess
+from trainer.classroom.broker import ClassFile, ClassFolder, MosquittoProcess, load_class_file
+from trainer.classroom.protocol import ClassConfig, ProtocolError, config_topic, decode_config
 from trainer.classroom.station import SimulatedStationResult, run_simulated_station
 from trainer.store import Store
 
@@ -163,3 +165,29 @@ class Publisher:
     def close(self) -> None:
         self.client.disconnect()
         self.client.loop_stop()
+
+
+def config_reaches(
+    station_file: Path, accepted: Callable[[ClassConfig], bool], timeout_s: float = 20.0
+) -> bool:
+    """Whether the class config a station would receive (retained on its own broker)
+    becomes one that ``accepted`` takes, within ``timeout_s``; read with its account."""
+    account = load_class_file(station_file)
+    seen = threading.Event()
+
+    def on_message(c: object, u: object, message: mqtt.MQTTMessage) -> None:
+        with contextlib.suppress(ProtocolError):
+            if accepted(decode_config(message.payload, class_name=account.class_name)):
+                seen.set()
+
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+    client.username_pw_set(account.username, account.password)
+    client.on_message = on_message
+    client.on_connect = lambda c, *a: c.subscribe(config_topic(account.class_name), qos=1)
+    client.connect(account.host, account.port)
+    client.loop_start()
+    try:
+        return seen.wait(timeout_s)
+    finally:
+        client.disconnect()
+        client.loop_stop()

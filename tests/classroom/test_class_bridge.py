@@ -6,9 +6,10 @@ from pathlib import Path
 
 from trainer.classroom.broker import bridge_rooms, load_class_file, setup_class
 from trainer.classroom.hub import ClassHub
+from trainer.classroom.protocol import Assignment
 
 from .conftest import MakeClass, StartBroker
-from .helpers import assert_hub_matches_stations, stations_running, wait_until
+from .helpers import assert_hub_matches_stations, config_reaches, stations_running, wait_until
 
 
 def test_bridge_carries_sessions_out_and_config_in(
@@ -32,6 +33,12 @@ def test_bridge_carries_sessions_out_and_config_in(
     try:
         assert hub.wait_connected()
         hub.assign("all", "precision-drill")
+        # The assignment crosses the bridge before the room's stations look for it (a
+        # station that starts first practises what it had, as it should).
+        assert config_reaches(
+            room.station_file("station-01"),
+            lambda config: config.assignment_all == Assignment("precision-drill"),
+        )
         # Stations in the room talk only to the room's broker.
         assert load_class_file(room.station_file("station-01")).port == room.port
         with stations_running(
