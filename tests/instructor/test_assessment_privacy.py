@@ -37,6 +37,15 @@ def eli(store: Store, library: ExerciseLibrary) -> tuple[int, list[int]]:
     return practice.session_id, [item.session_id for item in run.items if item.session_id]
 
 
+@pytest.fixture
+def instructor_pin(store: Store, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Set the instructor's PIN (with a cheap scrypt: the tests are not about its cost); return
+    it as typed at the prompt."""
+    monkeypatch.setattr(pin_module, "SCRYPT_N", 2**8)
+    PinGuard(store).set_pin("2468")
+    return "2468\n"
+
+
 def test_assessment_sessions_are_recorded_as_assessments(
     store: Store, eli: tuple[int, list[int]]
 ) -> None:
@@ -129,9 +138,8 @@ def test_cli_shows_assessment_scores_only_with_the_pin(
     eli: tuple[int, list[int]],
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
+    instructor_pin: str,
 ) -> None:
-    monkeypatch.setattr(pin_module, "SCRYPT_N", 2**8)
-    PinGuard(store).set_pin("2468")
     practice, assessed = eli
 
     code, out, _ = _trainer(capsys, monkeypatch, "history", "--student", "Eli")
@@ -144,7 +152,7 @@ def test_cli_shows_assessment_scores_only_with_the_pin(
     )
     assert code == 1 and "not right" in err
     code, out, _ = _trainer(
-        capsys, monkeypatch, "history", "--student", "Eli", "--assessments", pin="2468\n"
+        capsys, monkeypatch, "history", "--student", "Eli", "--assessments", pin=instructor_pin
     )
     listed = _session_ids(out)
     assert code == 0 and listed == {practice, *assessed} and "assessment" in out
@@ -152,7 +160,7 @@ def test_cli_shows_assessment_scores_only_with_the_pin(
     code, _, err = _trainer(capsys, monkeypatch, "export", str(assessed[0]))
     assert code == 1 and "is an assessment" in err and "--assessments" in err
     code, out, _ = _trainer(
-        capsys, monkeypatch, "export", str(assessed[0]), "--assessments", pin="2468\n"
+        capsys, monkeypatch, "export", str(assessed[0]), "--assessments", pin=instructor_pin
     )
     assert code == 0 and out.startswith("seq,")
 
@@ -160,7 +168,7 @@ def test_cli_shows_assessment_scores_only_with_the_pin(
     assert code == 0 and "graded-levels" not in out.split("not shown")[0]
     assert "2 assessment session(s) not shown" in out
     code, out, _ = _trainer(
-        capsys, monkeypatch, "instructor", "review", "Eli", "--assessments", pin="2468\n"
+        capsys, monkeypatch, "instructor", "review", "Eli", "--assessments", pin=instructor_pin
     )
     assert code == 0 and out.count("assessment") >= 2
 
@@ -171,7 +179,7 @@ def test_cli_shows_assessment_scores_only_with_the_pin(
     code, out, _ = _trainer(capsys, monkeypatch, "instructor", "export-class")
     assert len(out.strip().splitlines()) == 2  # the header and the practice session
     code, out, _ = _trainer(
-        capsys, monkeypatch, "instructor", "export-class", "--assessments", pin="2468\n"
+        capsys, monkeypatch, "instructor", "export-class", "--assessments", pin=instructor_pin
     )
     assert len(out.strip().splitlines()) == 4
     code, out, _ = _trainer(capsys, monkeypatch, "instructor", "overview")
@@ -183,11 +191,10 @@ def test_behind_the_pin_each_score_shows_even_without_pass_marks(
     eli: tuple[int, list[int]],
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
+    instructor_pin: str,
 ) -> None:
     from trainer.ui.instructor.assessment import run_detail
 
-    monkeypatch.setattr(pin_module, "SCRYPT_N", 2**8)
-    PinGuard(store).set_pin("2468")
     _, assessed = eli
     (run,) = Assessments(store).runs(student="Eli")
     scores = [store.session(s)["result"]["score"] for s in assessed]
@@ -197,7 +204,7 @@ def test_behind_the_pin_each_score_shows_even_without_pass_marks(
     for session_id, score in zip(assessed, scores, strict=True):
         assert f"session {session_id}: score {score:.0f}," in detail
     code, out, _ = _trainer(
-        capsys, monkeypatch, "instructor", "assessment", "results", pin="2468\n"
+        capsys, monkeypatch, "instructor", "assessment", "results", pin=instructor_pin
     )
     assert code == 0
     for score in scores:
