@@ -65,6 +65,14 @@ def judged(store: Store, library: ExerciseLibrary) -> Store:
     return store
 
 
+def replaced_by_the_impostor(judged: Store, user_dir: Path, tmp_path: Path) -> ExerciseLibrary:
+    """Import the impostor over graded-levels; return the library now in force."""
+    file = tmp_path / "impostor.toml"
+    file.write_text(IMPOSTOR, encoding="utf-8")
+    import_pack(file, store=judged)
+    return ExerciseLibrary.load(builtin_exercise_dir(), user_dir)
+
+
 def test_replacing_an_exercise_says_what_it_affects_and_keeps_old_names(
     judged: Store, user_dir: Path, tmp_path: Path
 ) -> None:
@@ -128,10 +136,7 @@ def test_import_replace_on_the_command_line_warns_and_keeps_a_backup(
 def test_the_overview_prints_every_name_whole(
     judged: Store, user_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    file = tmp_path / "impostor.toml"
-    file.write_text(IMPOSTOR, encoding="utf-8")
-    import_pack(file, store=judged)
-    now = ExerciseLibrary.load(builtin_exercise_dir(), user_dir).get("graded-levels")
+    now = replaced_by_the_impostor(judged, user_dir, tmp_path).get("graded-levels")
     simulate(judged, now, profile="steady", seed=3, student="Ana")
     simulate(judged, now, profile="steady", seed=4, student="Ana Beatriz Carvalho de Souza")
     assert main(["instructor", "overview", "--db", str(judged.path)]) == 0
@@ -171,10 +176,7 @@ def test_trends_are_of_the_latest_version_only(
 ) -> None:
     from trainer.instructor.reports import latest_version, student_progress
 
-    file = tmp_path / "impostor.toml"
-    file.write_text(IMPOSTOR, encoding="utf-8")
-    import_pack(file, store=judged)
-    now = ExerciseLibrary.load(builtin_exercise_dir(), user_dir).get("graded-levels")
+    now = replaced_by_the_impostor(judged, user_dir, tmp_path).get("graded-levels")
     for seed in (3, 4, 5):
         simulate(judged, now, profile="steady", seed=seed, student="Ana")
     points = student_progress(judged, "Ana", "graded-levels")
@@ -189,10 +191,7 @@ def test_trends_are_of_the_latest_version_only(
 def test_a_student_who_only_practised_the_old_version_is_shown_as_such(
     judged: Store, user_dir: Path, tmp_path: Path
 ) -> None:
-    file = tmp_path / "impostor.toml"
-    file.write_text(IMPOSTOR, encoding="utf-8")
-    import_pack(file, store=judged)
-    now = ExerciseLibrary.load(builtin_exercise_dir(), user_dir)
+    now = replaced_by_the_impostor(judged, user_dir, tmp_path)
     in_force = {e.id: e.version for e in now.exercises.values()}
     (row,) = class_overview(judged, in_force=in_force)  # Ana has no session of the new one
     assert row.exercise_name == "Graded levels (earlier version)"
