@@ -77,6 +77,21 @@ def isolated_user_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path
     return home
 
 
+@pytest.fixture(autouse=True)
+def hx711_timing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Relaxed HX711 timing bounds, unless the test is marked ``datasheet_timing``.
+
+    A 2-core CI runner busy with the other worker's browser or broker can hold any thread
+    for milliseconds. With the datasheet's 60 us power-down, that fails tests that are about
+    forces, sessions and advice, not timing. The tests about timing are marked, and assert
+    only what holds however busy the machine is (an injected stall is always caught).
+    """
+    if request.node.get_closest_marker("datasheet_timing") is None:
+        from hx711_emulator import relax_timing
+
+        relax_timing(monkeypatch)
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
     db = Store.open(tmp_path / "records.db")

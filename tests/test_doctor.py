@@ -51,7 +51,7 @@ def test_a_healthy_setup_passes_every_check(pins: MockFactory) -> None:
     assert checks["calibration"].status == "ok"
     assert checks["GPIO"].status == "ok"
     assert checks["chip"].status == "ok"
-    # The emulated chip uses the real 60 us bound: a busy test machine may disturb a read.
+    # A starved test process may still miss a conversion now and then.
     assert checks["data rate"].status in ("ok", "warn")
     rate = float(checks["data rate"].detail.split()[0])
     assert rate == pytest.approx(80, rel=0.3)  # a starved test machine reads some late
@@ -100,6 +100,7 @@ def _stall_every_other_read(chip: HX711Emulator, stop: threading.Event) -> None:
         time.sleep(0.001)
 
 
+@pytest.mark.datasheet_timing  # the reader's 50 us guard; the chip never powers down
 @pytest.mark.parametrize(
     ("chip_rate", "status", "fix"),
     [(10, "FAIL", "RATE pin is low"), (80, "warn", "reads are being disturbed")],
@@ -225,6 +226,7 @@ def test_fast_pin_writes_hold_the_bound_and_the_glitches_are_shown(pins: MockFac
     assert "reads discarded by the timing guard; longest clock-high" in glitches.detail
 
 
+@pytest.mark.datasheet_timing  # a busy machine only makes the pulses longer still
 def test_slow_pin_writes_fail_and_point_at_the_spi_backend(pins: MockFactory) -> None:
     calibrate()
     # A Zero 2W through lgpio: every write takes 60 us, so every pulse is too long.

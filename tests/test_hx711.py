@@ -13,7 +13,14 @@ from typing import Any
 
 import pytest
 from gpiozero.pins.mock import MockFactory
-from hx711_emulator import RELAXED_POWER_DOWN_S, RELAXED_S, HX711Emulator, fresh_mock_factory
+from hx711_emulator import (
+    POWER_DOWN_AFTER_S,
+    RELAXED_POWER_DOWN_S,
+    RELAXED_S,
+    RELAXED_STALL_S,
+    HX711Emulator,
+    fresh_mock_factory,
+)
 
 from trainer.calibration import Calibration, save_calibration
 from trainer.config import load_config
@@ -49,9 +56,10 @@ def chip(pins: MockFactory) -> Iterator[HX711Emulator]:
 
 
 @pytest.fixture
-def strict_chip(pins: MockFactory) -> Iterator[HX711Emulator]:
-    """The datasheet's 60 us power-down: for tests about the timing guard."""
-    with HX711Emulator(pins, noise_counts=NOISE) as emulated:
+def strict_chip(pins: MockFactory, request: pytest.FixtureRequest) -> Iterator[HX711Emulator]:
+    """The datasheet's 60 us power-down, beside the reader's 50 us guard."""
+    assert request.node.get_closest_marker("datasheet_timing"), "mark the test datasheet_timing"
+    with HX711Emulator(pins, noise_counts=NOISE, power_down_after_s=POWER_DOWN_AFTER_S) as emulated:
         yield emulated
 
 
@@ -144,25 +152,27 @@ def test_channel_and_gain_are_selected_by_the_extra_pulses(
 
 
 def test_a_clock_held_high_too_long_is_caught_and_the_read_discarded(
-    strict_chip: HX711Emulator,
+    chip: HX711Emulator,
 ) -> None:
-    strict_chip.force_n = 20.0
+    # Relaxed bounds, a stall past both: the guard's logic, on a clock no busy CI upsets.
+    chip.force_n = 20.0
     with HX711Sensor(5, 6, 80) as sensor:
         sensor.read_raw(timeout=1.0)
-        strict_chip.inject_stalls(4, stall_s=300e-6)
+        chip.inject_stalls(4, stall_s=RELAXED_STALL_S)
         values = [sensor.read_raw(timeout=1.0) for _ in range(12)]
-        assert strict_chip.stats.stalls == 4
+        assert chip.stats.stalls == 4
         assert sensor.stats.timing_glitches >= 4
     # The stalls powered the chip down mid-read; none of those garbled reads came out.
-    assert strict_chip.stats.power_downs >= 4
-    assert all(within_noise(v, strict_chip.expected_counts()) for v in values)
+    assert chip.stats.power_downs >= 4
+    assert all(within_noise(v, chip.expected_counts()) for v in values)
 
 
-def test_after_a_reset_on_channel_b_the_gain_is_set_again(strict_chip: HX711Emulator) -> None:
+def test_after_a_reset_on_channel_b_the_gain_is_set_again(chip: HX711Emulator) -> None:
     with HX711Sensor(5, 6, 80, channel="B", gain=32) as sensor:
         sensor.read_raw(timeout=1.0)
-        strict_chip.inject_stalls(2, stall_s=300e-6)
+        chip.inject_stalls(2, stall_s=RELAXED_STALL_S)
         values = [sensor.read_raw(timeout=1.0) for _ in range(6)]
+        assert chip.stats.power_downs >= 2
         assert sensor.stats.resync_discards >= 2  # at open, and after the resets
     # A reading taken at the reset gain (channel A) would be ~80 000, not ~-12 345.
     assert all(within_noise(v, -12_345) for v in values)
@@ -445,6 +455,7 @@ def test_when_every_read_trips_the_timing_guard_read_raw_fails_within_its_timeou
     assert " us " in message  # the worst clock-high time it saw
 
 
+@pytest.mark.datasheet_timing  # a busy machine only makes the pulses longer still
 def test_open_calibrated_on_a_pi_too_slow_to_clock_says_which_backend_to_use(
     strict_chip: HX711Emulator,
 ) -> None:
@@ -474,6 +485,7 @@ def test_acquisition_on_a_pi_too_slow_to_clock_reports_it_and_stops_cleanly(
 # -- what a review of the GPIO reader found -------------------------------------------------
 
 
+@pytest.mark.datasheet_timing  # on a virtual clock
 def test_the_guard_times_the_interval_the_clock_is_really_high(chip: HX711Emulator) -> None:
     # Each pin write takes 30 us (a Pi 4 through lgpio): the clock is high for one write,
     # within the 50 us bound. Timing both writes would see 60 us and discard every read.

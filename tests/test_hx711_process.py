@@ -31,7 +31,7 @@ CHILD = "hx711_emulator:child_chip"
 def chip() -> Iterator[HX711Emulator]:
     for factory in fresh_mock_factory():
         assert isinstance(factory, MockFactory)
-        with HX711Emulator(factory) as made:  # the real 60 us power-down, as in the child
+        with HX711Emulator(factory) as made:  # the same bounds as the child's chip
             yield made
 
 

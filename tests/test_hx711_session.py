@@ -9,7 +9,13 @@ from datetime import UTC, datetime
 
 import pytest
 from gpiozero.pins.mock import MockFactory
-from hx711_emulator import RELAXED_POWER_DOWN_S, RELAXED_S, HX711Emulator, fresh_mock_factory
+from hx711_emulator import (
+    RELAXED_POWER_DOWN_S,
+    RELAXED_S,
+    RELAXED_STALL_S,
+    HX711Emulator,
+    fresh_mock_factory,
+)
 
 from tests.conftest import make_exercise
 from trainer.calibration import Calibration
@@ -25,7 +31,7 @@ HOLD = [{"kind": "hold", "band": [25, 35], "duration_s": 30.0}]
 def chip() -> Iterator[HX711Emulator]:
     for factory in fresh_mock_factory():
         assert isinstance(factory, MockFactory)
-        with HX711Emulator(factory, noise_counts=40) as made:  # the real 60 us bound
+        with HX711Emulator(factory, noise_counts=40) as made:
             yield made
 
 
@@ -72,8 +78,10 @@ def test_glitches_never_reach_the_engine_or_the_records(chip: HX711Emulator, sto
         )
         sensor.start(samples.put)
         taken = run_for(session, samples, 0.2)
-        chip.inject_stalls(4, stall_s=300e-6)  # preempted with the clock high
-        taken += run_for(session, samples, 0.5)
+        chip.inject_stalls(4, stall_s=RELAXED_STALL_S)  # preempted with the clock high
+        while chip.stats.stalls < 4:
+            taken += run_for(session, samples, 0.1)
+        taken += run_for(session, samples, 0.2)
         for _ in range(4):
             # Independent errors: a flipped bit (17 to 22) in one conversion at a time. Two
             # identical flips in a row would look like a real step, confirmed.
