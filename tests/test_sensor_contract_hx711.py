@@ -7,7 +7,9 @@ second and resumes by itself when it answers again.
 
 from __future__ import annotations
 
+import itertools
 import queue
+import statistics
 import sys
 import tempfile
 import threading
@@ -212,7 +214,10 @@ def test_read_gives_newtons_in_time_order_at_the_rate(sensor: Sensor) -> None:
     samples = [sensor.read(timeout_s=1.0) for _ in range(16)]
     times = [s.t_s for s in samples]
     assert times == sorted(times) and len(set(times)) == 16
-    assert (times[-1] - times[0]) / 15 == pytest.approx(1 / 80, rel=0.25)
+    # The median spacing: a test thread preempted for a while misses a conversion or two
+    # and sees the next at once, which moves the mean, not the chip's rate.
+    spacing = statistics.median(b - a for a, b in itertools.pairwise(times))
+    assert spacing == pytest.approx(1 / 80, rel=0.25)
     assert all(abs(s.force_n - LOAD_N) < 2.0 for s in samples)
     assert all(s.counts is not None for s in samples)
 
