@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+import types
 from pathlib import Path
 
 import pytest
@@ -187,3 +188,39 @@ def test_config_file_may_name_the_class_file(tmp_path: Path) -> None:
     assert parse_config({}).class_file is None
     with pytest.raises(ConfigError, match="class_file must be a station file"):
         parse_config({"class_file": 3})
+
+
+def test_a_session_ended_before_the_broker_accepted_the_station_is_still_sent(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A busy Pi's broker may take longer than the session: the outbox waits for it."""
+    from trainer.cli.classroom import leave_class
+
+    class LateLink:
+        """A station link the broker accepts 0.3 s from now; the hub confirms at once."""
+
+        class_name, station, problem = "monday", "station-02", None
+        counters = types.SimpleNamespace(sessions_acknowledged=0)
+
+        def __init__(self) -> None:
+            self.accepted_at = time.monotonic() + 0.3
+            self.flush_timeout_s = -1.0
+            self.sent = False
+
+        @property
+        def connected(self) -> bool:
+            return time.monotonic() >= self.accepted_at
+
+        def session_ended(self) -> None:
+            self.sent = self.connected
+
+        def stop(self, flush_timeout_s: float) -> None:
+            self.flush_timeout_s = flush_timeout_s
+
+        def pending_sessions(self) -> int:
+            return 0 if self.sent and self.flush_timeout_s > 0 else 1
+
+    link = LateLink()
+    leave_class(link, timeout_s=5.0)
+    assert link.sent and 4.0 < link.flush_timeout_s < 5.0
+    assert "Sent to class monday as station-02: the hub has it." in capsys.readouterr().out
