@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -86,6 +87,32 @@ def test_samples_are_written_at_least_every_flush_interval(
     clock[0] = 1.0
     recorder.add(Sample(1.0, 1.0), 1.0, 0, 0)
     assert recorder.pending == 1
+
+
+def test_ctrl_c_just_after_a_batch_is_saved_ends_the_session_normally(
+    store: Store, library: ExerciseLibrary
+) -> None:
+    # KeyboardInterrupt may arrive between any two steps of a flush: here after its commit,
+    # before the recorder has noted the rows as written.
+    session = PracticeSession.begin(store, library.get("graded-levels"), "Ana", {}, rate_hz=80)
+    for i in range(30):
+        session.process(Sample(i / 80, 20.0))
+    write = store._write
+
+    def write_then_interrupted(action: Any) -> Any:
+        write(action)
+        raise KeyboardInterrupt
+
+    store._write = write_then_interrupted  # type: ignore[method-assign]
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            session.recorder.flush()
+    finally:
+        del store._write
+    session.finish("incomplete")  # what every headless run does on Ctrl+C
+    assert store.session(session.session_id)["status"] == "incomplete"
+    rows = list(store.sample_rows(session.session_id))
+    assert [row[0] for row in rows] == list(range(30))
 
 
 def test_raw_and_filtered_forces_are_both_kept(store: Store, library: ExerciseLibrary) -> None:

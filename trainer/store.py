@@ -1137,10 +1137,14 @@ class SampleRecorder:
 
     def add(self, sample: Sample, force_n: float, flags: int, phase: int) -> None:
         """Queue one sample (``force_n`` as judged, the sample's own force as raw)."""
+        # The number is taken before the row is queued: Ctrl+C between the two steps
+        # leaves a gap in the numbers, never two rows with one number.
+        seq = self._seq
+        self._seq = seq + 1
         self._rows.append(
             (
                 self.session_id,
-                self._seq,
+                seq,
                 sample.t_s,
                 force_n,
                 sample.force_n,
@@ -1149,14 +1153,17 @@ class SampleRecorder:
                 phase,
             )
         )
-        self._seq += 1
         if len(self._rows) >= self.BATCH_ROWS or (
             self.clock() - self._last_flush >= self.flush_interval_s
         ):
             self.flush()
 
     def flush(self) -> None:
-        """Write what is queued; on failure keep it queued and raise."""
+        """Write what is queued; on failure keep it queued and raise.
+
+        A flush cut short by Ctrl+C after its commit leaves its rows queued; the flush
+        that ends the session writes them again, and the rows already there are kept.
+        """
         self._last_flush = self.clock()
         if not self._rows:
             return
@@ -1164,7 +1171,7 @@ class SampleRecorder:
         db = self.store.db
 
         def write() -> None:
-            db.executemany("INSERT INTO samples VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            db.executemany("INSERT OR IGNORE INTO samples VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
             db.execute(
                 "UPDATE sessions SET updated_at = ? WHERE id = ?", (time.time(), self.session_id)
             )
