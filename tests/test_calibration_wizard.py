@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from gpiozero.pins.mock import MockFactory
-from hx711_emulator import RELAXED_POWER_DOWN_S, RELAXED_S, HX711Emulator, fresh_mock_factory
+from hx711_emulator import HX711Emulator, fresh_mock_factory
 
 from trainer.calibration import STANDARD_GRAVITY, CalibrationProcedure, load_calibration
 from trainer.cli import main
@@ -24,15 +24,13 @@ SCALE = 5000.0
 def chip() -> Iterator[HX711Emulator]:
     for factory in fresh_mock_factory():
         assert isinstance(factory, MockFactory)
-        with HX711Emulator(
-            factory, power_down_after_s=RELAXED_POWER_DOWN_S, counts_per_n=SCALE
-        ) as made:
+        with HX711Emulator(factory, counts_per_n=SCALE) as made:
             yield made
 
 
 @pytest.fixture
 def sensor(chip: HX711Emulator) -> Iterator[HX711Sensor]:
-    with HX711Sensor(5, 6, 80, max_clock_high_s=RELAXED_S) as opened:
+    with HX711Sensor(5, 6, 80) as opened:
         yield opened
 
 

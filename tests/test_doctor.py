@@ -82,8 +82,7 @@ def test_no_chip_fails_with_the_wiring_to_check(
 
 def test_a_low_rate_pin_is_recognised(pins: MockFactory) -> None:
     calibrate()
-    # (relaxed: a preempted test process must not reset this slow chip mid-measurement)
-    with HX711Emulator(pins, rate_hz=10, power_down_after_s=RELAXED_POWER_DOWN_S):
+    with HX711Emulator(pins, rate_hz=10):
         check = by_name(run_doctor(1.0))["data rate"]
     assert check.status == "FAIL"
     assert "RATE pin is low" in check.fix
@@ -216,7 +215,7 @@ def test_reads_slower_than_the_chip_are_a_warning_not_a_failure(
 
 def test_fast_pin_writes_hold_the_bound_and_the_glitches_are_shown(pins: MockFactory) -> None:
     calibrate()
-    with HX711Emulator(pins, power_down_after_s=RELAXED_POWER_DOWN_S):
+    with HX711Emulator(pins):
         checks = by_name(run_doctor(0.3))
     timing = checks["pin timing"]
     assert timing.status == "ok" and "bit-banging holds" in timing.detail

@@ -49,6 +49,8 @@ def pins() -> Iterator[MockFactory]:
 
 @pytest.fixture
 def chip(pins: MockFactory) -> Iterator[HX711Emulator]:
+    # Relaxed power-down said outright: the guard test on a virtual clock is marked
+    # datasheet_timing, but its chip still sees real time.
     with HX711Emulator(
         pins, power_down_after_s=RELAXED_POWER_DOWN_S, noise_counts=NOISE
     ) as emulated:
@@ -75,8 +77,7 @@ def calibration(**changes: Any) -> Calibration:
     return Calibration(**values)
 
 
-def relaxed(**options: Any) -> HX711Sensor:
-    options.setdefault("max_clock_high_s", RELAXED_S)
+def sensor_at_80(**options: Any) -> HX711Sensor:
     return HX711Sensor(5, 6, 80, **options)
 
 
@@ -97,7 +98,7 @@ def test_the_backend_is_registered_as_hx711() -> None:
 
 def test_read_raw_returns_the_signed_count_of_one_conversion(chip: HX711Emulator) -> None:
     chip.force_n = 10.0
-    with relaxed() as sensor:
+    with sensor_at_80() as sensor:
         values = [sensor.read_raw(timeout=1.0) for _ in range(20)]
     assert all(within_noise(v, chip.expected_counts()) for v in values)
     assert statistics.stdev(values) > 0  # real conversions, not one value repeated
@@ -105,12 +106,12 @@ def test_read_raw_returns_the_signed_count_of_one_conversion(chip: HX711Emulator
 
 def test_forces_below_the_tare_point_read_negative(chip: HX711Emulator) -> None:
     chip.zero_counts = -50_000.0
-    with relaxed() as sensor:
+    with sensor_at_80() as sensor:
         assert within_noise(sensor.read_raw(timeout=1.0), -50_000)
 
 
 def test_every_conversion_is_used(chip: HX711Emulator) -> None:
-    with relaxed() as sensor:
+    with sensor_at_80() as sensor:
         sensor.read_raw(timeout=1.0)
         shifted_before = chip.stats.shifted
         for _ in range(30):
@@ -122,7 +123,7 @@ def test_every_conversion_is_used(chip: HX711Emulator) -> None:
 
 
 def test_waiting_for_data_does_not_spin(chip: HX711Emulator) -> None:
-    with relaxed() as sensor:
+    with sensor_at_80() as sensor:
         sensor.read_raw(timeout=1.0)
         cpu = time.process_time()
         wall = time.perf_counter()
@@ -143,7 +144,7 @@ def test_channel_and_gain_are_selected_by_the_extra_pulses(
     chip: HX711Emulator, channel: str, gain: int, expected: float
 ) -> None:
     chip.force_n = 10.0
-    with relaxed(channel=channel, gain=gain) as sensor:
+    with sensor_at_80(channel=channel, gain=gain) as sensor:
         values = [sensor.read_raw(timeout=1.0) for _ in range(5)]
         # The first conversion after the power reset is at A/128: read only to set the gain.
         assert sensor.stats.resync_discards == 1
@@ -183,7 +184,7 @@ def test_the_sensor_holds_back_no_reading_a_real_fast_step_comes_at_once(
 ) -> None:
     # Impossible jumps are the session filter's to hold back (one place, one sample late):
     # the sensor returns every conversion it shifts out.
-    with relaxed(calibration=calibration()) as sensor:
+    with sensor_at_80(calibration=calibration()) as sensor:
         sensor.read_raw(timeout=1.0)
         shifted = chip.stats.shifted
         chip.force_n = 200.0  # a dropped weight: far more than a hand moves in 12.5 ms
@@ -196,7 +197,7 @@ def test_the_sensor_holds_back_no_reading_a_real_fast_step_comes_at_once(
 
 def test_a_bit_error_is_not_hidden_by_the_sensor(chip: HX711Emulator) -> None:
     chip.force_n = 5.0
-    with relaxed(calibration=calibration()) as sensor:
+    with sensor_at_80(calibration=calibration()) as sensor:
         sensor.read_raw(timeout=1.0)
         chip.inject_bit_errors(1, bit=22)
         values = [sensor.read_raw(timeout=1.0) for _ in range(3)]
@@ -204,7 +205,7 @@ def test_a_bit_error_is_not_hidden_by_the_sensor(chip: HX711Emulator) -> None:
 
 
 def test_saturation_codes_are_flagged_as_overload(chip: HX711Emulator) -> None:
-    with relaxed(calibration=calibration()) as sensor:
+    with sensor_at_80(calibration=calibration()) as sensor:
         sensor.read(timeout_s=1.0)
         chip.saturate = "high"
         sample = sensor.read(timeout_s=1.0)
@@ -217,14 +218,14 @@ def test_saturation_codes_are_flagged_as_overload(chip: HX711Emulator) -> None:
 
 def test_counts_become_newtons_through_the_calibration(chip: HX711Emulator) -> None:
     chip.force_n = 42.0
-    with relaxed(calibration=calibration(), zero_tracking=False) as sensor:
+    with sensor_at_80(calibration=calibration(), zero_tracking=False) as sensor:
         forces = [sensor.read(timeout_s=1.0).force_n for _ in range(10)]
     assert statistics.fmean(forces) == pytest.approx(42.0, abs=0.05)
 
 
 def test_tare_makes_the_present_load_zero(chip: HX711Emulator) -> None:
     chip.force_n = 3.0  # the pad's own weight shifted since calibration
-    with relaxed(calibration=calibration()) as sensor:
+    with sensor_at_80(calibration=calibration()) as sensor:
         sensor.tare()
         assert abs(sensor.read(timeout_s=1.0).force_n) < 0.1
         chip.force_n = 23.0
@@ -232,12 +233,12 @@ def test_tare_makes_the_present_load_zero(chip: HX711Emulator) -> None:
 
 
 def test_reading_newtons_without_a_calibration_is_refused(chip: HX711Emulator) -> None:
-    with relaxed() as sensor, pytest.raises(SensorNotCalibrated, match="trainer calibrate"):
+    with sensor_at_80() as sensor, pytest.raises(SensorNotCalibrated, match="trainer calibrate"):
         sensor.read(timeout_s=1.0)
 
 
 def test_dout_stuck_high_raises_disconnected_within_a_second(chip: HX711Emulator) -> None:
-    with relaxed() as sensor:
+    with sensor_at_80() as sensor:
         sensor.read_raw(timeout=1.0)
         chip.stick_dout("high")
         start = time.monotonic()
@@ -247,7 +248,7 @@ def test_dout_stuck_high_raises_disconnected_within_a_second(chip: HX711Emulator
 
 
 def test_dout_stuck_low_raises_disconnected_and_does_not_spin(chip: HX711Emulator) -> None:
-    with relaxed() as sensor:
+    with sensor_at_80() as sensor:
         sensor.read_raw(timeout=1.0)
         chip.stick_dout("low")
         start = time.monotonic()
@@ -257,7 +258,7 @@ def test_dout_stuck_low_raises_disconnected_and_does_not_spin(chip: HX711Emulato
 
 
 def test_all_ones_reads_mean_a_dead_chip(chip: HX711Emulator) -> None:
-    with relaxed() as sensor:
+    with sensor_at_80() as sensor:
         sensor.read_raw(timeout=1.0)
         chip.all_ones = True
         with pytest.raises(SensorDisconnected, match="stuck high"):
@@ -266,7 +267,7 @@ def test_all_ones_reads_mean_a_dead_chip(chip: HX711Emulator) -> None:
 
 
 def test_a_short_timeout_is_a_timeout_not_a_disconnect(chip: HX711Emulator) -> None:
-    with relaxed() as sensor:
+    with sensor_at_80() as sensor:
         # Asked right after a read, 1 ms is far short of the next conversion (12.5 ms away),
         # unless the test process is preempted for that long in between: then try again.
         for _ in range(5):
@@ -283,7 +284,7 @@ def test_a_chip_that_vanishes_mid_session_is_reported_then_resumes(chip: HX711Em
     chip.force_n = 15.0
     samples: queue.SimpleQueue[Sample] = queue.SimpleQueue()
     errors: queue.SimpleQueue[SensorError] = queue.SimpleQueue()
-    sensor = relaxed(calibration=calibration(), zero_tracking=False)
+    sensor = sensor_at_80(calibration=calibration(), zero_tracking=False)
     with sensor:
         sensor.start(samples.put, errors.put)
         first = samples.get(timeout=1.0)
@@ -304,7 +305,7 @@ def test_a_chip_that_vanishes_mid_session_is_reported_then_resumes(chip: HX711Em
 
 
 def test_close_powers_the_chip_down(chip: HX711Emulator) -> None:
-    sensor = relaxed()
+    sensor = sensor_at_80()
     sensor.open()
     sensor.read_raw(timeout=1.0)
     sensor.close()
@@ -318,8 +319,8 @@ def test_close_powers_the_chip_down(chip: HX711Emulator) -> None:
 
 
 def test_pins_in_use_are_refused_with_a_message(chip: HX711Emulator) -> None:
-    with relaxed(), pytest.raises(SensorError, match="not free"):
-        relaxed().open()
+    with sensor_at_80(), pytest.raises(SensorError, match="not free"):
+        sensor_at_80().open()
 
 
 def test_invalid_settings_are_rejected() -> None:
@@ -374,7 +375,7 @@ def test_the_adafruit_class_is_used_with_our_reader_when_installed(
     monkeypatch.setitem(sys.modules, "adafruit_hx711.hx711", module)
     monkeypatch.setattr(hx711_factory, "_adafruit", [])
     chip.force_n = 1.0
-    with relaxed() as sensor:
+    with sensor_at_80() as sensor:
         assert isinstance(sensor.driver, PackageHX711)
         assert sensor.describe()["driver"] == "adafruit-circuitpython-hx711 1.1.2"
         sensor.driver.tare_value_a = round(ZERO)
@@ -514,7 +515,7 @@ def test_the_data_ready_callback_is_quiet_while_the_bits_are_shifted(
 
     monkeypatch.setattr(HX711Sensor, "_on_data_ready", on_data_ready)
     chip.force_n = 3.3  # a code with many 1-to-0 steps among its bits
-    with relaxed() as sensor:
+    with sensor_at_80() as sensor:
         sensor.read_raw(timeout=1.0)
         calls.clear()
         for _ in range(10):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from gpiozero.pins.mock import MockFactory
-from hx711_emulator import RELAXED_POWER_DOWN_S, RELAXED_S, HX711Emulator, fresh_mock_factory
+from hx711_emulator import HX711Emulator, fresh_mock_factory
 
 from trainer.calibration import Calibration
 from trainer.exercises import ExerciseLibrary
@@ -29,7 +29,7 @@ from trainer.ui.screens.live import LiveScreen
 def chip() -> Iterator[HX711Emulator]:
     for factory in fresh_mock_factory():
         assert isinstance(factory, MockFactory)
-        with HX711Emulator(factory, power_down_after_s=RELAXED_POWER_DOWN_S) as made:
+        with HX711Emulator(factory) as made:
             yield made
 
 
@@ -54,7 +54,7 @@ def test_a_pulled_wire_shows_the_banner_pauses_and_resumes_by_itself(
         capacity_n=490.0,
         noise_n=0.01,
     )
-    sensor = HX711Sensor(5, 6, 80, calibration=calibration, max_clock_high_s=RELAXED_S)
+    sensor = HX711Sensor(5, 6, 80, calibration=calibration)
     store = Store.open(tmp_path / "records.db")
     library = ExerciseLibrary.load(user_dir=tmp_path / "exercises")
 

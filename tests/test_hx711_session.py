@@ -10,8 +10,6 @@ from datetime import UTC, datetime
 import pytest
 from gpiozero.pins.mock import MockFactory
 from hx711_emulator import (
-    RELAXED_POWER_DOWN_S,
-    RELAXED_S,
     RELAXED_STALL_S,
     HX711Emulator,
     fresh_mock_factory,
@@ -141,10 +139,7 @@ def test_a_real_50_n_step_reaches_the_engine_one_conversion_late_and_none_is_dro
 ) -> None:
     # 50 N in one period is beyond a hand at 80/s (18.75 N per 12.5 ms), within it at 10/s.
     for factory in fresh_mock_factory():
-        # (relaxed: this test is about the step, not the 60 us bound a loaded CI can break)
-        with HX711Emulator(
-            factory, rate_hz=rate_hz, noise_counts=40, power_down_after_s=RELAXED_POWER_DOWN_S
-        ) as chip:
+        with HX711Emulator(factory, rate_hz=rate_hz, noise_counts=40) as chip:
             chip.force_n = 10.0
             calibration = calibration_for(chip)
             sensor = HX711Sensor(
@@ -153,7 +148,6 @@ def test_a_real_50_n_step_reaches_the_engine_one_conversion_late_and_none_is_dro
                 rate_hz,
                 calibration=calibration,
                 zero_tracking=False,
-                max_clock_high_s=RELAXED_S,
             )
             with sensor:
                 session = PracticeSession.begin(

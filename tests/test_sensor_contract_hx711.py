@@ -24,8 +24,6 @@ from fake_iio import FakeIIOHX711
 from fake_smbus2 import NAU7802Chip, fake_smbus2_module
 from fake_spidev import fake_spidev_module, install_fake_pinctrl
 from hx711_emulator import (
-    RELAXED_POWER_DOWN_S,
-    RELAXED_S,
     HX711Chip,
     HX711Emulator,
     fresh_mock_factory,
@@ -74,11 +72,9 @@ def simulated() -> Iterator[Rig]:
 
 def hx711_gpio() -> Iterator[Rig]:
     for factory in fresh_mock_factory():
-        with HX711Emulator(factory, power_down_after_s=RELAXED_POWER_DOWN_S) as chip:
+        with HX711Emulator(factory) as chip:
             chip.force_n = LOAD_N
-            with HX711Sensor(
-                5, 6, 80, calibration=calibration_for(chip), max_clock_high_s=RELAXED_S
-            ) as sensor:
+            with HX711Sensor(5, 6, 80, calibration=calibration_for(chip)) as sensor:
                 yield Rig(sensor, chip.disconnect, chip.reconnect)
 
 
