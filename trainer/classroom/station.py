@@ -8,7 +8,8 @@ later. It
 - publishes live reports (QoS 0) when asked, dropped while offline;
 - sends every ended session from the outbox in the station's own database (QoS 1); the
   broker's PUBACK stops the sending, the hub's receipt (it has the session in its records)
-  removes it from the outbox; re-sends after a reconnect, a restart, the hub's configuration or a receipt overdue;
+  removes it from the outbox; re-sends after a reconnect, a restart, the hub's
+  configuration or a receipt overdue;
 - receives the class configuration (retained), validates it whole, writes it into the
   station's records in one transaction, keeps it on disk for offline use, and tells its
   listeners.

@@ -316,9 +316,8 @@ def cmd_class_status(args: argparse.Namespace) -> int:
 # -- `trainer simulate --class FILE` ----------------------------------------------------------
 
 
-def _until_connected(link: Any, seconds: float) -> None:
-    """Wait until the link is connected, knows it cannot be, or ``seconds`` have passed."""
-    deadline = time.monotonic() + seconds
+def _until_connected(link: Any, deadline: float) -> None:
+    """Wait until the link is connected, knows it cannot be, or ``deadline`` has come."""
     while time.monotonic() < deadline and not link.connected and link.problem is None:
         time.sleep(0.05)
 
@@ -340,7 +339,7 @@ def join_class(store: Any, class_file: Path, wait_s: float = 3.0) -> Any:
     store.station = station
     link = StationLink(found, store.path, library=load_library(), sensor="simulated")
     link.start()
-    _until_connected(link, wait_s)
+    _until_connected(link, time.monotonic() + wait_s)
     if link.problem is not None:
         print(f"Class {found.class_name}: {link.problem}.", file=sys.stderr)
     return link
@@ -349,10 +348,10 @@ def join_class(store: Any, class_file: Path, wait_s: float = 3.0) -> Any:
 def leave_class(link: Any, timeout_s: float = 5.0) -> None:
     """Send the outbox (for a moment) and say where the session went."""
     # A broker slow to accept (a busy Pi) still gets the session now, not at the next run.
-    started = time.monotonic()
-    _until_connected(link, timeout_s)
+    deadline = time.monotonic() + timeout_s
+    _until_connected(link, deadline)
     link.session_ended()
-    left = max(0.0, timeout_s - (time.monotonic() - started))
+    left = max(0.0, deadline - time.monotonic())
     link.stop(flush_timeout_s=left if link.connected else 0.0)
     pending = link.pending_sessions()
     where = f"class {link.class_name} as {link.station}"
