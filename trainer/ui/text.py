@@ -7,6 +7,10 @@ would crash a label), so the screens show them as content, control characters es
 
 from __future__ import annotations
 
+import re
+import textwrap
+from collections.abc import Iterable
+
 from rich.text import Text
 from textual.app import App
 from textual.content import Content
@@ -103,6 +107,35 @@ def packed(parts: list[str], width: int, separator: str = " | ") -> str:
         else:
             lines.append(part)
     return "\n".join(lines)
+
+
+#: the space between a number and its unit ("15.0 N", "0.33 kgf", "8 N/s", "6 s", "2 cm²")
+_SPACE_BEFORE_UNIT = re.compile(r"(?<=\d) (?=(?:N|kgf|lbf|kPa|s|cm²)(?!\w))")
+#: holds a number and its unit together while wrapping (textwrap breaks at ASCII spaces only)
+_NO_BREAK = "\u00a0"
+
+
+def bulleted(sentences: Iterable[str], width: int, bullet: str = "• ") -> list[str]:
+    """Each sentence behind ``bullet``, wrapped to ``width`` with its lines under its first word.
+
+    A line never breaks between a number and its unit: ``15.0`` at the end of one line
+    and ``N`` at the start of the next reads as a different number.
+
+    >>> bulleted(["You overshot by up to 15.0 N over the band."], 28)
+    ['• You overshot by up to', '  15.0 N over the band.']
+    """
+    wrapper = textwrap.TextWrapper(
+        width=max(width, len(bullet) + 1),
+        initial_indent=bullet,
+        subsequent_indent=" " * len(bullet),
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    lines: list[str] = []
+    for sentence in sentences:
+        glued = _SPACE_BEFORE_UNIT.sub(_NO_BREAK, sentence.replace(_NO_BREAK, " "))
+        lines += [line.replace(_NO_BREAK, " ") for line in wrapper.wrap(glued)]
+    return lines
 
 
 def seconds(value_s: float) -> str:

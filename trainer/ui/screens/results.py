@@ -20,6 +20,7 @@ from trainer.ui.config import full_scale_n
 from trainer.ui.context import UsesTrainer
 from trainer.ui.messages import PracticeAgain
 from trainer.ui.report import SessionReport, load_report
+from trainer.ui.widgets.bullets import Bullets
 from trainer.ui.widgets.rowtable import RecordTable
 from trainer.ui.widgets.topbar import TopBar
 from trainer.ui.widgets.trace import ForceTrace, bucket
@@ -144,7 +145,7 @@ class ResultsScreen(UsesTrainer, Screen[None]):
             with Horizontal(id="score-row"):
                 yield Digits("--", id="score")
                 yield Static(id="score-summary")
-            yield Static(id="coaching")
+            yield Bullets(id="coaching")
             yield ForceTrace(
                 full_scale_n(report.exercise), self.unit, contact=self.contact, id="session-trace"
             )
@@ -190,16 +191,14 @@ class ResultsScreen(UsesTrainer, Screen[None]):
         self._filled = True
         unit, on = self.unit, self.contact
         result = report.result
-        coaching = self.query_one("#coaching", Static)
         self._fill_summary()
-        if result is None:
-            coaching.update("")
-        else:
-            # The advice speaks in the unit the summary and the gauge show.
-            sentences = coaching_sentences(
-                result, unit, gauge_shown=self._gauge_shown(), contact=on
-            )
-            coaching.update(text.literal("\n".join(f"• {s}" for s in sentences)))
+        # The advice speaks in the unit the summary and the gauge show.
+        advice = (
+            []
+            if result is None
+            else coaching_sentences(result, unit, gauge_shown=self._gauge_shown(), contact=on)
+        )
+        self.query_one("#coaching", Bullets).show(advice)
         self._fill_table()
         self._draw_trace()
 
