@@ -53,6 +53,7 @@ from trainer.classroom.broker import (
     class_client,
     load_class_file,
 )
+from trainer.classroom.hub_lock import LOCK_NAME, HubLock
 from trainer.classroom.link import ClassLink
 from trainer.classroom.listeners import Listeners
 from trainer.classroom.protocol import (
@@ -247,6 +248,7 @@ class ClassHub(ClassLink[HubEvent]):
         self._fingerprint = ""
         self.client = self._make_client(f"{self.class_name}-hub", manual_ack=True)
         self.client.on_subscribe = self._on_subscribe
+        self._one_hub = HubLock(self.class_file.path.with_name(LOCK_NAME))
 
     # -- set-up ------------------------------------------------------------------------------
     @property
@@ -254,7 +256,12 @@ class ClassHub(ClassLink[HubEvent]):
         return self.db_path.with_name(self.db_path.stem + ".config.json")
 
     def start(self) -> None:
-        """Connect (retrying with back-off) and start storing sessions."""
+        """Connect (retrying with back-off) and start storing sessions.
+
+        Raises :class:`HubAlreadyRunning` (nothing started) while another hub of this
+        class runs on this computer.
+        """
+        self.claim()
         for target, name in ((self._ingest_loop, "ingest"), (self._settings_loop, "settings")):
             thread = threading.Thread(target=target, name=f"hub-{name}", daemon=True)
             thread.start()
@@ -269,6 +276,10 @@ class ClassHub(ClassLink[HubEvent]):
             properties=properties,
         )
         self.client.loop_start()
+
+    def claim(self) -> None:
+        """Become this computer's hub of the class, or raise :class:`HubAlreadyRunning`."""
+        self._one_hub.acquire(self.class_name)
 
     def stop(self) -> None:
         """Disconnect; sessions not yet stored stay queued at the broker for next time."""
@@ -285,10 +296,17 @@ class ClassHub(ClassLink[HubEvent]):
         for thread in self._threads:
             thread.join(timeout=10)
         self._threads.clear()
-        self.store.close()
+        try:
+            self.store.close()
+        finally:
+            self._one_hub.release()
 
     def __enter__(self) -> ClassHub:
-        self.start()
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -831,6 +849,12 @@ def run_hub(
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
     hub = ClassHub(hub_file, db, library=library or ExerciseLibrary.load())
+    try:
+        hub.claim()
+    except BaseException:
+        hub.stop()
+        root.removeHandler(handler)
+        raise
     log.info(
         "hub for class %s: broker %s:%s, records %s (stations: %s)",
         hub.class_name,

@@ -14,7 +14,9 @@ import time
 from pathlib import Path
 
 from trainer.classroom.board import ClassBoard
+from trainer.classroom.broker import load_class_file
 from trainer.classroom.hub import ClassHub
+from trainer.classroom.hub_lock import LOCK_NAME, HubLock
 from trainer.exercises import ExerciseLibrary
 from trainer.store import Store
 from trainer.ui.classroom.app import ClassApp, build_class_app
@@ -91,7 +93,11 @@ class ClassScreenSession:
 
     def start(self) -> ClassScreenSession:
         self.link.seed(time.time())
-        self.hub.start()
+        try:
+            self.hub.start()
+        except BaseException:
+            self.stop()
+            raise
         return self
 
     def stop(self) -> None:
@@ -133,6 +139,11 @@ def serve_class_screen(
     """Serve the class screen to a browser until Ctrl+C (see :mod:`trainer.ui.classroom.web`)."""
     from trainer.ui.classroom.web import ClassWebServer, is_loopback, new_token
 
+    # Each browser's screen runs the hub: with another hub of the class running here, say
+    # so now, not in a browser that could only show an empty page.
+    free = HubLock(hub_file.with_name(LOCK_NAME))
+    free.acquire(load_class_file(hub_file).class_name)
+    free.release()
     if token is None and not is_loopback(host):
         token = new_token()
     server = ClassWebServer(screen_command(hub_file, db), host=host, port=port, token=token)
