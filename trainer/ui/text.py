@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Iterable
 
 from rich.text import Text
 from textual.app import App
@@ -115,13 +114,14 @@ _SPACE_BEFORE_UNIT = re.compile(r"(?<=\d) (?=(?:N|kgf|lbf|kPa|s|cm²)(?!\w))")
 _NO_BREAK = "\u00a0"
 
 
-def bulleted(sentences: Iterable[str], width: int, bullet: str = "• ") -> list[str]:
-    """Each sentence behind ``bullet``, wrapped to ``width`` with its lines under its first word.
+def wrapped(paragraph: str, width: int, bullet: str = "") -> list[str]:
+    """``paragraph`` in lines of ``width``, behind ``bullet`` with its other lines under
+    its first word.
 
     A line never breaks between a number and its unit: ``15.0`` at the end of one line
     and ``N`` at the start of the next reads as a different number.
 
-    >>> bulleted(["You overshot by up to 15.0 N over the band."], 28)
+    >>> wrapped("You overshot by up to 15.0 N over the band.", 28, "• ")
     ['• You overshot by up to', '  15.0 N over the band.']
     """
     wrapper = textwrap.TextWrapper(
@@ -131,11 +131,8 @@ def bulleted(sentences: Iterable[str], width: int, bullet: str = "• ") -> list
         break_long_words=False,
         break_on_hyphens=False,
     )
-    lines: list[str] = []
-    for sentence in sentences:
-        glued = _SPACE_BEFORE_UNIT.sub(_NO_BREAK, sentence.replace(_NO_BREAK, " "))
-        lines += [line.replace(_NO_BREAK, " ") for line in wrapper.wrap(glued)]
-    return lines
+    glued = _SPACE_BEFORE_UNIT.sub(_NO_BREAK, paragraph.replace(_NO_BREAK, " "))
+    return [line.replace(_NO_BREAK, " ") for line in wrapper.wrap(glued)]
 
 
 def seconds(value_s: float) -> str:

@@ -22,6 +22,7 @@ from trainer.store import StoreError, recover_command
 from trainer.ui import text
 from trainer.ui.context import UsesTrainer
 from trainer.ui.tables import selected_key
+from trainer.ui.widgets.prose import Prose
 from trainer.ui.widgets.rowtable import RowTable
 from trainer.ui.widgets.topbar import TopBar
 
@@ -126,7 +127,7 @@ class HomeScreen(UsesTrainer, Screen[None]):
             yield RowTable(id="library")
             with VerticalScroll(id="details"):
                 yield Static(id="details-title")
-                yield Static(id="details-text")
+                yield Prose(id="details-text")
             # Above the controls, not a toast over them: Blind and Start stay in view.
             yield Static(id="home-hint")
             with Horizontal(id="home-controls"):
@@ -314,21 +315,19 @@ class HomeScreen(UsesTrainer, Screen[None]):
         trainer = self.trainer
         exercise = self._as_practised(trainer.config.library.exercises[exercise_id])
         title = self.query_one("#details-title", Static)
-        body = self.query_one("#details-text", Static)
         title.update(
             text.styled(
                 "[b]$name[/b]  ($technique)", name=exercise.name, technique=exercise.technique
             )
         )
         steps = len(exercise.phases)
-        origin = "" if exercise.builtin else f"\nYour own exercise, from {exercise.source}"
-        body.update(
-            text.styled(
-                "$instructions\n[dim]$summary[/dim]",
-                instructions=" ".join(exercise.instructions.split()),
-                summary=f"{steps} steps, about {text.seconds(exercise.nominal_s)}; "
-                f"targets {text.target_summary(exercise, trainer.units)}{origin}",
-            )
+        summary = (
+            f"{steps} steps, about {text.seconds(exercise.nominal_s)}; "
+            f"targets {text.target_summary(exercise, trainer.units)}"
+        )
+        origin = [] if exercise.builtin else [(f"Your own exercise, from {exercise.source}", "dim")]
+        self.query_one("#details-text", Prose).show(
+            [" ".join(exercise.instructions.split()), (summary, "dim"), *origin]
         )
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

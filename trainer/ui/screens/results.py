@@ -20,7 +20,7 @@ from trainer.ui.config import full_scale_n
 from trainer.ui.context import UsesTrainer
 from trainer.ui.messages import PracticeAgain
 from trainer.ui.report import SessionReport, load_report
-from trainer.ui.widgets.bullets import Bullets
+from trainer.ui.widgets.prose import Prose
 from trainer.ui.widgets.rowtable import RecordTable
 from trainer.ui.widgets.topbar import TopBar
 from trainer.ui.widgets.trace import ForceTrace, bucket
@@ -145,7 +145,7 @@ class ResultsScreen(UsesTrainer, Screen[None]):
             with Horizontal(id="score-row"):
                 yield Digits("--", id="score")
                 yield Static(id="score-summary")
-            yield Bullets(id="coaching")
+            yield Prose(bullet="• ", id="coaching")
             yield ForceTrace(
                 full_scale_n(report.exercise), self.unit, contact=self.contact, id="session-trace"
             )
@@ -198,7 +198,7 @@ class ResultsScreen(UsesTrainer, Screen[None]):
             if result is None
             else coaching_sentences(result, unit, gauge_shown=self._gauge_shown(), contact=on)
         )
-        self.query_one("#coaching", Bullets).show(advice)
+        self.query_one("#coaching", Prose).show(advice)
         self._fill_table()
         self._draw_trace()
 
