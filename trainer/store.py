@@ -483,6 +483,12 @@ class SessionRow:
     kind: str = "practice"
     exercise_version: str | None = None
 
+    @property
+    def full_run(self) -> bool:
+        """Scored and run to its end: what a student's Last, Best and trends count (a run
+        stopped after a few seconds is scored on those seconds only)."""
+        return self.status == "complete" and self.score is not None
+
 
 @dataclass(frozen=True, slots=True)
 class ImportedSession:

@@ -8,7 +8,8 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from tests.ui.helpers import MakeApp, open_live, until
 from trainer.exercises import ExerciseLibrary, FeedbackMode
-from trainer.session import simulate
+from trainer.sensors.base import Sample
+from trainer.session import PracticeSession, simulate
 from trainer.store import Store
 from trainer.ui.app import TrainerApp
 from trainer.ui.screens.help import HelpScreen
@@ -62,6 +63,42 @@ async def test_home_lists_every_exercise_with_last_and_best_scores(
         assert cells[5] == f"{max(scores[first] or 0, scores[second] or 0):.0f}"
         untried = cell_texts(table, names.index("Steady ramp"))
         assert untried[4:] == ["-", "-"]
+
+
+def stopped_early(store: Store, library: ExerciseLibrary, exercise_id: str, student: str) -> int:
+    """A session stopped after 3 s spent in its first band: scored high on those 3 s."""
+    exercise = library.get(exercise_id)
+    band = exercise.phases[0].band
+    assert band is not None
+    session = PracticeSession.begin(store, exercise, student, {}, rate_hz=80)
+    for i in range(240):
+        session.process(Sample(i / 80, (band.low_n + band.high_n) / 2))
+    session.finish()  # not run to its end: incomplete
+    return session.session_id
+
+
+async def test_last_best_and_trends_count_only_sessions_run_to_the_end(
+    make_app: MakeApp, ui_store: Store, builtin_library: ExerciseLibrary
+) -> None:
+    full = record(ui_store, builtin_library, "precision-drill", "Ana", seed=1)
+    partial = stopped_early(ui_store, builtin_library, "precision-drill", "Ana")
+    scores = {r.id: r.score for r in ui_store.history()}
+    status = {r.id: r.status for r in ui_store.history()}
+    assert status[partial] == "incomplete" and (scores[partial] or 0) > (scores[full] or 0)
+    app, _box = make_app()
+    async with app.run_test(size=(160, 30)) as pilot:
+        home = await home_of(pilot, app)
+        table = home.query_one("#library", DataTable)
+        names = [cell_texts(table, i)[0] for i in range(table.row_count)]
+        cells = cell_texts(table, names.index("Precision drill"))
+        # 3 s in the band is no best: Last and Best are the full run's.
+        assert cells[4:] == [f"{scores[full]:.0f}", f"{scores[full]:.0f}"]
+        await pilot.press("h")
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen._filled)
+        history = app.screen
+        assert history.query_one("#sessions", DataTable).row_count == 2  # both listed
+        trend = str(history.query_one("#trends", Static).render())
+        assert f"last {scores[full]:>3.0f} best {scores[full]:>3.0f} (1)" in trend
 
 
 async def test_home_details_follow_the_highlighted_exercise(make_app: MakeApp) -> None:

@@ -19,6 +19,7 @@ from trainer.ui.screens.confirm import ConfirmScreen
 from trainer.ui.screens.help import HelpScreen
 from trainer.ui.screens.home import HomeScreen, fold_targets, library_columns
 from trainer.ui.screens.live import HIDDEN_TEXTS, LiveScreen, trial_results
+from trainer.ui.screens.results import ResultsScreen
 from trainer.units import Unit
 
 SIZES = [(60, 20), (80, 24), (120, 40)]
@@ -152,9 +153,10 @@ async def test_the_last_student_on_this_station_is_remembered_after_a_restart(
     async with app.run_test() as pilot:
         screen = await open_live(pilot, app)
         await pilot.press("space", "3")
-        box.current.pump(2.0)
+        box.current.pump(40.0)  # the whole drill: a full run, which Last and Best count
         screen.frame()
-        await pilot.press("q", "y")  # quit mid-way: kept as incomplete, with a score
+        await until(pilot, lambda: isinstance(app.screen, ResultsScreen))
+        await pilot.press("q")
     # a headless simulation since then is not a student at this station
     simulate(ui_store, builtin_library.get("graded-levels"), profile="steady", seed=1)
     assert ui_store.last_student() == "Fay"

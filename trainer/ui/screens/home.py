@@ -277,7 +277,7 @@ class HomeScreen(UsesTrainer, Screen[None]):
         best: dict[str, float] = {}
         if trainer.student:
             for row in trainer.config.store.history(student=trainer.student, limit=5000):
-                if row.score is None or row.status not in ("complete", "incomplete"):
+                if row.score is None or not row.full_run:
                     continue
                 last.setdefault(row.exercise_id, row.score)
                 best[row.exercise_id] = max(best.get(row.exercise_id, 0.0), row.score)
