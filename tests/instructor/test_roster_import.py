@@ -47,6 +47,13 @@ def test_first_and_last_name_columns_and_a_class_for_everyone(store: Store, tmp_
     }
 
 
+def test_a_quoted_name_with_a_comma_is_one_student(store: Store, tmp_path: Path) -> None:
+    # "Surname, First name" is how many school systems export their lists.
+    report = import_roster(store, _write(tmp_path, 'name,class\n"Lee, Max",Monday\nAna,Monday\n'))
+    assert report.added == ["Lee, Max", "Ana"]
+    assert {c.name: c.students for c in Roster(store).classes()} == {"Monday": ("Ana", "Lee, Max")}
+
+
 def test_without_a_header_the_first_column_is_the_name(store: Store, tmp_path: Path) -> None:
     report = import_roster(store, _write(tmp_path, "Ana\nBen\n"))
     assert report.added == ["Ana", "Ben"] and not report.enrolled

@@ -30,6 +30,20 @@ def test_a_comma_is_two_students_not_one(store: Store) -> None:
     assert Roster(store).students() == []
 
 
+def test_a_student_who_typed_a_comma_on_home_can_be_put_in_a_class(
+    capsys: pytest.CaptureFixture[str], store: Store, library: ExerciseLibrary
+) -> None:
+    # The home screen takes the name as typed; the session is recorded under it.
+    simulate(store, library.get("precision-drill"), profile="steady", seed=1, student="Lee, Max")
+    assert run(capsys, "instructor", "classes", "add", "Monday")[0] == 0
+    code, _, err = run(capsys, "instructor", "classes", "enrol", "Monday", "Lee, Max")
+    assert (code, err) == (0, ""), err
+    assert {c.name: c.students for c in Roster(store).classes()} == {"Monday": ("Lee, Max",)}
+    # Still refused as a new name: typed, it is most likely two students.
+    code, _, err = run(capsys, "instructor", "classes", "enrol", "Monday", "Gus, Hana", "--add")
+    assert code == 1 and "looks like several students" in err
+
+
 @pytest.mark.parametrize(
     ("name", "problem"),
     [

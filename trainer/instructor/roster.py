@@ -90,11 +90,14 @@ class Roster:
                 f"UPDATE {table} SET archived = ? WHERE id = ?", (int(archived), row_id)
             )
 
-    def add_student(self, name: str, *, existing_ok: bool = True) -> int:
+    def add_student(self, name: str, *, existing_ok: bool = True, listed: bool = False) -> int:
         """Add a student (an archived one of that name is brought back).
 
         With ``existing_ok=False`` a student already on the roster is an error that
-        says so, for an instructor who meant to add someone new.
+        says so, for an instructor who meant to add someone new. A new name with a comma
+        is refused as several students, unless it is ``listed`` (a cell of a class list:
+        "Lee, Max" quoted is one student); a student of that name already (typed on the
+        home screen, say) is found as any other.
         """
         name = _clean(name, "student")
         row = self.db.execute(
@@ -105,6 +108,8 @@ class Roster:
         if row is not None:
             self._set_archived("students", row[0], False)
             return int(row[0])
+        if not listed:
+            _one_student(name)
         return self.store.student_id(name)
 
     def rename_student(self, old: str, new: str) -> None:
@@ -248,10 +253,14 @@ def _clean(name: str, what: str) -> str:
         name = check_name(name, f"a {what}'s name")
     except ValueError as error:
         raise InstructorError(str(error)) from None
-    if what == "student" and "," in name:
+    return name
+
+
+def _one_student(name: str) -> None:
+    """Refuse a typed new name with a comma: 'Gus, Hana' is most likely two students."""
+    if "," in name:
         parts = " ".join(repr(part.strip()) for part in name.split(",") if part.strip())
         raise InstructorError(
             f"{name!r} looks like several students: add each as its own name, "
             f"e.g. 'trainer instructor students add {parts}'"
         )
-    return name

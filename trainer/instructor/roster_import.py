@@ -161,7 +161,7 @@ def import_roster(store: Store, path: Path, *, class_name: str | None = None) ->
         else:
             seen.add(key)
             (report.already if key in known_students else report.added).append(name)
-            roster.add_student(name)
+            roster.add_student(name, listed=True)
         if target is not None:
             target = known_classes[target.casefold()]
             roster.enrol(target, name)
