@@ -205,6 +205,10 @@ class ClassHub(ClassLink[HubEvent]):
         "start it (mosquitto -c CLASS_FOLDER/mosquitto.conf); retrying"
     )
     LOST = "lost the class broker ({reason}); retrying"
+    TAKEN_OVER = (
+        "the class broker keeps dropping the hub as soon as it connects: is {file} in use "
+        "on another computer too? A class has one hub; retrying"
+    )
 
     def __init__(
         self,

@@ -16,6 +16,7 @@ Example::
 from __future__ import annotations
 
 import threading
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any, ClassVar, Generic, TypeVar
@@ -29,6 +30,11 @@ from trainer.classroom.listeners import Listeners
 
 E = TypeVar("E")
 
+#: a connection the broker drops sooner than this after accepting it counts as a quick drop
+QUICK_DROP_S = 3.0
+#: this many quick drops in a row: another program is logged in with the same class file
+QUICK_DROPS_TAKEN_OVER = 3
+
 
 class ClassLink(ABC, Generic[E]):
     """One connection to the class broker: its client, its state and its listeners."""
@@ -37,6 +43,9 @@ class ClassLink(ABC, Generic[E]):
     UNREACHABLE: ClassVar[str]
     #: the problem once an open connection is lost ({reason})
     LOST: ClassVar[str]
+    #: the problem when the broker keeps dropping the link just after accepting it ({file}):
+    #: another program logged in with the same class file takes the session over each time
+    TAKEN_OVER: ClassVar[str]
 
     def __init__(self, class_file: ClassFile, listeners: Listeners[E]) -> None:
         self.class_file = class_file
@@ -47,6 +56,17 @@ class ClassLink(ABC, Generic[E]):
         self.problem: str | None = None
         self._listeners = listeners
         self._stopping = threading.Event()
+        self._connected_at: float | None = None
+        self._quick_drops = 0  # connections in a row the broker dropped within QUICK_DROP_S
+
+    @property
+    def taken_over(self) -> bool:
+        """True while another program logged in with this class file keeps taking the
+        broker session (until a connection of ours holds for ``QUICK_DROP_S``)."""
+        if self._quick_drops < QUICK_DROPS_TAKEN_OVER:
+            return False
+        since = self._connected_at
+        return since is None or time.monotonic() - since < QUICK_DROP_S
 
     def _make_client(self, client_id: str, *, manual_ack: bool = False) -> mqtt.Client:
         client = class_client(self.class_file, client_id, manual_ack=manual_ack)
@@ -77,6 +97,7 @@ class ClassLink(ABC, Generic[E]):
             return
         self.connected = True
         self.problem = None
+        self._connected_at = time.monotonic()
         self._connected(client)
 
     def _on_connect_fail(self, client: mqtt.Client, userdata: Any) -> None:
@@ -95,7 +116,15 @@ class ClassLink(ABC, Generic[E]):
         if self._stopping.is_set():
             self.connected = False
             return
-        self._went_offline(self.LOST.format(reason=reason))
+        # Mosquitto 2.0.11 gives no reason when another client takes the session over, so
+        # the sign is the broker dropping each new connection within a second or two.
+        since, self._connected_at = self._connected_at, None
+        quick = since is not None and time.monotonic() - since < QUICK_DROP_S
+        self._quick_drops = self._quick_drops + 1 if quick else 0
+        if self._quick_drops >= QUICK_DROPS_TAKEN_OVER:
+            self._went_offline(self.TAKEN_OVER.format(file=self.class_file.path.name))
+        else:
+            self._went_offline(self.LOST.format(reason=reason))
 
     # -- what each link does -------------------------------------------------------------------
     @abstractmethod

@@ -136,6 +136,11 @@ class StationLink(ClassLink[StationEvent]):
     LOST = (
         "lost the class broker ({reason}): practising on its own; results are sent when it is back"
     )
+    TAKEN_OVER = (
+        "the class broker keeps dropping this station as soon as it connects: is {file} in "
+        "use on another computer too? Each computer needs its own station file; practising "
+        "on its own meanwhile"
+    )
 
     def __init__(
         self,

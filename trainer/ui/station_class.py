@@ -42,9 +42,12 @@ if TYPE_CHECKING:
 
 
 def class_badge(link: StationLink | None) -> str:
-    """The top bar's words for the class: ``Class monday: connected`` / ``offline``."""
+    """The top bar's words for the class: ``Class monday: connected`` / ``offline``, or
+    that this station's file is in use on another computer too."""
     if link is None:
         return ""
+    if link.taken_over:
+        return f"Class {link.class_name}: {link.station} is in use on another computer too"
     state = "connected" if link.connected else "offline"
     return f"Class {link.class_name}: {state}"
 

@@ -85,7 +85,10 @@ class HubLink:
     def status(self) -> str:
         """The hub's connection and dropped payloads, for the top bar."""
         parts = ["hub connected" if self.hub.connected else "hub NOT connected"]
-        if not self.hub.connected and self.hub.problem:
+        if self.hub.taken_over:
+            name = self.hub.class_file.path.name
+            parts = [f"hub keeps being dropped: {name} is in use on another computer too"]
+        elif not self.hub.connected and self.hub.problem:
             parts[0] += f": {self.hub.problem}"
         rejected = self.hub.counters.rejected_total
         if rejected:

@@ -50,7 +50,7 @@ class TopBar(Horizontal):
         link = getattr(getattr(self.app, "context", None), "classroom", None)
         label = self.query_one("#class", Label)
         label.update(class_badge(link))
-        label.set_class(link is not None and not link.connected, "offline")
+        label.set_class(link is not None and (link.taken_over or not link.connected), "offline")
 
     def set_title(self, title: str) -> None:
         self.query_one("#title", Label).update(title)
