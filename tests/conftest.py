@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import time
 from pathlib import Path
 
@@ -14,6 +15,12 @@ from textual.screen import Screen
 
 from trainer.exercises import Exercise, ExerciseLibrary, parse_exercise
 from trainer.store import Store
+
+# Run in the background by a shell without job control, pytest starts with SIGINT ignored,
+# and so would every `trainer` process a test starts and then stops as Ctrl+C does (an
+# ignored signal stays ignored across exec; a handled one is reset to the default).
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 # Textual's pilot waits for an idle app after each key, click and pause: it sleeps in
 # slices of 1/50 s until a slice passes with under 1 ms of CPU, most often one slice, two
