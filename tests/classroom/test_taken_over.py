@@ -58,7 +58,7 @@ def test_one_station_file_on_two_computers_says_so(
         assert wait_until(lambda: first.connected and not first.taken_over, 10)
         assert class_badge(first) == "Class testclass: connected"
         settled = len(first_problems)
-        time.sleep(4)
+        time.sleep(1.5)
         assert first.connected and first_problems[settled:] == []
     finally:
         first.stop(flush_timeout_s=0.5)
