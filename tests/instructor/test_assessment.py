@@ -45,6 +45,21 @@ def test_min_score_and_trials_both_required() -> None:
     assert not judge(mark, exercise, result).passed  # trials enough, score not
 
 
+def test_a_session_stopped_before_its_end_never_passes() -> None:
+    exercise = holds_exercise(3)
+    engine = SessionEngine(exercise)
+    for i in range(80):  # 2 s at 40 a second, in the first trial's band
+        engine.feed(i / 40, 25.0 if exercise.phases[engine.phase_index].kind.value == "hold" else 0)
+    result = engine.abort()
+    assert not result.completed and result.score > 50
+    verdict = judge(PassMark(exercise.id, min_score=50), exercise, result)
+    # Scored on those 2 s only: well above the mark, and still no pass.
+    assert not verdict.passed and not verdict.completed
+    assert "stopped before the end" in verdict.text()
+    engine, _ = run(exercise, [25, 25, 25])  # the whole session in band
+    assert judge(PassMark(exercise.id, min_score=50), exercise, engine.result()).passed
+
+
 def test_a_repetition_is_one_trial(library: ExerciseLibrary) -> None:
     exercise = library.get("stripping-strokes")  # 6 strokes of press + glide
     engine = SessionEngine(exercise)

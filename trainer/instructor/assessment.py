@@ -78,12 +78,15 @@ class PassVerdict:
     trials_in_band: int
     score: float
     mark: str
+    #: False for a session stopped before its end: it never passes, whatever its score
+    completed: bool = True
 
     def text(self) -> str:
         outcome = "PASS" if self.passed else "not yet"
+        stopped = "" if self.completed else ", stopped before the end"
         return (
             f"{outcome}: {self.trials_in_band} of {self.trials} trials in band, "
-            f"score {self.score:.0f} (needs {self.mark})"
+            f"score {self.score:.0f}{stopped} (needs {self.mark})"
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -119,15 +122,18 @@ def trial_in_band_pct(trial: list[PhaseMetrics]) -> float:
 
 
 def judge(mark: PassMark, exercise: Exercise, result: SessionResult) -> PassVerdict:
-    """Compare a session's result with a pass mark. Unfinished trials count as not in band."""
+    """Compare a session's result with a pass mark. Unfinished trials count as not in band,
+    and a session stopped before its end never passes: its score is of the part done."""
     trials = trials_of(exercise, result)
     in_band = sum(1 for t in trials if t and trial_in_band_pct(t) >= mark.trial_in_band_pct)
-    passed = True
+    passed = result.completed
     if mark.trials_required is not None and in_band < mark.trials_required:
         passed = False
     if mark.min_score is not None and result.score < mark.min_score:
         passed = False
-    return PassVerdict(passed, len(trials), in_band, result.score, mark.describe(len(trials)))
+    return PassVerdict(
+        passed, len(trials), in_band, result.score, mark.describe(len(trials)), result.completed
+    )
 
 
 def blind(exercise: Exercise) -> Exercise:

@@ -37,9 +37,10 @@ def run_detail(run: AssessmentRun) -> str:
             text = f"session {item.session_id}, no pass mark set"
         else:
             word = "pass" if item.passed else "not yet"
+            stopped = "" if detail.get("completed", True) else ", stopped before the end"
             text = (
                 f"session {item.session_id}: {word}, {detail['trials_in_band']} of "
-                f"{detail['trials']} trials in band, score {detail['score']:.0f} "
+                f"{detail['trials']} trials in band, score {detail['score']:.0f}{stopped} "
                 f"(needs {detail['mark']})"
             )
         lines.append(f"  {item.position + 1}. {item.exercise_id}: {text}")
