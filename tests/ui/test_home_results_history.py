@@ -87,8 +87,16 @@ def stopped_early(store: Store, library: ExerciseLibrary, exercise_id: str, stud
 async def test_last_best_and_trends_count_only_sessions_run_to_the_end(
     make_app: MakeApp, ui_store: Store, builtin_library: ExerciseLibrary
 ) -> None:
+    stopped_early(ui_store, builtin_library, "precision-drill", "Ana")
+    app, _box = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await home_of(pilot, app)
+        await pilot.press("h")
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen._filled)
+        trend = str(app.screen.query_one("#trends", Static).render())
+        assert trend == "No session run to its end yet: the trends count finished sessions."
     full = record(ui_store, builtin_library, "precision-drill", "Ana", seed=1)
-    partial = stopped_early(ui_store, builtin_library, "precision-drill", "Ana")
+    partial = stopped_early(ui_store, builtin_library, "precision-drill", "Ana")  # the newest
     scores = {r.id: r.score for r in ui_store.history()}
     status = {r.id: r.status for r in ui_store.history()}
     assert status[partial] == "incomplete" and (scores[partial] or 0) > (scores[full] or 0)
@@ -101,7 +109,7 @@ async def test_last_best_and_trends_count_only_sessions_run_to_the_end(
         await pilot.press("h")
         await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen._filled)
         history = app.screen
-        assert history.query_one("#sessions", DataTable).row_count == 2  # both listed
+        assert history.query_one("#sessions", DataTable).row_count == 3  # all listed
         trend = str(history.query_one("#trends", Static).render())
         assert f"last {scores[full]:>3.0f} best {scores[full]:>3.0f} (1)" in trend
 

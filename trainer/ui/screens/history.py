@@ -119,6 +119,8 @@ class HistoryScreen(RecordsScreen):
         ]
         if not rows:
             lines = ["No sessions yet: pick an exercise on the home screen and press Start."]
+        elif not lines:
+            lines = ["No session run to its end yet: the trends count finished sessions."]
         self.query_one("#trends", Static).update(text.literal("\n".join(lines)))
 
     def on_select_changed(self, event: Select.Changed) -> None:
