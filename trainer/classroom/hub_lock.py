@@ -2,9 +2,8 @@
 
 The hub logs in to the broker under the class's own client id, so that sessions sent
 while it is away wait at the broker for it. A second hub of the same class (``trainer
-class hub`` beside ``trainer class``, or a second browser on ``trainer class --web``)
-would take that session over, and the two would push each other off the broker every
-second. So a hub holds a lock on ``hub.lock`` beside its class file while it runs; the
+class hub`` beside ``trainer class``, say) would take that session over, and the two
+would push each other off the broker every second. So a hub holds a lock on ``hub.lock`` beside its class file while it runs; the
 operating system lets go of it when the process ends, even when it is killed.
 
 Example::
