@@ -85,17 +85,16 @@ async def test_the_widget_wraps_to_its_width_and_again_after_a_resize() -> None:
     async with app.run_test(size=(53, 10)) as pilot:
         prose = app.query_one(Prose)
         prose.show([OVERSHOT, ("second, dim", "dim")])
-        await pilot.pause()
+        await until(pilot, lambda: prose.size.height == 3)
         assert shown_lines(prose) == [*wrapped(OVERSHOT, 53, "• "), "• second, dim"]
-        assert prose.size.height == 3
         assert [span.style for span in prose.render().spans] == ["dim"]
         await pilot.resize_terminal(30, 10)
-        await pilot.pause()
+        # The new size reaches the widget with the next layout, not with the resize itself.
+        await until(pilot, lambda: prose.size.width == 30)
         assert shown_lines(prose) == [*wrapped(OVERSHOT, 30, "• "), "• second, dim"]
-        assert prose.size.height == len(wrapped(OVERSHOT, 30, "• ")) + 1 > 3
+        await until(pilot, lambda: prose.size.height == len(wrapped(OVERSHOT, 30, "• ")) + 1)
         prose.show([])
-        await pilot.pause()
-        assert prose.size.height == 0
+        await until(pilot, lambda: prose.size.height == 0)
 
 
 async def test_results_coaching_never_splits_a_number_from_its_unit(
