@@ -129,8 +129,10 @@ async def test_home_instructions_never_split_a_number_from_its_unit(make_app: Ma
         home = app.screen
         assert isinstance(home, HomeScreen)
         home.query_one("#library", DataTable).move_cursor(row=3)  # the precision drill
-        await pilot.pause()
         details = home.query_one("#details-text", Prose)
+        await until(
+            pilot, lambda: "Precision drill" in str(home.query_one("#details-title").render())
+        )
         (instructions, summary) = details.paragraphs
         assert "between 5 and 15 N: settle" in instructions
         # At 93 columns "...between 5 and 15" ended a line and "N: settle ..." began the next.
