@@ -78,8 +78,8 @@ def test_the_command_refuses_a_second_hub_and_the_lock_goes_with_a_killed_one(
         running.send_signal(signal.SIGKILL)
         running.wait(10)
     # Killed without a chance to clean up: the operating system let go of its lock.
-    lock = HubLock(lock_file)
-    lock.acquire("testclass")
+    lock = HubLock(lock_file, "testclass")
+    lock.acquire()
     assert lock.held and f"process {os.getpid()}," in lock_file.read_text()
     lock.release()
 
@@ -87,8 +87,8 @@ def test_the_command_refuses_a_second_hub_and_the_lock_goes_with_a_killed_one(
 def test_a_screen_that_is_refused_closes_what_it_opened(
     class_folder: ClassFolder, tmp_path: Path
 ) -> None:
-    holder = HubLock(class_folder.hub_file.with_name(LOCK_NAME))
-    holder.acquire("testclass")
+    holder = HubLock(class_folder.hub_file.with_name(LOCK_NAME), "testclass")
+    holder.acquire()
     try:
         session = ClassScreenSession(class_folder.hub_file, tmp_path / "hub.db", library=LIBRARY)
         with pytest.raises(HubAlreadyRunning):
@@ -107,9 +107,9 @@ def test_a_folder_where_no_lock_can_be_made_still_runs_its_hub(
 ) -> None:
     not_a_folder = tmp_path / "hub.toml"
     not_a_folder.write_text("")
-    lock = HubLock(not_a_folder / LOCK_NAME)
+    lock = HubLock(not_a_folder / LOCK_NAME, "monday")
     with caplog.at_level(logging.WARNING, logger="trainer.classroom"):
-        lock.acquire("monday")
+        lock.acquire()
     assert not lock.held
     assert "no lock against a second hub" in caplog.text
     lock.release()  # nothing held: nothing to do
@@ -118,8 +118,8 @@ def test_a_folder_where_no_lock_can_be_made_still_runs_its_hub(
 def test_the_web_screen_says_so_before_serving_when_a_hub_runs(
     class_folder: ClassFolder, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    holder = HubLock(class_folder.hub_file.with_name(LOCK_NAME))
-    holder.acquire("testclass")
+    holder = HubLock(class_folder.hub_file.with_name(LOCK_NAME), "testclass")
+    holder.acquire()
     try:
         port = free_port()
         # Refused before listening: otherwise each browser would get an empty page.

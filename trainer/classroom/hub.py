@@ -53,7 +53,7 @@ from trainer.classroom.broker import (
     class_client,
     load_class_file,
 )
-from trainer.classroom.hub_lock import LOCK_NAME, HubLock
+from trainer.classroom.hub_lock import HubLock
 from trainer.classroom.link import ClassLink
 from trainer.classroom.listeners import Listeners
 from trainer.classroom.protocol import (
@@ -252,7 +252,7 @@ class ClassHub(ClassLink[HubEvent]):
         self._fingerprint = ""
         self.client = self._make_client(f"{self.class_name}-hub", manual_ack=True)
         self.client.on_subscribe = self._on_subscribe
-        self._one_hub = HubLock(self.class_file.path.with_name(LOCK_NAME))
+        self._one_hub = HubLock.of(self.class_file)
 
     # -- set-up ------------------------------------------------------------------------------
     @property
@@ -283,7 +283,7 @@ class ClassHub(ClassLink[HubEvent]):
 
     def claim(self) -> None:
         """Become this computer's hub of the class, or raise :class:`HubAlreadyRunning`."""
-        self._one_hub.acquire(self.class_name)
+        self._one_hub.acquire()
 
     def stop(self) -> None:
         """Disconnect; sessions not yet stored stay queued at the broker for next time."""

@@ -3,13 +3,14 @@
 The hub logs in to the broker under the class's own client id, so that sessions sent
 while it is away wait at the broker for it. A second hub of the same class (``trainer
 class hub`` beside ``trainer class``, say) would take that session over, and the two
-would push each other off the broker every second. So a hub holds a lock on ``hub.lock`` beside its class file while it runs; the
-operating system lets go of it when the process ends, even when it is killed.
+would push each other off the broker every second. So a hub holds a lock on ``hub.lock``
+beside its class file while it runs; the operating system lets go of it when the process
+ends, even when it is killed.
 
 Example::
 
-    lock = HubLock(Path("monday/hub.lock"))
-    lock.acquire("monday")      # HubAlreadyRunning if another hub of monday holds it
+    lock = HubLock.of(load_class_file(Path("monday/hub.toml")))
+    lock.acquire()      # HubAlreadyRunning if another hub of monday holds it
     ...
     lock.release()
 """
@@ -23,7 +24,7 @@ import time
 from pathlib import Path
 from typing import IO
 
-from trainer.classroom.broker import ClassSetupError
+from trainer.classroom.broker import ClassFile, ClassSetupError
 
 log = logging.getLogger(__name__)
 
@@ -67,15 +68,21 @@ else:
 class HubLock:
     """The lock a running hub holds on its class (see the module docstring)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, class_name: str) -> None:
         self.path = path
+        self.class_name = class_name
         self._handle: IO[str] | None = None
+
+    @classmethod
+    def of(cls, class_file: ClassFile) -> HubLock:
+        """The lock of the class whose hub file (``hub.toml``) this is: beside it."""
+        return cls(class_file.path.with_name(LOCK_NAME), class_file.class_name)
 
     @property
     def held(self) -> bool:
         return self._handle is not None
 
-    def acquire(self, class_name: str) -> None:
+    def acquire(self) -> None:
         """Hold the lock, or raise :class:`HubAlreadyRunning` naming the hub that does.
 
         A lock file that cannot be made (a read-only class folder) is logged and passed
@@ -98,7 +105,7 @@ class HubLock:
             handle.close()
             running = f" ({holder})" if holder else ""
             raise HubAlreadyRunning(
-                f"class {class_name!r} already has its hub running on this computer{running}: "
+                f"class {self.class_name!r} already has its hub running on this computer{running}: "
                 "a class has one hub, so use that one or stop it first"
             )
         handle.seek(0)
@@ -107,6 +114,11 @@ class HubLock:
         handle.write(f"process {os.getpid()}, since {time.strftime('%H:%M')}\n")
         handle.flush()
         self._handle = handle
+
+    def check_free(self) -> None:
+        """Raise :class:`HubAlreadyRunning` if another hub holds the lock now."""
+        self.acquire()
+        self.release()
 
     def release(self) -> None:
         """Let go of the lock (the file stays: removing it could race the next hub)."""

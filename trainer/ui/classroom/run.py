@@ -16,7 +16,7 @@ from pathlib import Path
 from trainer.classroom.board import ClassBoard
 from trainer.classroom.broker import load_class_file
 from trainer.classroom.hub import ClassHub
-from trainer.classroom.hub_lock import LOCK_NAME, HubLock
+from trainer.classroom.hub_lock import HubLock
 from trainer.exercises import ExerciseLibrary
 from trainer.store import Store
 from trainer.ui.classroom.app import ClassApp, build_class_app
@@ -141,9 +141,7 @@ def serve_class_screen(
 
     # Each browser's screen runs the hub: with another hub of the class running here, say
     # so now, not in a browser that could only show an empty page.
-    free = HubLock(hub_file.with_name(LOCK_NAME))
-    free.acquire(load_class_file(hub_file).class_name)
-    free.release()
+    HubLock.of(load_class_file(hub_file)).check_free()
     if token is None and not is_loopback(host):
         token = new_token()
     server = ClassWebServer(screen_command(hub_file, db), host=host, port=port, token=token)
