@@ -484,10 +484,10 @@ class SessionRow:
     exercise_version: str | None = None
 
     @property
-    def full_run(self) -> bool:
-        """Scored and run to its end: what a student's Last, Best and trends count (a run
-        stopped after a few seconds is scored on those seconds only)."""
-        return self.status == "complete" and self.score is not None
+    def full_run_score(self) -> float | None:
+        """The score of a session run to its end, else None: what a student's Last, Best
+        and trends count (a run stopped after a few seconds is scored on those only)."""
+        return self.score if self.status == "complete" else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,8 +30,9 @@ def trends(rows: list[SessionRow], width: int = 24) -> list[tuple[str, str, floa
     """Per technique: (technique, sparkline of the last ``width`` scores, last, best, count)."""
     by_technique: dict[str, list[float]] = {}
     for row in reversed(rows):  # rows come newest first; trends read left to right in time
-        if row.score is not None and row.full_run:
-            by_technique.setdefault(row.technique, []).append(row.score)
+        score = row.full_run_score
+        if score is not None:
+            by_technique.setdefault(row.technique, []).append(score)
     return [
         (technique, sparkline(scores[-width:]), scores[-1], max(scores), len(scores))
         for technique, scores in sorted(by_technique.items())

@@ -277,10 +277,11 @@ class HomeScreen(UsesTrainer, Screen[None]):
         best: dict[str, float] = {}
         if trainer.student:
             for row in trainer.config.store.history(student=trainer.student, limit=5000):
-                if row.score is None or not row.full_run:
+                score = row.full_run_score
+                if score is None:
                     continue
-                last.setdefault(row.exercise_id, row.score)
-                best[row.exercise_id] = max(best.get(row.exercise_id, 0.0), row.score)
+                last.setdefault(row.exercise_id, score)
+                best[row.exercise_id] = max(best.get(row.exercise_id, 0.0), score)
         for exercise in exercises:
             cells: list[object] = [Text(exercise.name)]
             if columns.technique:
