@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from tests.instructor.helpers import holds_exercise, run
@@ -12,6 +14,7 @@ from trainer.instructor.assessment import (
     Assessments,
     PassMark,
     PassMarks,
+    PassVerdict,
     assessment_exercise,
     judge,
     simulate_assessment,
@@ -109,6 +112,24 @@ def test_simulated_assessment_records_every_exercise_and_the_verdict(
         assert session["student"] == "Ana"
         assert {p["feedback"] for p in session["exercise"]["phases"]} == {"blind"}
     assert [r.id for r in book.runs(student="Ana")] == [result.id]
+    # The instructor's screen words each exercise's verdict as the verdict itself does.
+    from trainer.ui.instructor.assessment import run_detail
+
+    detail = run_detail(result)
+    first, second = result.items
+    assert f"session {first.session_id}: pass, " in detail
+    assert f"session {second.session_id}: not yet, " in detail
+    assert "(needs 99 of" in detail and "stopped before the end" not in detail
+
+
+def test_a_stored_verdict_reads_back_the_same_and_an_older_one_as_completed() -> None:
+    exercise = holds_exercise(2)
+    engine, _ = run(exercise, [25, 25])
+    verdict = judge(PassMark(exercise.id, min_score=50), exercise, engine.result())
+    stopped = replace(verdict, passed=False, completed=False)
+    assert [PassVerdict.from_json(v.to_json()) for v in (verdict, stopped)] == [verdict, stopped]
+    stored_before = {k: v for k, v in verdict.to_json().items() if k != "completed"}
+    assert PassVerdict.from_json(stored_before).completed is True
 
 
 def test_unknown_exercise_in_assessment_is_refused(store: Store, library: ExerciseLibrary) -> None:

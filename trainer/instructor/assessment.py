@@ -82,15 +82,29 @@ class PassVerdict:
     completed: bool = True
 
     def text(self) -> str:
-        outcome = "PASS" if self.passed else "not yet"
+        """``'pass, 4 of 5 trials in band, score 82 (needs 4 of 5 trials in band)'``."""
+        outcome = "pass" if self.passed else "not yet"
         stopped = "" if self.completed else ", stopped before the end"
         return (
-            f"{outcome}: {self.trials_in_band} of {self.trials} trials in band, "
+            f"{outcome}, {self.trials_in_band} of {self.trials} trials in band, "
             f"score {self.score:.0f}{stopped} (needs {self.mark})"
         )
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PassVerdict:
+        """A verdict as :meth:`to_json` stored it (one stored before ``completed`` was
+        recorded is of a session judged as completed)."""
+        return cls(
+            passed=bool(data["passed"]),
+            trials=int(data["trials"]),
+            trials_in_band=int(data["trials_in_band"]),
+            score=float(data["score"]),
+            mark=str(data["mark"]),
+            completed=bool(data.get("completed", True)),
+        )
 
 
 def trial_phases(exercise: Exercise) -> list[list[int]]:

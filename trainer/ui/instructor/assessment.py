@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 
 from trainer.instructor import InstructorError
-from trainer.instructor.assessment import AssessmentRun, Assessments
+from trainer.instructor.assessment import AssessmentRun, Assessments, PassVerdict
 from trainer.store import shown_time
 from trainer.ui.context import UsesTrainer
 from trainer.ui.dialog import FormDialog
@@ -36,13 +36,7 @@ def run_detail(run: AssessmentRun) -> str:
         elif not detail:
             text = f"session {item.session_id}, no pass mark set"
         else:
-            word = "pass" if item.passed else "not yet"
-            stopped = "" if detail.get("completed", True) else ", stopped before the end"
-            text = (
-                f"session {item.session_id}: {word}, {detail['trials_in_band']} of "
-                f"{detail['trials']} trials in band, score {detail['score']:.0f}{stopped} "
-                f"(needs {detail['mark']})"
-            )
+            text = f"session {item.session_id}: {PassVerdict.from_json(detail).text()}"
         lines.append(f"  {item.position + 1}. {item.exercise_id}: {text}")
     return "\n".join(lines)
 
