@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -165,6 +167,15 @@ class Publisher:
     def close(self) -> None:
         self.client.disconnect()
         self.client.loop_stop()
+
+
+def hub_command(folder: ClassFolder, log: Path) -> subprocess.Popen[bytes]:
+    """``trainer class hub`` for ``folder``'s class in its own process, its output in ``log``."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "trainer.cli", "class", "hub", "--class", str(folder.hub_file)],
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
 
 
 def config_reaches(

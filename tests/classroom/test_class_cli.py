@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
-import sys
 import time
 import types
 from pathlib import Path
@@ -15,7 +13,7 @@ import pytest
 from trainer.classroom.broker import ClassFolder, MosquittoProcess, free_port, load_class_file
 from trainer.cli import main
 
-from .helpers import wait_until
+from .helpers import hub_command, wait_until
 
 
 def test_setup_prints_how_to_start_and_copy(
@@ -58,19 +56,7 @@ def test_simulate_class_session_reaches_hub_and_status(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     log = tmp_path / "hub.log"
-    hub = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "trainer.cli",
-            "class",
-            "hub",
-            "--class",
-            str(class_folder.hub_file),
-        ],
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
+    hub = hub_command(class_folder, log)
     try:
         assert wait_until(lambda: "connected" in log.read_text(), 20), log.read_text()
         station_db = tmp_path / "station.db"

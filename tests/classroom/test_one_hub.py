@@ -6,8 +6,6 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,17 +18,9 @@ from trainer.cli import main
 from trainer.exercises import ExerciseLibrary
 from trainer.ui.classroom.run import ClassScreenSession
 
-from .helpers import wait_until
+from .helpers import hub_command, wait_until
 
 LIBRARY = ExerciseLibrary.load()
-
-
-def hub_command(folder: ClassFolder, log: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "trainer.cli", "class", "hub", "--class", str(folder.hub_file)],
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
 
 
 def test_a_second_hub_is_refused_and_the_first_stays_connected(
