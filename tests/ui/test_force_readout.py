@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
 from textual.strip import Strip
 
 from trainer.ui.widgets.bigdigits import big_lines
@@ -22,6 +26,14 @@ class ReadoutApp(App[None]):
         yield ForceReadout("0.0", "N")
 
 
+@asynccontextmanager
+async def readout_on_screen() -> AsyncIterator[tuple[ForceReadout, Pilot[None]]]:
+    """A readout 30 cells wide (28 inside its padding) in a running 40x8 app."""
+    app = ReadoutApp()
+    async with app.run_test(size=(40, 8)) as pilot:
+        yield app.query_one(ForceReadout), pilot
+
+
 def zone_background(readout: ForceReadout) -> str | None:
     """The colour behind the zone line's words, as drawn."""
     strip = readout.render_line(ZONE_ROW)
@@ -33,9 +45,7 @@ def zone_background(readout: ForceReadout) -> str | None:
 
 
 async def test_digits_unit_and_zone_line_one_under_the_other() -> None:
-    app = ReadoutApp()
-    async with app.run_test(size=(40, 8)) as pilot:
-        readout = app.query_one(ForceReadout)
+    async with readout_on_screen() as (readout, pilot):
         readout.show("32.5", "N", "● HOLD", "zone-in")
         await pilot.pause()
         drawn = [readout.render_line(y).text.rstrip() for y in range(ZONE_ROW + 1)]
@@ -47,9 +57,7 @@ async def test_digits_unit_and_zone_line_one_under_the_other() -> None:
 
 
 async def test_words_too_long_for_the_line_break_between_words() -> None:
-    app = ReadoutApp()
-    async with app.run_test(size=(40, 8)) as pilot:
-        readout = app.query_one(ForceReadout)
+    async with readout_on_screen() as (readout, pilot):
         readout.show(
             "1.0", "kPa (a very long contact name)", "▲ PRESS HARDER  12345.6 kPa", "zone-in"
         )
@@ -61,9 +69,7 @@ async def test_words_too_long_for_the_line_break_between_words() -> None:
 
 
 async def test_the_zone_colour_follows_the_zone_and_the_theme() -> None:
-    app = ReadoutApp()
-    async with app.run_test(size=(40, 8)) as pilot:
-        readout = app.query_one(ForceReadout)
+    async with readout_on_screen() as (readout, pilot):
         readout.show("32.5", "N", "● HOLD", "zone-in")
         await pilot.pause()
         dark_in = zone_background(readout)
@@ -72,7 +78,7 @@ async def test_the_zone_colour_follows_the_zone_and_the_theme() -> None:
         dark_above = zone_background(readout)
         assert dark_above != dark_in
         # Looked up once per theme: a new theme must not keep the old colours.
-        app.theme = "nord"
+        readout.app.theme = "nord"
         await pilot.pause()
         await pilot.pause()
         light_above = zone_background(readout)
@@ -84,9 +90,7 @@ async def test_the_zone_colour_follows_the_zone_and_the_theme() -> None:
 
 
 async def test_rows_of_the_digits_that_look_as_drawn_are_not_drawn_again() -> None:
-    app = ReadoutApp()
-    async with app.run_test(size=(40, 8)) as pilot:
-        readout = app.query_one(ForceReadout)
+    async with readout_on_screen() as (readout, pilot):
         readout.show("12.3", "N", "● HOLD", "zone-in")
         await pilot.pause()
         drawn: list[int] = []
@@ -109,9 +113,7 @@ async def test_rows_of_the_digits_that_look_as_drawn_are_not_drawn_again() -> No
 
 async def test_a_value_shown_again_is_not_built_again() -> None:
     """A hand holding in a band shows the same few values again and again."""
-    app = ReadoutApp()
-    async with app.run_test(size=(40, 8)) as pilot:
-        readout = app.query_one(ForceReadout)
+    async with readout_on_screen() as (readout, pilot):
         built: list[str] = []
         original = readout._build_digits
 
@@ -125,7 +127,7 @@ async def test_a_value_shown_again_is_not_built_again() -> None:
             await pilot.pause()
         assert built == ["32.4", "32.5"]
         assert readout.render_line(0).text.rstrip() == big_lines("32.4")[0].rstrip()
-        app.theme = "textual-light"  # new colours: built again
+        readout.app.theme = "textual-light"  # new colours: built again
         await pilot.pause()
         readout.show("32.5", "N", "● HOLD", "zone-in")
         await pilot.pause()
