@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -171,6 +172,8 @@ def test_trainer_run_sim_in_a_real_terminal(
     assert "touch 9-12 N" in text
     term.keys("u")
     term.wait_for(lambda s: "kgf" in s)
+    # Quit once the hold has run a while: the keys above may all land within half a second.
+    term.wait_for(lambda s: re.search(r"\| [0-3] s left", s) is not None)
     term.keys("q")
     term.wait_for(lambda s: "Quit the trainer?" in s)
     term.keys("y")
